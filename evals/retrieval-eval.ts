@@ -1,0 +1,129 @@
+import { writeFileSync } from 'node:fs';
+import { loadBeir } from './beir';
+import { openHarness, ingestTexts } from './harness';
+import { aggregate, mrrAtK, ndcgAtK, recallAtK } from './metrics';
+import type { RetrieveOptions } from '../src/query/retrieve';
+
+export const RETRIEVERS = ['bm25', 'vector', 'hybrid', 'hybrid+rerank'] as const;
+export type RetrieverName = (typeof RETRIEVERS)[number];
+
+export interface RetrievalRow {
+  retriever: RetrieverName;
+  ndcg10: number;
+  recall100: number;
+  mrr10: number;
+  p50Ms: number;
+}
+
+export interface RetrievalReport {
+  dataset: string;
+  split: string;
+  queries: number;
+  documents: number;
+  chunks: number;
+  ingestSeconds: number;
+  rows: RetrievalRow[];
+}
+
+export interface RetrievalEvalOptions {
+  beir: string;
+  split: string;
+  k: number;
+  databaseUrl?: string | undefined;
+  sampleQueries?: number | undefined;
+  log?: (line: string) => void;
+}
+
+/** Keeps each document's best rank: a document scores as its best chunk. */
+export function documentRanking(chunkDocumentIds: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const ranking: string[] = [];
+  for (const id of chunkDocumentIds) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    ranking.push(id);
+  }
+  return ranking;
+}
+
+/** Every k-th query, so a sample is spread over the whole file and reproducible. */
+export function sampleEvenly<T>(items: readonly T[], size: number | undefined): T[] {
+  if (!size || size >= items.length) return [...items];
+  const step = items.length / size;
+  return Array.from({ length: size }, (_unused, index) => items[Math.floor(index * step)]!);
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export async function runRetrievalEval(options: RetrievalEvalOptions): Promise<RetrievalReport> {
+  const log = options.log ?? (() => undefined);
+  const dataset = await loadBeir(options.beir, options.split);
+  const harness = await openHarness({ databaseUrl: options.databaseUrl });
+  try {
+    const started = performance.now();
+    log(`ingesting ${dataset.corpus.size} documents through the pipeline…`);
+    const externalOf = await ingestTexts(
+      harness,
+      [...dataset.corpus.values()].map((document) => ({ externalId: document.id, title: document.title, text: document.text })),
+      (count) => log(`  uploaded ${count}`),
+    );
+    const ingestSeconds = (performance.now() - started) / 1000;
+    const build = await harness.container.services.builds.active(harness.corpus);
+    const stats = await harness.container.services.builds.refreshStats(build.id);
+    log(`ingested ${stats.documents} documents, ${stats.chunks} chunks in ${ingestSeconds.toFixed(1)} s`);
+
+    const queries = sampleEvenly([...dataset.queries.values()], options.sampleQueries);
+    const rows: RetrievalRow[] = [];
+    // Enough chunks to fill 100 distinct documents for Recall@100.
+    const depth: Partial<RetrieveOptions> = { candidates: 200, k: 200 };
+    for (const retriever of RETRIEVERS) {
+      const ndcg: number[] = [];
+      const recall: number[] = [];
+      const mrr: number[] = [];
+      const latencies: number[] = [];
+      for (const query of queries) {
+        const judged = dataset.qrels.get(query.id) ?? new Map<string, number>();
+        const result = await harness.container.services.search.search(harness.corpus, query.text, { ...depth, mode: retriever }, build);
+        latencies.push(result.timings.totalMs);
+        const ranking = documentRanking(result.results.map((item) => externalOf.get(item.documentId) ?? item.documentId));
+        ndcg.push(ndcgAtK(ranking, judged, options.k));
+        recall.push(recallAtK(ranking, judged, 100));
+        mrr.push(mrrAtK(ranking, judged, options.k));
+      }
+      rows.push({ retriever, ndcg10: aggregate(ndcg), recall100: aggregate(recall), mrr10: aggregate(mrr), p50Ms: percentile(latencies, 50) });
+      log(`  ${retriever} done`);
+    }
+    return {
+      dataset: options.beir.replace(/\/+$/, '').split('/').pop() ?? options.beir,
+      split: options.split,
+      queries: queries.length,
+      documents: stats.documents,
+      chunks: stats.chunks,
+      ingestSeconds,
+      rows,
+    };
+  } finally {
+    await harness.close();
+  }
+}
+
+export function formatRetrievalTable(report: RetrievalReport): string {
+  const header = `${report.dataset} (${report.split}, ${report.queries} queries, ${report.documents} docs, ${report.chunks} chunks)`;
+  const lines = [header, 'retriever       nDCG@10  Recall@100  MRR@10   p50 ms', '-------------   -------  ----------  ------   ------'];
+  for (const row of report.rows) {
+    lines.push(`${row.retriever.padEnd(14)}  ${row.ndcg10.toFixed(4)}   ${row.recall100.toFixed(4)}      ${row.mrr10.toFixed(4)}   ${row.p50Ms.toFixed(1)}`);
+  }
+  return lines.join('\n');
+}
+
+export function writeRetrievalJson(file: string, report: RetrievalReport): void {
+  const { dataset, split, queries, rows } = report;
+  writeFileSync(
+    file,
+    JSON.stringify({ dataset, split, queries, rows: rows.map(({ retriever, ndcg10, recall100, mrr10 }) => ({ retriever, ndcg10, recall100, mrr10 })) }, null, 2),
+  );
+}

@@ -1,0 +1,210 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Store } from '../../src/core/db/client';
+import { AppError } from '../../src/core/errors';
+import { analyze, termFrequencies } from '../analyzer';
+import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
+import { inTransaction, isRetryableConflict, type Executor } from './transaction';
+
+/**
+ * Okapi BM25 over the `postings` table, one posting per (build, term, chunk),
+ * scored exactly as Lucene/Anserini do:
+ *
+ *   score(q, d) = Σ_t qtf(t) · idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))
+ *   idf(t)      = ln(1 + (N − df + 0.5) / (df + 0.5))
+ *
+ * N and the total length (for avgdl) live in `build_term_stats` and move by
+ * atomic increments in the same transaction as the postings, so concurrent
+ * ingestion and deletes keep them equal to a recount. df is counted from the
+ * postings at query time (an index-only range scan of the primary key
+ * (build_id, term, chunk_id)), so it is exact whatever was removed.
+ */
+
+export interface Bm25Options {
+  k1?: number;
+  b?: number;
+  /** Attempts for a write that lost a race on the same chunk id (unique violation / deadlock). */
+  maxAttempts?: number;
+}
+
+interface AnalyzedChunk {
+  chunkId: string;
+  docLength: number;
+  terms: Map<string, number>;
+}
+
+/** Rows per INSERT statement: arrays travel as one parameter each, this only bounds memory. */
+const POSTINGS_PER_STATEMENT = 20_000;
+
+export class PostgresBm25Index implements LexicalIndex {
+  readonly k1: number;
+  readonly b: number;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly store: Store,
+    options: Bm25Options = {},
+  ) {
+    this.k1 = options.k1 ?? 0.9;
+    this.b = options.b ?? 0.4;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    if (!(this.k1 >= 0) || !(this.b >= 0 && this.b <= 1)) {
+      throw new AppError('CONFIG_INVALID', `BM25 parameters out of range: k1=${this.k1}, b=${this.b}`);
+    }
+  }
+
+  async add(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<void> {
+    const analyzed = analyzeChunks(chunks);
+    if (analyzed.length === 0) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await inTransaction(this.store, (executor) => this.replace(executor, scope, analyzed));
+        return;
+      } catch (error) {
+        // Two writers re-adding the same chunk id at once: the loser retries and now sees the row to replace.
+        if (attempt >= this.maxAttempts || !isRetryableConflict(error)) throw error;
+      }
+    }
+  }
+
+  async removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(chunkIds)];
+    if (ids.length === 0) return;
+    await inTransaction(this.store, async (executor) => {
+      const removed = await this.deleteChunks(executor, scope, ids);
+      if (removed.count > 0) await this.bumpStats(executor, scope.buildId, -removed.count, -removed.length);
+    });
+  }
+
+  async search(scope: IndexScope, query: string, limit: number): Promise<ScoredChunk[]> {
+    const statement = limit > 0 ? this.searchStatement(scope, query, Math.floor(limit)) : undefined;
+    if (!statement) return [];
+    const rows = await this.store.query<{ chunk_id: string; score: number | string }>(statement);
+    return rows.map((row) => ({ chunkId: row.chunk_id, score: Number(row.score) }));
+  }
+
+  /**
+   * The one scoring statement (exposed for EXPLAIN), or undefined when the query
+   * has no terms. df is a count over the build's postings for the term (a range
+   * of the primary key); tenant and corpus filter the scored postings.
+   */
+  searchStatement(scope: IndexScope, query: string, limit = 10): SQL | undefined {
+    const frequencies = termFrequencies(analyze(query));
+    if (frequencies.size === 0) return undefined;
+    const terms = [...frequencies.keys()];
+    const queryFrequencies = terms.map((term) => frequencies.get(term) ?? 1);
+    const { k1, b } = this;
+    return sql`
+      WITH query_terms AS (
+        SELECT term, qtf FROM unnest(${sql.param(terms)}::text[], ${sql.param(queryFrequencies)}::int[]) AS q(term, qtf)
+      ),
+      collection AS (
+        SELECT doc_count::float8 AS n, total_length::float8 / GREATEST(doc_count, 1) AS avgdl
+        FROM build_term_stats WHERE build_id = ${scope.buildId}::uuid AND doc_count > 0
+      ),
+      weights AS (
+        SELECT query_terms.term, query_terms.qtf * ln(1 + (collection.n - df.df + 0.5) / (df.df + 0.5)) AS weight
+        FROM query_terms
+        CROSS JOIN collection
+        CROSS JOIN LATERAL (
+          SELECT count(*)::float8 AS df FROM postings
+          WHERE postings.build_id = ${scope.buildId}::uuid AND postings.term = query_terms.term
+        ) AS df
+        WHERE df.df > 0
+      )
+      SELECT p.chunk_id,
+             sum(weights.weight * p.tf * ${k1 + 1}::float8
+                 / (p.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * p.doc_length / collection.avgdl))) AS score
+      FROM weights
+      CROSS JOIN collection
+      JOIN postings AS p ON p.build_id = ${scope.buildId}::uuid AND p.term = weights.term
+      WHERE p.tenant_id = ${scope.tenantId}::uuid AND p.corpus_id = ${scope.corpusId}::uuid
+      GROUP BY p.chunk_id
+      ORDER BY score DESC, p.chunk_id
+      LIMIT ${limit}`;
+  }
+
+  /** Removes any previous copy of the chunks, inserts them, and moves the statistics by the net change. */
+  private async replace(executor: Executor, scope: IndexScope, analyzed: readonly AnalyzedChunk[]): Promise<void> {
+    const removed = await this.deleteChunks(
+      executor,
+      scope,
+      analyzed.map((chunk) => chunk.chunkId),
+    );
+    await executor(sql`
+      INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length)
+      SELECT ${scope.buildId}::uuid, u.chunk_id, ${scope.tenantId}::uuid, ${scope.corpusId}::uuid, u.doc_length
+      FROM unnest(${sql.param(analyzed.map((chunk) => chunk.chunkId))}::uuid[],
+                  ${sql.param(analyzed.map((chunk) => chunk.docLength))}::int[]) AS u(chunk_id, doc_length)`);
+    for (const batch of postingBatches(analyzed)) {
+      await executor(sql`
+        INSERT INTO postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)
+        SELECT ${scope.buildId}::uuid, u.term, u.chunk_id, ${scope.tenantId}::uuid, ${scope.corpusId}::uuid, u.tf, u.doc_length
+        FROM unnest(${sql.param(batch.terms)}::text[], ${sql.param(batch.chunkIds)}::uuid[],
+                    ${sql.param(batch.tfs)}::int[], ${sql.param(batch.docLengths)}::int[]) AS u(term, chunk_id, tf, doc_length)`);
+    }
+    const addedLength = analyzed.reduce((total, chunk) => total + chunk.docLength, 0);
+    // Last, so the one contended row (the build's statistics) is locked for as short a time as possible.
+    await this.bumpStats(executor, scope.buildId, analyzed.length - removed.count, addedLength - removed.length);
+  }
+
+  private async deleteChunks(executor: Executor, scope: IndexScope, chunkIds: readonly string[]): Promise<{ count: number; length: number }> {
+    const ids = sql.param([...chunkIds]);
+    await executor(sql`
+      DELETE FROM postings
+      WHERE chunk_id = ANY(${ids}::uuid[]) AND build_id = ${scope.buildId}::uuid
+        AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid`);
+    const [removed] = await executor<{ count: number | string; length: number | string | null }>(sql`
+      WITH gone AS (
+        DELETE FROM build_chunks
+        WHERE build_id = ${scope.buildId}::uuid AND chunk_id = ANY(${ids}::uuid[])
+          AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+        RETURNING doc_length
+      )
+      SELECT count(*) AS count, sum(doc_length) AS length FROM gone`);
+    return { count: Number(removed?.count ?? 0), length: Number(removed?.length ?? 0) };
+  }
+
+  private async bumpStats(executor: Executor, buildId: string, docDelta: number, lengthDelta: number): Promise<void> {
+    await executor(sql`
+      INSERT INTO build_term_stats (build_id, doc_count, total_length) VALUES (${buildId}::uuid, ${docDelta}, ${lengthDelta})
+      ON CONFLICT (build_id) DO UPDATE
+      SET doc_count = build_term_stats.doc_count + EXCLUDED.doc_count,
+          total_length = build_term_stats.total_length + EXCLUDED.total_length`);
+  }
+}
+
+/** Analyzes title + text; a chunk id given twice keeps its last copy. */
+export function analyzeChunks(chunks: readonly IndexedChunk[]): AnalyzedChunk[] {
+  const byId = new Map<string, AnalyzedChunk>();
+  for (const chunk of chunks) {
+    const terms = analyze(chunk.title ? `${chunk.title}\n${chunk.text}` : chunk.text);
+    byId.delete(chunk.chunkId);
+    byId.set(chunk.chunkId, { chunkId: chunk.chunkId, docLength: terms.length, terms: termFrequencies(terms) });
+  }
+  // A stable order across writers keeps concurrent transactions from locking rows in opposite orders.
+  return [...byId.values()].sort((left, right) => (left.chunkId < right.chunkId ? -1 : left.chunkId > right.chunkId ? 1 : 0));
+}
+
+interface PostingBatch {
+  terms: string[];
+  chunkIds: string[];
+  tfs: number[];
+  docLengths: number[];
+}
+
+function* postingBatches(analyzed: readonly AnalyzedChunk[]): Generator<PostingBatch> {
+  let batch: PostingBatch = { terms: [], chunkIds: [], tfs: [], docLengths: [] };
+  for (const chunk of analyzed) {
+    for (const [term, tf] of chunk.terms) {
+      batch.terms.push(term);
+      batch.chunkIds.push(chunk.chunkId);
+      batch.tfs.push(tf);
+      batch.docLengths.push(chunk.docLength);
+      if (batch.terms.length >= POSTINGS_PER_STATEMENT) {
+        yield batch;
+        batch = { terms: [], chunkIds: [], tfs: [], docLengths: [] };
+      }
+    }
+  }
+  if (batch.terms.length > 0) yield batch;
+}

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../src/core/db/client';
+import { chunks, documents, documentVersions, versionBlobs, type Corpus, type DocumentRow, type DocumentVersion } from '../src/core/db/schema';
+import { AppError } from '../src/core/errors';
+
+export interface StoredUpload {
+  document: DocumentRow;
+  version: DocumentVersion;
+  deduplicated: boolean;
+}
+
+export interface UploadInput {
+  corpus: Corpus;
+  bytes: Uint8Array;
+  mime: string;
+  fileName?: string | undefined;
+  title?: string | undefined;
+  externalId?: string | undefined;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Keeps a display name from an uploaded file name without paths or control characters. */
+export function sanitizeFileName(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.normalize('NFKC').replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return cleaned.length > 0 ? cleaned : undefined;
+}
+
+/**
+ * Stores the original bytes and a version row before anything else happens, in
+ * one transaction. Identical bytes for the same document return the existing
+ * version; new bytes under the same externalId (or title) become a new version.
+ */
+export async function storeUpload(db: Db, input: UploadInput): Promise<StoredUpload> {
+  const sha = sha256Hex(input.bytes);
+  const fileName = sanitizeFileName(input.fileName);
+  const title = input.title?.trim() || fileName || `document ${sha.slice(0, 12)}`;
+  const matchKey = input.externalId ? `external:${input.externalId}` : `title:${title}`;
+  return db.transaction(async (tx) => {
+    await tx
+      .insert(documents)
+      .values({ tenantId: input.corpus.tenantId, corpusId: input.corpus.id, title, externalId: input.externalId ?? null, matchKey })
+      .onConflictDoNothing({ target: [documents.corpusId, documents.matchKey] });
+    const [document] = await tx
+      .select()
+      .from(documents)
+      .where(and(eq(documents.corpusId, input.corpus.id), eq(documents.matchKey, matchKey)));
+    if (!document) throw new AppError('INTERNAL', 'document row vanished during upload');
+    const [inserted] = await tx
+      .insert(documentVersions)
+      .values({
+        tenantId: input.corpus.tenantId,
+        corpusId: input.corpus.id,
+        documentId: document.id,
+        contentSha256: sha,
+        bytes: input.bytes.byteLength,
+        mime: input.mime,
+        fileName: fileName ?? null,
+      })
+      .onConflictDoNothing({ target: [documentVersions.documentId, documentVersions.contentSha256] })
+      .returning();
+    if (!inserted) {
+      const [existing] = await tx
+        .select()
+        .from(documentVersions)
+        .where(and(eq(documentVersions.documentId, document.id), eq(documentVersions.contentSha256, sha)));
+      if (!existing) throw new AppError('INTERNAL', 'existing version vanished during upload');
+      return { document, version: existing, deduplicated: true };
+    }
+    await tx.insert(versionBlobs).values({ versionId: inserted.id, content: input.bytes });
+    await tx.update(documents).set({ updatedAt: new Date(), title }).where(eq(documents.id, document.id));
+    return { document: { ...document, title }, version: inserted, deduplicated: false };
+  });
+}
+
+export async function setVersionJob(db: Db, versionId: string, jobId: string): Promise<void> {
+  await db.update(documentVersions).set({ jobId }).where(eq(documentVersions.id, versionId));
+}
+
+export async function getDocument(db: Db, tenantId: string, documentId: string): Promise<DocumentRow> {
+  const [row] = await db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.id, documentId), eq(documents.tenantId, tenantId)));
+  if (!row) throw new AppError('DOCUMENT_NOT_FOUND', `document ${documentId} not found`);
+  return row;
+}
+
+export async function versionsOf(db: Db, documentIds: string[]): Promise<DocumentVersion[]> {
+  if (documentIds.length === 0) return [];
+  return db
+    .select({
+      ...SUMMARY_COLUMNS,
+    })
+    .from(documentVersions)
+    .where(inArray(documentVersions.documentId, documentIds))
+    .orderBy(asc(documentVersions.createdAt)) as unknown as Promise<DocumentVersion[]>;
+}
+
+/** Every version column but the (large) normalized text. */
+const SUMMARY_COLUMNS = {
+  id: documentVersions.id,
+  tenantId: documentVersions.tenantId,
+  corpusId: documentVersions.corpusId,
+  documentId: documentVersions.documentId,
+  contentSha256: documentVersions.contentSha256,
+  bytes: documentVersions.bytes,
+  mime: documentVersions.mime,
+  fileName: documentVersions.fileName,
+  pages: documentVersions.pages,
+  status: documentVersions.status,
+  errorCode: documentVersions.errorCode,
+  errorMessage: documentVersions.errorMessage,
+  jobId: documentVersions.jobId,
+  createdAt: documentVersions.createdAt,
+};
+
+export async function chunkCounts(db: Db, versionIds: string[]): Promise<Map<string, number>> {
+  if (versionIds.length === 0) return new Map();
+  const rows = await db
+    .select({ versionId: chunks.versionId, count: sql<number>`count(DISTINCT ${chunks.ordinal})::int` })
+    .from(chunks)
+    .where(inArray(chunks.versionId, versionIds))
+    .groupBy(chunks.versionId);
+  return new Map(rows.map((row) => [row.versionId, Number(row.count)]));
+}
+
+export async function listDocuments(db: Db, corpus: Corpus, options: { limit: number; offset: number }): Promise<DocumentRow[]> {
+  return db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.corpusId, corpus.id), eq(documents.tenantId, corpus.tenantId)))
+    .orderBy(desc(documents.createdAt), asc(documents.id))
+    .limit(options.limit)
+    .offset(options.offset);
+}
+
+/** A document's status is its newest version's, except that an older ready version keeps it answerable. */
+export function documentStatus(versions: Pick<DocumentVersion, 'status'>[]): string {
+  const newest = versions.at(-1);
+  if (!newest) return 'empty';
+  if (newest.status === 'failed' && versions.some((version) => version.status === 'ready')) return 'ready';
+  return newest.status;
+}
+
+export function documentView(document: DocumentRow, versions: DocumentVersion[], counts: Map<string, number>) {
+  return {
+    id: document.id,
+    corpusId: document.corpusId,
+    title: document.title,
+    externalId: document.externalId,
+    status: documentStatus(versions),
+    createdAt: document.createdAt.toISOString(),
+    updatedAt: document.updatedAt.toISOString(),
+    versions: versions.map((version) => ({
+      id: version.id,
+      status: version.status,
+      pages: version.pages,
+      chunkCount: counts.get(version.id) ?? 0,
+      bytes: version.bytes,
+      mime: version.mime,
+      fileName: version.fileName,
+      sha256: version.contentSha256,
+      jobId: version.jobId,
+      createdAt: version.createdAt.toISOString(),
+      ...(version.errorCode ? { error: { code: version.errorCode, message: version.errorMessage ?? version.errorCode } } : {}),
+    })),
+  };
+}

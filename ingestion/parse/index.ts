@@ -1,0 +1,27 @@
+import type { DocumentMime } from '../sniff';
+import { parseHtmlDocument } from './html';
+import { parseMarkdown } from './markdown';
+import { parsePdf } from './pdf';
+import { parseText } from './text';
+import type { ParseOptions, ParsedDocument } from './types';
+
+export type { ParseOptions, ParsedBlock, ParsedDocument, ParsedPage } from './types';
+export { DEFAULT_PDF_MAX_MEMORY_MB, DEFAULT_PDF_TIMEOUT_MS } from './pdf';
+
+/** Parses a sniffed document into pages of heading/paragraph blocks. Bad files throw AppError (retryable: false). */
+export async function parseDocument(bytes: Uint8Array, mime: DocumentMime, options: ParseOptions = {}): Promise<ParsedDocument> {
+  switch (mime) {
+    case 'application/pdf':
+      return parsePdf(bytes, options);
+    case 'text/html':
+      return parseHtmlDocument(bytes);
+    case 'text/markdown':
+      return parseMarkdown(bytes);
+    case 'text/plain':
+      return parseText(bytes);
+    default: {
+      const unknown: never = mime;
+      throw new Error(`unhandled document type ${String(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import { and, eq, gt, gte, inArray, lt } from 'drizzle-orm';
+import type { Db } from '../src/core/db/client';
+import { chunks, documentVersions, documents, versionBlobs, type ChunkRow, type DocumentVersion, type IndexBuild } from '../src/core/db/schema';
+import { bumpGeneration } from '../src/core/corpora';
+import { AppError, isAppError, toAppError } from '../src/core/errors';
+import type { LexicalIndex, VectorIndex } from '../indexes/ports';
+import type { JobContext } from '../src/jobs/ports';
+import { buildScope, type BuildStore } from './builds';
+import { chunkDocument, type ChunkDraft, type ChunkerConfig } from './chunk';
+import { embedWithCache } from './embed';
+import type { EmbeddingRegistry } from './embedding-registry';
+import { normalizeDocument, type NormalizedDocument } from './normalize';
+import { parseDocument } from './parse';
+import type { DocumentMime } from './sniff';
+
+export const INGEST_JOB = 'ingest-version';
+
+export interface PipelineDeps {
+  db: Db;
+  builds: BuildStore;
+  registry: EmbeddingRegistry;
+  lexical: LexicalIndex;
+  vectors: VectorIndex;
+  parse: { pdfTimeoutMs: number; pdfMaxMemoryMb: number };
+}
+
+type Progress = JobContext['progress'];
+
+/** Writes one version's chunks for a chunker config; idempotent on (version, chunker, ordinal). */
+export async function saveChunks(db: Db, version: DocumentVersion, chunkerHash: string, drafts: ChunkDraft[]): Promise<ChunkRow[]> {
+  if (drafts.length === 0) return [];
+  const rows: ChunkRow[] = [];
+  for (let start = 0; start < drafts.length; start += 500) {
+    const slice = drafts.slice(start, start + 500);
+    const inserted = await db
+      .insert(chunks)
+      .values(
+        slice.map((draft) => ({
+          tenantId: version.tenantId,
+          corpusId: version.corpusId,
+          documentId: version.documentId,
+          versionId: version.id,
+          chunkerHash,
+          ordinal: draft.ordinal,
+          text: draft.text,
+          charStart: draft.start,
+          charEnd: draft.end,
+          pageStart: draft.pageStart,
+          pageEnd: draft.pageEnd,
+          headingPath: draft.headingPath,
+          tokenCount: draft.tokenCount,
+          contentHash: draft.contentHash,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [chunks.versionId, chunks.chunkerHash, chunks.ordinal],
+        set: { text: chunks.text },
+      })
+      .returning();
+    rows.push(...inserted);
+  }
+  // Chunking is deterministic, but a chunker bug fixed between attempts must not leave strays.
+  await db.delete(chunks).where(and(eq(chunks.versionId, version.id), eq(chunks.chunkerHash, chunkerHash), gte(chunks.ordinal, drafts.length)));
+  return rows.sort((a, b) => a.ordinal - b.ordinal);
+}
+
+export function lexicalTitle(documentTitle: string, headingPath: string[]): string {
+  return [documentTitle, ...headingPath].join(' / ');
+}
+
+/** Indexes already-saved chunks into one build: BM25 postings and vectors. */
+export async function indexIntoBuild(
+  deps: PipelineDeps,
+  build: IndexBuild,
+  documentTitle: string,
+  rows: ChunkRow[],
+  progress?: Progress,
+  signal?: AbortSignal,
+): Promise<void> {
+  const scope = buildScope(build);
+  const provider = deps.registry.provider(build.embeddingModelId);
+  const vectors = await embedWithCache(deps.db, provider, rows, {
+    signal,
+    onProgress: progress ? (done, total) => progress({ stage: 'embed', done, total }) : undefined,
+  });
+  await progress?.({ stage: 'index', done: 0, total: rows.length });
+  await deps.lexical.add(
+    scope,
+    rows.map((row) => ({ chunkId: row.id, documentId: row.documentId, versionId: row.versionId, text: row.text, title: lexicalTitle(documentTitle, row.headingPath) })),
+  );
+  await deps.vectors.upsert(
+    scope,
+    build.embeddingModelId,
+    rows.map((row, index) => ({ chunkId: row.id, documentId: row.documentId, versionId: row.versionId, vector: vectors[index] ?? [] })),
+  );
+  await progress?.({ stage: 'index', done: rows.length, total: rows.length });
+}
+
+export async function loadVersion(db: Db, versionId: string): Promise<{ version: DocumentVersion; title: string } | undefined> {
+  const [row] = await db
+    .select({ version: documentVersions, title: documents.title })
+    .from(documentVersions)
+    .innerJoin(documents, eq(documents.id, documentVersions.documentId))
+    .where(eq(documentVersions.id, versionId));
+  return row;
+}
+
+export async function parseVersion(deps: PipelineDeps, version: DocumentVersion, signal?: AbortSignal): Promise<NormalizedDocument & { pageCount: number | null }> {
+  const [blob] = await deps.db.select().from(versionBlobs).where(eq(versionBlobs.versionId, version.id));
+  if (!blob) throw new AppError('INTERNAL', `original bytes of version ${version.id} are missing`, { retryable: false });
+  const parsed = await parseDocument(new Uint8Array(blob.content), version.mime as DocumentMime, {
+    pdfTimeoutMs: deps.parse.pdfTimeoutMs,
+    pdfMaxMemoryMb: deps.parse.pdfMaxMemoryMb,
+    ...(signal ? { signal } : {}),
+  });
+  const normalized = normalizeDocument(parsed);
+  if (normalized.text.trim().length === 0) throw new AppError('NO_TEXT', 'the document contains no extractable text', { retryable: false });
+  return { ...normalized, pageCount: parsed.pageCount };
+}
+
+/** Removes a version's chunks from every live build's indexes (keeps the rows for old traces). */
+export async function unindexVersion(deps: PipelineDeps, version: Pick<DocumentVersion, 'id' | 'corpusId'>): Promise<void> {
+  const rows = await deps.db.select({ id: chunks.id }).from(chunks).where(eq(chunks.versionId, version.id));
+  if (rows.length === 0) return;
+  const ids = rows.map((row) => row.id);
+  for (const build of await deps.builds.live(version.corpusId)) {
+    await deps.lexical.removeChunks(buildScope(build), ids);
+    await deps.vectors.removeChunks(buildScope(build), ids);
+  }
+}
+
+/**
+ * The ingestion job: parse → normalize → chunk → embed → index into every live
+ * build. Safe to retry after a crash at any stage: chunk rows are upserted on
+ * (version, chunker, ordinal) and the indexes replace by chunk id.
+ */
+export async function ingestVersion(deps: PipelineDeps, versionId: string, context: Pick<JobContext, 'progress' | 'signal' | 'attempt' | 'maxAttempts'>): Promise<Record<string, unknown>> {
+  const loaded = await loadVersion(deps.db, versionId);
+  if (!loaded) return { skipped: 'version deleted' };
+  const { version, title } = loaded;
+  if (version.status === 'superseded') return { skipped: 'version superseded' };
+  try {
+    await deps.db.update(documentVersions).set({ status: 'processing' }).where(eq(documentVersions.id, version.id));
+    await context.progress({ stage: 'parse', done: 0, total: 1 });
+    const normalized = await parseVersion(deps, version, context.signal);
+    await deps.db
+      .update(documentVersions)
+      .set({ normalizedText: normalized.text, pages: normalized.pageCount, structure: { pages: normalized.pages, blocks: normalized.blocks } })
+      .where(eq(documentVersions.id, version.id));
+    await context.progress({ stage: 'parse', done: 1, total: 1 });
+
+    const builds = await deps.builds.live(version.corpusId);
+    const byChunker = new Map<string, ChunkRow[]>();
+    let chunkTotal = 0;
+    for (const build of builds) {
+      let rows = byChunker.get(build.chunkerHash);
+      if (!rows) {
+        await context.progress({ stage: 'chunk', done: 0, total: 1 });
+        const drafts = chunkDocument(normalized, build.chunker as unknown as ChunkerConfig);
+        rows = await saveChunks(deps.db, version, build.chunkerHash, drafts);
+        byChunker.set(build.chunkerHash, rows);
+        chunkTotal = Math.max(chunkTotal, rows.length);
+        await context.progress({ stage: 'chunk', done: rows.length, total: rows.length });
+      }
+      await indexIntoBuild(deps, build, title, rows, context.progress, context.signal);
+    }
+    const superseded = await supersedeVersions(deps, version);
+    await deps.db
+      .update(documentVersions)
+      .set({ status: superseded ? 'superseded' : 'ready', errorCode: null, errorMessage: null })
+      .where(eq(documentVersions.id, version.id));
+    await bumpGeneration(deps.db, version.corpusId);
+    for (const build of builds) await deps.builds.refreshStats(build.id, build.stats.failures);
+    return { versionId: version.id, pages: normalized.pageCount, chunks: chunkTotal };
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    const retryable = isAppError(thrown) ? thrown.isRetryable : true;
+    if (!retryable || context.attempt >= context.maxAttempts) {
+      await deps.db
+        .update(documentVersions)
+        .set({ status: 'failed', errorCode: error.code, errorMessage: error.message.slice(0, 500) })
+        .where(eq(documentVersions.id, version.id));
+    }
+    throw thrown;
+  }
+}
+
+/**
+ * The new version is live: older ready versions leave the indexes. If a newer
+ * version finished first (jobs run concurrently), this one steps aside instead;
+ * returns whether it did.
+ */
+async function supersedeVersions(deps: PipelineDeps, version: DocumentVersion): Promise<boolean> {
+  const [newer] = await deps.db
+    .select({ id: documentVersions.id })
+    .from(documentVersions)
+    .where(and(eq(documentVersions.documentId, version.documentId), gt(documentVersions.createdAt, version.createdAt), eq(documentVersions.status, 'ready')))
+    .limit(1);
+  if (newer) {
+    await unindexVersion(deps, version);
+    return true;
+  }
+  const older = await deps.db
+    .select({ id: documentVersions.id, corpusId: documentVersions.corpusId })
+    .from(documentVersions)
+    .where(and(eq(documentVersions.documentId, version.documentId), lt(documentVersions.createdAt, version.createdAt), inArray(documentVersions.status, ['ready', 'processing', 'pending'])));
+  for (const old of older) {
+    await unindexVersion(deps, old);
+    await deps.db.update(documentVersions).set({ status: 'superseded' }).where(eq(documentVersions.id, old.id));
+  }
+  return false;
+}

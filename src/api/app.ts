@@ -1,0 +1,46 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppDeps } from './deps';
+import { registerErrorHandling } from './error-handler';
+import { answerRoutes } from './routes/answers';
+import { buildRoutes } from './routes/builds';
+import { canaryRoutes } from './routes/canaries';
+import { corporaRoutes } from './routes/corpora';
+import { documentRoutes } from './routes/documents';
+import { healthRoutes } from './routes/health';
+import { jobRoutes } from './routes/jobs';
+import { searchRoutes } from './routes/search';
+import { textRoutes } from './routes/texts';
+
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the HTTP app from injected dependencies; never listens (tests use inject()). */
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  healthRoutes(app, deps.readiness);
+  corporaRoutes(app, deps);
+  jobRoutes(app, deps);
+  documentRoutes(app, deps);
+  searchRoutes(app, deps);
+  buildRoutes(app, deps);
+  canaryRoutes(app, deps);
+  answerRoutes(app, deps);
+  textRoutes(app, deps);
+  await app.ready();
+  return app;
+}

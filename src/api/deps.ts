@@ -1,0 +1,41 @@
+import type { Config } from '../core/config';
+import type { Store } from '../core/db/client';
+import type { Corpus } from '../core/db/schema';
+import type { BuildStore } from '../../ingestion/builds';
+import type { IngestionService } from '../../ingestion/service';
+import type { SearchService } from '../query/search-service';
+import type { AnswerService } from '../query/answer-service';
+import type { ReindexService } from '../../ingestion/reindex';
+import type { CanaryService } from '../../evals/canaries/canary-service';
+import type { CanarySchedules } from '../../evals/canaries/schedule';
+import type { JobRecords } from '../jobs/job-records';
+import type { JobQueue } from '../jobs/ports';
+import type { Authenticator } from './auth';
+import type { ReadinessCheck } from './routes/health';
+
+export interface CorpusService {
+  /** Creates the corpus and its first active index build. */
+  create(tenantId: string, name: string): Promise<Corpus>;
+}
+
+export interface Services {
+  corpora: CorpusService;
+  ingestion: IngestionService;
+  builds: BuildStore;
+  search: SearchService;
+  reindex: ReindexService;
+  canaries: CanaryService;
+  canarySchedules: CanarySchedules;
+  answers: AnswerService;
+}
+
+/** Everything the HTTP layer needs, built by the composition root and injected. */
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  jobs: JobQueue;
+  jobRecords: JobRecords;
+  authenticate: Authenticator;
+  readiness: ReadinessCheck[];
+  services: Services;
+}

@@ -1,0 +1,108 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getCorpus } from '../../core/corpora';
+import { AppError } from '../../core/errors';
+import { isEmpty, sniffMime } from '../../../ingestion/sniff';
+import { principalOf, requireScope } from '../auth';
+import type { AppDeps } from '../deps';
+
+const uuidParam = z.string().uuid();
+/** Room for multipart boundaries and the small text fields around the file. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+async function readUpload(request: FastifyRequest, maxBytes: number) {
+  if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'upload as multipart/form-data with a "file" field');
+  let file: { bytes: Uint8Array; fileName: string } | undefined;
+  const fields: Record<string, string> = {};
+  for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 4096 } })) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        throw new AppError('VALIDATION_FAILED', `unexpected file field "${part.fieldname}"; use "file"`);
+      }
+      const buffer = await part.toBuffer();
+      file = { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), fileName: part.filename };
+    } else {
+      fields[part.fieldname] = String(part.value);
+    }
+  }
+  if (!file) throw new AppError('VALIDATION_FAILED', 'multipart body has no "file" field');
+  return { file, fields };
+}
+
+const uploadFields = z.object({
+  title: z.string().trim().min(1).max(300).optional(),
+  externalId: z.string().trim().min(1).max(300).optional(),
+});
+
+export function documentRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const maxBytes = deps.config.MAX_UPLOAD_BYTES;
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.register(async (scoped) => {
+    await scoped.register(multipart, { limits: { fileSize: maxBytes, files: 1 } });
+    scoped.withTypeProvider<ZodTypeProvider>().post(
+      '/v1/corpora/:corpus/documents',
+      {
+        schema: { params: z.object({ corpus: z.string().min(1) }) },
+        bodyLimit: maxBytes + MULTIPART_OVERHEAD_BYTES,
+        // Refuse an oversized upload from its Content-Length, before reading the body.
+        onRequest: async (request) => {
+          const length = Number(request.headers['content-length'] ?? 0);
+          if (length > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+            throw new AppError('PAYLOAD_TOO_LARGE', `upload is ${length} bytes; the limit is ${maxBytes}`, { details: { limit: maxBytes, received: length } });
+          }
+        },
+        preHandler: requireScope(deps.authenticate, 'ingest'),
+      },
+      async (request, reply) => {
+        const { tenantId } = principalOf(request);
+        const corpus = await getCorpus(deps.store.db, tenantId, request.params.corpus);
+        const { file, fields } = await readUpload(request, maxBytes);
+        const parsedFields = uploadFields.safeParse(fields);
+        if (!parsedFields.success) throw new AppError('VALIDATION_FAILED', parsedFields.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+        if (isEmpty(file.bytes)) throw new AppError('EMPTY_FILE', 'the uploaded file is empty');
+        const mime = sniffMime(file.bytes, file.fileName);
+        if (!mime) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported file type: upload PDF, Markdown, HTML or plain text (UTF-8)');
+        const result = await deps.services.ingestion.upload(
+          { corpus, bytes: file.bytes, mime, fileName: file.fileName, title: parsedFields.data.title, externalId: parsedFields.data.externalId },
+          request.id,
+        );
+        return reply.status(202).send(result);
+      },
+    );
+  });
+
+  routes.get(
+    '/v1/corpora/:corpus/documents',
+    {
+      schema: {
+        params: z.object({ corpus: z.string().min(1) }),
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) }),
+      },
+      preHandler: deps.authenticate,
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      const corpus = await getCorpus(deps.store.db, tenantId, request.params.corpus);
+      return { documents: await deps.services.ingestion.list(corpus, request.query) };
+    },
+  );
+
+  routes.get('/v1/documents/:id', { schema: { params: z.object({ id: uuidParam }) }, preHandler: deps.authenticate }, async (request) => {
+    const { tenantId } = principalOf(request);
+    return deps.services.ingestion.get(tenantId, request.params.id);
+  });
+
+  routes.delete(
+    '/v1/documents/:id',
+    { schema: { params: z.object({ id: uuidParam }) }, preHandler: requireScope(deps.authenticate, 'ingest') },
+    async (request, reply) => {
+      const { tenantId } = principalOf(request);
+      await deps.services.ingestion.delete(tenantId, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,164 @@
+import type { Config } from './core/config';
+import { migrateStore, openStore, type Store } from './core/db/client';
+import { insertCorpus } from './core/corpora';
+import { LocalHashEmbedder } from './core/providers/local-hash-embedder';
+import type { EmbeddingProvider } from './core/providers/ports';
+import { createAuthenticator } from './api/auth';
+import type { AppDeps, CorpusService } from './api/deps';
+import type { ReadinessCheck } from './api/routes/health';
+import { BullmqJobQueue, redisConnection } from './jobs/bullmq-queue';
+import { InlineJobQueue } from './jobs/inline-queue';
+import { JobRecords } from './jobs/job-records';
+import type { JobQueue, Scheduler } from './jobs/ports';
+import { BullmqScheduler } from './jobs/bullmq-scheduler';
+import { InlineScheduler } from './jobs/inline-scheduler';
+import { AlertDelivery } from '../evals/canaries/alert-delivery';
+import { CanaryService } from '../evals/canaries/canary-service';
+import { CanarySchedules } from '../evals/canaries/schedule';
+import { CURRENT_PROMPT_ID, loadPrompt } from './query/prompts';
+import { Redis } from 'ioredis';
+import { createProviders, type Providers } from './core/providers/factory';
+import { DEFAULT_PRICES } from './core/pricing';
+import { AnswerService } from './query/answer-service';
+import { PostgresAnswerCache, RedisAnswerCache } from './query/answer-cache';
+import { ContextCache } from './query/assemble';
+import { PostgresBm25Index } from '../indexes/postgres/bm25-index';
+import { PgvectorIndex } from '../indexes/postgres/pgvector-index';
+import type { LexicalIndex, VectorIndex } from '../indexes/ports';
+import { BuildStore } from '../ingestion/builds';
+import { DEFAULT_CHUNKER, type ChunkerConfig } from '../ingestion/chunk';
+import { EmbeddingRegistry } from '../ingestion/embedding-registry';
+import { IngestionService } from '../ingestion/service';
+import { ReindexService } from '../ingestion/reindex';
+import { SearchService } from './query/search-service';
+
+export interface Container extends AppDeps {
+  providers: Providers;
+  redis: Redis | undefined;
+  scheduler: Scheduler;
+  registry: EmbeddingRegistry;
+  lexical: LexicalIndex;
+  vectors: VectorIndex;
+  close(): Promise<void>;
+}
+
+export interface ContainerOptions {
+  /** Pre-opened store (tests); otherwise opened from config. */
+  store?: Store;
+  /** Extra embedding providers (tests register fakes or provider adapters here). */
+  embedders?: EmbeddingProvider[];
+  /** Replace the job queue (tests). */
+  jobs?: JobQueue;
+  /** Replace the providers built from config (tests point them at the fake provider server). */
+  providers?: Partial<Providers>;
+}
+
+export function chunkerFromConfig(config: Config): ChunkerConfig {
+  return { ...DEFAULT_CHUNKER, targetTokens: config.CHUNK_TARGET_TOKENS, overlapTokens: config.CHUNK_OVERLAP_TOKENS };
+}
+
+function createQueue(config: Config, records: JobRecords): JobQueue {
+  if (config.REDIS_URL) return new BullmqJobQueue(records, { connection: redisConnection(config.REDIS_URL), queue: 'attest' });
+  return new InlineJobQueue(records, { queue: 'attest', concurrency: config.JOBS_INLINE_CONCURRENCY });
+}
+
+/** Wires adapters from config: the only place that knows which adapter is in use. */
+export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
+  const store = options.store ?? (await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  await migrateStore(store);
+  const built = createProviders(config);
+  const providers: Providers = { ...built, ...options.providers };
+  const registry = new EmbeddingRegistry(store.db);
+  await registry.register(new LocalHashEmbedder());
+  for (const provider of [...providers.embedders, ...(options.embedders ?? [])]) await registry.register(provider);
+  if (!registry.configured().includes(config.EMBEDDING_MODEL)) {
+    throw new Error(`Invalid configuration: EMBEDDING_MODEL "${config.EMBEDDING_MODEL}" is not a configured embedding model (configured: ${registry.configured().join(', ')})`);
+  }
+
+  const lexical = new PostgresBm25Index(store);
+  const vectors = new PgvectorIndex(store);
+  const builds = new BuildStore(store.db, vectors, registry);
+  const jobRecords = new JobRecords(store.db);
+  const jobs = options.jobs ?? createQueue(config, jobRecords);
+  const pipelineDeps = { db: store.db, builds, registry, lexical, vectors, parse: { pdfTimeoutMs: config.PDF_TIMEOUT_MS, pdfMaxMemoryMb: config.PDF_MAX_MEMORY_MB } };
+  const ingestion = new IngestionService(pipelineDeps, jobs);
+  ingestion.registerHandlers();
+  const reindex = new ReindexService(pipelineDeps, jobs, { embeddingModel: config.EMBEDDING_MODEL, chunker: chunkerFromConfig(config) });
+  reindex.registerHandlers();
+
+  const reranker = providers.reranker;
+  const search = new SearchService(
+    { db: store.db, lexical, vectors, registry, reranker, builds },
+    { candidates: config.RETRIEVE_CANDIDATES, rerankCandidates: config.RERANK_CANDIDATES, rrfK: config.RRF_K },
+  );
+
+  const delivery = new AlertDelivery(store.db, jobs);
+  delivery.registerHandlers();
+  const canaries = new CanaryService({
+    db: store.db,
+    search,
+    builds,
+    delivery,
+    promptVersion: CURRENT_PROMPT_ID,
+    defaults: {
+      cron: config.CANARY_CRON,
+      timezone: config.CANARY_TIMEZONE,
+      threshold: config.CANARY_RECALL_THRESHOLD,
+      dropDelta: config.CANARY_DROP_DELTA,
+      gateTolerance: 0.02,
+      webhooks: config.ALERT_WEBHOOK_URL,
+    },
+  });
+  reindex.setGate((build) => canaries.gate(build));
+  const scheduler = jobs instanceof BullmqJobQueue ? new BullmqScheduler(jobs.bullQueue) : new InlineScheduler(jobs);
+  const canarySchedules = new CanarySchedules(store.db, scheduler, canaries);
+  canarySchedules.registerHandlers(jobs);
+
+  const corpora: CorpusService = {
+    async create(tenantId, name) {
+      const corpus = await insertCorpus(store.db, tenantId, name);
+      const build = await builds.create(corpus, { embeddingModel: config.EMBEDDING_MODEL, chunker: chunkerFromConfig(config), status: 'active' });
+      const created = { ...corpus, activeBuildId: build.id };
+      await canarySchedules.upsert(created);
+      return created;
+    },
+  };
+
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true }) : undefined;
+  redis?.on('error', () => undefined);
+  const answers = new AnswerService({
+    db: store.db,
+    search,
+    chain: providers.chain,
+    cache: redis ? new RedisAnswerCache(redis) : new PostgresAnswerCache(store.db),
+    contextCache: new ContextCache(512),
+    prompt: loadPrompt(CURRENT_PROMPT_ID),
+    prices: DEFAULT_PRICES,
+    limits: { maxInputTokens: config.MAX_INPUT_TOKENS, maxOutputTokens: config.MAX_OUTPUT_TOKENS, cacheTtlSeconds: 24 * 3600 },
+  });
+
+  const readiness: ReadinessCheck[] = [{ name: 'store', check: () => store.ping() }];
+  if (jobs.kind === 'bullmq') readiness.push({ name: 'redis', check: () => jobs.ping() });
+
+  return {
+    config,
+    store,
+    jobs,
+    jobRecords,
+    authenticate: createAuthenticator(store.db),
+    readiness,
+    services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers },
+    providers,
+    redis,
+    scheduler,
+    registry,
+    lexical,
+    vectors,
+    async close() {
+      await scheduler.close();
+      redis?.disconnect();
+      await jobs.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * The one schema over the environment. Read once, by the composition root
+ * (src/server.ts, the worker, the eval CLI); everything else receives values.
+ */
+
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = (protocols: string[]) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, `must be a URL (${protocols.join(' or ')})`)
+      .optional(),
+  );
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const num = (fallback: number, min = 0, max = Number.MAX_VALUE) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().min(min).max(max).default(fallback));
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : undefined),
+    z.boolean().default(fallback),
+  );
+const list = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value ?? []),
+  z.array(z.string()),
+);
+
+const generatorName = z.enum(['openai', 'anthropic', 'local']);
+
+export const configSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  PORT: int(3000, 0, 65535),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  QDRANT_URL: optionalUrl(['http:', 'https:']),
+  QDRANT_API_KEY: optionalString,
+  BOOTSTRAP_API_KEY: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl(['http:', 'https:']),
+  OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),
+  OPENAI_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default('text-embedding-3-small')),
+  OPENAI_EMBEDDING_DIMENSIONS: int(1536, 1, 4096),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalUrl(['http:', 'https:']),
+  ANTHROPIC_MODEL: z.preprocess(emptyToUndefined, z.string().default('claude-sonnet-4-5')),
+  COHERE_API_KEY: optionalString,
+  COHERE_BASE_URL: optionalUrl(['http:', 'https:']),
+  COHERE_RERANK_MODEL: z.preprocess(emptyToUndefined, z.string().default('rerank-v3.5')),
+  COHERE_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default('embed-v4.0')),
+
+  EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default('local-hash')),
+  RERANKER: z.preprocess(emptyToUndefined, z.enum(['local', 'cohere']).default('local')),
+  GENERATORS: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((part) => part.trim()) : ['local']),
+    z.array(generatorName).min(1),
+  ),
+  PROVIDER_TIMEOUT_MS: int(30_000, 100),
+  PROVIDER_MAX_RETRIES: int(2, 0, 5),
+
+  MAX_UPLOAD_BYTES: int(50 * 1024 * 1024, 1),
+  PDF_TIMEOUT_MS: int(30_000, 100),
+  PDF_MAX_MEMORY_MB: int(512, 64),
+  CHUNK_TARGET_TOKENS: int(400, 32, 4000),
+  CHUNK_OVERLAP_TOKENS: int(60, 0, 1000),
+  RETRIEVE_CANDIDATES: int(50, 1, 1000),
+  RERANK_CANDIDATES: int(30, 1, 200),
+  RRF_K: int(60, 1),
+  MAX_INPUT_TOKENS: int(6000, 256),
+  MAX_OUTPUT_TOKENS: int(800, 32),
+
+  RATE_LIMIT_QUERY_PER_MINUTE: int(120, 1),
+  RATE_LIMIT_INGEST_PER_MINUTE: int(120, 1),
+  RATE_LIMIT_ADMIN_PER_MINUTE: int(120, 1),
+  TOKENS_PER_MINUTE: int(200_000, 1),
+  MAX_CONCURRENT_ANSWERS: int(8, 1),
+  DAILY_TOKEN_BUDGET: int(5_000_000, 1),
+  MAX_INFLIGHT_PROVIDER_CALLS: int(32, 1),
+
+  ALERT_WEBHOOK_URL: list,
+  CANARY_CRON: z.preprocess(emptyToUndefined, z.string().default('0 3 * * *')),
+  CANARY_TIMEZONE: z.preprocess(emptyToUndefined, z.string().default('UTC')),
+  CANARY_RECALL_THRESHOLD: num(0.9, 0, 1),
+  CANARY_DROP_DELTA: num(0.1, 0, 1),
+  JOBS_INLINE_CONCURRENCY: int(2, 1, 64),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Names of settings whose values must never be printed. */
+const SECRET_KEYS = new Set(['BOOTSTRAP_API_KEY', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'COHERE_API_KEY', 'QDRANT_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, readonly problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming the first bad variable (never its value if secret). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = String(issue?.path[0] ?? 'environment');
+  const shown = SECRET_KEYS.has(variable) || env[variable] === undefined ? '' : ` (got "${String(env[variable]).slice(0, 80)}")`;
+  throw new ConfigError(variable, `${issue?.message ?? 'is invalid'}${shown}`);
+}
+
+export function isSecretSetting(name: string): boolean {
+  return SECRET_KEYS.has(name);
+}

@@ -1,0 +1,398 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Untyped pgvector column: each index build has its own dimension (from its
+ * embedding model), so the column is `vector` and per-build HNSW indexes are
+ * expression indexes over `embedding::vector(d)` (see indexes/postgres/pgvector-index.ts).
+ */
+export const anyVector = customType<{ data: number[]; driverData: string }>({
+  dataType: () => 'vector',
+  toDriver: (value) => `[${value.join(',')}]`,
+  fromDriver: (value) => JSON.parse(value) as number[],
+});
+
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const id = () => uuid('id').primaryKey().defaultRandom();
+
+export const tenants = pgTable('tenants', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  /** Per-tenant overrides of rate limits and budgets. */
+  limits: jsonb('limits').$type<Record<string, number>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull().unique(),
+    scopes: text('scopes').array().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (table) => [index('api_keys_tenant_idx').on(table.tenantId)],
+);
+
+export const corpora = pgTable(
+  'corpora',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    activeBuildId: uuid('active_build_id'),
+    /** Bumped on every change that can alter an answer, so caches keyed on it miss. */
+    generation: integer('generation').notNull().default(0),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('corpora_tenant_name_uq').on(table.tenantId, table.name)],
+);
+
+export const documents = pgTable(
+  'documents',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    corpusId: uuid('corpus_id').notNull().references(() => corpora.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    externalId: text('external_id'),
+    /** externalId when given, else the title: what makes a re-upload a new version of the same document. */
+    matchKey: text('match_key').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('documents_corpus_match_uq').on(table.corpusId, table.matchKey),
+    index('documents_corpus_idx').on(table.tenantId, table.corpusId),
+  ],
+);
+
+export const documentVersions = pgTable(
+  'document_versions',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull(),
+    documentId: uuid('document_id').notNull().references(() => documents.id, { onDelete: 'cascade' }),
+    contentSha256: text('content_sha256').notNull(),
+    bytes: integer('bytes').notNull(),
+    mime: text('mime').notNull(),
+    fileName: text('file_name'),
+    pages: integer('pages'),
+    /** pending | processing | ready | failed | superseded */
+    status: text('status').notNull().default('pending'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    /** The canonical normalized text that chunk and citation offsets point into. */
+    normalizedText: text('normalized_text'),
+    /** Page and block offsets of the normalized text, so a new build can re-chunk without re-parsing. */
+    structure: jsonb('structure').$type<{ pages: unknown[]; blocks: unknown[] }>(),
+    jobId: text('job_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('document_versions_doc_sha_uq').on(table.documentId, table.contentSha256),
+    index('document_versions_status_idx').on(table.status),
+  ],
+);
+
+/** Original bytes, kept apart so listing versions never drags blobs along. */
+export const versionBlobs = pgTable('version_blobs', {
+  versionId: uuid('version_id').primaryKey().references(() => documentVersions.id, { onDelete: 'cascade' }),
+  content: bytea('content').notNull(),
+});
+
+export const chunks = pgTable(
+  'chunks',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull(),
+    documentId: uuid('document_id').notNull(),
+    versionId: uuid('version_id').notNull().references(() => documentVersions.id, { onDelete: 'cascade' }),
+    chunkerHash: text('chunker_hash').notNull(),
+    ordinal: integer('ordinal').notNull(),
+    text: text('text').notNull(),
+    charStart: integer('char_start').notNull(),
+    charEnd: integer('char_end').notNull(),
+    pageStart: integer('page_start'),
+    pageEnd: integer('page_end'),
+    headingPath: text('heading_path').array().notNull().default(sql`'{}'::text[]`),
+    tokenCount: integer('token_count').notNull(),
+    contentHash: text('content_hash').notNull(),
+  },
+  (table) => [
+    uniqueIndex('chunks_version_chunker_ordinal_uq').on(table.versionId, table.chunkerHash, table.ordinal),
+    index('chunks_tenant_corpus_idx').on(table.tenantId, table.corpusId),
+  ],
+);
+
+export const embeddingModels = pgTable('embedding_models', {
+  id: text('id').primaryKey(),
+  provider: text('provider').notNull(),
+  model: text('model').notNull(),
+  dimension: integer('dimension').notNull(),
+  params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+  fingerprint: text('fingerprint').notNull(),
+  createdAt: createdAt(),
+});
+
+export const embeddingCache = pgTable(
+  'embedding_cache',
+  {
+    fingerprint: text('fingerprint').notNull(),
+    contentHash: text('content_hash').notNull(),
+    embedding: real('embedding').array().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.fingerprint, table.contentHash] })],
+);
+
+export const indexBuilds = pgTable(
+  'index_builds',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull().references(() => corpora.id, { onDelete: 'cascade' }),
+    embeddingModelId: text('embedding_model_id').notNull().references(() => embeddingModels.id),
+    chunker: jsonb('chunker').$type<Record<string, number>>().notNull(),
+    chunkerHash: text('chunker_hash').notNull(),
+    analyzerVersion: text('analyzer_version').notNull(),
+    /** building | ready | active | retired | failed */
+    status: text('status').notNull(),
+    stats: jsonb('stats').$type<{ documents: number; chunks: number; failures: number }>().notNull().default({ documents: 0, chunks: 0, failures: 0 }),
+    warning: text('warning'),
+    canaryReport: jsonb('canary_report').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    promotedAt: timestamp('promoted_at', { withTimezone: true }),
+  },
+  (table) => [index('index_builds_corpus_idx').on(table.corpusId, table.status)],
+);
+
+/** Which chunks a build holds, with their analyzed length for BM25. */
+export const buildChunks = pgTable(
+  'build_chunks',
+  {
+    buildId: uuid('build_id').notNull().references(() => indexBuilds.id, { onDelete: 'cascade' }),
+    chunkId: uuid('chunk_id').notNull().references(() => chunks.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull(),
+    docLength: integer('doc_length').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.buildId, table.chunkId] })],
+);
+
+/** BM25 collection statistics, updated in the same transaction as the postings. */
+export const buildTermStats = pgTable('build_term_stats', {
+  buildId: uuid('build_id').primaryKey().references(() => indexBuilds.id, { onDelete: 'cascade' }),
+  docCount: bigint('doc_count', { mode: 'number' }).notNull().default(0),
+  totalLength: bigint('total_length', { mode: 'number' }).notNull().default(0),
+});
+
+export const postings = pgTable(
+  'postings',
+  {
+    buildId: uuid('build_id').notNull().references(() => indexBuilds.id, { onDelete: 'cascade' }),
+    term: text('term').notNull(),
+    chunkId: uuid('chunk_id').notNull().references(() => chunks.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull(),
+    tf: integer('tf').notNull(),
+    docLength: integer('doc_length').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.buildId, table.term, table.chunkId] }), index('postings_chunk_idx').on(table.chunkId)],
+);
+
+export const chunkVectors = pgTable(
+  'chunk_vectors',
+  {
+    buildId: uuid('build_id').notNull().references(() => indexBuilds.id, { onDelete: 'cascade' }),
+    chunkId: uuid('chunk_id').notNull().references(() => chunks.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull(),
+    modelId: text('model_id').notNull(),
+    embedding: anyVector('embedding').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.buildId, table.chunkId] })],
+);
+
+/** Job records: the source of truth for job state and progress whatever queue carries them. */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id'),
+    queue: text('queue').notNull(),
+    name: text('name').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    /** queued | active | completed | failed */
+    state: text('state').notNull().default('queued'),
+    progress: jsonb('progress').$type<{ stage: string; done: number; total: number }>(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    error: jsonb('error').$type<{ code: string; message: string }>(),
+    requestId: text('request_id'),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('jobs_state_idx').on(table.queue, table.state)],
+);
+
+export const canaries = pgTable(
+  'canaries',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull().references(() => corpora.id, { onDelete: 'cascade' }),
+    query: text('query').notNull(),
+    expectDocumentId: uuid('expect_document_id'),
+    expectChunkContains: text('expect_chunk_contains'),
+    k: integer('k').notNull().default(10),
+    createdAt: createdAt(),
+  },
+  (table) => [index('canaries_corpus_idx').on(table.corpusId)],
+);
+
+export const canaryRuns = pgTable(
+  'canary_runs',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull().references(() => corpora.id, { onDelete: 'cascade' }),
+    buildId: uuid('build_id'),
+    generation: integer('generation').notNull(),
+    embeddingModelId: text('embedding_model_id'),
+    analyzerVersion: text('analyzer_version'),
+    promptVersion: text('prompt_version'),
+    trigger: text('trigger').notNull(),
+    k: integer('k').notNull(),
+    recallAtK: doublePrecision('recall_at_k'),
+    mrr: doublePrecision('mrr'),
+    hits: integer('hits').notNull().default(0),
+    total: integer('total').notNull().default(0),
+    misses: jsonb('misses').$type<unknown[]>().notNull().default([]),
+    latencyMs: doublePrecision('latency_ms'),
+    failed: boolean('failed').notNull().default(false),
+    error: text('error'),
+    alerted: boolean('alerted').notNull().default(false),
+    /** Scheduled tick this run belongs to, so one tick yields exactly one run. */
+    tickKey: text('tick_key'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('canary_runs_corpus_idx').on(table.corpusId, table.createdAt), uniqueIndex('canary_runs_tick_uq').on(table.corpusId, table.tickKey)],
+);
+
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull().references(() => corpora.id, { onDelete: 'cascade' }),
+    cause: text('cause').notNull(),
+    /** open | resolved */
+    status: text('status').notNull().default('open'),
+    runId: uuid('run_id'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    deliveries: integer('deliveries').notNull().default(0),
+    delivered: boolean('delivered').notNull().default(false),
+    createdAt: createdAt(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (table) => [index('alerts_corpus_idx').on(table.corpusId, table.status)],
+);
+
+export const answerTraces = pgTable(
+  'answer_traces',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull(),
+    corpusId: uuid('corpus_id').notNull(),
+    requestId: text('request_id'),
+    trace: jsonb('trace').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('answer_traces_tenant_idx').on(table.tenantId, table.createdAt)],
+);
+
+export const feedback = pgTable('feedback', {
+  id: id(),
+  tenantId: uuid('tenant_id').notNull(),
+  traceId: uuid('trace_id').notNull().references(() => answerTraces.id, { onDelete: 'cascade' }),
+  rating: text('rating').notNull(),
+  comment: text('comment'),
+  createdAt: createdAt(),
+});
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    key: text('key').notNull(),
+    route: text('route').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** pending | done */
+    state: text('state').notNull(),
+    statusCode: integer('status_code'),
+    responseBody: text('response_body'),
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.tenantId, table.key] })],
+);
+
+export const answerCache = pgTable('answer_cache', {
+  key: text('key').primaryKey(),
+  tenantId: uuid('tenant_id').notNull(),
+  body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
+export const tenantUsage = pgTable(
+  'tenant_usage',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    day: text('day').notNull(),
+    tokens: bigint('tokens', { mode: 'number' }).notNull().default(0),
+    costUsd: doublePrecision('cost_usd').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.tenantId, table.day] })],
+);
+
+export type Tenant = typeof tenants.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type Corpus = typeof corpora.$inferSelect;
+export type DocumentRow = typeof documents.$inferSelect;
+export type DocumentVersion = typeof documentVersions.$inferSelect;
+export type ChunkRow = typeof chunks.$inferSelect;
+export type IndexBuild = typeof indexBuilds.$inferSelect;
+export type EmbeddingModelRow = typeof embeddingModels.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;
+export type CanaryRow = typeof canaries.$inferSelect;
+export type CanaryRunRow = typeof canaryRuns.$inferSelect;

@@ -1,0 +1,104 @@
+/**
+ * One catalog of error codes with their HTTP status. Every error that leaves the
+ * service carries one of these codes; the API maps them in one place.
+ */
+export const ERROR_CATALOG = {
+  BAD_REQUEST: { status: 400, retryable: false },
+  VALIDATION_FAILED: { status: 400, retryable: false },
+  INVALID_JSON: { status: 400, retryable: false },
+  UNAUTHORIZED: { status: 401, retryable: false },
+  FORBIDDEN: { status: 403, retryable: false },
+  NOT_FOUND: { status: 404, retryable: false },
+  ROUTE_NOT_FOUND: { status: 404, retryable: false },
+  CORPUS_NOT_FOUND: { status: 404, retryable: false },
+  DOCUMENT_NOT_FOUND: { status: 404, retryable: false },
+  JOB_NOT_FOUND: { status: 404, retryable: false },
+  BUILD_NOT_FOUND: { status: 404, retryable: false },
+  TRACE_NOT_FOUND: { status: 404, retryable: false },
+  CANARY_NOT_FOUND: { status: 404, retryable: false },
+  TENANT_NOT_FOUND: { status: 404, retryable: false },
+  KEY_NOT_FOUND: { status: 404, retryable: false },
+  CONFLICT: { status: 409, retryable: false },
+  CORPUS_EXISTS: { status: 409, retryable: false },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, retryable: true },
+  BUILD_NOT_PROMOTABLE: { status: 409, retryable: false },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  EMPTY_FILE: { status: 422, retryable: false },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, retryable: false },
+  BUDGET_EXCEEDED: { status: 429, retryable: false },
+  RATE_LIMITED: { status: 429, retryable: true },
+  EMBEDDING_MODEL_MISMATCH: { status: 422, retryable: false },
+  EMBEDDING_MODEL_UNKNOWN: { status: 422, retryable: false },
+  PDF_ENCRYPTED: { status: 422, retryable: false },
+  PDF_CORRUPT: { status: 422, retryable: false },
+  PDF_NO_TEXT: { status: 422, retryable: false },
+  PDF_TIMEOUT: { status: 422, retryable: false },
+  PARSE_FAILED: { status: 422, retryable: false },
+  NO_TEXT: { status: 422, retryable: false },
+  PROVIDER_ERROR: { status: 502, retryable: true },
+  PROVIDER_RATE_LIMITED: { status: 503, retryable: true },
+  PROVIDER_TIMEOUT: { status: 504, retryable: true },
+  PROVIDER_BAD_OUTPUT: { status: 502, retryable: true },
+  CIRCUIT_OPEN: { status: 503, retryable: true },
+  QUEUE_UNAVAILABLE: { status: 503, retryable: true },
+  OVERLOADED: { status: 503, retryable: true },
+  STORE_UNAVAILABLE: { status: 503, retryable: true },
+  CONFIG_INVALID: { status: 500, retryable: false },
+  INTERNAL: { status: 500, retryable: false },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export interface AppErrorOptions {
+  details?: Record<string, unknown>;
+  retryAfterMs?: number;
+  cause?: unknown;
+  /** Overrides the catalog's default (e.g. a provider 400 is not retryable). */
+  retryable?: boolean;
+  /** Overrides the catalog's status where one code covers two situations (BUDGET_EXCEEDED: 413 for one request, 429 for a spent budget). */
+  status?: number;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly isRetryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = options.status ?? ERROR_CATALOG[code].status;
+    this.details = options.details;
+    this.retryAfterMs = options.retryAfterMs;
+    this.isRetryable = options.retryable ?? ERROR_CATALOG[code].retryable;
+  }
+
+  toBody(): { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOG, value);
+}
+
+/** Converts anything thrown into an AppError without losing a known code. */
+export function toAppError(error: unknown, fallback: ErrorCode = 'INTERNAL'): AppError {
+  if (isAppError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError(fallback, message, { cause: error });
+}

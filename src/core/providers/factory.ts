@@ -1,0 +1,79 @@
+import type { Config } from '../config';
+import { CircuitBreaker, FallbackChain, ResilientEmbedder, ResilientReranker, type FallbackEntry } from '../resilience';
+import { AnthropicGenerator } from './anthropic-generator';
+import { CohereEmbedder } from './cohere-embedder';
+import { CohereReranker } from './cohere-reranker';
+import { LocalLexicalReranker } from './local-reranker';
+import { OpenAIEmbedder } from './openai-embedder';
+import { OpenAIGenerator } from './openai-generator';
+import type { EmbeddingProvider, Generator, Reranker } from './ports';
+import { LocalExtractiveGenerator } from '../../query/local-generator';
+
+/**
+ * Builds provider adapters from config: only the composition root calls this.
+ * A provider without its key is simply not configured; naming it in
+ * GENERATORS or RERANKER then fails the start with the variable to set.
+ */
+export interface Providers {
+  embedders: EmbeddingProvider[];
+  reranker: Reranker;
+  chain: FallbackChain;
+  breakers: CircuitBreaker[];
+}
+
+function missingKey(variable: string, forSetting: string): Error {
+  return new Error(`Invalid configuration: ${variable} is required when ${forSetting}`);
+}
+
+export function createProviders(config: Config): Providers {
+  const retry = { maxRetries: config.PROVIDER_MAX_RETRIES };
+  const breakers: CircuitBreaker[] = [];
+  const breaker = (name: string) => {
+    const created = new CircuitBreaker({ name });
+    breakers.push(created);
+    return created;
+  };
+  const policy = (name: string) => ({ breaker: breaker(name), timeoutMs: config.PROVIDER_TIMEOUT_MS, retry });
+
+  const embedders: EmbeddingProvider[] = [];
+  if (config.OPENAI_API_KEY) {
+    embedders.push(
+      new ResilientEmbedder(
+        new OpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_EMBEDDING_MODEL, dimensions: config.OPENAI_EMBEDDING_DIMENSIONS }),
+        policy('openai-embeddings'),
+      ),
+    );
+  }
+  if (config.COHERE_API_KEY) {
+    embedders.push(new ResilientEmbedder(new CohereEmbedder({ apiKey: config.COHERE_API_KEY, baseURL: config.COHERE_BASE_URL, model: config.COHERE_EMBEDDING_MODEL }), policy('cohere-embeddings')));
+  }
+
+  let reranker: Reranker = new LocalLexicalReranker();
+  if (config.RERANKER === 'cohere') {
+    if (!config.COHERE_API_KEY) throw missingKey('COHERE_API_KEY', 'RERANKER=cohere');
+    reranker = new ResilientReranker(new CohereReranker({ apiKey: config.COHERE_API_KEY, baseURL: config.COHERE_BASE_URL, model: config.COHERE_RERANK_MODEL }), policy('cohere-rerank'));
+  }
+
+  const entries: FallbackEntry[] = config.GENERATORS.map((name): FallbackEntry => {
+    switch (name) {
+      case 'openai': {
+        if (!config.OPENAI_API_KEY) throw missingKey('OPENAI_API_KEY', 'GENERATORS includes openai');
+        const generator: Generator = new OpenAIGenerator({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL });
+        return { generator, breaker: breaker('openai'), timeoutMs: config.PROVIDER_TIMEOUT_MS };
+      }
+      case 'anthropic': {
+        if (!config.ANTHROPIC_API_KEY) throw missingKey('ANTHROPIC_API_KEY', 'GENERATORS includes anthropic');
+        const generator: Generator = new AnthropicGenerator({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, model: config.ANTHROPIC_MODEL });
+        return { generator, breaker: breaker('anthropic'), timeoutMs: config.PROVIDER_TIMEOUT_MS };
+      }
+      case 'local':
+        // The local extractive generator is the degraded fallback unless it is the only one.
+        return { generator: new LocalExtractiveGenerator(), degraded: config.GENERATORS.length > 1, retry: { maxRetries: 0 } };
+      default: {
+        const unknown: never = name;
+        throw new Error(`unknown generator ${String(unknown)}`);
+      }
+    }
+  });
+  return { embedders, reranker, chain: new FallbackChain(entries, { timeoutMs: config.PROVIDER_TIMEOUT_MS, retry }), breakers };
+}

@@ -1,0 +1,219 @@
+import { analyze } from '../../../indexes/analyzer';
+import type { RerankCandidate, RerankOptions, RerankResult, Reranker } from './ports';
+
+/**
+ * Offline reranker: re-scores first-stage candidates with lexical evidence
+ * that a bag-of-words first stage cannot see, and blends it with the
+ * first-stage score instead of replacing it. It is not a cross-encoder: it
+ * knows nothing about meaning, only where and how the query's terms occur.
+ *
+ * Signals, each in [0, 1] and IDF-weighted with IDF computed within the
+ * candidate set (a term every candidate contains cannot tell them apart):
+ * - coverage:  share of the query's term weight the candidate contains;
+ * - proximity: the largest query-term weight found inside one window of
+ *   max(10, 2 × query terms) consecutive positions, i.e. the densest passage.
+ *   (The span covering ALL matched terms was tried first: one stray distant
+ *   match ruins it, and alone it scored 0.40 nDCG@10 on SciFact where the
+ *   densest window scores 0.65.)
+ * - phrase:    share of the query's adjacent term pairs found adjacent in the
+ *   candidate, 1 when the whole query occurs as a phrase;
+ * - title:     share of the query's term weight found in the title.
+ *
+ * Final score = priorWeight · prior + (1 − priorWeight) · lexical, where prior
+ * is the first-stage score min-max scaled over the candidates (0 when absent).
+ * The blend is monotone in both parts, so with equal lexical evidence the
+ * first-stage order is kept. Ties are broken by id, so results are
+ * reproducible.
+ */
+
+export interface LocalLexicalRerankerOptions {
+  /** Weight of the first-stage prior in the blend, when priors are given. */
+  priorWeight?: number;
+  /** Relative weights of the lexical signals; normalised to sum to 1. */
+  signalWeights?: Partial<SignalWeights>;
+}
+
+export interface SignalWeights {
+  coverage: number;
+  proximity: number;
+  phrase: number;
+  title: number;
+}
+
+/**
+ * Defaults measured on SciFact train (809 claims, RRF(bm25, vector 0.2) top 30),
+ * and stable across its odd/even halves. Proximity carries most of the signal;
+ * coverage adds little beyond it, because the prior already encodes it.
+ */
+const DEFAULT_SIGNAL_WEIGHTS: SignalWeights = { coverage: 0.1, proximity: 1, phrase: 0.5, title: 0.5 };
+const DEFAULT_PRIOR_WEIGHT = 0.3;
+/** Proximity window: about two positions per query term, at least 10 (a short clause). */
+const PROXIMITY_MIN_WIDTH = 10;
+const PROXIMITY_WIDTH_PER_TERM = 2;
+/** Keeps a proximity window from spanning the title/body boundary. */
+const TITLE_BODY_GAP = 1_000;
+
+interface AnalyzedCandidate {
+  id: string;
+  /** term → positions, title first then body (offset by TITLE_BODY_GAP). */
+  positions: Map<string, number[]>;
+  titleTerms: Set<string>;
+}
+
+export class LocalLexicalReranker implements Reranker {
+  readonly provider = 'local';
+  readonly modelId = 'local-lexical-v1';
+  private readonly priorWeight: number;
+  private readonly weights: SignalWeights;
+
+  constructor(options: LocalLexicalRerankerOptions = {}) {
+    this.priorWeight = options.priorWeight ?? DEFAULT_PRIOR_WEIGHT;
+    if (!(this.priorWeight >= 0 && this.priorWeight <= 1)) throw new RangeError(`priorWeight must be in [0, 1], got ${this.priorWeight}`);
+    const merged = { ...DEFAULT_SIGNAL_WEIGHTS, ...options.signalWeights };
+    const total = merged.coverage + merged.proximity + merged.phrase + merged.title;
+    if (!(total > 0)) throw new RangeError('signal weights must sum to more than 0');
+    this.weights = {
+      coverage: merged.coverage / total,
+      proximity: merged.proximity / total,
+      phrase: merged.phrase / total,
+      title: merged.title / total,
+    };
+  }
+
+  async rerank(query: string, candidates: readonly RerankCandidate[], options: RerankOptions): Promise<RerankResult[]> {
+    options.signal?.throwIfAborted();
+    return this.score(query, candidates, options.priors).slice(0, Math.max(0, options.topK));
+  }
+
+  /** All candidates, best first (synchronous core; rerank() truncates to topK). */
+  score(query: string, candidates: readonly RerankCandidate[], priors?: ReadonlyMap<string, number>): RerankResult[] {
+    const queryTerms = analyze(query);
+    const analyzed = candidates.map(analyzeCandidate);
+    const idf = candidateSetIdf(new Set(queryTerms), analyzed);
+    const scaledPriors = priors === undefined ? undefined : minMaxScale(candidates.map((candidate) => priors.get(candidate.id)));
+    const priorWeight = scaledPriors === undefined ? 0 : this.priorWeight;
+
+    const results = analyzed.map((candidate, index) => {
+      const lexical = this.lexicalScore(queryTerms, candidate, idf);
+      const prior = scaledPriors?.[index] ?? 0;
+      return { id: candidate.id, score: priorWeight * prior + (1 - priorWeight) * lexical };
+    });
+    return results.sort((left, right) => right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  }
+
+  private lexicalScore(queryTerms: readonly string[], candidate: AnalyzedCandidate, idf: Map<string, number>): number {
+    const distinct = [...new Set(queryTerms)];
+    const totalWeight = sum(distinct.map((term) => idf.get(term) ?? 0));
+    if (totalWeight === 0) return 0;
+    const matched = distinct.filter((term) => candidate.positions.has(term));
+    const matchedWeight = sum(matched.map((term) => idf.get(term) ?? 0));
+    const titleWeight = sum(distinct.filter((term) => candidate.titleTerms.has(term)).map((term) => idf.get(term) ?? 0));
+
+    const coverage = matchedWeight / totalWeight;
+    const width = Math.max(PROXIMITY_MIN_WIDTH, PROXIMITY_WIDTH_PER_TERM * distinct.length);
+    const proximity = densestWindow(matched, candidate.positions, idf, width) / totalWeight;
+    const phrase = phraseScore(queryTerms, candidate.positions, idf);
+    const title = titleWeight / totalWeight;
+    const weights = this.weights;
+    return weights.coverage * coverage + weights.proximity * proximity + weights.phrase * phrase + weights.title * title;
+  }
+}
+
+function analyzeCandidate(candidate: RerankCandidate): AnalyzedCandidate {
+  const titleTerms = candidate.title === undefined ? [] : analyze(candidate.title);
+  const bodyTerms = analyze(candidate.text);
+  const positions = new Map<string, number[]>();
+  const record = (term: string, position: number): void => {
+    const list = positions.get(term);
+    if (list === undefined) positions.set(term, [position]);
+    else list.push(position);
+  };
+  titleTerms.forEach((term, index) => record(term, index));
+  const offset = titleTerms.length + TITLE_BODY_GAP;
+  bodyTerms.forEach((term, index) => record(term, offset + index));
+  return { id: candidate.id, positions, titleTerms: new Set(titleTerms) };
+}
+
+/** BM25-style IDF over the candidate set, for the query's terms only. */
+function candidateSetIdf(queryTerms: ReadonlySet<string>, candidates: readonly AnalyzedCandidate[]): Map<string, number> {
+  const idf = new Map<string, number>();
+  const total = candidates.length;
+  for (const term of queryTerms) {
+    const containing = candidates.filter((candidate) => candidate.positions.has(term)).length;
+    idf.set(term, Math.log(1 + (total - containing + 0.5) / (containing + 0.5)));
+  }
+  return idf;
+}
+
+/** Largest IDF weight of distinct query terms that fit in any window of `width` consecutive positions. */
+function densestWindow(terms: readonly string[], positions: ReadonlyMap<string, number[]>, idf: ReadonlyMap<string, number>, width: number): number {
+  const events: { position: number; term: number }[] = [];
+  terms.forEach((term, index) => {
+    for (const position of positions.get(term) ?? []) events.push({ position, term: index });
+  });
+  events.sort((left, right) => left.position - right.position);
+  const weights = terms.map((term) => idf.get(term) ?? 0);
+  const inWindow = new Array<number>(terms.length).fill(0);
+  let current = 0;
+  let best = 0;
+  let start = 0;
+  for (const event of events) {
+    if ((inWindow[event.term] ?? 0) === 0) current += weights[event.term] ?? 0;
+    inWindow[event.term] = (inWindow[event.term] ?? 0) + 1;
+    for (let first = events[start]; first !== undefined && first.position <= event.position - width; first = events[start]) {
+      inWindow[first.term] = (inWindow[first.term] ?? 0) - 1;
+      if (inWindow[first.term] === 0) current -= weights[first.term] ?? 0;
+      start++;
+    }
+    best = Math.max(best, current);
+  }
+  return best;
+}
+
+/** IDF-weighted share of query bigrams found adjacent, in order; 1 for the whole query as a phrase. */
+function phraseScore(queryTerms: readonly string[], positions: ReadonlyMap<string, number[]>, idf: ReadonlyMap<string, number>): number {
+  if (queryTerms.length < 2) return 0;
+  let total = 0;
+  let found = 0;
+  let chain = true;
+  for (let index = 0; index + 1 < queryTerms.length; index++) {
+    const left = queryTerms[index] ?? '';
+    const right = queryTerms[index + 1] ?? '';
+    const weight = (idf.get(left) ?? 0) + (idf.get(right) ?? 0);
+    total += weight;
+    if (adjacent(positions.get(left), positions.get(right), 1)) found += weight;
+    else chain = false;
+  }
+  if (chain && wholePhrase(queryTerms, positions)) return 1;
+  return total === 0 ? 0 : found / total;
+}
+
+function adjacent(left: readonly number[] | undefined, right: readonly number[] | undefined, distance: number): boolean {
+  if (left === undefined || right === undefined) return false;
+  const rightSet = new Set(right);
+  return left.some((position) => rightSet.has(position + distance));
+}
+
+function wholePhrase(queryTerms: readonly string[], positions: ReadonlyMap<string, number[]>): boolean {
+  const first = positions.get(queryTerms[0] ?? '') ?? [];
+  const sets = queryTerms.map((term) => new Set(positions.get(term) ?? []));
+  return first.some((start) => sets.every((set, offset) => set.has(start + offset)));
+}
+
+/** Scales to [0, 1] over the candidates; missing priors count as the minimum. */
+function minMaxScale(values: readonly (number | undefined)[]): number[] {
+  const present = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
+  if (present.length === 0) return values.map(() => 0);
+  const min = Math.min(...present);
+  const max = Math.max(...present);
+  return values.map((value) => {
+    if (value === undefined || !Number.isFinite(value)) return 0;
+    return max === min ? 1 : (value - min) / (max - min);
+  });
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}

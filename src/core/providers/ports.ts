@@ -1,0 +1,100 @@
+/**
+ * Provider ports. Type-only: no SDK import here. Adapters live beside this file
+ * and receive their client, base URL and keys through their constructor.
+ */
+
+export type EmbeddingInputType = 'document' | 'query';
+
+export interface EmbeddingProvider {
+  /** 'local' | 'openai' | 'cohere' */
+  readonly provider: string;
+  readonly modelId: string;
+  readonly dimensions: number;
+  /** Batching is done once, in the core, from this capability. */
+  readonly maxEmbeddingsPerCall: number;
+  /** Stable identity of (provider, model, dimensions, params); vectors are only compared within one. */
+  readonly fingerprint: string;
+  embed(texts: readonly string[], options: { inputType: EmbeddingInputType; signal?: AbortSignal }): Promise<number[][]>;
+}
+
+export interface RerankCandidate {
+  id: string;
+  text: string;
+  title?: string;
+}
+
+export interface RerankResult {
+  id: string;
+  score: number;
+}
+
+export interface Reranker {
+  readonly provider: string;
+  readonly modelId: string;
+  /** Returns candidates ordered best first, at most topK. */
+  rerank(query: string, candidates: readonly RerankCandidate[], options: RerankOptions): Promise<RerankResult[]>;
+}
+
+export interface RerankOptions {
+  topK: number;
+  signal?: AbortSignal;
+  /**
+   * First-stage score per candidate id (e.g. the fused RRF score), higher is
+   * better. Rerankers that can blend it in (the local lexical one) keep the
+   * first-stage signal; model rerankers may ignore it.
+   */
+  priors?: ReadonlyMap<string, number>;
+}
+
+/** One source the generator may cite, labelled [n] in the prompt. */
+export interface GenerationSource {
+  n: number;
+  title: string;
+  page: number | null;
+  text: string;
+}
+
+export interface GenerationMessage {
+  role: 'system' | 'user';
+  content: string;
+  /** Marks the stable prefix for provider prompt caching (Anthropic cache_control). */
+  cacheable?: boolean;
+}
+
+export interface GenerationRequest {
+  /** system = stable prefix (never document text); user = sources + question. */
+  messages: GenerationMessage[];
+  /** Parsed sources, for generators that work on them directly (local extractive). */
+  sources: GenerationSource[];
+  question: string;
+  maxOutputTokens: number;
+  signal?: AbortSignal;
+  /** Called with text as it streams in (best-effort; the final output is authoritative). */
+  onDelta?: (text: string) => void;
+}
+
+/** The narrow schema every generator produces (validated with zod in src/query/generate). */
+export interface GeneratedAnswer {
+  refused: boolean;
+  refusalReason?: string;
+  sentences: { text: string; citations: { source: number; quote: string }[] }[];
+}
+
+export interface GenerationUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+}
+
+export interface GenerationResult {
+  output: GeneratedAnswer;
+  usage: GenerationUsage;
+  provider: string;
+  model: string;
+}
+
+export interface Generator {
+  readonly provider: string;
+  readonly modelId: string;
+  generate(request: GenerationRequest): Promise<GenerationResult>;
+}

@@ -1,0 +1,178 @@
+/**
+ * Maps what the provider SDKs throw into AppError, so that the resilience layer
+ * decides from `isRetryable` / `retryAfterMs` alone:
+ *
+ * - 429 → PROVIDER_RATE_LIMITED (retryable, retryAfterMs from retry-after-ms / retry-after)
+ * - 408, connection timeout → PROVIDER_TIMEOUT (retryable)
+ * - 5xx, connection failure, error event mid-stream → PROVIDER_ERROR (retryable)
+ * - other 4xx → PROVIDER_ERROR (not retryable: retrying the same request cannot help)
+ * - an abort (the caller's signal) → the abort error itself, unchanged
+ *
+ * Bad model output is raised as PROVIDER_BAD_OUTPUT where it is parsed (answer-schema).
+ */
+import {
+  APIConnectionError as AnthropicConnectionError,
+  APIConnectionTimeoutError as AnthropicTimeoutError,
+  APIError as AnthropicAPIError,
+  APIUserAbortError as AnthropicAbortError,
+} from '@anthropic-ai/sdk';
+import { CohereError, CohereTimeoutError } from 'cohere-ai';
+import {
+  APIConnectionError as OpenAIConnectionError,
+  APIConnectionTimeoutError as OpenAITimeoutError,
+  APIError as OpenAIAPIError,
+  APIUserAbortError as OpenAIAbortError,
+} from 'openai';
+import { AppError, isAppError } from '../errors';
+
+interface HeaderSource {
+  get(name: string): string | null;
+}
+
+/**
+ * Milliseconds to wait from `retry-after-ms` (milliseconds) or `retry-after`
+ * (delta-seconds or an HTTP date). Undefined when absent, unparsable or not positive.
+ */
+export function parseRetryAfter(headers: HeaderSource | undefined | null, now: () => number = Date.now): number | undefined {
+  if (!headers) return undefined;
+  const milliseconds = headers.get('retry-after-ms');
+  if (milliseconds !== null && milliseconds.trim() !== '') {
+    const value = Number(milliseconds);
+    if (Number.isFinite(value) && value > 0) return value;
+  }
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (!retryAfter) return undefined;
+  if (/^\d+(\.\d+)?$/.test(retryAfter)) {
+    const seconds = Number(retryAfter);
+    return seconds > 0 ? seconds * 1000 : undefined;
+  }
+  const date = Date.parse(retryAfter);
+  if (Number.isNaN(date)) return undefined;
+  const delta = date - now();
+  return delta > 0 ? delta : undefined;
+}
+
+/** True for the SDKs' user-abort errors and the platform's AbortError. */
+export function isAbortError(error: unknown): boolean {
+  if (error instanceof OpenAIAbortError || error instanceof AnthropicAbortError) return true;
+  if (error instanceof Error && error.name === 'AbortError') return true;
+  return false;
+}
+
+export interface ProviderErrorContext {
+  provider: string;
+  /** The caller's signal: when it has fired, whatever was thrown is the abort and passes unchanged. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Builds the AppError for an HTTP status a provider answered with. */
+export function providerStatusError(
+  provider: string,
+  status: number,
+  headers: HeaderSource | undefined | null,
+  message: string,
+  cause: unknown,
+): AppError {
+  const details = { provider, status };
+  const retryAfterMs = parseRetryAfter(headers);
+  if (status === 429) {
+    return new AppError('PROVIDER_RATE_LIMITED', `${provider} rate limited the request: ${message}`, {
+      details,
+      retryAfterMs,
+      retryable: true,
+      cause,
+    });
+  }
+  if (status === 408) {
+    return new AppError('PROVIDER_TIMEOUT', `${provider} timed out: ${message}`, { details, retryAfterMs, cause });
+  }
+  if (status >= 500) {
+    return new AppError('PROVIDER_ERROR', `${provider} failed with ${status}: ${message}`, {
+      details,
+      retryAfterMs,
+      retryable: true,
+      cause,
+    });
+  }
+  return new AppError('PROVIDER_ERROR', `${provider} rejected the request with ${status}: ${message}`, {
+    details,
+    retryable: false,
+    cause,
+  });
+}
+
+function timeoutError(provider: string, cause: unknown): AppError {
+  return new AppError('PROVIDER_TIMEOUT', `${provider} did not respond in time`, {
+    details: { provider },
+    retryable: true,
+    cause,
+  });
+}
+
+function connectionError(provider: string, message: string, cause: unknown): AppError {
+  return new AppError('PROVIDER_ERROR', `${provider} connection failed: ${message}`, {
+    details: { provider },
+    retryable: true,
+    cause,
+  });
+}
+
+function fromStainless(error: OpenAIAPIError | AnthropicAPIError, provider: string): AppError {
+  if (error instanceof OpenAITimeoutError || error instanceof AnthropicTimeoutError) return timeoutError(provider, error);
+  if (error instanceof OpenAIConnectionError || error instanceof AnthropicConnectionError) {
+    return connectionError(provider, error.message, error);
+  }
+  if (error.status !== undefined) return providerStatusError(provider, error.status, error.headers, error.message, error);
+  // No status: an error event inside a 200 stream (e.g. Anthropic overloaded_error mid-stream).
+  const type = error.type ?? undefined;
+  if (type === 'rate_limit_error') {
+    return new AppError('PROVIDER_RATE_LIMITED', `${provider} rate limited the stream: ${error.message}`, {
+      details: { provider, type },
+      retryable: true,
+      cause: error,
+    });
+  }
+  return new AppError('PROVIDER_ERROR', `${provider} stream failed: ${error.message}`, {
+    details: { provider, ...(type ? { type } : {}) },
+    retryable: true,
+    cause: error,
+  });
+}
+
+function fromCohere(error: CohereError, provider: string): AppError {
+  if (error.statusCode !== undefined) {
+    // The SDK's message spans lines (class name, status, body); the body's message says it best.
+    const body: unknown = error.body;
+    const bodyMessage = typeof body === 'object' && body !== null && 'message' in body ? body.message : undefined;
+    const message = typeof bodyMessage === 'string' ? bodyMessage : (error.message.split('\n')[0] ?? error.message);
+    return providerStatusError(provider, error.statusCode, error.rawResponse?.headers, message, error);
+  }
+  // The cohere fetcher turns its own timeout signal (reason 'timeout') into an unknown error.
+  if (error.cause === 'timeout' || /timeout/i.test(error.message)) return timeoutError(provider, error);
+  return connectionError(provider, error.message, error);
+}
+
+/**
+ * Converts anything a provider call threw into an AppError, except an abort,
+ * which is returned unchanged. Use as `throw toProviderError(error, {provider, signal})`.
+ */
+export function toProviderError(error: unknown, context: ProviderErrorContext): unknown {
+  const { provider, signal } = context;
+  if (signal?.aborted || isAbortError(error)) return error;
+  if (isAppError(error)) return error;
+  if (error instanceof OpenAIAPIError || error instanceof AnthropicAPIError) return fromStainless(error, provider);
+  if (error instanceof CohereTimeoutError) return timeoutError(provider, error);
+  if (error instanceof CohereError) return fromCohere(error, provider);
+  if (error instanceof SyntaxError) {
+    return new AppError('PROVIDER_BAD_OUTPUT', `${provider} sent a response that is not valid JSON`, {
+      details: { provider },
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError('PROVIDER_ERROR', `${provider} call failed: ${message}`, {
+    details: { provider },
+    retryable: false,
+    cause: error,
+  });
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../core/db/client';
+import { jobs, type JobRow } from '../core/db/schema';
+import { AppError } from '../core/errors';
+import type { EnqueueOptions, JobProgress } from './ports';
+
+/** The persistent side of every job: what GET /v1/jobs/:id reads. */
+export class JobRecords {
+  constructor(private readonly db: Db) {}
+
+  async create(queue: string, name: string, data: Record<string, unknown>, options: EnqueueOptions, maxAttempts: number): Promise<string> {
+    const id = options.jobId ?? randomUUID();
+    await this.db
+      .insert(jobs)
+      .values({ id, queue, name, data, tenantId: options.tenantId ?? null, maxAttempts, requestId: options.requestId ?? null })
+      .onConflictDoNothing({ target: jobs.id });
+    return id;
+  }
+
+  async get(id: string): Promise<JobRow | undefined> {
+    const [row] = await this.db.select().from(jobs).where(eq(jobs.id, id));
+    return row;
+  }
+
+  async getForTenant(id: string, tenantId: string): Promise<JobRow> {
+    const [row] = await this.db.select().from(jobs).where(and(eq(jobs.id, id), eq(jobs.tenantId, tenantId)));
+    if (!row) throw new AppError('JOB_NOT_FOUND', `job ${id} not found`);
+    return row;
+  }
+
+  async markActive(id: string, attempt: number): Promise<void> {
+    await this.db.update(jobs).set({ state: 'active', attempts: attempt, error: null, updatedAt: new Date() }).where(eq(jobs.id, id));
+  }
+
+  async progress(id: string, progress: JobProgress): Promise<void> {
+    await this.db.update(jobs).set({ progress, updatedAt: new Date() }).where(eq(jobs.id, id));
+  }
+
+  async complete(id: string, result: Record<string, unknown> | undefined): Promise<void> {
+    await this.db.update(jobs).set({ state: 'completed', result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id));
+  }
+
+  /** A failed attempt that will be retried goes back to queued with its last error visible. */
+  async fail(id: string, error: { code: string; message: string }, final: boolean): Promise<void> {
+    await this.db
+      .update(jobs)
+      .set({ state: final ? 'failed' : 'queued', error, updatedAt: new Date() })
+      .where(eq(jobs.id, id));
+  }
+
+  async unfinished(queue: string): Promise<JobRow[]> {
+    return this.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.queue, queue), inArray(jobs.state, ['queued', 'active'])))
+      .orderBy(asc(jobs.createdAt));
+  }
+
+  async depth(queue: string): Promise<{ waiting: number; active: number; oldestWaitingAgeMs: number }> {
+    const rows = await this.db
+      .select({
+        state: jobs.state,
+        count: sql<number>`count(*)::int`,
+        oldest: sql<string | null>`min(${jobs.createdAt})`,
+      })
+      .from(jobs)
+      .where(and(eq(jobs.queue, queue), inArray(jobs.state, ['queued', 'active'])))
+      .groupBy(jobs.state);
+    const waiting = rows.find((row) => row.state === 'queued');
+    const active = rows.find((row) => row.state === 'active');
+    const oldest = waiting?.oldest ? new Date(waiting.oldest).getTime() : undefined;
+    return { waiting: Number(waiting?.count ?? 0), active: Number(active?.count ?? 0), oldestWaitingAgeMs: oldest ? Date.now() - oldest : 0 };
+  }
+}

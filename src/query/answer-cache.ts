@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Db } from '../core/db/client';
+import { answerCache } from '../core/db/schema';
+
+/** Exact answer cache: verified answers and refusals only, keyed by everything that can change them. */
+export interface AnswerCache {
+  get(key: string, tenantId: string): Promise<Record<string, unknown> | undefined>;
+  set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number): Promise<void>;
+}
+
+export interface AnswerCacheKeyInput {
+  tenantId: string;
+  corpusId: string;
+  buildId: string;
+  generation: number;
+  question: string;
+  promptVersion: string;
+  model: string;
+  options: Record<string, unknown>;
+}
+
+/** Case, whitespace and trailing punctuation do not make a different question. */
+export function normalizeQuestion(question: string): string {
+  return question.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').replace(/[\s?.!]+$/u, '').trim();
+}
+
+export function answerCacheKey(input: AnswerCacheKeyInput): string {
+  const canonical = JSON.stringify([
+    input.tenantId,
+    input.corpusId,
+    input.buildId,
+    input.generation,
+    normalizeQuestion(input.question),
+    input.promptVersion,
+    input.model,
+    Object.keys(input.options)
+      .sort()
+      .map((key) => [key, input.options[key]]),
+  ]);
+  return `answer:v1:${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+export class PostgresAnswerCache implements AnswerCache {
+  constructor(private readonly db: Db) {}
+
+  async get(key: string, tenantId: string) {
+    const [row] = await this.db
+      .select({ body: answerCache.body })
+      .from(answerCache)
+      .where(and(eq(answerCache.key, key), eq(answerCache.tenantId, tenantId), gt(answerCache.expiresAt, new Date())));
+    return row?.body;
+  }
+
+  async set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number) {
+    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+    await this.db.insert(answerCache).values({ key, tenantId, body, expiresAt }).onConflictDoUpdate({ target: answerCache.key, set: { body, expiresAt } });
+    // Opportunistic cleanup keeps the table from growing without a sweeper job.
+    if (Math.random() < 0.01) await this.db.delete(answerCache).where(lt(answerCache.expiresAt, new Date()));
+  }
+}
+
+export class RedisAnswerCache implements AnswerCache {
+  constructor(private readonly redis: Redis) {}
+
+  async get(key: string, tenantId: string) {
+    const raw = await this.redis.get(`attest:${tenantId}:${key}`);
+    return raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
+  }
+
+  async set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number) {
+    await this.redis.set(`attest:${tenantId}:${key}`, JSON.stringify(body), 'EX', ttlSeconds);
+  }
+}
+
+/** Collapses concurrent identical work into one promise per key (in this process). */
+export class SingleFlight<T> {
+  private readonly inflight = new Map<string, Promise<T>>();
+
+  run(key: string, work: () => Promise<T>): { promise: Promise<T>; shared: boolean } {
+    const existing = this.inflight.get(key);
+    if (existing) return { promise: existing, shared: true };
+    const promise = work().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, promise);
+    return { promise, shared: false };
+  }
+}

@@ -1,0 +1,267 @@
+import { randomUUID, createHash } from 'node:crypto';
+import type { Db } from '../core/db/client';
+import { answerTraces, type Corpus } from '../core/db/schema';
+import { AppError, toAppError } from '../core/errors';
+import { estimateCostUsd, type ModelPrice } from '../core/pricing';
+import type { GenerationMessage, GenerationResult } from '../core/providers/ports';
+import type { FallbackChain } from '../core/resilience';
+import { countTokens } from '../core/tokens';
+import { answerCacheKey, SingleFlight, type AnswerCache } from './answer-cache';
+import { toAnswerBody, type AnswerBodyCitation } from './answer-body';
+import { assembleContext, type ContextCache } from './assemble';
+import type { Prompt } from './prompts';
+import type { RetrievedChunk } from './retrieve';
+import type { SearchService } from './search-service';
+import { StreamTextExtractor } from './stream-text';
+import { describeFailures, verifyAnswer, type VerifiedAnswer } from './verify';
+
+export interface AnswerOptions {
+  k: number;
+}
+
+export interface AnswerEvents {
+  onRetrieval?: (sources: SourceSummary[]) => void;
+  onDelta?: (text: string) => void;
+  onCitation?: (citation: AnswerBodyCitation) => void;
+}
+
+export interface SourceSummary {
+  chunkId: string;
+  documentId: string;
+  versionId: string;
+  title: string;
+  page: number | null;
+  start: number;
+  end: number;
+  score: number;
+  text: string;
+}
+
+export interface AnswerBody extends Record<string, unknown> {
+  answer: string;
+  sentences: { text: string; citations: number[] }[];
+  citations: AnswerBodyCitation[];
+  refused: boolean;
+  refusalReason: string | null;
+  degraded: boolean;
+  cached: boolean;
+  traceId: string;
+  sources: SourceSummary[];
+  usage: { provider: string; model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number };
+  timings: { retrieveMs: number; rerankMs: number; assembleMs: number; generateMs: number; verifyMs: number; totalMs: number };
+}
+
+export interface AnswerServiceDeps {
+  db: Db;
+  search: SearchService;
+  chain: FallbackChain;
+  cache: AnswerCache;
+  contextCache: ContextCache;
+  prompt: Prompt;
+  prices: Record<string, ModelPrice>;
+  limits: { maxInputTokens: number; maxOutputTokens: number; cacheTtlSeconds: number };
+  /** Called for every finished answer (metrics, token accounting). */
+  onAnswered?: (tenantId: string, body: AnswerBody) => void;
+}
+
+const SOURCE_SNIPPET = 600;
+
+function summarize(results: RetrievedChunk[]): SourceSummary[] {
+  return results.slice(0, 5).map((item) => ({
+    chunkId: item.chunkId,
+    documentId: item.documentId,
+    versionId: item.versionId,
+    title: item.title,
+    page: item.page,
+    start: item.charStart,
+    end: item.charEnd,
+    score: item.score,
+    text: item.text.slice(0, SOURCE_SNIPPET),
+  }));
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** The answer pipeline: cache → retrieve → assemble → generate → verify (one repair) → trace → cache. */
+export class AnswerService {
+  private readonly flights = new SingleFlight<AnswerBody>();
+
+  constructor(private readonly deps: AnswerServiceDeps) {}
+
+  async answer(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents } = {}): Promise<AnswerBody> {
+    const questionTokens = countTokens(question);
+    const fixedTokens = countTokens(this.deps.prompt.text) + questionTokens * 2;
+    if (fixedTokens > this.deps.limits.maxInputTokens) {
+      throw new AppError('BUDGET_EXCEEDED', `the question needs ${fixedTokens} input tokens with the prompt; the per-request limit is ${this.deps.limits.maxInputTokens}`, {
+        status: 413,
+        details: { questionTokens, requiredTokens: fixedTokens, maxInputTokens: this.deps.limits.maxInputTokens },
+      });
+    }
+    const build = await this.deps.search.activeBuild(corpus);
+    const key = answerCacheKey({
+      tenantId: corpus.tenantId,
+      corpusId: corpus.id,
+      buildId: build.id,
+      generation: corpus.generation,
+      question,
+      promptVersion: this.deps.prompt.version,
+      model: this.deps.chain.providers.map((provider) => `${provider.provider}:${provider.modelId}`).join('>'),
+      options: { ...options },
+    });
+    const started = performance.now();
+    const hit = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
+    if (hit) {
+      const body = { ...(hit as AnswerBody), cached: true, timings: { retrieveMs: 0, rerankMs: 0, assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: round(performance.now() - started) } };
+      body.traceId = await this.recordTrace(corpus, context.requestId, question, body, { cache: 'hit' });
+      context.events?.onRetrieval?.(body.sources);
+      return body;
+    }
+    const flight = this.flights.run(key, () => this.compute(corpus, question, options, context));
+    const body = await flight.promise;
+    if (flight.shared) return { ...body, cached: true };
+    if (!body.degraded || body.refused) {
+      // Only verified answers and refusals are cached; a degraded (fallback) answer is not kept.
+      await this.deps.cache.set(key, corpus.tenantId, body, this.deps.limits.cacheTtlSeconds).catch(() => undefined);
+    }
+    return body;
+  }
+
+  private async compute(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents }): Promise<AnswerBody> {
+    const started = performance.now();
+    const retrieval = await this.deps.search.search(corpus, question, { k: options.k });
+    const retrieveMs = retrieval.timings.totalMs - retrieval.timings.rerankMs;
+    const sources = summarize(retrieval.results);
+    context.events?.onRetrieval?.(sources);
+    const timings = { retrieveMs: round(retrieveMs), rerankMs: round(retrieval.timings.rerankMs), assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: 0 };
+    const none = { provider: 'none', model: 'none', inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 };
+
+    if (retrieval.empty) {
+      const body = this.body(toAnswerBody({ sentences: [], citations: [], removed: [], refused: true, refusalReason: 'no_relevant_sources' }), { degraded: false, sources, usage: none, timings, started });
+      body.traceId = await this.recordTrace(corpus, context.requestId, question, body, { cache: 'miss', retrieved: [], buildId: retrieval.build.id });
+      return body;
+    }
+
+    const assembleStart = performance.now();
+    const assembled = assembleContext(
+      retrieval.results.map((item) => ({ ...item, score: item.score })),
+      { question, maxInputTokens: this.deps.limits.maxInputTokens - this.deps.limits.maxOutputTokens, prompt: this.deps.prompt, cache: this.deps.contextCache },
+    );
+    timings.assembleMs = round(performance.now() - assembleStart);
+
+    const generateStart = performance.now();
+    const extractor = new StreamTextExtractor();
+    const onDelta = context.events?.onDelta
+      ? (delta: string) => {
+          const text = extractor.push(delta);
+          if (text) context.events?.onDelta?.(text);
+        }
+      : undefined;
+    const generate = (messages: GenerationMessage[], withStream: boolean) =>
+      this.deps.chain.generate({
+        messages,
+        sources: assembled.sources,
+        question,
+        maxOutputTokens: this.deps.limits.maxOutputTokens,
+        ...(context.signal ? { signal: context.signal } : {}),
+        ...(withStream && onDelta ? { onDelta } : {}),
+      });
+    const first = await generate(assembled.messages, true);
+    timings.generateMs = round(performance.now() - generateStart);
+    let usage = first.result.usage;
+    let result: GenerationResult = first.result;
+
+    let verifyStart = performance.now();
+    let verified: VerifiedAnswer = verifyAnswer(result.output, assembled.sources);
+    timings.verifyMs = round(performance.now() - verifyStart);
+    let repaired = false;
+    if (verified.removed.length > 0 && !first.degraded) {
+      const repairStart = performance.now();
+      const repairMessages: GenerationMessage[] = [
+        ...assembled.messages,
+        { role: 'user', content: `<previous_answer>${JSON.stringify(result.output)}</previous_answer>\n${describeFailures(verified.removed)}` },
+      ];
+      try {
+        const second = await generate(repairMessages, false);
+        timings.generateMs = round(timings.generateMs + performance.now() - repairStart);
+        usage = { inputTokens: usage.inputTokens + second.result.usage.inputTokens, outputTokens: usage.outputTokens + second.result.usage.outputTokens, cachedTokens: usage.cachedTokens + second.result.usage.cachedTokens };
+        verifyStart = performance.now();
+        const again = verifyAnswer(second.result.output, assembled.sources);
+        timings.verifyMs = round(timings.verifyMs + performance.now() - verifyStart);
+        if (again.sentences.length >= verified.sentences.length || (again.refused && verified.refused)) {
+          verified = again;
+          result = second.result;
+          repaired = true;
+        }
+      } catch (error) {
+        if (context.signal?.aborted) throw error;
+      }
+    }
+    const pieces = toAnswerBody(verified);
+    for (const citation of pieces.citations) context.events?.onCitation?.(citation);
+    const costUsd = estimateCostUsd(this.deps.prices, result.model, usage);
+    const body = this.body(pieces, {
+      degraded: first.degraded,
+      sources,
+      usage: { provider: result.provider, model: result.model, ...usage, costUsd },
+      timings,
+      started,
+    });
+    body.traceId = await this.recordTrace(corpus, context.requestId, question, body, {
+      cache: 'miss',
+      buildId: retrieval.build.id,
+      retrieved: retrieval.results.map((item) => item.chunkId),
+      contextChunks: assembled.sources.flatMap((source) => source.chunkIds),
+      contextCache: assembled.cacheHit ? 'hit' : 'miss',
+      verification: { removed: verified.removed, repaired },
+      fallbackUsed: first.providerUsed !== this.deps.chain.providers[0]?.provider,
+    });
+    return body;
+  }
+
+  private body(
+    pieces: ReturnType<typeof toAnswerBody>,
+    extra: { degraded: boolean; sources: SourceSummary[]; usage: AnswerBody['usage']; timings: AnswerBody['timings']; started: number },
+  ): AnswerBody {
+    return {
+      ...pieces,
+      degraded: extra.degraded,
+      cached: false,
+      traceId: '',
+      sources: extra.sources,
+      usage: extra.usage,
+      timings: { ...extra.timings, totalMs: round(performance.now() - extra.started) },
+    };
+  }
+
+  /** The canonical trace: no question text (only its hash) and no document text. */
+  private async recordTrace(corpus: Corpus, requestId: string | undefined, question: string, body: AnswerBody, extra: Record<string, unknown>): Promise<string> {
+    const id = randomUUID();
+    const trace = {
+      requestId: requestId ?? null,
+      tenantId: corpus.tenantId,
+      corpusId: corpus.id,
+      generation: corpus.generation,
+      questionHash: createHash('sha256').update(question).digest('hex'),
+      prompt: { id: this.deps.prompt.id, version: this.deps.prompt.version, hash: this.deps.prompt.hash },
+      provider: body.usage.provider,
+      model: body.usage.model,
+      tokens: { input: body.usage.inputTokens, output: body.usage.outputTokens, cached: body.usage.cachedTokens },
+      costUsd: body.usage.costUsd,
+      timings: body.timings,
+      citedChunkIds: body.citations.map((citation) => citation.chunkId),
+      citations: body.citations.map(({ n, documentId, versionId, chunkId, start, end, verified }) => ({ n, documentId, versionId, chunkId, start, end, verified })),
+      refused: body.refused,
+      refusalReason: body.refusalReason,
+      degraded: body.degraded,
+      cached: body.cached,
+      ...extra,
+    };
+    try {
+      await this.deps.db.insert(answerTraces).values({ id, tenantId: corpus.tenantId, corpusId: corpus.id, requestId: requestId ?? null, trace });
+    } catch (error) {
+      throw toAppError(error);
+    }
+    this.deps.onAnswered?.(corpus.tenantId, { ...body, traceId: id });
+    return id;
+  }
+}

@@ -1,0 +1,297 @@
+import { countTokens } from '../core/tokens';
+import type { GenerationMessage, GenerationSource } from '../core/providers/ports';
+import type { Prompt } from './prompts';
+import { escapeText, fillUserTemplate, renderSource } from './prompts/render';
+import type { Span } from './text-match';
+
+/** One reranked retrieval result, best first: the input to assembly. */
+export interface ContextCandidate {
+  chunkId: string;
+  documentId: string;
+  versionId: string;
+  title: string;
+  page: number | null;
+  pageEnd?: number | null;
+  ordinal: number;
+  /** [charStart, charEnd) in the version's normalized text; `text` is exactly that slice. */
+  charStart: number;
+  charEnd: number;
+  text: string;
+  score: number;
+}
+
+export interface SourceChunkRef {
+  chunkId: string;
+  charStart: number;
+  charEnd: number;
+  page: number | null;
+  pageEnd: number | null;
+}
+
+/** A source labelled [n]: one chunk, or adjacent chunks of one version merged. */
+export interface AssembledSource extends GenerationSource {
+  chunkIds: string[];
+  chunks: SourceChunkRef[];
+  documentId: string;
+  versionId: string;
+  /** Document offsets: `text` is the version's normalized text [charStart, charEnd). */
+  charStart: number;
+  charEnd: number;
+  pageEnd: number | null;
+  /** Document ranges between merged chunks that no chunk covered: spaces in `text`, never quotable. */
+  gaps: Span[];
+}
+
+export type DropReason = 'duplicate_chunk' | 'empty' | 'near_duplicate' | 'max_sources' | 'budget';
+
+export interface PackedSources {
+  sources: readonly AssembledSource[];
+  blocks: readonly string[];
+  /** Tokens of the rendered blocks, one separator each included. */
+  sourcesTokens: number;
+  dropped: readonly { chunkId: string; reason: DropReason }[];
+  sourceBudget: number;
+  maxSources: number;
+  /** True when some candidate was dropped for the budget (the pack then only holds for that budget). */
+  budgetLimited: boolean;
+}
+
+export interface AssembleOptions {
+  question: string;
+  maxInputTokens: number;
+  maxSources?: number;
+  prompt: Prompt;
+  cache?: ContextCache;
+}
+
+export interface AssembledContext {
+  messages: GenerationMessage[];
+  sources: AssembledSource[];
+  /** Input tokens (cl100k, counted per part: an upper bound of the whole within a few tokens). */
+  tokens: number;
+  /** Chunk ids not in the context. */
+  dropped: string[];
+  droppedDetail: { chunkId: string; reason: DropReason }[];
+  cacheHit: boolean;
+}
+
+export const DEFAULT_MAX_SOURCES = 8;
+/** Adjacent chunks (ordinal i, i+1) further apart than this are not merged. */
+const MAX_MERGE_GAP = 16;
+const NEAR_DUPLICATE_JACCARD = 0.8;
+const NEAR_DUPLICATE_CONTAINMENT = 0.9;
+const SHINGLE_SIZE = 5;
+/** Chat-format overhead per message (role, separators). */
+const MESSAGE_OVERHEAD_TOKENS = 4;
+const PROVISIONAL_LABEL = 99;
+
+/** Key of the assembled-context cache: the exact prompt version and the ordered candidate chunk ids. */
+export function contextCacheKey(promptVersion: string, orderedChunkIds: readonly string[]): string {
+  return `${promptVersion}\u0000${orderedChunkIds.join('\u0001')}`;
+}
+
+/** A small LRU of packed sources. Values are shared: callers must not mutate them. */
+export class ContextCache {
+  private readonly entries = new Map<string, PackedSources>();
+
+  constructor(private readonly maxEntries = 256) {}
+
+  get(key: string): PackedSources | undefined {
+    const value = this.entries.get(key);
+    if (value === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  set(key: string, value: PackedSources): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+interface Group {
+  rank: number;
+  chunks: ContextCandidate[];
+  source: AssembledSource;
+  tokens: number;
+  shingles: Set<string>;
+}
+
+function shingles(text: string): Set<string> {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const out = new Set<string>();
+  if (words.length < SHINGLE_SIZE) {
+    if (words.length > 0) out.add(words.join(' '));
+    return out;
+  }
+  for (let index = 0; index + SHINGLE_SIZE <= words.length; index++) out.add(words.slice(index, index + SHINGLE_SIZE).join(' '));
+  return out;
+}
+
+function isNearDuplicate(candidate: Set<string>, selected: Set<string>): boolean {
+  if (candidate.size === 0 || selected.size === 0) return false;
+  let shared = 0;
+  for (const shingle of candidate) if (selected.has(shingle)) shared++;
+  const jaccard = shared / (candidate.size + selected.size - shared);
+  return jaccard >= NEAR_DUPLICATE_JACCARD || shared / candidate.size >= NEAR_DUPLICATE_CONTAINMENT;
+}
+
+function hasExactOffsets(chunk: ContextCandidate): boolean {
+  return chunk.text.length === chunk.charEnd - chunk.charStart;
+}
+
+function adjacent(group: Group, chunk: ContextCandidate): boolean {
+  if (group.source.versionId !== chunk.versionId || !hasExactOffsets(chunk)) return false;
+  if (!group.chunks.every(hasExactOffsets)) return false;
+  return group.chunks.some((member) => {
+    if (chunk.charStart <= member.charEnd && chunk.charEnd >= member.charStart) return true;
+    if (Math.abs(member.ordinal - chunk.ordinal) !== 1) return false;
+    const gap = Math.max(chunk.charStart - member.charEnd, member.charStart - chunk.charEnd);
+    return gap <= MAX_MERGE_GAP;
+  });
+}
+
+/** Rebuilds the covered text from chunk texts and offsets: overlaps written once, gaps as spaces. */
+function mergeChunks(chunks: readonly ContextCandidate[]): { text: string; charStart: number; charEnd: number; gaps: Span[] } {
+  const ordered = [...chunks].sort((a, b) => a.charStart - b.charStart || a.charEnd - b.charEnd);
+  const charStart = ordered[0]?.charStart ?? 0;
+  let cursor = charStart;
+  let text = '';
+  const gaps: Span[] = [];
+  for (const chunk of ordered) {
+    if (chunk.charStart > cursor) {
+      gaps.push({ start: cursor, end: chunk.charStart });
+      text += ' '.repeat(chunk.charStart - cursor);
+      cursor = chunk.charStart;
+    }
+    if (chunk.charEnd > cursor) {
+      text += chunk.text.slice(cursor - chunk.charStart);
+      cursor = chunk.charEnd;
+    }
+  }
+  return { text, charStart, charEnd: cursor, gaps };
+}
+
+function makeGroup(chunks: ContextCandidate[], rank: number): Group {
+  const first = chunks.reduce((best, chunk) => (chunk.charStart < best.charStart ? chunk : best));
+  const merged = chunks.length === 1 ? { text: first.text, charStart: first.charStart, charEnd: first.charEnd, gaps: [] } : mergeChunks(chunks);
+  const refs: SourceChunkRef[] = [...chunks]
+    .sort((a, b) => a.charStart - b.charStart)
+    .map((chunk) => ({ chunkId: chunk.chunkId, charStart: chunk.charStart, charEnd: chunk.charEnd, page: chunk.page, pageEnd: chunk.pageEnd ?? chunk.page }));
+  const pages = refs.flatMap((ref) => [ref.page, ref.pageEnd]).filter((page): page is number => page !== null);
+  const source: AssembledSource = {
+    n: PROVISIONAL_LABEL,
+    title: first.title,
+    page: pages.length > 0 ? Math.min(...pages) : null,
+    pageEnd: pages.length > 0 ? Math.max(...pages) : null,
+    text: merged.text,
+    chunkIds: refs.map((ref) => ref.chunkId),
+    chunks: refs,
+    documentId: first.documentId,
+    versionId: first.versionId,
+    charStart: merged.charStart,
+    charEnd: merged.charEnd,
+    gaps: merged.gaps,
+  };
+  return { rank, chunks, source, tokens: countTokens(renderSource(source)) + 1, shingles: shingles(merged.text) };
+}
+
+/**
+ * Packs candidates best-first into at most `maxSources` sources whose rendered
+ * blocks fit `sourceBudget` tokens: duplicate chunk ids and near-duplicates of
+ * a selected source are dropped, adjacent or overlapping chunks of one version
+ * merge into one source, and anything that does not fit is skipped.
+ */
+export function packSources(candidates: readonly ContextCandidate[], sourceBudget: number, maxSources: number): PackedSources {
+  let groups: Group[] = [];
+  const dropped: { chunkId: string; reason: DropReason }[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  let budgetLimited = false;
+  const drop = (chunkId: string, reason: DropReason): void => {
+    dropped.push({ chunkId, reason });
+    if (reason === 'budget') budgetLimited = true;
+  };
+  candidates.forEach((candidate, rank) => {
+    if (seen.has(candidate.chunkId)) return drop(candidate.chunkId, 'duplicate_chunk');
+    seen.add(candidate.chunkId);
+    if (candidate.text.trim().length === 0) return drop(candidate.chunkId, 'empty');
+    const touching = groups.filter((group) => adjacent(group, candidate));
+    if (touching.length > 0) {
+      const merged = makeGroup([...touching.flatMap((group) => group.chunks), candidate], Math.min(...touching.map((group) => group.rank)));
+      const delta = merged.tokens - touching.reduce((sum, group) => sum + group.tokens, 0);
+      if (total + delta > sourceBudget) return drop(candidate.chunkId, 'budget');
+      groups = [...groups.filter((group) => !touching.includes(group)), merged].sort((a, b) => a.rank - b.rank);
+      total += delta;
+      return;
+    }
+    const candidateShingles = shingles(candidate.text);
+    if (groups.some((group) => isNearDuplicate(candidateShingles, group.shingles))) return drop(candidate.chunkId, 'near_duplicate');
+    if (groups.length >= maxSources) return drop(candidate.chunkId, 'max_sources');
+    const group = makeGroup([candidate], rank);
+    if (total + group.tokens > sourceBudget) return drop(candidate.chunkId, 'budget');
+    groups.push(group);
+    total += group.tokens;
+  });
+  const sources = groups.map((group, index) => ({ ...group.source, n: index + 1 }));
+  return { sources, blocks: sources.map(renderSource), sourcesTokens: total, dropped, sourceBudget, maxSources, budgetLimited };
+}
+
+const fixedTokenCounts = new Map<string, { system: number; template: number }>();
+
+function fixedTokens(prompt: Prompt): { system: number; template: number } {
+  let counts = fixedTokenCounts.get(prompt.version);
+  if (counts === undefined) {
+    const template = prompt.userTemplate.replace('{{sources}}', '').replace('{{question}}', '');
+    counts = { system: countTokens(prompt.text), template: countTokens(template) };
+    fixedTokenCounts.set(prompt.version, counts);
+  }
+  return counts;
+}
+
+function usablePack(pack: PackedSources | undefined, sourceBudget: number, maxSources: number): pack is PackedSources {
+  if (pack === undefined || pack.maxSources !== maxSources) return false;
+  if (pack.sourceBudget === sourceBudget) return true;
+  return !pack.budgetLimited && pack.sourcesTokens <= sourceBudget;
+}
+
+/**
+ * Builds the generation messages: the system message is the prompt text alone
+ * (cacheable, byte-identical across requests); the user message holds the
+ * sources as escaped, delimited untrusted data, then the question, then the
+ * rules again. Pure apart from the optional cache.
+ */
+export function assembleContext(candidates: readonly ContextCandidate[], options: AssembleOptions): AssembledContext {
+  const maxSources = options.maxSources ?? DEFAULT_MAX_SOURCES;
+  const question = escapeText(options.question.trim());
+  const fixed = fixedTokens(options.prompt);
+  const baseTokens = fixed.system + fixed.template + countTokens(question) + 2 * MESSAGE_OVERHEAD_TOKENS;
+  const sourceBudget = Math.max(0, options.maxInputTokens - baseTokens);
+  const key = contextCacheKey(options.prompt.version, candidates.map((candidate) => candidate.chunkId));
+  const cached = options.cache?.get(key);
+  const cacheHit = usablePack(cached, sourceBudget, maxSources);
+  const pack = cacheHit ? cached : packSources(candidates, sourceBudget, maxSources);
+  if (!cacheHit) options.cache?.set(key, pack);
+  const user = fillUserTemplate(options.prompt.userTemplate, { sources: pack.blocks.join('\n'), question });
+  return {
+    messages: [
+      { role: 'system', content: options.prompt.text, cacheable: true },
+      { role: 'user', content: user },
+    ],
+    sources: [...pack.sources],
+    tokens: baseTokens + pack.sourcesTokens,
+    dropped: pack.dropped.map((entry) => entry.chunkId),
+    droppedDetail: [...pack.dropped],
+    cacheHit,
+  };
+}

@@ -1,0 +1,68 @@
+import { buildApp } from './api/app';
+import { ConfigError, loadConfig } from './core/config';
+import { DEFAULT_TENANT, ensureApiKey, ensureTenant, tenantHasKeys, createApiKey } from './core/tenancy';
+import { createContainer, type Container } from './container';
+
+/** Makes sure an admin key exists: BOOTSTRAP_API_KEY, or a generated one printed once on first start. */
+async function bootstrapKeys(container: Container): Promise<void> {
+  const { config, store } = container;
+  if (config.BOOTSTRAP_API_KEY) {
+    await ensureApiKey(store.db, DEFAULT_TENANT, config.BOOTSTRAP_API_KEY, ['admin', 'ingest', 'query']);
+    return;
+  }
+  const tenant = await ensureTenant(store.db, DEFAULT_TENANT);
+  if (await tenantHasKeys(store.db, tenant.id)) return;
+  const { key } = await createApiKey(store.db, { tenantId: tenant.id, name: 'first-start', scopes: ['admin', 'ingest', 'query'] });
+  // Printed once, to the terminal only: it is not stored in plaintext anywhere.
+  process.stdout.write(`\nAttest created an admin API key for tenant "${DEFAULT_TENANT}" (shown only once):\n\n  ${key}\n\n`);
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const container = await createContainer(config);
+  await bootstrapKeys(container);
+  const app = await buildApp(container, { logger: { level: config.LOG_LEVEL } });
+
+  // The embedded default runs jobs in this process; with Redis, `npm run worker` does.
+  await container.services.canarySchedules.syncAll();
+  if (container.jobs.kind === 'inline') {
+    await container.jobs.startWorker();
+    await container.services.ingestion.recoverPending();
+    await container.services.canarySchedules.runMissedTicks();
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: draining requests');
+    const timer = setTimeout(() => process.exit(1), 30_000);
+    timer.unref();
+    try {
+      await app.close();
+      await container.close();
+    } finally {
+      clearTimeout(timer);
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`attest failed to start: ${message}\n`);
+  process.exit(1);
+});

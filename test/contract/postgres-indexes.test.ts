@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresBm25Index } from '../../indexes/postgres/bm25-index';
+import { hnswIndexName, PgvectorIndex } from '../../indexes/postgres/pgvector-index';
+import type { Store } from '../../src/core/db/client';
+import { AppError } from '../../src/core/errors';
+import { seedChunks, seedCorpus } from '../helpers/seed';
+import { storeTargets } from '../helpers/stores';
+import { lexicalIndexContract, syntheticTexts, type LexicalHarness } from './lexical-index.contract';
+import { vectorIndexContract, type VectorHarness } from './vector-index.contract';
+import { randomUnitVectors } from './vectors';
+import { explainLines } from './explain';
+
+const targets = await storeTargets('postgres index contract');
+
+async function postgresLexicalHarness(store: Store): Promise<LexicalHarness> {
+  const index = new PostgresBm25Index(store);
+  return {
+    index,
+    scoring: { k1: index.k1, b: index.b, tolerance: 1e-9 },
+    async newScope(options) {
+      const { tenantId, corpusId, buildId } = await seedCorpus(store, { tenantId: options?.sameTenantAs?.tenantId, dimensions: 8 });
+      return { tenantId, corpusId, buildId };
+    },
+    chunks: (scope, inputs) => seedChunks(store, scope, inputs),
+    // Nothing stops a caller from naming another build: the postings of both share the table.
+    plantForeign: (build, foreign, chunks) => index.add({ ...foreign, buildId: build.buildId }, chunks),
+    async statistics(scope) {
+      const [row] = await store.query<Record<string, string | number | null>>(sql`
+        SELECT (SELECT doc_count FROM build_term_stats WHERE build_id = ${scope.buildId}) AS doc_count,
+               (SELECT total_length FROM build_term_stats WHERE build_id = ${scope.buildId}) AS total_length,
+               (SELECT count(*) FROM build_chunks WHERE build_id = ${scope.buildId}) AS recount_docs,
+               (SELECT coalesce(sum(tf), 0) FROM postings WHERE build_id = ${scope.buildId}) AS recount_length`);
+      return {
+        stored: { docCount: Number(row?.doc_count ?? 0), totalLength: Number(row?.total_length ?? 0) },
+        recount: { docCount: Number(row?.recount_docs), totalLength: Number(row?.recount_length) },
+      };
+    },
+    close: () => store.close(),
+  };
+}
+
+async function pgvectorHarness(store: Store): Promise<VectorHarness> {
+  return {
+    index: new PgvectorIndex(store),
+    async newBuild(dimensions, options) {
+      const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { tenantId: options?.sameTenantAs?.tenantId, dimensions });
+      return { scope: { tenantId, corpusId, buildId }, modelId };
+    },
+    chunks: (scope, count) => seedChunks(store, scope, Array.from({ length: count }, (_, index) => `vector chunk ${index}`)),
+    async plantForeign(build, foreign, modelId, records) {
+      await store.query(sql`
+        INSERT INTO chunk_vectors (build_id, chunk_id, tenant_id, corpus_id, model_id, embedding)
+        SELECT ${build.buildId}::uuid, u.chunk_id, ${foreign.tenantId}::uuid, ${foreign.corpusId}::uuid, ${modelId}, u.embedding::vector
+        FROM unnest(${sql.param(records.map((record) => record.chunkId))}::uuid[],
+                    ${sql.param(records.map((record) => `[${record.vector.join(',')}]`))}::text[]) AS u(chunk_id, embedding)`);
+    },
+    close: () => store.close(),
+  };
+}
+
+for (const target of targets) {
+  describe(`postgres indexes on ${target.name}`, () => {
+    lexicalIndexContract(`PostgresBm25Index (${target.name})`, async () => postgresLexicalHarness(await target.open()));
+    vectorIndexContract(`PgvectorIndex (${target.name})`, async () => pgvectorHarness(await target.open()));
+
+    describe('adapter specifics', () => {
+      let store: Store;
+      beforeAll(async () => {
+        store = await target.open();
+      });
+      afterAll(async () => {
+        await store?.close();
+      });
+
+      it('createBuild refuses a model other than the build records, and ids that are not uuids', async () => {
+        const index = new PgvectorIndex(store);
+        const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { dimensions: 8 });
+        const scope = { tenantId, corpusId, buildId };
+        await expect(index.createBuild(scope, { id: 'another-model', dimensions: 8 })).rejects.toMatchObject({ code: 'EMBEDDING_MODEL_MISMATCH' });
+        await expect(index.createBuild(scope, { id: modelId, dimensions: 9 })).rejects.toMatchObject({ code: 'EMBEDDING_MODEL_MISMATCH' });
+        await expect(index.createBuild({ ...scope, buildId: `${buildId}'; DROP TABLE chunks; --` }, { id: modelId, dimensions: 8 })).rejects.toBeInstanceOf(AppError);
+        await expect(index.createBuild({ ...scope, tenantId: corpusId }, { id: modelId, dimensions: 8 })).rejects.toMatchObject({ code: 'BUILD_NOT_FOUND' });
+        await index.createBuild(scope, { id: modelId, dimensions: 8 });
+        await index.createBuild(scope, { id: modelId, dimensions: 8 }); // idempotent
+        const indexes = await store.query<{ indexdef: string }>(sql`SELECT indexdef FROM pg_indexes WHERE indexname = ${hnswIndexName(buildId)}`);
+        expect(indexes[0]?.indexdef).toMatch(/USING hnsw \(\(\(?embedding\)?::vector\(8\)\) vector_cosine_ops\) WHERE \(build_id = '[0-9a-f-]{36}'::uuid\)/);
+      });
+
+      it('vector search uses the partial HNSW index of its build', async () => {
+        const index = new PgvectorIndex(store);
+        // The contract's recall test size: the planner prefers a plain scan + sort only for small builds.
+        const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { dimensions: 64 });
+        const scope = { tenantId, corpusId, buildId };
+        await index.createBuild(scope, { id: modelId, dimensions: 64 });
+        const chunks = await seedChunks(store, scope, Array.from({ length: 2_000 }, (_, position) => `chunk ${position}`));
+        const vectors = randomUnitVectors(chunks.length, 64, 11);
+        await index.upsert(scope, modelId, chunks.map((chunk, position) => ({ ...chunk, vector: vectors[position]! })));
+        await store.query(sql`ANALYZE chunk_vectors`);
+        const statement = index.searchStatement(scope, { modelId, dimensions: 64 }, vectors[0]!, 10);
+        const plan = (await explainLines(store, statement, [sql`SELECT set_config('hnsw.ef_search', '100', true)`])).join('\n');
+        expect(plan).toContain(`Index Scan using ${hnswIndexName(buildId)}`);
+      }, 60_000);
+
+      it('BM25 counts df and reads postings through the postings primary key', async () => {
+        const index = new PostgresBm25Index(store);
+        const { tenantId, corpusId, buildId } = await seedCorpus(store, { dimensions: 8 });
+        const scope = { tenantId, corpusId, buildId };
+        await index.add(scope, await seedChunks(store, scope, syntheticTexts(2_000, 7)));
+        await store.query(sql`VACUUM ANALYZE postings`);
+        const plan = (await explainLines(store, index.searchStatement(scope, 'alpha tango'))).join('\n');
+        // Both the df count (per query term) and the scored postings are ranges of the primary key.
+        // (Index-only for df once the visibility map is set; a bitmap scan when a term is very common.)
+        expect(plan.match(/(Index Only Scan|Index Scan|Bitmap Index Scan) using postings_build_id_term_chunk_id_pk/g)?.length).toBeGreaterThanOrEqual(2);
+        expect(plan).not.toMatch(/Seq Scan on postings/);
+      }, 60_000);
+    });
+  });
+}

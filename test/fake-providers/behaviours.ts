@@ -1,0 +1,161 @@
+/**
+ * What the fake provider server does on each call, scripted per route: a queue
+ * of behaviours (consumed one per call, then the route's default), or a function
+ * of the call.
+ */
+import { createHash } from 'node:crypto';
+import type { GeneratedAnswer } from '../../src/core/providers/ports';
+
+export type RouteName = 'openai.chat' | 'openai.embeddings' | 'anthropic.messages' | 'cohere.rerank' | 'cohere.embed';
+
+export const ROUTE_NAMES: readonly RouteName[] = [
+  'openai.chat',
+  'openai.embeddings',
+  'anthropic.messages',
+  'cohere.rerank',
+  'cohere.embed',
+];
+
+export type Behaviour =
+  /** A valid response; on generation routes, with this answer (and cached prompt tokens). */
+  | { answer: GeneratedAnswer; cachedTokens?: number }
+  /** An error status, with Retry-After (seconds, or an HTTP date) and/or retry-after-ms headers. */
+  | { status: number; retryAfter?: number | string; retryAfterMs?: number; message?: string }
+  /**
+   * Waits before answering normally. midStream: sends the headers and the first
+   * half of the body (or of the SSE events) first, then waits.
+   */
+  | { stallMs: number; midStream?: boolean }
+  /** A 200 whose model output is broken: invalid JSON text, a schema-invalid tool input, wrong vectors. */
+  | { malformed: true }
+  /** The route's default: a valid response with the server's default answer. */
+  | { default: true };
+
+export interface CallInfo {
+  /** 0-based count of earlier calls to this route. */
+  index: number;
+  body: unknown;
+}
+
+export type BehaviourScript = Behaviour[] | ((call: CallInfo) => Behaviour);
+
+export interface FakeCall {
+  route: RouteName;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  behaviour: Behaviour;
+}
+
+export class Scripts {
+  private readonly scripts = new Map<RouteName, BehaviourScript>();
+  private readonly defaults = new Map<RouteName, Behaviour>();
+  private readonly counts = new Map<RouteName, number>();
+
+  script(route: RouteName, script: BehaviourScript): void {
+    this.scripts.set(route, Array.isArray(script) ? [...script] : script);
+  }
+
+  setDefault(route: RouteName, behaviour: Behaviour): void {
+    this.defaults.set(route, behaviour);
+  }
+
+  next(route: RouteName, body: unknown): Behaviour {
+    const index = this.counts.get(route) ?? 0;
+    this.counts.set(route, index + 1);
+    const script = this.scripts.get(route);
+    const scripted = typeof script === 'function' ? script({ index, body }) : script?.shift();
+    return scripted ?? this.defaults.get(route) ?? { default: true };
+  }
+
+  reset(): void {
+    this.scripts.clear();
+    this.defaults.clear();
+    this.counts.clear();
+  }
+}
+
+/** Rough token count: one per four characters. */
+export function estimateTokens(text: string): number {
+  return text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4));
+}
+
+/** A deterministic unit vector from the text's hash. */
+export function hashVector(text: string, dimensions: number): number[] {
+  const seed = createHash('sha256').update(text).digest();
+  let state = seed.readUInt32LE(0) || 1;
+  const values: number[] = [];
+  for (let index = 0; index < dimensions; index += 1) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    values.push(state / 0xffffffff - 0.5);
+  }
+  const norm = Math.hypot(...values) || 1;
+  // Round-trip through float32, so that float and base64 encodings carry the same numbers.
+  return Array.from(new Float32Array(values.map((value) => value / norm)));
+}
+
+/** Splits text into pieces of at most `size` characters (the deltas of a stream). */
+export function pieces(text: string, size: number): string[] {
+  const result: string[] = [];
+  for (let start = 0; start < text.length; start += size) result.push(text.slice(start, start + size));
+  return result;
+}
+
+/** The answer as a strict-mode model writes it: refusalReason present, null when absent. */
+export function wireAnswer(answer: GeneratedAnswer): Record<string, unknown> {
+  return { refused: answer.refused, refusalReason: answer.refusalReason ?? null, sentences: answer.sentences };
+}
+
+/** Model output that is not JSON: the answer cut short, with junk after it. */
+export function brokenJson(answer: GeneratedAnswer): string {
+  const text = JSON.stringify(wireAnswer(answer));
+  return `${text.slice(0, Math.max(1, text.length - 10))}<<oops`;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What a route answers with when the behaviour is a success (or a malformed success). */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  /** Written in order; a midStream stall waits halfway through. */
+  parts: string[];
+}
+
+export interface SuccessRequest {
+  body: Record<string, unknown>;
+  answer: GeneratedAnswer;
+  cachedTokens: number | undefined;
+  malformed: boolean;
+}
+
+export interface RouteHandler {
+  route: RouteName;
+  path: string;
+  success(request: SuccessRequest): Reply;
+  /** The provider's error body for a status. */
+  errorBody(status: number, message: string): unknown;
+}
+
+export function jsonReply(value: unknown): Reply {
+  return { status: 200, headers: { 'content-type': 'application/json' }, parts: [JSON.stringify(value)] };
+}
+
+export function sseReply(events: string[]): Reply {
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' },
+    parts: events,
+  };
+}
+
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(textOf).join('\n');
+  if (isRecord(value)) return textOf(value['text'] ?? value['content'] ?? '');
+  return '';
+}
