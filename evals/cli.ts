@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { formatRetrievalTable, runRetrievalEval, writeRetrievalJson } from './retrieval-eval';
 
 const USAGE = `usage:
-  npm run eval -- retrieval --beir <dir> [--split test] [--k 10] [--json out.json] [--database-url URL] [--sample-queries N] [--min-ndcg10 X]
+  npm run eval -- retrieval --beir <dir> [--split test] [--k 10] [--json out.json] [--database-url URL] [--sample-queries N] [--max-docs N] [--min-ndcg10 X]
   npm run eval -- qa --dir <dir> [--json out.json] [--limit N]`;
 
 function fail(message: string): never {
@@ -20,6 +20,7 @@ async function retrieval(args: string[]): Promise<number> {
       json: { type: 'string' },
       'database-url': { type: 'string' },
       'sample-queries': { type: 'string' },
+      'max-docs': { type: 'string' },
       'min-ndcg10': { type: 'string' },
     },
   });
@@ -30,6 +31,7 @@ async function retrieval(args: string[]): Promise<number> {
     k: Number(values.k),
     databaseUrl: values['database-url'],
     sampleQueries: values['sample-queries'] ? Number(values['sample-queries']) : undefined,
+    maxDocuments: values['max-docs'] ? Number(values['max-docs']) : undefined,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${formatRetrievalTable(report)}\n`);

@@ -31,7 +31,20 @@ export interface RetrievalEvalOptions {
   k: number;
   databaseUrl?: string | undefined;
   sampleQueries?: number | undefined;
+  /** Keeps every document judged for the sampled queries, plus others up to this many (a faster, harder-to-game subset). */
+  maxDocuments?: number | undefined;
   log?: (line: string) => void;
+}
+
+/** The judged documents of the queries first, then the rest in corpus order, up to `max`. */
+export function selectDocuments<T extends { id: string }>(corpus: readonly T[], judged: ReadonlySet<string>, max: number | undefined): T[] {
+  if (!max || max >= corpus.length) return [...corpus];
+  const kept = corpus.filter((document) => judged.has(document.id));
+  for (const document of corpus) {
+    if (kept.length >= max) break;
+    if (!judged.has(document.id)) kept.push(document);
+  }
+  return kept;
 }
 
 /** Keeps each document's best rank: a document scores as its best chunk. */
@@ -65,10 +78,13 @@ export async function runRetrievalEval(options: RetrievalEvalOptions): Promise<R
   const harness = await openHarness({ databaseUrl: options.databaseUrl });
   try {
     const started = performance.now();
-    log(`ingesting ${dataset.corpus.size} documents through the pipeline…`);
+    const queries = sampleEvenly([...dataset.queries.values()], options.sampleQueries);
+    const judged = new Set(queries.flatMap((query) => [...(dataset.qrels.get(query.id)?.keys() ?? [])]));
+    const documents = selectDocuments([...dataset.corpus.values()], judged, options.maxDocuments);
+    log(`ingesting ${documents.length} documents through the pipeline…`);
     const externalOf = await ingestTexts(
       harness,
-      [...dataset.corpus.values()].map((document) => ({ externalId: document.id, title: document.title, text: document.text })),
+      documents.map((document) => ({ externalId: document.id, title: document.title, text: document.text })),
       (count) => log(`  uploaded ${count}`),
     );
     const ingestSeconds = (performance.now() - started) / 1000;
@@ -76,7 +92,6 @@ export async function runRetrievalEval(options: RetrievalEvalOptions): Promise<R
     const stats = await harness.container.services.builds.refreshStats(build.id);
     log(`ingested ${stats.documents} documents, ${stats.chunks} chunks in ${ingestSeconds.toFixed(1)} s`);
 
-    const queries = sampleEvenly([...dataset.queries.values()], options.sampleQueries);
     const rows: RetrievalRow[] = [];
     // Enough chunks to fill 100 distinct documents for Recall@100.
     const depth: Partial<RetrieveOptions> = { candidates: 200, k: 200 };

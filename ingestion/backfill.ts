@@ -48,10 +48,9 @@ export async function backfillBuild(
   }
   const stats = await deps.builds.refreshStats(build.id, failures);
   const previous = await deps.builds.activeOf(build.corpusId);
+  const previousChunks = previous ? (await deps.builds.refreshStats(previous.id, previous.stats.failures)).chunks : 0;
   const warning =
-    previous && previous.stats.chunks > 0 && stats.chunks < previous.stats.chunks * 0.9
-      ? `chunk count ${stats.chunks} is more than 10% below the active build's ${previous.stats.chunks}`
-      : null;
+    previousChunks > 0 && stats.chunks < previousChunks * 0.9 ? `chunk count ${stats.chunks} is more than 10% below the active build's ${previousChunks}` : null;
   await deps.builds.setStatus(build.id, 'ready', { warning });
   const ready = await deps.builds.get(build.id);
   await onReady?.(ready);

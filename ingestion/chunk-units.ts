@@ -1,6 +1,6 @@
-import { countTokens } from '../src/core/tokens';
 import type { NormalizedBlock, NormalizedDocument } from './normalize';
-import { characterSpans, sentenceSpans, wordSpans, type Span } from './sentences';
+import { sentenceSpans, wordSpans, type Span } from './sentences';
+import { countTokensLinear, MAX_RUN_CHARS, runSlices } from './token-count';
 
 /**
  * The chunker's atoms: sentences (or, for over-long sentences, word runs) with
@@ -52,25 +52,41 @@ function topLevel(blocks: readonly Block[]): number {
   return levels.find((level) => (counts.get(level) ?? 0) >= 2) ?? levels[0] ?? 0;
 }
 
-/** Over-long sentences are cut at words into pieces of about the target size; over-long words at characters. */
+/**
+ * Words, each counted with the space before it (before a number that space is a
+ * token of its own), and runs longer than MAX_RUN_CHARS (CJK, base64) cut into
+ * slices so each stays cheap to count.
+ */
+function countedWords(text: string, span: Span): Array<Span & { tokens: number }> {
+  const words: Array<Span & { tokens: number }> = [];
+  const count = (start: number, end: number): number => {
+    const from = start > span.start && /\s/u.test(text[start - 1]!) ? start - 1 : start;
+    return countTokensLinear(text.slice(from, end));
+  };
+  for (const word of wordSpans(text, span.start, span.end)) {
+    if (word.end - word.start <= MAX_RUN_CHARS) {
+      words.push({ ...word, tokens: count(word.start, word.end) });
+      continue;
+    }
+    let start = word.start;
+    for (const slice of runSlices(text.slice(word.start, word.end))) {
+      words.push({ start, end: start + slice.length, tokens: count(start, start + slice.length) });
+      start += slice.length;
+    }
+  }
+  return words;
+}
+
+/** Over-long sentences are cut at words (or run slices) into pieces of about the target size. */
 function splitLong(text: string, span: Span, limits: UnitLimits): Array<Span & { tokens: number }> {
   const pieces: Array<Span & { tokens: number }> = [];
   let current: (Span & { tokens: number }) | undefined;
-  for (const word of wordSpans(text, span.start, span.end)) {
-    const tokens = countTokens(text.slice(word.start, word.end));
-    if (current && current.tokens + tokens <= limits.targetTokens) {
-      current = { start: current.start, end: word.end, tokens: current.tokens + tokens };
-      continue;
-    }
-    if (current) pieces.push(current);
-    current = undefined;
-    if (tokens <= limits.targetTokens) {
-      current = { ...word, tokens };
-      continue;
-    }
-    const charsPerPiece = ((word.end - word.start) / tokens) * limits.targetTokens;
-    for (const piece of characterSpans(text, word.start, word.end, charsPerPiece)) {
-      pieces.push({ ...piece, tokens: countTokens(text.slice(piece.start, piece.end)) });
+  for (const word of countedWords(text, span)) {
+    if (current && current.tokens + word.tokens <= limits.targetTokens) {
+      current = { start: current.start, end: word.end, tokens: current.tokens + word.tokens };
+    } else {
+      if (current) pieces.push(current);
+      current = word;
     }
   }
   if (current) pieces.push(current);
@@ -80,7 +96,7 @@ function splitLong(text: string, span: Span, limits: UnitLimits): Array<Span & {
 function blockUnits(text: string, block: Block, limits: UnitLimits, top: number): Unit[] {
   const units: Unit[] = [];
   for (const sentence of sentenceSpans(text, block.start, block.end)) {
-    const tokens = countTokens(text.slice(sentence.start, sentence.end));
+    const tokens = countTokensLinear(text.slice(sentence.start, sentence.end));
     const pieces = tokens <= limits.maxTokens ? [{ ...sentence, tokens }] : splitLong(text, sentence, limits);
     for (const piece of pieces) units.push({ ...piece, page: block.page, headingPath: block.headingPath, heading: block.kind === 'heading' });
   }

@@ -23,7 +23,7 @@ export interface ChunkDraft {
   pageStart: number | null;
   pageEnd: number | null;
   headingPath: string[];
-  /** Sum of the per-sentence cl100k counts the chunk was packed with; within a few tokens of countTokens(text). */
+  /** cl100k tokens, summed per sentence as packed (plus block separators); within a few tokens of countTokens(text). */
   tokenCount: number;
   /** sha256 of text, hex. */
   contentHash: string;
@@ -63,6 +63,8 @@ interface Pack {
 }
 
 const emptyPack = (): Pack => ({ units: [], carried: 0, tokens: 0 });
+// The "\n\n" between two blocks is a token of its own in the chunk text.
+const separatorTokens = (unit: Unit, isFirst: boolean): number => (unit.blockTokens !== undefined && !isFirst ? 1 : 0);
 const freshTokens = (pack: Pack): number => pack.units.slice(pack.carried).reduce((sum, unit) => sum + unit.tokens, 0);
 const hasFresh = (pack: Pack): boolean => pack.units.length > pack.carried;
 
@@ -79,7 +81,8 @@ function carryFrom(pack: Pack, overlapTokens: number): Pack {
     carried.unshift(unit);
     tokens += unit.tokens;
   }
-  return { units: carried, carried: carried.length, tokens };
+  const separators = carried.reduce((sum, unit, index) => sum + separatorTokens(unit, index === 0), 0);
+  return { units: carried, carried: carried.length, tokens: tokens + separators };
 }
 
 /** A heading travels with what follows it, so no chunk ends on a bare heading. */
@@ -111,18 +114,25 @@ class Packer {
   /** Ends the current chunk before `unit` where structure or size says so. */
   breakBefore(unit: Unit, atomTokens: number): void {
     const { targetTokens, maxTokens } = this.config;
-    const halfFull = freshTokens(this.current) >= targetTokens / 2;
-    if (unit.boundary === 'hard' || (unit.boundary === 'soft' && halfFull)) this.close(false);
-    // Rather than split a paragraph that will not fit, start it afresh once the chunk is reasonably full.
-    else if (unit.blockTokens !== undefined && halfFull && this.current.tokens + unit.blockTokens > targetTokens) this.close(true);
-    if (hasFresh(this.current) && this.current.tokens + atomTokens > targetTokens) this.close(true);
-    if (this.current.tokens + atomTokens > maxTokens) this.current = emptyPack();
+    const fresh = this.current.units.slice(this.current.carried);
+    // Headings with nothing under them yet (a heading straight after a heading) stay with what follows.
+    const bareHeadings = fresh.length > 0 && fresh.every((member) => member.heading);
+    if (!bareHeadings) {
+      const halfFull = freshTokens(this.current) >= targetTokens / 2;
+      if (unit.boundary === 'hard' || (unit.boundary === 'soft' && halfFull)) this.close(false);
+      // Rather than split a paragraph that will not fit, start it afresh once the chunk is reasonably full.
+      else if (unit.blockTokens !== undefined && halfFull && this.current.tokens + unit.blockTokens > targetTokens) this.close(true);
+      if (hasFresh(this.current) && this.current.tokens + atomTokens > targetTokens) this.close(true);
+    }
+    if (this.current.tokens + atomTokens <= maxTokens) return;
+    if (hasFresh(this.current)) this.close(false);
+    else this.current = emptyPack(); // only overlap left: drop it rather than exceed maxTokens
   }
 
   add(units: readonly Unit[]): void {
     for (const unit of units) {
+      this.current.tokens += unit.tokens + separatorTokens(unit, this.current.units.length === 0);
       this.current.units.push(unit);
-      this.current.tokens += unit.tokens;
     }
   }
 }

@@ -35,7 +35,10 @@ const SPACING_ACCENTS: Record<string, { mark: string; bases: RegExp }> = {
   'ˇ': { mark: '\u030C', bases: /[cCsSzZrRnNeE]/u },
 };
 const SPACING_ACCENT_BEFORE_LETTER = /([¨´ˆ˜¸˚ˇ])(\p{L})/gu;
+// Left over between letters, an acute accent is an apostrophe ("it´s"); NFKC would split it into a space and a mark.
+const ACUTE_AS_APOSTROPHE = /(?<=\p{L})´(?=\p{L})/gu;
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/gu;
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/gu;
 
 function foldSpacingAccents(text: string): string {
@@ -43,7 +46,7 @@ function foldSpacingAccents(text: string): string {
     const fold = SPACING_ACCENTS[accent];
     if (!fold?.bases.test(letter)) return match;
     return (letter === 'ı' ? 'i' : letter) + fold.mark;
-  });
+  }).replace(ACUTE_AS_APOSTROPHE, '\u2019');
 }
 
 /** NFKC, line joining with de-hyphenation, then whitespace folded to single spaces. */

@@ -169,8 +169,8 @@ export async function ingestVersion(deps: PipelineDeps, versionId: string, conte
       .update(documentVersions)
       .set({ status: superseded ? 'superseded' : 'ready', errorCode: null, errorMessage: null })
       .where(eq(documentVersions.id, version.id));
+    // Build stats are recounted when read (builds API, gate), not per document: a recount is O(corpus).
     await bumpGeneration(deps.db, version.corpusId);
-    for (const build of builds) await deps.builds.refreshStats(build.id, build.stats.failures);
     return { versionId: version.id, pages: normalized.pageCount, chunks: chunkTotal };
   } catch (thrown) {
     const error = toAppError(thrown);

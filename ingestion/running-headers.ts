@@ -9,7 +9,9 @@ export type PageLines = string[][];
 
 const EDGE_LINES = 2;
 const MIN_PAGES = 3;
-const PAGE_NUMBER = /^(?:page\s+)?[-–—(\[]?\s*#\s*[-–—)\]]?(?:\s*(?:of|\/)\s*#)?$/iu;
+// Running heads are short; a long line that repeats (masked) is body text, e.g. a numbered clause.
+const MAX_FURNITURE_CHARS = 100;
+const PAGE_NUMBER = /^(?:page\s+)?[-–—([]?\s*#\s*[-–—)\]]?(?:\s*(?:of|\/)\s*#)?$/iu;
 // Front-matter numerals up to lxxxix; a strict pattern so words like "civil" never match.
 const ROMAN_PAGE_NUMBER = /^(?=[ivxl])(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$/u;
 
@@ -50,7 +52,7 @@ function repeatedKeys(pages: readonly PageLines[], edge: Edge): Set<string> {
   const parityHalves = [Math.ceil(pages.length / 2) / 2, Math.floor(pages.length / 2) / 2];
   const keys = new Set<string>();
   for (const [key, count] of all) {
-    if (key.length === 0) continue;
+    if (key.length === 0 || key.length > MAX_FURNITURE_CHARS) continue;
     // Recto and verso pages often carry different running heads, so each parity is judged on its own.
     const onParity = parity.some((counts, index) => (counts.get(key) ?? 0) >= Math.max(2, parityHalves[index]!));
     // A numbered head ("“PIRACY” 23") repeats only within its chapter; the number marks it as furniture.
@@ -100,8 +102,16 @@ export function removeRunningLines(pages: readonly PageLines[]): PageLines[] {
   const top = repeatedKeys(pages, 'top');
   const bottom = repeatedKeys(pages, 'bottom');
   const numbers = pageNumbersAreFurniture(pages);
-  return pages.map((page) => {
+  const stripped = pages.map((page) => {
     const withoutTop = stripEdge(page, 'top', (key) => top.has(key) || (numbers && isPageNumber(key)));
     return stripEdge(withoutTop, 'bottom', (key) => bottom.has(key) || (numbers && isPageNumber(key)));
   });
+  // Furniture frames a body; when nothing else is left, the "repeated lines" were the content
+  // (e.g. every page holds the same short text), and removing them would leave no text at all.
+  if (!hasText(stripped) && hasText(pages)) return pages.map((page) => page.map((lines) => [...lines]));
+  return stripped;
+}
+
+function hasText(pages: readonly PageLines[]): boolean {
+  return pages.some((page) => page.some((lines) => lines.some((line) => line.trim().length > 0)));
 }

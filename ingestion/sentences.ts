@@ -63,18 +63,3 @@ export function wordSpans(text: string, start: number, end: number): Span[] {
   }
   return spans;
 }
-
-/** Cuts text[start, end) into pieces of at most `maxChars`, never inside a surrogate pair. */
-export function characterSpans(text: string, start: number, end: number, maxChars: number): Span[] {
-  const spans: Span[] = [];
-  const size = Math.max(2, Math.floor(maxChars));
-  let from = start;
-  while (from < end) {
-    let to = Math.min(end, from + size);
-    const code = text.charCodeAt(to - 1);
-    if (to < end && code >= 0xd800 && code <= 0xdbff) to -= 1;
-    spans.push({ start: from, end: to });
-    from = to;
-  }
-  return spans;
-}

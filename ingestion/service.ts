@@ -103,7 +103,6 @@ export class IngestionService {
       .returning({ id: documents.id });
     if (deleted.length === 0) throw new AppError('DOCUMENT_NOT_FOUND', `document ${documentId} not found`);
     await bumpGeneration(this.db, document.corpusId);
-    for (const build of await this.deps.builds.live(document.corpusId)) await this.deps.builds.refreshStats(build.id, build.stats.failures);
   }
 }
 

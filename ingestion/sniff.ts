@@ -68,6 +68,7 @@ function decodeUtf8(bytes: Uint8Array): string | null {
 }
 
 function looksBinary(sample: string): boolean {
+  // eslint-disable-next-line no-control-regex -- counting control characters is the point
   const controls = sample.match(/[\u0001-\u0008\u000E-\u001A\u001C-\u001F\u007F]/gu)?.length ?? 0;
   return controls > sample.length * 0.01;
 }
@@ -80,23 +81,31 @@ function countMatches(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
 }
 
+const ATX_HEADING = /^#{1,6}[ \t]+\S/mu;
+const FENCE = /^(?:```|~~~)/mu;
+const SETEXT_HEADING = /^[^\s].*\n(?:={3,}|-{3,})[ \t]*$/mu;
+const PIPE_TABLE = /^\|.*\|[ \t]*\n\|?[ \t]*:?-{3,}/mu;
+
+/** Markdown structure that plain prose and HTML practically never have. */
+function hasMarkdownStructure(sample: string): boolean {
+  return countMatches(sample, new RegExp(ATX_HEADING.source, 'gmu')) >= 2 || FENCE.test(sample) || SETEXT_HEADING.test(sample) || PIPE_TABLE.test(sample);
+}
+
 function markdownScore(sample: string): number {
   let score = 0;
-  if (/^#{1,6}[ \t]+\S/mu.test(sample)) score += 2;
-  if (/^(?:```|~~~)/mu.test(sample)) score += 2;
-  if (/^[^\s].*\n(?:=+|-+)[ \t]*$/mu.test(sample)) score += 2; // setext heading
-  if (/^\|.*\|[ \t]*\n\|?[ \t]*:?-{3,}/mu.test(sample)) score += 2; // table with delimiter row
+  for (const strong of [ATX_HEADING, FENCE, SETEXT_HEADING, PIPE_TABLE]) if (strong.test(sample)) score += 2;
   if (/\[[^\]\n]+\]\([^)\s]+\)/u.test(sample)) score += 1;
   if (/^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\S/mu.test(sample)) score += 1;
-  if (/(?:\*\*|__)\S[^\n]*?\S(?:\*\*|__)|`[^`\n]+`/u.test(sample)) score += 1;
+  if (/(?:\*\*|__)[^\s*_][^\n]*?[^\s*_](?:\*\*|__)|`[^`\n']+`/u.test(sample)) score += 1; // `code`, not GNU-style `quotes'
   return score;
 }
 
-function looksLikeHtml(sample: string, markdown: number): boolean {
+function looksLikeHtml(sample: string): boolean {
   if (HTML_START.test(sample)) return true;
+  // READMEs often open with HTML badges or logos; headings and fences still make them Markdown.
+  if (hasMarkdownStructure(sample)) return false;
   const tags = countMatches(sample, HTML_COMMON_TAG) + 5 * countMatches(sample, HTML_DOCUMENT_TAG);
-  // Markdown may embed some HTML; only a clear majority of markup makes it an HTML document.
-  if (tags < 3 || tags <= 2 * markdown) return false;
+  if (tags < 3 || tags <= 2 * markdownScore(sample)) return false;
   return /^\s*</u.test(sample) || tags * 300 >= Math.min(sample.length, 30_000);
 }
 
@@ -122,6 +131,6 @@ export function sniffMime(bytes: Uint8Array, fileName?: string): DocumentMime | 
   if (text === null) return null;
   const sample = text.slice(0, TEXT_SAMPLE_CHARS);
   if (looksBinary(sample)) return null;
-  if (looksLikeHtml(sample, markdownScore(sample))) return 'text/html';
+  if (looksLikeHtml(sample)) return 'text/html';
   return markdownOrText(sample, fileName);
 }

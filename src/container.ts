@@ -18,6 +18,12 @@ import { CanarySchedules } from '../evals/canaries/schedule';
 import { CURRENT_PROMPT_ID, loadPrompt } from './query/prompts';
 import { Redis } from 'ioredis';
 import { createProviders, type Providers } from './core/providers/factory';
+import { IdempotencyStore } from './api/idempotency';
+import { InProcessConcurrencyGates, ProviderSemaphore, RedisConcurrencyGates } from './api/limits/concurrency';
+import { defaultLimits, Limits } from './api/limits/limits';
+import { InProcessTokenBuckets, RedisTokenBuckets } from './api/limits/token-bucket';
+import { Metrics } from './api/metrics';
+import { registerGauges } from './api/gauges';
 import { DEFAULT_PRICES } from './core/pricing';
 import { AnswerService } from './query/answer-service';
 import { PostgresAnswerCache, RedisAnswerCache } from './query/answer-cache';
@@ -47,6 +53,8 @@ export interface ContainerOptions {
   store?: Store;
   /** Extra embedding providers (tests register fakes or provider adapters here). */
   embedders?: EmbeddingProvider[];
+  /** Process metrics (CPU, heap) in /metrics: on for the server, off in tests. */
+  defaultMetrics?: boolean;
   /** Replace the job queue (tests). */
   jobs?: JobQueue;
   /** Replace the providers built from config (tests point them at the fake provider server). */
@@ -58,8 +66,15 @@ export function chunkerFromConfig(config: Config): ChunkerConfig {
 }
 
 function createQueue(config: Config, records: JobRecords): JobQueue {
-  if (config.REDIS_URL) return new BullmqJobQueue(records, { connection: redisConnection(config.REDIS_URL), queue: 'attest' });
-  return new InlineJobQueue(records, { queue: 'attest', concurrency: config.JOBS_INLINE_CONCURRENCY });
+  if (config.REDIS_URL) {
+    return new BullmqJobQueue(records, {
+      connection: redisConnection(config.REDIS_URL),
+      queue: config.JOB_QUEUE_NAME,
+      lockDurationMs: config.JOB_LOCK_DURATION_MS,
+      stalledIntervalMs: config.JOB_STALLED_INTERVAL_MS,
+    });
+  }
+  return new InlineJobQueue(records, { queue: config.JOB_QUEUE_NAME, concurrency: config.JOBS_INLINE_CONCURRENCY });
 }
 
 /** Wires adapters from config: the only place that knows which adapter is in use. */
@@ -126,7 +141,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true }) : undefined;
   redis?.on('error', () => undefined);
+  const providerSlots = new ProviderSemaphore(config.MAX_INFLIGHT_PROVIDER_CALLS, 5_000);
   const answers = new AnswerService({
+    providerSlots,
     db: store.db,
     search,
     chain: providers.chain,
@@ -135,7 +152,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
     prompt: loadPrompt(CURRENT_PROMPT_ID),
     prices: DEFAULT_PRICES,
     limits: { maxInputTokens: config.MAX_INPUT_TOKENS, maxOutputTokens: config.MAX_OUTPUT_TOKENS, cacheTtlSeconds: 24 * 3600 },
+    onAnswered: (tenantId, body) => metrics.recordAnswer(tenantId, body),
   });
+
+  const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
+  const limits = new Limits({
+    db: store.db,
+    buckets: redis ? new RedisTokenBuckets(redis) : new InProcessTokenBuckets(),
+    gates: redis ? new RedisConcurrencyGates(redis) : new InProcessConcurrencyGates(),
+    defaults: defaultLimits(config),
+  });
+  registerGauges(metrics, { jobs, chain: providers.chain, breakers: providers.breakers, db: store.db, providerSlots });
 
   const readiness: ReadinessCheck[] = [{ name: 'store', check: () => store.ping() }];
   if (jobs.kind === 'bullmq') readiness.push({ name: 'redis', check: () => jobs.ping() });
@@ -147,6 +174,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     jobRecords,
     authenticate: createAuthenticator(store.db),
     readiness,
+    limits,
+    idempotency: new IdempotencyStore(store.db),
+    metrics,
     services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers },
     providers,
     redis,

@@ -1,4 +1,4 @@
-import { buildApp } from './api/app';
+import { buildApp, loggerOptions } from './api/app';
 import { ConfigError, loadConfig } from './core/config';
 import { DEFAULT_TENANT, ensureApiKey, ensureTenant, tenantHasKeys, createApiKey } from './core/tenancy';
 import { createContainer, type Container } from './container';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   }
   const container = await createContainer(config);
   await bootstrapKeys(container);
-  const app = await buildApp(container, { logger: { level: config.LOG_LEVEL } });
+  const app = await buildApp(container, { logger: loggerOptions(config.LOG_LEVEL) });
 
   // The embedded default runs jobs in this process; with Redis, `npm run worker` does.
   await container.services.canarySchedules.syncAll();

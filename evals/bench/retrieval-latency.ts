@@ -7,7 +7,7 @@
  * against that exact scan.
  *
  *   npx tsx evals/bench/retrieval-latency.ts --chunks 10000 [--database-url postgres://...]
- *       [--queries 200] [--ef-search 100] [--bulk-index] [--explain] [--keep]
+ *       [--queries 200] [--ef-search 100] [--ef-sweep 40,200,400] [--bulk-index] [--explain] [--keep]
  *
  * Without --database-url it runs on in-memory PGlite. --bulk-index builds the
  * HNSW index after loading (fast bulk build) instead of before (incremental,
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     'database-url': { type: 'string' },
     queries: { type: 'string', default: '200' },
     'ef-search': { type: 'string', default: '100' },
+    /** Extra ef_search values to report recall and latency for, e.g. 40,200,400. */
+    'ef-sweep': { type: 'string', default: '' },
     dataset: { type: 'string', default: join(import.meta.dirname, '../../../shared/datasets/scifact') },
     'bulk-index': { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
@@ -172,6 +174,7 @@ async function main(): Promise<void> {
   }
   const latency = { bm25: [] as number[], hnsw: [] as number[], exact: [] as number[] };
   let overlap = 0;
+  const exactIds: Set<string>[] = [];
   for (const [index, query] of queries.entries()) {
     latency.bm25.push((await timed(() => bm25.search(scope, query, 10))).ms);
     const hnsw = await timed(() => vectors.search(scope, modelId, queryVectors[index]!, 10));
@@ -179,6 +182,7 @@ async function main(): Promise<void> {
     const exact = await timed(() => exactScan(queryVectors[index]!));
     latency.exact.push(exact.ms);
     const truth = new Set(exact.value.map((row) => row.chunk_id));
+    exactIds.push(truth);
     overlap += hnsw.value.filter((hit) => truth.has(hit.chunkId)).length;
   }
   console.log(`\n${queries.length} queries, top 10:`);
@@ -186,6 +190,19 @@ async function main(): Promise<void> {
   report('vector HNSW', latency.hnsw);
   report('vector exact scan', latency.exact);
   console.log(`HNSW recall@10 vs exact: ${(overlap / (queries.length * 10)).toFixed(4)}`);
+
+  for (const efSearch of args['ef-sweep'].split(',').filter(Boolean).map(Number)) {
+    const swept = new PgvectorIndex(store, { efSearch });
+    const samples: number[] = [];
+    let found = 0;
+    for (const [index, vector] of queryVectors.entries()) {
+      const { value, ms } = await timed(() => swept.search(scope, modelId, vector, 10));
+      samples.push(ms);
+      found += value.filter((hit) => exactIds[index]!.has(hit.chunkId)).length;
+    }
+    report(`HNSW ef_search ${efSearch}`, samples);
+    console.log(`${''.padEnd(22)} recall@10 ${(found / (queries.length * 10)).toFixed(4)}`);
+  }
 
   if (args.explain) {
     await explain(store, 'BM25', bm25.searchStatement(scope, queries[0]!, 10), []);

@@ -181,8 +181,8 @@ export class CanaryService {
     if (candidate.recallAtK < baseline.recallAtK - settings.gateTolerance) {
       reasons.push(`recall@k ${candidate.recallAtK.toFixed(3)} is below the active build's ${baseline.recallAtK.toFixed(3)} minus tolerance ${settings.gateTolerance}`);
     }
-    const chunks = build.stats.chunks;
-    const activeChunks = active.stats.chunks;
+    const chunks = (await this.deps.builds.refreshStats(build.id, build.stats.failures)).chunks;
+    const activeChunks = (await this.deps.builds.refreshStats(active.id, active.stats.failures)).chunks;
     if (activeChunks > 0 && Math.abs(chunks - activeChunks) > activeChunks * 0.1) {
       reasons.push(`chunk count ${chunks} differs from the active build's ${activeChunks} by more than 10%`);
     }

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import { AppError } from '../../src/core/errors';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
-import { inTransaction } from './transaction';
+import { inTransaction, sqlState } from './transaction';
 
 /**
  * pgvector over the shared `chunk_vectors` table. The column is an untyped
@@ -18,6 +18,15 @@ export interface PgvectorOptions {
   efSearch?: number;
   /** Rows per INSERT statement (default 500). */
   batchSize?: number;
+  /** HNSW build parameters for new builds (pgvector defaults: m 16, ef_construction 64). */
+  m?: number;
+  efConstruction?: number;
+  /**
+   * Always answer from the HNSW index. By default the planner is free to scan a
+   * small build exactly (cheaper below a few thousand rows, and exact); tests
+   * and benchmarks that measure the index itself turn this on.
+   */
+  alwaysUseIndex?: boolean;
 }
 
 export interface BuildModel {
@@ -60,6 +69,8 @@ export class PgvectorIndex implements VectorIndex {
   private readonly models = new Map<string, BuildModel & { tenantId: string; corpusId: string }>();
   private readonly efSearch: number;
   private readonly batchSize: number;
+  private readonly buildParameters: string;
+  private readonly alwaysUseIndex: boolean;
 
   constructor(
     private readonly store: Store,
@@ -67,6 +78,13 @@ export class PgvectorIndex implements VectorIndex {
   ) {
     this.efSearch = options.efSearch ?? 100;
     this.batchSize = options.batchSize ?? 500;
+    this.alwaysUseIndex = options.alwaysUseIndex ?? false;
+    const m = options.m ?? 16;
+    const efConstruction = options.efConstruction ?? 64;
+    if (!Number.isInteger(m) || m < 2 || m > 100 || !Number.isInteger(efConstruction) || efConstruction < 2 * m || efConstruction > 1000) {
+      throw new AppError('CONFIG_INVALID', `HNSW parameters out of range: m=${m}, ef_construction=${efConstruction}`);
+    }
+    this.buildParameters = `m = ${m}, ef_construction = ${efConstruction}`;
     if (!Number.isInteger(this.efSearch) || this.efSearch < 1 || this.efSearch > 1000) {
       throw new AppError('CONFIG_INVALID', `hnsw.ef_search must be an integer in 1..1000, got ${this.efSearch}`);
     }
@@ -79,10 +97,16 @@ export class PgvectorIndex implements VectorIndex {
       throw mismatch(scope, recorded, `createBuild with ${model.id} (${dimensions} dimensions)`);
     }
     const build = buildLiteral(scope.buildId);
-    await this.store.query(
-      sql.raw(`CREATE INDEX IF NOT EXISTS ${hnswIndexName(scope.buildId)} ON chunk_vectors
-               USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) WHERE build_id = ${build}`),
-    );
+    try {
+      await this.store.query(
+        sql.raw(`CREATE INDEX IF NOT EXISTS ${hnswIndexName(scope.buildId)} ON chunk_vectors
+                 USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops)
+                 WITH (${this.buildParameters}) WHERE build_id = ${build}`),
+      );
+    } catch (error) {
+      // IF NOT EXISTS is not race-proof: two processes creating the same build at once collide in pg_class.
+      if (!['42P07', '23505'].includes(sqlState(error) ?? '')) throw error;
+    }
   }
 
   async dropBuild(scope: IndexScope): Promise<void> {
@@ -143,14 +167,26 @@ export class PgvectorIndex implements VectorIndex {
     if (limit <= 0) return [];
     const statement = this.searchStatement(scope, model, vector, Math.floor(limit));
     const rows = await inTransaction(this.store, async (executor) => {
-      await executor(sql`SELECT set_config('hnsw.ef_search', ${String(this.efSearch)}, true),
-                                set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
+      await executor(this.searchSettings());
       return executor<{ chunk_id: string; distance: number | string }>(statement);
     });
     // relaxed_order may return neighbours slightly out of order; the final order is exact.
     return rows
       .map((row) => ({ chunkId: row.chunk_id, score: 1 - Number(row.distance) }))
       .sort((left, right) => right.score - left.score || (left.chunkId < right.chunkId ? -1 : 1));
+  }
+
+  /**
+   * Transaction-local settings for a search (SET LOCAL equivalents): the HNSW
+   * candidate list size, and pgvector 0.8's iterative scan so that rows of other
+   * tenants filtered out inside the index scan do not leave fewer than `limit`.
+   */
+  searchSettings(): SQL {
+    const forced = this.alwaysUseIndex
+      ? sql`, set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)`
+      : sql``;
+    return sql`SELECT set_config('hnsw.ef_search', ${String(this.efSearch)}, true),
+                      set_config('hnsw.iterative_scan', 'relaxed_order', true)${forced}`;
   }
 
   /**

@@ -87,11 +87,14 @@ export class QdrantIndex implements LexicalIndex, VectorIndex {
       }
       return;
     }
-    await this.client.createCollection(name, {
+    // Through the typed OpenAPI client: QdrantClient.createCollection (1.18) drops `metadata`,
+    // which is where the build's model and owner live for other processes (Qdrant ≥ 1.16).
+    await this.client.api().createCollection({
+      collection_name: name,
       vectors: { [DENSE]: { size: model.dimensions, distance: 'Cosine' } },
       sparse_vectors: { [SPARSE]: { modifier: 'idf' } },
       metadata,
-    } satisfies Schemas['CreateCollection']);
+    } satisfies Schemas['CreateCollection'] & { collection_name: string });
     await this.client.createPayloadIndex(name, { field_name: PAYLOAD_KEYS.tenant, field_schema: { type: 'keyword', is_tenant: true }, wait: true });
     for (const key of [PAYLOAD_KEYS.corpus, PAYLOAD_KEYS.document, PAYLOAD_KEYS.version]) {
       await this.client.createPayloadIndex(name, { field_name: key, field_schema: 'keyword', wait: true });

@@ -114,7 +114,7 @@ function startsParagraph(group: Group, line: Line, leading: number | undefined):
   const previous = group.lines[group.lines.length - 1]!;
   if (line.angle !== previous.angle) return true;
   const sizeRatio = Math.max(line.size, previous.size) / Math.max(Math.min(line.size, previous.size), 0.1);
-  if (sizeRatio > 1.15) return true;
+  if (sizeRatio > 1.05) return true;
   const size = Math.max(line.size, 1);
   const delta = previous.position - line.position;
   if (delta < -0.5 * size) return true; // moved up the page: next column or region
@@ -155,9 +155,12 @@ export function layoutPage(runs: readonly TextRun[]): LayoutBlock[] {
 const roundSize = (size: number): number => Math.round(size * 2) / 2;
 
 function isHeadingCandidate(block: LayoutBlock, bodySize: number): boolean {
-  if (block.size < bodySize * 1.2 || block.lines.length > 3) return false;
   const text = block.lines.join(' ');
-  return text.length <= 200 && (text.match(/\p{L}/gu)?.length ?? 0) >= 2;
+  if ((text.match(/\p{L}/gu)?.length ?? 0) < 2) return false;
+  const ratio = block.size / Math.max(bodySize, 0.1);
+  if (ratio >= 1.2) return block.lines.length <= 3 && text.length <= 200;
+  // LaTeX \section is only ~10% larger than body text; then it must also look like a title.
+  return ratio >= 1.08 && block.lines.length <= 2 && text.length <= 120 && !/[.,;:]$/u.test(text);
 }
 
 /**

@@ -70,6 +70,7 @@ async function readTitle(pdf) {
 }
 
 async function main() {
+  if (!parentPort) throw new Error('pdf-worker.mjs runs only as a worker thread (see pdf.ts)');
   const { getDocumentProxy } = await import('unpdf');
   let pdf;
   try {

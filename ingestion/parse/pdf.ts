@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorCode } from '../../src/core/errors';
+import { AppError, toAppError, type ErrorCode } from '../../src/core/errors';
 import { layoutPage, toParsedPages, type LayoutBlock, type TextRun } from './pdf-layout';
 import type { ParseOptions, ParsedDocument } from './types';
 
@@ -39,21 +39,22 @@ function workerFailure(message: Extract<WorkerMessage, { type: 'error' }>): AppE
   return badFile('PDF_CORRUPT', `the PDF could not be read (${name}: ${detail})`);
 }
 
+// The worker could not start at all: our deployment is broken, not the file.
+const STARTUP_FAILURES = new Set(['ERR_WORKER_INIT_FAILED', 'ERR_WORKER_PATH', 'ERR_MODULE_NOT_FOUND', 'ERR_UNKNOWN_FILE_EXTENSION']);
+
 function crashFailure(error: unknown): AppError {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return badFile('PDF_TIMEOUT', 'PDF parsing exceeded its resource limit (memory) and was stopped', error);
   }
   const detail = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && STARTUP_FAILURES.has(code)) {
+    return new AppError('INTERNAL', `the PDF worker could not start: ${detail}`, { cause: error, retryable: true });
+  }
   return badFile('PDF_CORRUPT', `the PDF parser failed: ${detail}`, error);
 }
 
-/** Runs extraction in a resource-limited worker; layout of each page happens here as pages arrive. */
-function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> {
-  const timeoutMs = options.pdfTimeoutMs ?? DEFAULT_PDF_TIMEOUT_MS;
-  const maxMemoryMb = options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB;
-  const { signal } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+function startWorker(bytes: Uint8Array, maxMemoryMb: number): Worker {
   // Copy so that transferring never detaches the caller's buffer.
   const copy = bytes.slice();
   const worker = new Worker(WORKER_URL, {
@@ -63,9 +64,39 @@ function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> 
     stdout: true,
     stderr: true,
   });
-  // pdf.js may still print on stderr for odd files; drain it rather than echo it into service logs.
+  // pdf.js may still print on odd files; drain it rather than echo it into service logs.
   worker.stdout.resume();
   worker.stderr.resume();
+  return worker;
+}
+
+/** Folds one worker message into the extraction; returns 'done', a failure, or nothing. */
+function applyMessage(result: Extraction, message: unknown): 'done' | AppError | undefined {
+  if (!isWorkerMessage(message)) return new AppError('INTERNAL', 'unexpected message from the PDF worker');
+  switch (message.type) {
+    case 'open':
+      result.pageCount = message.pageCount;
+      return undefined;
+    case 'page':
+      if (message.failed) result.failedPages += 1;
+      result.pages.push({ page: message.page, blocks: layoutPage(message.runs) });
+      return undefined;
+    case 'done':
+      result.title = message.title;
+      return 'done';
+    case 'error':
+      return workerFailure(message);
+    default:
+      return assertNever(message);
+  }
+}
+
+/** Runs extraction in a resource-limited worker; each page is laid out here as it arrives. */
+function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> {
+  const timeoutMs = options.pdfTimeoutMs ?? DEFAULT_PDF_TIMEOUT_MS;
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const worker = startWorker(bytes, options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB);
   const result: Extraction = { pageCount: 0, title: undefined, pages: [], failedPages: 0 };
 
   return new Promise<Extraction>((resolve, reject) => {
@@ -80,31 +111,20 @@ function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> 
     };
     const fail = (error: unknown): void => finish(() => reject(error));
     const onAbort = (): void => fail(signal?.reason);
-    const timer = setTimeout(() => {
-      fail(badFile('PDF_TIMEOUT', `PDF parsing exceeded its time limit of ${timeoutMs} ms and was stopped`));
-    }, timeoutMs);
+    const timer = setTimeout(() => fail(badFile('PDF_TIMEOUT', `PDF parsing exceeded its time limit of ${timeoutMs} ms and was stopped`)), timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
 
     worker.on('message', (message: unknown) => {
-      if (!isWorkerMessage(message)) return fail(new AppError('INTERNAL', 'unexpected message from the PDF worker'));
-      switch (message.type) {
-        case 'open':
-          result.pageCount = message.pageCount;
-          return;
-        case 'page':
-          if (message.failed) result.failedPages += 1;
-          result.pages.push({ page: message.page, blocks: layoutPage(message.runs) });
-          return;
-        case 'done':
-          result.title = message.title;
-          return finish(() => resolve(result));
-        case 'error':
-          return fail(workerFailure(message));
-        default:
-          return assertNever(message);
+      try {
+        const outcome = applyMessage(result, message);
+        if (outcome === 'done') finish(() => resolve(result));
+        else if (outcome) fail(outcome);
+      } catch (error) {
+        fail(toAppError(error));
       }
     });
     worker.on('error', (error) => fail(crashFailure(error)));
+    worker.on('messageerror', (error) => fail(new AppError('INTERNAL', `unreadable message from the PDF worker: ${error.message}`)));
     worker.on('exit', (exitCode) => fail(badFile('PDF_CORRUPT', `the PDF parser stopped unexpectedly (exit code ${exitCode})`)));
   });
 }
@@ -121,18 +141,29 @@ function countNonSpace(extraction: Extraction): number {
   return count;
 }
 
+// Producer defaults rather than titles: "Untitled", "Microsoft Word - Document1", file names.
+const PLACEHOLDER_TITLE = /^(?:untitled|microsoft (?:word|powerpoint|excel) - .*|.*\.(?:docx?|pptx?|xlsx?|pdf|tex|dvi|ps|indd|qxd|graffle|rtf|odt))$/iu;
+
+function cleanTitle(raw: string | undefined): string | undefined {
+  const title = raw?.replace(/\s+/gu, ' ').replace(/^[\s\-–—:|]+/u, '').trim();
+  if (!title || PLACEHOLDER_TITLE.test(title)) return undefined;
+  return (title.match(/\p{L}/gu)?.length ?? 0) >= 3 ? title : undefined;
+}
+
 /** Parses a PDF page by page, keeping 1-based page numbers. Throws AppError PDF_* for bad files. */
 export async function parsePdf(bytes: Uint8Array, options: ParseOptions = {}): Promise<ParsedDocument> {
   const extraction = await extract(bytes, options);
   if (extraction.pageCount === 0) throw badFile('PDF_CORRUPT', 'the PDF has no pages');
+  if (extraction.failedPages === extraction.pageCount) throw badFile('PDF_CORRUPT', 'none of the PDF’s pages could be read');
   // Image-only scans yield (almost) nothing; below one visible character per page there is no text layer worth indexing.
   if (countNonSpace(extraction) < extraction.pageCount) {
     throw badFile('PDF_NO_TEXT', 'the PDF has no extractable text (it looks scanned or image-only); OCR is not supported');
   }
+  const title = cleanTitle(extraction.title);
   return {
     mime: 'application/pdf',
     pageCount: extraction.pageCount,
-    ...(extraction.title === undefined ? {} : { title: extraction.title }),
+    ...(title === undefined ? {} : { title }),
     pages: toParsedPages(extraction.pages),
   };
 }

@@ -8,7 +8,7 @@ export function decodeText(bytes: Uint8Array): string {
 /** Plain text: one paragraph per run of lines between blank lines. */
 export function parseText(bytes: Uint8Array): ParsedDocument {
   const blocks = decodeText(bytes)
-    .split(/\n[ \t\f\v]*\n/u)
+    .split(/(?:\n[ \t\f\v]*){2,}/u)
     .filter((paragraph) => paragraph.trim().length > 0)
     .map((paragraph) => ({ kind: 'paragraph' as const, text: paragraph }));
   return { mime: 'text/plain', pageCount: null, pages: [{ page: null, blocks }] };

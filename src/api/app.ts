@@ -2,6 +2,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps';
 import { registerErrorHandling } from './error-handler';
+import { registerShell } from './shell';
+import { adminRoutes } from './routes/admin';
+import { metricsRoutes } from './routes/metrics';
 import { answerRoutes } from './routes/answers';
 import { buildRoutes } from './routes/builds';
 import { canaryRoutes } from './routes/canaries';
@@ -11,6 +14,18 @@ import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { searchRoutes } from './routes/search';
 import { textRoutes } from './routes/texts';
+import { uiRoutes } from './routes/ui';
+
+/** pino options: JSON lines; credentials and question/document text never logged. */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'headers.authorization', '*.apiKey', '*.key', '*.question', '*.query', '*.text', '*.quote'],
+      censor: '[redacted]',
+    },
+  };
+}
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -28,11 +43,14 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerShell(app, deps);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
   healthRoutes(app, deps.readiness);
+  metricsRoutes(app, deps);
+  adminRoutes(app, deps);
   corporaRoutes(app, deps);
   jobRoutes(app, deps);
   documentRoutes(app, deps);
@@ -41,6 +59,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   canaryRoutes(app, deps);
   answerRoutes(app, deps);
   textRoutes(app, deps);
+  uiRoutes(app, deps);
   await app.ready();
   return app;
 }

@@ -11,6 +11,9 @@ import type { CanarySchedules } from '../../evals/canaries/schedule';
 import type { JobRecords } from '../jobs/job-records';
 import type { JobQueue } from '../jobs/ports';
 import type { Authenticator } from './auth';
+import type { IdempotencyStore } from './idempotency';
+import type { Limits } from './limits/limits';
+import type { Metrics } from './metrics';
 import type { ReadinessCheck } from './routes/health';
 
 export interface CorpusService {
@@ -38,4 +41,7 @@ export interface AppDeps {
   authenticate: Authenticator;
   readiness: ReadinessCheck[];
   services: Services;
+  limits: Limits;
+  idempotency: IdempotencyStore;
+  metrics: Metrics;
 }

@@ -96,6 +96,11 @@ export const configSchema = z.object({
   CANARY_RECALL_THRESHOLD: num(0.9, 0, 1),
   CANARY_DROP_DELTA: num(0.1, 0, 1),
   JOBS_INLINE_CONCURRENCY: int(2, 1, 64),
+  /** BullMQ queue (and job-record queue) name; separate deployments or test runs sharing a Redis use distinct names. */
+  JOB_QUEUE_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/u, 'letters, digits, dot, underscore and dash').default('attest')),
+  /** BullMQ worker: how long a job's lock lives without renewal, and how often stalled (lock-expired) jobs are re-queued. */
+  JOB_LOCK_DURATION_MS: int(30_000, 500),
+  JOB_STALLED_INTERVAL_MS: int(30_000, 200),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
 });
 

@@ -51,7 +51,17 @@ export class BullmqJobQueue implements JobQueue {
 
   constructor(
     private readonly records: JobRecords,
-    private readonly options: { connection: ConnectionOptions; queue?: string; prefix?: string; concurrency?: number; retry?: RetryPolicy },
+    private readonly options: {
+      connection: ConnectionOptions;
+      queue?: string;
+      prefix?: string;
+      concurrency?: number;
+      retry?: RetryPolicy;
+      /** Lock lifetime of an active job (renewed at half of it while the worker lives); BullMQ's default is 30 s. */
+      lockDurationMs?: number;
+      /** How often the worker re-queues jobs whose lock expired (a crashed worker's); BullMQ's default is 30 s. */
+      stalledIntervalMs?: number;
+    },
   ) {
     this.queue = new Queue(this.queueName, { connection: options.connection, prefix: options.prefix ?? 'attest' });
     // Errors surface through ping()/enqueue(); an unhandled 'error' event would crash the process.
@@ -92,6 +102,8 @@ export class BullmqJobQueue implements JobQueue {
       connection: this.options.connection,
       prefix: this.options.prefix ?? 'attest',
       concurrency: this.options.concurrency ?? 2,
+      ...(this.options.lockDurationMs === undefined ? {} : { lockDuration: this.options.lockDurationMs }),
+      ...(this.options.stalledIntervalMs === undefined ? {} : { stalledInterval: this.options.stalledIntervalMs }),
     });
     this.worker.on('error', () => undefined);
     await this.worker.waitUntilReady();

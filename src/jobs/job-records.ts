@@ -6,7 +6,11 @@ import { AppError } from '../core/errors';
 import type { EnqueueOptions, JobProgress } from './ports';
 
 /** The persistent side of every job: what GET /v1/jobs/:id reads. */
+const PROGRESS_INTERVAL_MS = 250;
+
 export class JobRecords {
+  private readonly lastProgress = new Map<string, { stage: string; at: number }>();
+
   constructor(private readonly db: Db) {}
 
   async create(queue: string, name: string, data: Record<string, unknown>, options: EnqueueOptions, maxAttempts: number): Promise<string> {
@@ -33,16 +37,27 @@ export class JobRecords {
     await this.db.update(jobs).set({ state: 'active', attempts: attempt, error: null, updatedAt: new Date() }).where(eq(jobs.id, id));
   }
 
+  /**
+   * Progress is advisory and frequent: a write happens on a stage change, at the
+   * end of a stage, or at most every PROGRESS_INTERVAL_MS within one.
+   */
   async progress(id: string, progress: JobProgress): Promise<void> {
+    const last = this.lastProgress.get(id);
+    const now = Date.now();
+    const sameStage = last?.stage === progress.stage;
+    if (sameStage && progress.done < progress.total && now - last.at < PROGRESS_INTERVAL_MS) return;
+    this.lastProgress.set(id, { stage: progress.stage, at: now });
     await this.db.update(jobs).set({ progress, updatedAt: new Date() }).where(eq(jobs.id, id));
   }
 
   async complete(id: string, result: Record<string, unknown> | undefined): Promise<void> {
+    this.lastProgress.delete(id);
     await this.db.update(jobs).set({ state: 'completed', result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id));
   }
 
   /** A failed attempt that will be retried goes back to queued with its last error visible. */
   async fail(id: string, error: { code: string; message: string }, final: boolean): Promise<void> {
+    if (final) this.lastProgress.delete(id);
     await this.db
       .update(jobs)
       .set({ state: final ? 'failed' : 'queued', error, updatedAt: new Date() })

@@ -60,6 +60,8 @@ export interface AnswerServiceDeps {
   prompt: Prompt;
   prices: Record<string, ModelPrice>;
   limits: { maxInputTokens: number; maxOutputTokens: number; cacheTtlSeconds: number };
+  /** Process-wide cap on in-flight provider calls (backpressure). */
+  providerSlots?: { acquire(): Promise<(() => void) | undefined> };
   /** Called for every finished answer (metrics, token accounting). */
   onAnswered?: (tenantId: string, body: AnswerBody) => void;
 }
@@ -165,7 +167,16 @@ export class AnswerService {
         ...(context.signal ? { signal: context.signal } : {}),
         ...(withStream && onDelta ? { onDelta } : {}),
       });
-    const first = await generate(assembled.messages, true);
+    const release = await this.deps.providerSlots?.acquire();
+    if (this.deps.providerSlots && !release) {
+      throw new AppError('OVERLOADED', 'too many answers are being generated right now; retry shortly', { retryAfterMs: 2_000 });
+    }
+    let first: Awaited<ReturnType<typeof generate>>;
+    try {
+      first = await generate(assembled.messages, true);
+    } finally {
+      release?.();
+    }
     timings.generateMs = round(performance.now() - generateStart);
     let usage = first.result.usage;
     let result: GenerationResult = first.result;

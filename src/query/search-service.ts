@@ -19,17 +19,15 @@ export class SearchService {
 
   async search(corpus: Corpus, query: string, options: Partial<RetrieveOptions> = {}, build?: IndexBuild): Promise<RetrievalResult & { build: IndexBuild }> {
     const target = build ?? (await this.deps.builds.active(corpus));
+    const embedder = this.deps.registry.provider(target.embeddingModelId);
+    // The lexical hashing embedder mostly repeats BM25's evidence with more noise; on SciFact
+    // (evals/bench/bm25-inmemory.ts) fusion helps only with its list down-weighted to 0.2.
+    const weights = { bm25: 1, vector: embedder.provider === 'local' ? 0.2 : 1 };
     const result = await retrieve(
-      {
-        db: this.deps.db,
-        lexical: this.deps.lexical,
-        vectors: this.deps.vectors,
-        reranker: this.deps.reranker,
-        embedder: this.deps.registry.provider(target.embeddingModelId),
-      },
+      { db: this.deps.db, lexical: this.deps.lexical, vectors: this.deps.vectors, reranker: this.deps.reranker, embedder },
       target,
       query,
-      { ...this.defaults, ...options },
+      { weights, ...this.defaults, ...options },
     );
     return { ...result, build: target };
   }

@@ -17,8 +17,11 @@ export const ROUTE_NAMES: readonly RouteName[] = [
 ];
 
 export type Behaviour =
-  /** A valid response; on generation routes, with this answer (and cached prompt tokens). */
-  | { answer: GeneratedAnswer; cachedTokens?: number }
+  /**
+   * A valid response; on generation routes, with this answer (and cached prompt
+   * tokens), after `latencyMs` (a fixed provider latency, for benchmarks).
+   */
+  | { answer: GeneratedAnswer; cachedTokens?: number; latencyMs?: number }
   /** An error status, with Retry-After (seconds, or an HTTP date) and/or retry-after-ms headers. */
   | { status: number; retryAfter?: number | string; retryAfterMs?: number; message?: string }
   /**
@@ -44,6 +47,12 @@ export interface FakeCall {
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
   behaviour: Behaviour;
+  /** performance.now() when the request body had been read. */
+  receivedAt: number;
+  /** performance.now() when the connection's response closed (undefined while open). */
+  closedAt?: number;
+  /** True when the client went away before the response was complete (an aborted call). */
+  clientClosed?: boolean;
 }
 
 export class Scripts {

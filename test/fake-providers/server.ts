@@ -7,6 +7,9 @@
  *   new OpenAIGenerator({ apiKey: 'test', baseURL: fake.openaiBaseURL, model: 'gpt-4o-mini' });
  *   expect(fake.callCount('openai.chat')).toBe(2);
  *
+ * Each recorded call keeps its parsed body and headers, when it arrived, when its
+ * response closed, and whether the client went away first (`clientClosed`).
+ *
  * Base URLs: OpenAI `${url}/v1`; Anthropic and Cohere `${url}`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -120,12 +123,18 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
       return;
     }
     const behaviour = scripts.next(handler.route, body);
-    calls.push({ route: handler.route, body, headers: { ...request.headers }, behaviour });
+    const call: FakeCall = { route: handler.route, body, headers: { ...request.headers }, behaviour, receivedAt: performance.now() };
+    calls.push(call);
+    response.once('close', () => {
+      call.closedAt = performance.now();
+      call.clientClosed = !response.writableFinished;
+    });
     if ('status' in behaviour) {
       await writeReply(response, errorReply(handler, behaviour), undefined);
       return;
     }
     if ('stallMs' in behaviour && !behaviour.midStream && !(await stall(behaviour.stallMs, response))) return;
+    if ('latencyMs' in behaviour && behaviour.latencyMs !== undefined && !(await stall(behaviour.latencyMs, response))) return;
     const reply = handler.success({
       body,
       answer: 'answer' in behaviour ? behaviour.answer : defaultAnswer,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import { createAuthenticator } from '../../src/api/auth';
 import type { AppDeps } from '../../src/api/deps';
+import { Metrics } from '../../src/api/metrics';
 import { loadConfig } from '../../src/core/config';
 import { openStore } from '../../src/core/db/client';
 import { InlineJobQueue } from '../../src/jobs/inline-queue';
@@ -19,6 +20,9 @@ describe('readiness', () => {
       authenticate: createAuthenticator(store.db),
       readiness: [{ name: 'store', check: () => store.ping() }],
       services: {} as AppDeps['services'],
+      limits: {} as AppDeps['limits'],
+      idempotency: {} as AppDeps['idempotency'],
+      metrics: new Metrics(),
     } satisfies AppDeps;
     const app = await buildApp(deps);
     try {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { getCorpus } from '../../core/corpora';
 import { answerTraces, feedback } from '../../core/db/schema';
 import { AppError, toAppError } from '../../core/errors';
+import { countTokens } from '../../core/tokens';
 import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
 import { toHttpError } from '../error-handler';
@@ -47,8 +48,20 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
       });
+      // Tokens per minute are charged at admission from an estimate and reconciled with the real usage.
+      const estimate = countTokens(request.body.question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
+      const lease = await deps.limits.admitAnswer(tenantId, estimate);
+      const settle = (body: { usage: { inputTokens: number; outputTokens: number; costUsd: number } } | undefined) =>
+        lease.settle(body ? { tokens: body.usage.inputTokens + body.usage.outputTokens, costUsd: body.usage.costUsd } : undefined).catch(() => undefined);
       if (!wantsStream(request.headers.accept)) {
-        return deps.services.answers.answer(corpus, request.body.question, request.body.options, { signal: controller.signal, requestId: request.id });
+        try {
+          const body = await deps.services.answers.answer(corpus, request.body.question, request.body.options, { signal: controller.signal, requestId: request.id });
+          await settle(body);
+          return body;
+        } catch (error) {
+          await settle(undefined);
+          throw error;
+        }
       }
       reply.hijack();
       const send = sseWriter(reply);
@@ -62,8 +75,10 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
             onCitation: (citation) => send('citation', citation),
           },
         });
+        await settle(body);
         send('done', body);
       } catch (error) {
+        await settle(undefined);
         const appError = toHttpError(error);
         if (appError.status >= 500) request.log.error({ err: error }, 'streamed answer failed');
         send('error', toAppError(appError).toBody().error);

@@ -36,11 +36,16 @@ export function buildRoutes(app: FastifyInstance, deps: AppDeps): void {
   routes.get('/v1/corpora/:corpus/builds', { schema: { params: z.object({ corpus: z.string().min(1) }) }, preHandler: deps.authenticate }, async (request) => {
     const { tenantId } = principalOf(request);
     const corpus = await getCorpus(deps.store.db, tenantId, request.params.corpus);
-    return { builds: (await deps.services.builds.list(corpus.id)).map(buildView) };
+    const builds = await deps.services.builds.list(corpus.id);
+    // Live builds are recounted on read: ingestion does not recount per document.
+    for (const build of builds) if (build.status !== 'retired') build.stats = await deps.services.builds.refreshStats(build.id, build.stats.failures);
+    return { builds: builds.map(buildView) };
   });
   routes.get('/v1/builds/:id', { schema: { params: z.object({ id: z.string().uuid() }) }, preHandler: deps.authenticate }, async (request) => {
     const { tenantId } = principalOf(request);
-    return buildView(await deps.services.builds.get(request.params.id, tenantId));
+    const build = await deps.services.builds.get(request.params.id, tenantId);
+    build.stats = await deps.services.builds.refreshStats(build.id, build.stats.failures);
+    return buildView(build);
   });
   routes.post(
     '/v1/builds/:id/promote',

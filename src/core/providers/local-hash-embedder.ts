@@ -1,4 +1,5 @@
 import { ANALYZER_VERSION, analyze } from '../../../indexes/analyzer';
+import { AppError } from '../errors';
 import type { EmbeddingInputType, EmbeddingProvider } from './ports';
 
 /**
@@ -37,6 +38,12 @@ export interface LocalHashEmbedderOptions {
 
 /** Bumped whenever the feature extraction changes what vectors come out. */
 const EMBEDDER_VERSION = 'v1';
+/**
+ * Measured on SciFact train (nDCG@10, 384 dimensions): words alone 0.443,
+ * + n-grams 1.5 → 0.497; bigrams at 0.5 cost 0.04 (in 384 slots they add
+ * collisions faster than word order helps), so they are kept only as a
+ * faint tie-breaker. Dimensions matter more: 1024 gives 0.572, 4096 0.608.
+ */
 const FAMILY_WEIGHTS = { unigram: 1.0, bigram: 0.1, charGram: 1.5 } as const;
 const CHAR_GRAM_MIN = 3;
 const CHAR_GRAM_MAX = 5;
@@ -104,7 +111,7 @@ export class LocalHashEmbedder implements EmbeddingProvider {
   async embed(texts: readonly string[], options: { inputType: EmbeddingInputType; signal?: AbortSignal }): Promise<number[][]> {
     if (texts.length > this.maxEmbeddingsPerCall) {
       // Same contract as the remote providers, so a batching bug shows up offline too.
-      throw new RangeError(`at most ${this.maxEmbeddingsPerCall} texts per call, got ${texts.length}`);
+      throw new AppError('BAD_REQUEST', `at most ${this.maxEmbeddingsPerCall} texts per call, got ${texts.length}`);
     }
     const vectors: number[][] = [];
     for (const text of texts) {

@@ -70,8 +70,9 @@ export class LocalLexicalReranker implements Reranker {
     this.priorWeight = options.priorWeight ?? DEFAULT_PRIOR_WEIGHT;
     if (!(this.priorWeight >= 0 && this.priorWeight <= 1)) throw new RangeError(`priorWeight must be in [0, 1], got ${this.priorWeight}`);
     const merged = { ...DEFAULT_SIGNAL_WEIGHTS, ...options.signalWeights };
-    const total = merged.coverage + merged.proximity + merged.phrase + merged.title;
-    if (!(total > 0)) throw new RangeError('signal weights must sum to more than 0');
+    const values = [merged.coverage, merged.proximity, merged.phrase, merged.title];
+    const total = sum(values);
+    if (!values.every((value) => value >= 0) || !(total > 0)) throw new RangeError('signal weights must be ≥ 0 and sum to more than 0');
     this.weights = {
       coverage: merged.coverage / total,
       proximity: merged.proximity / total,

@@ -1,0 +1,162 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Config } from '../../core/config';
+import type { Db } from '../../core/db/client';
+import { tenants, tenantUsage } from '../../core/db/schema';
+import { AppError } from '../../core/errors';
+import type { ConcurrencyGates } from './concurrency';
+import type { TakeResult, TokenBuckets } from './token-bucket';
+
+export type RateClass = 'ingest' | 'query' | 'admin';
+
+export interface TenantLimits {
+  requestsPerMinute: Record<RateClass, number>;
+  tokensPerMinute: number;
+  maxConcurrentAnswers: number;
+  dailyTokenBudget: number;
+}
+
+export function defaultLimits(config: Config): TenantLimits {
+  return {
+    requestsPerMinute: { ingest: config.RATE_LIMIT_INGEST_PER_MINUTE, query: config.RATE_LIMIT_QUERY_PER_MINUTE, admin: config.RATE_LIMIT_ADMIN_PER_MINUTE },
+    tokensPerMinute: config.TOKENS_PER_MINUTE,
+    maxConcurrentAnswers: config.MAX_CONCURRENT_ANSWERS,
+    dailyTokenBudget: config.DAILY_TOKEN_BUDGET,
+  };
+}
+
+/** Overrides stored on the tenant use the config variable names. */
+export function mergeLimits(base: TenantLimits, overrides: Record<string, number>): TenantLimits {
+  return {
+    requestsPerMinute: {
+      ingest: overrides.RATE_LIMIT_INGEST_PER_MINUTE ?? base.requestsPerMinute.ingest,
+      query: overrides.RATE_LIMIT_QUERY_PER_MINUTE ?? base.requestsPerMinute.query,
+      admin: overrides.RATE_LIMIT_ADMIN_PER_MINUTE ?? base.requestsPerMinute.admin,
+    },
+    tokensPerMinute: overrides.TOKENS_PER_MINUTE ?? base.tokensPerMinute,
+    maxConcurrentAnswers: overrides.MAX_CONCURRENT_ANSWERS ?? base.maxConcurrentAnswers,
+    dailyTokenBudget: overrides.DAILY_TOKEN_BUDGET ?? base.dailyTokenBudget,
+  };
+}
+
+export interface RateHeaders extends Record<string, string> {
+  'ratelimit-limit': string;
+  'ratelimit-remaining': string;
+  'ratelimit-reset': string;
+}
+
+function headers(limit: number, result: TakeResult): RateHeaders {
+  return {
+    'ratelimit-limit': String(limit),
+    'ratelimit-remaining': String(result.remaining),
+    'ratelimit-reset': String(Math.ceil(result.resetMs / 1000)),
+  };
+}
+
+export interface AnswerLease {
+  /** Reconciles the admission estimate with the actual usage, and frees the concurrency slot. */
+  settle(actual: { tokens: number; costUsd: number } | undefined): Promise<void>;
+}
+
+const utcDay = (date: Date = new Date()) => date.toISOString().slice(0, 10);
+
+/** Per-tenant admission: requests per minute, tokens per minute, concurrent answers, daily token budget. */
+export class Limits {
+  private readonly cache = new Map<string, { limits: TenantLimits; at: number }>();
+
+  constructor(
+    private readonly deps: { db: Db; buckets: TokenBuckets; gates: ConcurrencyGates; defaults: TenantLimits },
+  ) {}
+
+  async limitsFor(tenantId: string): Promise<TenantLimits> {
+    const cached = this.cache.get(tenantId);
+    // Overrides change rarely; a few seconds of staleness saves a query per request.
+    if (cached && Date.now() - cached.at < 5_000) return cached.limits;
+    const [row] = await this.deps.db.select({ limits: tenants.limits }).from(tenants).where(eq(tenants.id, tenantId));
+    const limits = mergeLimits(this.deps.defaults, row?.limits ?? {});
+    this.cache.set(tenantId, { limits, at: Date.now() });
+    return limits;
+  }
+
+  /** One request of a route class; throws RATE_LIMITED with Retry-After, returns the RateLimit-* headers. */
+  async admitRequest(tenantId: string, rateClass: RateClass): Promise<RateHeaders> {
+    const perMinute = (await this.limitsFor(tenantId)).requestsPerMinute[rateClass];
+    const result = await this.deps.buckets.take(`req:${rateClass}:${tenantId}`, { capacity: perMinute, refillPerSecond: perMinute / 60 }, 1);
+    const rateHeaders = headers(perMinute, result);
+    if (!result.allowed) {
+      throw new AppError('RATE_LIMITED', `rate limit of ${perMinute} ${rateClass} requests per minute reached`, {
+        retryAfterMs: result.retryAfterMs,
+        details: { class: rateClass, limit: perMinute, retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000), headers: rateHeaders },
+      });
+    }
+    return rateHeaders;
+  }
+
+  async spentToday(tenantId: string): Promise<number> {
+    const [row] = await this.deps.db
+      .select({ tokens: tenantUsage.tokens })
+      .from(tenantUsage)
+      .where(and(eq(tenantUsage.tenantId, tenantId), eq(tenantUsage.day, utcDay())));
+    return Number(row?.tokens ?? 0);
+  }
+
+  /**
+   * Admits an answer: daily budget, a concurrency slot, and the estimated tokens
+   * charged to the tokens-per-minute bucket now; `settle` charges or refunds
+   * the difference once the real usage is known.
+   */
+  async admitAnswer(tenantId: string, estimatedTokens: number): Promise<AnswerLease> {
+    const limits = await this.limitsFor(tenantId);
+    const spent = await this.spentToday(tenantId);
+    if (spent >= limits.dailyTokenBudget) {
+      const now = new Date();
+      const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+      throw new AppError('BUDGET_EXCEEDED', `daily token budget of ${limits.dailyTokenBudget} is spent (${spent} used today)`, {
+        retryAfterMs: midnight - now.getTime(),
+        details: { budget: limits.dailyTokenBudget, spent },
+      });
+    }
+    const release = await this.deps.gates.acquire(`answers:${tenantId}`, limits.maxConcurrentAnswers);
+    if (!release) {
+      throw new AppError('RATE_LIMITED', `at most ${limits.maxConcurrentAnswers} answers may run at once`, { retryAfterMs: 1_000, details: { limit: limits.maxConcurrentAnswers, kind: 'concurrency' } });
+    }
+    const bucket = { capacity: limits.tokensPerMinute, refillPerSecond: limits.tokensPerMinute / 60 };
+    const charge = Math.min(estimatedTokens, limits.tokensPerMinute);
+    const taken = await this.deps.buckets.take(`tpm:${tenantId}`, bucket, charge);
+    if (!taken.allowed) {
+      await release();
+      throw new AppError('RATE_LIMITED', `tokens-per-minute limit of ${limits.tokensPerMinute} reached`, {
+        retryAfterMs: taken.retryAfterMs,
+        details: { limit: limits.tokensPerMinute, kind: 'tokens', estimate: charge },
+      });
+    }
+    let settled = false;
+    return {
+      settle: async (actual) => {
+        if (settled) return;
+        settled = true;
+        try {
+          if (actual) {
+            const difference = actual.tokens - charge;
+            if (difference !== 0) await this.deps.buckets.take(`tpm:${tenantId}`, bucket, difference);
+            await this.record(tenantId, actual.tokens, actual.costUsd);
+          } else {
+            await this.deps.buckets.take(`tpm:${tenantId}`, bucket, -charge);
+          }
+        } finally {
+          await release();
+        }
+      },
+    };
+  }
+
+  async record(tenantId: string, tokens: number, costUsd: number): Promise<void> {
+    if (tokens <= 0 && costUsd <= 0) return;
+    await this.deps.db
+      .insert(tenantUsage)
+      .values({ tenantId, day: utcDay(), tokens, costUsd })
+      .onConflictDoUpdate({
+        target: [tenantUsage.tenantId, tenantUsage.day],
+        set: { tokens: sql`${tenantUsage.tokens} + ${tokens}`, costUsd: sql`${tenantUsage.costUsd} + ${costUsd}` },
+      });
+  }
+}

@@ -1,0 +1,64 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AnswerBody } from '../query/answer-service';
+
+/** Prometheus series of the service; one registry per app so tests can build several. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'attest_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly stageDuration = new Histogram({
+    name: 'attest_answer_stage_duration_seconds',
+    help: 'Latency of each stage of the answer pipeline',
+    labelNames: ['stage'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly tokens = new Counter({ name: 'attest_tokens_total', help: 'Provider tokens by tenant, model and kind', labelNames: ['tenant', 'model', 'kind'] as const, registers: [this.registry] });
+  readonly cost = new Counter({ name: 'attest_cost_usd_total', help: 'Estimated provider cost in USD', labelNames: ['tenant', 'model'] as const, registers: [this.registry] });
+  readonly cacheEvents = new Counter({ name: 'attest_cache_events_total', help: 'Cache hits and misses per cache', labelNames: ['cache', 'result'] as const, registers: [this.registry] });
+  readonly answers = new Counter({ name: 'attest_answers_total', help: 'Answers by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
+  readonly unsupported = new Counter({ name: 'attest_unsupported_sentences_total', help: 'Generated sentences removed by citation verification', registers: [this.registry] });
+  readonly citations = new Counter({ name: 'attest_citations_total', help: 'Verified citations in answers', registers: [this.registry] });
+  readonly providerErrors = new Counter({ name: 'attest_provider_errors_total', help: 'Provider call failures', labelNames: ['provider', 'code'] as const, registers: [this.registry] });
+  readonly rateLimited = new Counter({ name: 'attest_rate_limited_total', help: 'Requests refused by limits', labelNames: ['class', 'code'] as const, registers: [this.registry] });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'attest_' });
+  }
+
+  /** Gauges read at scrape time (queue depth, circuit state, canary recall). */
+  gauge(name: string, help: string, labelNames: string[], collect: (gauge: Gauge<string>) => Promise<void> | void): void {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        await collect(this);
+      },
+    });
+  }
+
+  recordAnswer(tenantId: string, body: AnswerBody & { removedCount?: number }): void {
+    const outcome = body.refused ? 'refused' : body.degraded ? 'degraded' : 'answered';
+    this.answers.inc({ outcome });
+    this.cacheEvents.inc({ cache: 'answer', result: body.cached ? 'hit' : 'miss' });
+    this.citations.inc(body.citations.length);
+    if (body.removedCount) this.unsupported.inc(body.removedCount);
+    if (!body.cached) {
+      for (const stage of ['retrieve', 'rerank', 'assemble', 'generate', 'verify'] as const) {
+        this.stageDuration.observe({ stage }, body.timings[`${stage}Ms`] / 1000);
+      }
+      const model = body.usage.model;
+      this.tokens.inc({ tenant: tenantId, model, kind: 'input' }, body.usage.inputTokens);
+      this.tokens.inc({ tenant: tenantId, model, kind: 'output' }, body.usage.outputTokens);
+      this.tokens.inc({ tenant: tenantId, model, kind: 'cached' }, body.usage.cachedTokens);
+      this.cost.inc({ tenant: tenantId, model }, body.usage.costUsd);
+    }
+  }
+}

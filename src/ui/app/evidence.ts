@@ -1,0 +1,69 @@
+/**
+ * Where a citation's quote sits in the text shown around it. Citation offsets
+ * are in the version's normalized text; a chunk is a window of that text
+ * starting at chunk.start. The quote is checked against the slice (ignoring
+ * case and whitespace, as the verifier does) and, when the offsets don't line
+ * up, found by search; if neither works the text is shown without a mark.
+ */
+export interface Highlight {
+  before: string;
+  mark: string;
+  after: string;
+}
+
+/** Lowercased, whitespace collapsed, with a map back to positions in the original. */
+function folded(text: string): { text: string; map: number[] } {
+  let out = '';
+  const map: number[] = [];
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? '';
+    if (/\s/u.test(ch)) {
+      if (!space && out.length > 0) {
+        out += ' ';
+        map.push(i);
+      }
+      space = true;
+      continue;
+    }
+    space = false;
+    out += ch.toLowerCase();
+    map.push(i);
+  }
+  if (out.endsWith(' ')) {
+    out = out.slice(0, -1);
+    map.pop();
+  }
+  return { text: out, map };
+}
+
+export function sameText(a: string, b: string): boolean {
+  return folded(a).text === folded(b).text;
+}
+
+/**
+ * The quote [quoteStart, quoteEnd) inside `text`, which starts at offset
+ * `textStart` of the same normalized text. Null when it can't be placed.
+ */
+export function locateQuote(text: string, textStart: number, quote: string, quoteStart: number, quoteEnd: number): Highlight | null {
+  const from = quoteStart - textStart;
+  const to = quoteEnd - textStart;
+  if (from >= 0 && to <= text.length && from < to) {
+    const slice = text.slice(from, to);
+    if (!quote || sameText(slice, quote)) return { before: text.slice(0, from), mark: slice, after: text.slice(to) };
+  }
+  if (!quote.trim()) return null;
+  // Offsets disagree with this text: find the quote itself.
+  const hay = folded(text);
+  const needle = folded(quote).text;
+  const at = hay.text.indexOf(needle);
+  if (at === -1 || needle.length === 0) return null;
+  const start = hay.map[at] ?? 0;
+  const end = (hay.map[at + needle.length - 1] ?? start) + 1;
+  return { before: text.slice(0, start), mark: text.slice(start, end), after: text.slice(end) };
+}
+
+/** True when the quote's offsets fall inside the chunk's span. */
+export function quoteInside(chunk: { start: number; end: number }, quote: { start: number; end: number }): boolean {
+  return quote.start >= chunk.start && quote.end <= chunk.end && quote.start < quote.end;
+}

@@ -1,0 +1,137 @@
+/** Response shapes of the v1 API, as the UI reads them. */
+export interface Corpus {
+  id: string;
+  name: string;
+  activeBuildId: string | null;
+  generation: number;
+  createdAt: string;
+}
+
+export interface UploadResult {
+  documentId: string;
+  versionId: string;
+  jobId: string | null;
+  status: string;
+  deduplicated: boolean;
+}
+
+export type JobStage = 'parse' | 'chunk' | 'embed' | 'index';
+
+export interface Job {
+  id: string;
+  state: 'queued' | 'active' | 'completed' | 'failed';
+  progress: { stage: JobStage | 'queued' | string; done: number; total: number };
+  error?: { code: string; message: string };
+}
+
+export interface DocumentVersion {
+  id: string;
+  status: string;
+  pages: number | null;
+  chunkCount: number;
+  bytes: number;
+  mime: string;
+  fileName?: string | null;
+  jobId?: string | null;
+  createdAt: string;
+  error?: { code: string; message: string };
+}
+
+export interface DocumentSummary {
+  id: string;
+  title: string;
+  status: string;
+  createdAt?: string;
+  versions: DocumentVersion[];
+}
+
+export interface Source {
+  chunkId: string;
+  documentId: string;
+  versionId: string;
+  title: string;
+  page: number | null;
+  start: number;
+  end: number;
+  score: number;
+  text: string;
+}
+
+export interface Citation {
+  n: number;
+  documentId: string;
+  versionId: string;
+  chunkId: string;
+  title: string;
+  page: number | null;
+  quote: string;
+  start: number;
+  end: number;
+  verified: boolean;
+}
+
+export interface AnswerBody {
+  answer: string;
+  sentences: { text: string; citations: number[] }[];
+  citations: Citation[];
+  refused: boolean;
+  refusalReason: string | null;
+  degraded: boolean;
+  cached: boolean;
+  traceId: string;
+  sources: Source[];
+  usage?: { provider: string; model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number };
+  timings?: Record<string, number>;
+}
+
+export interface Chunk {
+  id: string;
+  documentId: string;
+  versionId: string;
+  title: string;
+  page: number | null;
+  start: number;
+  end: number;
+  text: string;
+  headingPath?: string[] | string | null;
+}
+
+export interface TextWindow {
+  text: string;
+  start: number;
+  end: number;
+  length: number;
+}
+
+export interface CanaryRun {
+  id: string;
+  recallAtK: number | null;
+  mrr: number | null;
+  k: number;
+  hits: number;
+  total: number;
+  misses: { query: string; got?: { title: string }[] }[];
+  createdAt: string;
+  failed: boolean;
+  error?: string | null;
+  alerted: boolean;
+}
+
+export interface Alert {
+  id: string;
+  cause: string;
+  status: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface Build {
+  id: string;
+  status: string;
+  embeddingModel: string;
+  stats: { documents?: number; chunks?: number; failures?: number } | null;
+  warning: string | null;
+  canaryReport: unknown;
+  createdAt: string;
+  promotedAt?: string | null;
+}

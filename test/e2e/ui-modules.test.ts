@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { answerAsText } from '../../src/ui/app/copy';
+import { locateQuote, quoteInside, sameText } from '../../src/ui/app/evidence';
+import { SseParser, type SseEvent } from '../../src/ui/app/sse';
+import { jobPercent } from '../../src/ui/app/views/documents';
+
+/** The support UI's pure pieces, without a browser. */
+describe('SSE parser', () => {
+  const parse = (chunks: string[]) => {
+    const events: SseEvent[] = [];
+    const parser = new SseParser((event) => events.push(event));
+    for (const chunk of chunks) parser.push(chunk);
+    parser.end();
+    return events;
+  };
+
+  it('reads named events with JSON data', () => {
+    expect(parse(['event: delta\ndata: {"text":"Hi"}\n\nevent: done\ndata: {}\n\n'])).toEqual([
+      { event: 'delta', data: '{"text":"Hi"}' },
+      { event: 'done', data: '{}' },
+    ]);
+  });
+
+  it('joins events split anywhere across reads, including inside \\r\\n', () => {
+    const text = 'event: citation\r\ndata: {"n":1}\r\n\r\nevent: done\r\ndata: {"ok":true}\r\n\r\n';
+    for (let cut = 1; cut < text.length; cut++) {
+      expect(parse([text.slice(0, cut), text.slice(cut)]), `cut at ${cut}`).toEqual([
+        { event: 'citation', data: '{"n":1}' },
+        { event: 'done', data: '{"ok":true}' },
+      ]);
+    }
+  });
+
+  it('handles multi-line data, comments, default event names and a missing final blank line', () => {
+    expect(parse([': keep-alive\n\ndata: one\ndata: two\n\nid: 7\ndata:x\n\nevent: lost\ndata: never dispatched\n'])).toEqual([
+      { event: 'message', data: 'one\ntwo' },
+      { event: 'message', data: 'x', id: '7' },
+    ]);
+  });
+});
+
+describe('quote highlighting', () => {
+  const chunk = 'Kestrel K7 Pump Guide\n\nThe Kestrel K7 pump must be serviced every 400 operating hours. Replace the seal.';
+  const quote = 'The Kestrel K7 pump must be serviced every 400 operating hours';
+  const chunkStart = 100;
+  const at = chunk.indexOf(quote);
+
+  it('marks the slice at the citation offsets, relative to the chunk start', () => {
+    const highlight = locateQuote(chunk, chunkStart, quote, chunkStart + at, chunkStart + at + quote.length);
+    expect(highlight?.mark).toBe(quote);
+    expect(`${highlight?.before}${highlight?.mark}${highlight?.after}`).toBe(chunk);
+  });
+
+  it('finds the quote by text when the offsets do not line up, ignoring case and whitespace', () => {
+    const highlight = locateQuote(chunk, chunkStart, 'the kestrel K7  pump\nmust be serviced', 0, 10);
+    expect(highlight?.mark).toBe('The Kestrel K7 pump must be serviced');
+    expect(locateQuote(chunk, chunkStart, 'not in this text at all', 0, 10)).toBeNull();
+  });
+
+  it('knows when a quote lies inside a chunk span', () => {
+    expect(quoteInside({ start: 100, end: 200 }, { start: 120, end: 180 })).toBe(true);
+    expect(quoteInside({ start: 100, end: 200 }, { start: 190, end: 210 })).toBe(false);
+    expect(sameText('A  b\nC', 'a b c')).toBe(true);
+  });
+});
+
+describe('copy with citations', () => {
+  it('puts the answer, then numbered quotes with title and page, then the trace id', () => {
+    const text = answerAsText(
+      {
+        answer: 'Service it every 400 hours [1].',
+        refused: false,
+        traceId: 'trace-1',
+        citations: [{ n: 1, documentId: 'd', versionId: 'v', chunkId: 'c', title: 'Manual', page: 3, quote: 'serviced  every\n400 hours', start: 0, end: 10, verified: true }],
+      },
+      "The documents don't answer this",
+    );
+    expect(text).toBe('Service it every 400 hours [1].\n\nSources:\n[1] "serviced every 400 hours" (Manual, p. 3)\n\nTrace: trace-1');
+  });
+});
+
+describe('upload progress', () => {
+  it('spreads the four job stages over the bar', () => {
+    expect(jobPercent({ state: 'active', progress: { stage: 'parse', done: 0, total: 1 } })).toBe(0);
+    expect(jobPercent({ state: 'active', progress: { stage: 'embed', done: 5, total: 10 } })).toBe(63);
+    expect(jobPercent({ state: 'active', progress: { stage: 'index', done: 2, total: 2 } })).toBe(100);
+    expect(jobPercent({ state: 'completed', progress: { stage: 'index', done: 0, total: 0 } })).toBe(100);
+    expect(jobPercent({ state: 'queued', progress: { stage: 'queued', done: 0, total: 0 } })).toBe(0);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Shared set-up for the answer API tests: a PGlite app whose generators point at
+ * the fake provider server, plus small helpers over the HTTP API.
+ */
+import { sql } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { migrateStore, openStore } from '../../src/core/db/client';
+import type { GeneratedAnswer } from '../../src/core/providers/ports';
+import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
+import { bearer, createTestApp, type TestApp } from './app';
+import { createCorpus, upload, waitForJob } from './ingestion';
+
+export interface AnswerHarness {
+  t: TestApp;
+  fake: FakeProviders;
+  close(): Promise<void>;
+}
+
+/** Environment that sends generation to the fake server; extra entries override it. */
+export function fakeProviderEnv(fake: FakeProviders, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    GENERATORS: 'openai',
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: fake.openaiBaseURL,
+    ANTHROPIC_API_KEY: 'sk-ant-test',
+    ANTHROPIC_BASE_URL: fake.url,
+    PROVIDER_TIMEOUT_MS: '5000',
+    PROVIDER_MAX_RETRIES: '2',
+    // Admission limits far from anything these tests do.
+    RATE_LIMIT_QUERY_PER_MINUTE: '100000',
+    RATE_LIMIT_INGEST_PER_MINUTE: '100000',
+    RATE_LIMIT_ADMIN_PER_MINUTE: '100000',
+    TOKENS_PER_MINUTE: '100000000',
+    DAILY_TOKEN_BUDGET: '1000000000',
+    MAX_CONCURRENT_ANSWERS: '200',
+    MAX_INFLIGHT_PROVIDER_CALLS: '200',
+    ...env,
+  };
+}
+
+export async function startHarness(env: Record<string, string> = {}, options: { withFake?: boolean } = {}): Promise<AnswerHarness> {
+  const fake = await startFakeProviders();
+  const store = await openStore({ dataDir: 'memory://' });
+  await migrateStore(store);
+  const t = await createTestApp({ store, env: options.withFake === false ? env : fakeProviderEnv(fake, env) });
+  return {
+    t,
+    fake,
+    async close() {
+      await t.close();
+      await fake.close();
+    },
+  };
+}
+
+export { createCorpus };
+
+/** Uploads a text document and waits for its ingestion job. */
+export async function uploadText(t: TestApp, corpus: string, name: string, text: string, key = t.adminKey): Promise<{ documentId: string; versionId: string }> {
+  const answer = await upload(t, corpus, { name, bytes: text, contentType: 'text/plain' }, { title: name }, key);
+  if (answer.jobId) {
+    const job = await waitForJob(t, answer.jobId, { key });
+    expect(job.state, JSON.stringify(job)).toBe('completed');
+  }
+  await t.idle();
+  return { documentId: answer.documentId, versionId: answer.versionId };
+}
+
+export interface AnswerCitation {
+  n: number;
+  documentId: string;
+  versionId: string;
+  chunkId: string;
+  title: string;
+  page: number | null;
+  quote: string;
+  start: number;
+  end: number;
+  verified: boolean;
+}
+
+export interface AnswerResponse {
+  answer: string;
+  sentences: { text: string; citations: number[] }[];
+  citations: AnswerCitation[];
+  refused: boolean;
+  refusalReason: string | null;
+  degraded: boolean;
+  cached: boolean;
+  traceId: string;
+  sources: { chunkId: string; documentId: string; versionId: string }[];
+  usage: { provider: string; model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number };
+  timings: Record<string, number>;
+}
+
+export function askRequest(t: TestApp, corpus: string, question: string, options: { key?: string; headers?: Record<string, string> } = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: `/v1/corpora/${encodeURIComponent(corpus)}/answers`,
+    headers: { ...bearer(options.key ?? t.adminKey), ...options.headers },
+    payload: { question },
+  });
+}
+
+/** POST …/answers (JSON) expecting 200. */
+export async function ask(t: TestApp, corpus: string, question: string, key = t.adminKey): Promise<AnswerResponse> {
+  const response = await askRequest(t, corpus, question, { key });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json() as AnswerResponse;
+}
+
+export async function getTrace(t: TestApp, traceId: string, key = t.adminKey): Promise<Record<string, any>> {
+  const response = await t.app.inject({ method: 'GET', url: `/v1/traces/${traceId}`, headers: bearer(key) });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json() as Record<string, any>;
+}
+
+export async function normalizedText(t: TestApp, versionId: string): Promise<string> {
+  const rows = await t.container.store.query<{ normalized_text: string }>(sql`select normalized_text from document_versions where id = ${versionId}`);
+  const text = rows[0]?.normalized_text;
+  if (typeof text !== 'string') throw new Error(`no normalized text for version ${versionId}`);
+  return text;
+}
+
+/** Parses an SSE body into events in order. */
+export function parseSse(body: string): { event: string; data: any }[] {
+  return body
+    .split('\n\n')
+    .filter((block) => block.trim().length > 0)
+    .map((block) => {
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      }
+      return { event, data: JSON.parse(data.join('\n')) };
+    });
+}
+
+export function answerOf(sentences: { text: string; source: number; quote: string }[]): GeneratedAnswer {
+  return { refused: false, sentences: sentences.map(({ text, source, quote }) => ({ text, citations: [{ source, quote }] })) };
+}
+
+export const REFUSAL: GeneratedAnswer = { refused: true, refusalReason: 'The sources do not say.', sentences: [] };
+
+/** Messages of a recorded chat-completions call (the fake server keeps the parsed body). */
+export function chatMessages(call: { body: unknown }): { role: string; content: string }[] {
+  const body = call.body as { messages?: { role: string; content: unknown }[] };
+  return (body.messages ?? []).map((message) => ({ role: message.role, content: typeof message.content === 'string' ? message.content : JSON.stringify(message.content) }));
+}

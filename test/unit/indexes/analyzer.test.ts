@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ANALYZER_VERSION, ENGLISH_STOPWORDS, analyze, termFrequencies } from '../../../indexes/analyzer';
+
+describe('analyze', () => {
+  it('lowercases, drops Lucene English stopwords and Porter-stems, keeping order and duplicates', () => {
+    expect(analyze('The runners are running and the Runner ran')).toEqual(['runner', 'run', 'runner', 'ran']);
+    expect(analyze('Generalizations of relational databases')).toEqual(['gener', 'relat', 'databas']);
+  });
+
+  it('uses the 33-word Lucene English stopword set', () => {
+    expect(ENGLISH_STOPWORDS.size).toBe(33);
+    expect(analyze('it is not such a thing; no, there will be these')).toEqual(['thing']);
+    // Not in Lucene's set, so kept (a longer list would drop them).
+    expect(analyze('what about her')).toEqual(['what', 'about', 'her']);
+  });
+
+  it('keeps identifiers and numbers whole, lowercased and unstemmed, followed by their parts', () => {
+    expect(analyze('v2.3.1')).toEqual(['v2.3.1', 'v2', '3', '1']);
+    expect(analyze('Error E-1234')).toEqual(['error', 'e-1234', 'e', '1234']);
+    expect(analyze('SKU_99-A')).toEqual(['sku_99-a', 'sku', '99']); // the part "a" is a stopword
+    expect(analyze('foo_bar')).toEqual(['foo_bar', 'foo', 'bar']);
+    expect(analyze('host 192.168.0.1.')).toEqual(['host', '192.168.0.1']);
+    expect(analyze('rose 10.5% to 1,000 units')).toEqual(['rose', '10.5', '1,000', 'unit']);
+    expect(analyze('p53 and IL-6 levels')).toEqual(['p53', 'il-6', 'il', '6', 'level']);
+    expect(analyze('mail bob@example.com')).toEqual(['mail', 'bob@example.com', 'bob', 'exampl', 'com']);
+  });
+
+  it('matches a partial query against an identifier through its parts', () => {
+    const document = new Set(analyze('Replace part SKU_99-A before use'));
+    expect(analyze('sku 99').every((term) => document.has(term))).toBe(true);
+    expect(document.has(analyze('sku_99-a')[0] ?? '')).toBe(true);
+  });
+
+  it('splits prose compounds without digits into their parts only, as Lucene does', () => {
+    expect(analyze('state-of-the-art')).toEqual(['state', 'art']);
+    expect(analyze('TNF-α and/or insulin-like')).toEqual(['tnf', 'α', 'insulin', 'like']);
+  });
+
+  it('strips possessives', () => {
+    expect(analyze("Alzheimer's patients' caregivers")).toEqual(['alzheim', 'patient', 'caregiv']);
+    expect(analyze('the company’s policy')).toEqual(['compani', 'polici']);
+    expect(analyze("SKU_99-A's price")).toEqual(['sku_99-a', 'sku', '99', 'price']);
+  });
+
+  it('normalises with NFKC before lowercasing', () => {
+    expect(analyze('ＡＢＣ ﬁle Ⅻ')).toEqual(['abc', 'file', 'xii']);
+    expect(analyze('Cafe\u0301')).toEqual(analyze('Café'));
+  });
+
+  it('tokenizes any script by Unicode letters and numbers, leaving non-ASCII words unstemmed', () => {
+    expect(analyze('Müller naïve Москва ٣٤')).toEqual(['müller', 'naïve', 'москва', '٣٤']);
+  });
+
+  it('emits character bigrams for CJK runs, and splits CJK from other scripts', () => {
+    expect(analyze('東京都')).toEqual(['東京', '京都']);
+    expect(analyze('한국어 텍스트')).toEqual(['한국', '국어', '텍스', '스트']);
+    expect(analyze('カタカナ')).toEqual(['カタ', 'タカ', 'カナ']);
+    expect(analyze('iPhone用 猫')).toEqual(['iphon', '用', '猫']);
+  });
+
+  it('returns nothing for empty or punctuation-only text', () => {
+    expect(analyze('')).toEqual([]);
+    expect(analyze(' -- ... !!! ')).toEqual([]);
+  });
+
+  it('has a version to record with index builds', () => {
+    expect(ANALYZER_VERSION).toBe('en-porter-v1');
+  });
+});
+
+describe('termFrequencies', () => {
+  it('counts terms', () => {
+    expect(termFrequencies(['a', 'b', 'a'])).toEqual(new Map([['a', 2], ['b', 1]]));
+    expect(termFrequencies([]).size).toBe(0);
+  });
+});
