@@ -10,6 +10,8 @@ async function main(): Promise<void> {
   if (!config.REDIS_URL) throw new ConfigError('REDIS_URL', 'is required for a separate worker (the embedded default runs jobs inside npm start)');
   const container = await createContainer(config);
   await container.jobs.startWorker();
+  // Upserting job schedulers is idempotent: every worker may do it; Redis keeps one schedule per corpus.
+  await container.services.canarySchedules.syncAll();
   const recovered = await container.services.ingestion.recoverPending();
   process.stdout.write(`attest worker ready (queue ${container.jobs.kind}); re-enqueued ${recovered} pending version(s)\n`);
   const shutdown = async () => {

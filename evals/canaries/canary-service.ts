@@ -35,6 +35,8 @@ export interface CanaryServiceDeps {
 export type RunTrigger = 'manual' | 'schedule' | 'build' | 'startup';
 
 export class CanaryService {
+  private readonly running = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: CanaryServiceDeps) {}
 
   settings(corpus: Corpus): CanarySettings {
@@ -72,7 +74,18 @@ export class CanaryService {
   }
 
   /** A stored run: scores, records, raises or resolves alerts. One run per (corpus, tick) when tickKey is given. */
+  /** Runs of one corpus are serialized in this process, so two overlapping ticks cannot both raise the same alert. */
   async run(corpusId: string, trigger: RunTrigger, tickKey?: string): Promise<ReturnType<typeof runView> | undefined> {
+    const previous = this.running.get(corpusId) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(() => this.runNow(corpusId, trigger, tickKey));
+    const settled = current.catch(() => undefined).finally(() => {
+      if (this.running.get(corpusId) === settled) this.running.delete(corpusId);
+    });
+    this.running.set(corpusId, settled);
+    return current;
+  }
+
+  private async runNow(corpusId: string, trigger: RunTrigger, tickKey?: string): Promise<ReturnType<typeof runView> | undefined> {
     const corpus = await getCorpusById(this.deps.db, corpusId);
     if (!corpus) return undefined;
     const previous = await lastRun(this.deps.db, corpus.id);
@@ -127,28 +140,28 @@ export class CanaryService {
       runId: run.id,
       error: run.error,
     });
+    // One open alert per corpus and cause until a run recovers; one webhook per run, naming every new cause.
+    const fresh = raised.filter((cause) => !open.some((alert) => alert.cause === cause));
     let alerted = false;
-    for (const cause of raised) {
-      // One open alert per corpus and cause until a run recovers.
-      if (open.some((alert) => alert.cause === cause)) continue;
-      const [alert] = await this.deps.db
-        .insert(alerts)
-        .values({ tenantId: corpus.tenantId, corpusId: corpus.id, cause, runId: run.id, payload: alertPayload(message(cause), 'alert') })
-        .returning();
-      if (alert) {
+    for (const [index, cause] of fresh.entries()) {
+      const payload = { ...alertPayload(message(cause), 'alert'), causes: fresh };
+      const [alert] = await this.deps.db.insert(alerts).values({ tenantId: corpus.tenantId, corpusId: corpus.id, cause, runId: run.id, payload }).returning();
+      if (alert && index === 0) {
         await this.deps.delivery.enqueue(alert.id, corpus.tenantId, settings.webhooks, 'alert');
         alerted = true;
       }
     }
-    if (!run.failed) {
-      for (const cause of resolvedCauses(open.map((alert) => alert.cause as AlertCause), raised)) {
+    // Only a healthy run (no cause at all) recovers: a run that stops dropping but stays low has not.
+    if (!run.failed && raised.length === 0) {
+      const recovered = resolvedCauses(open.map((alert) => alert.cause as AlertCause), raised);
+      for (const [index, cause] of recovered.entries()) {
         for (const alert of open.filter((item) => item.cause === cause)) {
           const recovery = alertPayload(message(cause), 'recovery');
           await this.deps.db
             .update(alerts)
             .set({ status: 'resolved', resolvedAt: new Date(), payload: { ...alert.payload, recovery } })
             .where(eq(alerts.id, alert.id));
-          await this.deps.delivery.enqueue(alert.id, corpus.tenantId, settings.webhooks, 'recovery');
+          if (index === 0) await this.deps.delivery.enqueue(alert.id, corpus.tenantId, settings.webhooks, 'recovery');
         }
       }
     }

@@ -74,15 +74,65 @@ export class RedisAnswerCache implements AnswerCache {
   }
 }
 
-/** Collapses concurrent identical work into one promise per key (in this process). */
+/**
+ * Collapses concurrent identical work into one promise per key (in this process).
+ *
+ * The work gets its own signal, aborted only when every caller waiting on it has
+ * gone away (each caller's `signal`): one client disconnecting cancels nothing
+ * the others still wait for, and the last one leaving cancels the provider call.
+ * A caller whose signal fires is released at once with its abort reason.
+ */
 export class SingleFlight<T> {
-  private readonly inflight = new Map<string, Promise<T>>();
+  private readonly inflight = new Map<string, { promise: Promise<T>; controller: AbortController; waiters: number }>();
 
-  run(key: string, work: () => Promise<T>): { promise: Promise<T>; shared: boolean } {
-    const existing = this.inflight.get(key);
-    if (existing) return { promise: existing, shared: true };
-    const promise = work().finally(() => this.inflight.delete(key));
-    this.inflight.set(key, promise);
-    return { promise, shared: false };
+  run(key: string, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): { promise: Promise<T>; shared: boolean } {
+    let flight = this.inflight.get(key);
+    const shared = flight !== undefined;
+    if (flight === undefined) {
+      const controller = new AbortController();
+      const created = { controller, waiters: 0, promise: Promise.resolve() as Promise<T> };
+      created.promise = Promise.resolve()
+        .then(() => work(controller.signal))
+        .finally(() => {
+          if (this.inflight.get(key) === created) this.inflight.delete(key);
+        });
+      this.inflight.set(key, created);
+      flight = created;
+    }
+    const current = flight;
+    current.waiters += 1;
+    if (signal === undefined) return { promise: current.promise, shared };
+    const leave = () => {
+      current.waiters -= 1;
+      if (current.waiters === 0) current.controller.abort(signal.reason);
+    };
+    if (signal.aborted) {
+      leave();
+      current.promise.catch(() => undefined);
+      return { promise: Promise.reject(signal.reason as Error), shared };
+    }
+    const promise = new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        leave();
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      current.promise.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+    return { promise, shared };
+  }
+
+  /** Keys with work in flight (diagnostics, tests). */
+  get size(): number {
+    return this.inflight.size;
   }
 }

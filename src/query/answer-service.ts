@@ -8,7 +8,7 @@ import type { FallbackChain } from '../core/resilience';
 import { countTokens } from '../core/tokens';
 import { answerCacheKey, SingleFlight, type AnswerCache } from './answer-cache';
 import { toAnswerBody, type AnswerBodyCitation } from './answer-body';
-import { assembleContext, type ContextCache } from './assemble';
+import { assembleContext, baseInputTokens, type ContextCache } from './assemble';
 import type { Prompt } from './prompts';
 import type { RetrievedChunk } from './retrieve';
 import type { SearchService } from './search-service';
@@ -86,17 +86,18 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** The answer pipeline: cache → retrieve → assemble → generate → verify (one repair) → trace → cache. */
 export class AnswerService {
-  private readonly flights = new SingleFlight<AnswerBody>();
+  private readonly flights = new SingleFlight<{ body: AnswerBody; fromCache: boolean }>();
 
   constructor(private readonly deps: AnswerServiceDeps) {}
 
   async answer(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents } = {}): Promise<AnswerBody> {
     const questionTokens = countTokens(question);
-    const fixedTokens = countTokens(this.deps.prompt.text) + questionTokens * 2;
-    if (fixedTokens > this.deps.limits.maxInputTokens) {
-      throw new AppError('BUDGET_EXCEEDED', `the question needs ${fixedTokens} input tokens with the prompt; the per-request limit is ${this.deps.limits.maxInputTokens}`, {
+    // Exactly what the assembler puts around the sources (system prompt, user template, question).
+    const requiredTokens = baseInputTokens(this.deps.prompt, question);
+    if (requiredTokens > this.deps.limits.maxInputTokens) {
+      throw new AppError('BUDGET_EXCEEDED', `the question needs ${requiredTokens} input tokens with the prompt; the per-request limit is ${this.deps.limits.maxInputTokens}`, {
         status: 413,
-        details: { questionTokens, requiredTokens: fixedTokens, maxInputTokens: this.deps.limits.maxInputTokens },
+        details: { questionTokens, requiredTokens, maxInputTokens: this.deps.limits.maxInputTokens },
       });
     }
     const build = await this.deps.search.activeBuild(corpus);
@@ -112,19 +113,60 @@ export class AnswerService {
     });
     const started = performance.now();
     const hit = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
-    if (hit) {
-      const body = { ...(hit as AnswerBody), cached: true, timings: { retrieveMs: 0, rerankMs: 0, assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: round(performance.now() - started) } };
-      body.traceId = await this.recordTrace(corpus, context.requestId, question, body, { cache: 'hit' });
-      context.events?.onRetrieval?.(body.sources);
-      return body;
-    }
-    const flight = this.flights.run(key, () => this.compute(corpus, question, options, context));
-    const body = await flight.promise;
-    if (flight.shared) return { ...body, cached: true };
-    if (!body.degraded || body.refused) {
-      // Only verified answers and refusals are cached; a degraded (fallback) answer is not kept.
-      await this.deps.cache.set(key, corpus.tenantId, body, this.deps.limits.cacheTtlSeconds).catch(() => undefined);
-    }
+    if (hit) return this.reuse(corpus, context, question, hit as AnswerBody, 'hit', build.id, started);
+    const flight = this.flights.run(
+      key,
+      async (signal) => {
+        // A flight that ended between our cache miss and now has already filled the cache.
+        const filled = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
+        if (filled) return { body: filled as AnswerBody, fromCache: true };
+        const body = await this.compute(corpus, question, options, { ...context, signal });
+        if (!body.degraded || body.refused) {
+          // Only verified answers and refusals are cached; a degraded (fallback) answer is not kept.
+          // Written before the flight ends, so that no identical request slips between the two.
+          await this.deps.cache.set(key, corpus.tenantId, body, this.deps.limits.cacheTtlSeconds).catch(() => undefined);
+        }
+        return { body, fromCache: false };
+      },
+      context.signal,
+    );
+    const { body, fromCache } = await flight.promise;
+    if (fromCache) return this.reuse(corpus, context, question, body, 'hit', build.id, started);
+    if (flight.shared) return this.reuse(corpus, context, question, body, 'shared', build.id, started);
+    return body;
+  }
+
+  /**
+   * An answer computed for another request (a cache hit, or a concurrent identical
+   * request): its own trace and timings, no provider usage of its own, and the
+   * stream events a fresh answer would have sent.
+   */
+  private async reuse(
+    corpus: Corpus,
+    context: { requestId?: string; events?: AnswerEvents },
+    question: string,
+    original: AnswerBody,
+    cache: 'hit' | 'shared',
+    buildId: string,
+    started: number,
+  ): Promise<AnswerBody> {
+    const body: AnswerBody = {
+      ...original,
+      cached: true,
+      // This request made no provider call: nothing to charge to the tenant's token budgets.
+      usage: { ...original.usage, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 },
+      timings: { retrieveMs: 0, rerankMs: 0, assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: round(performance.now() - started) },
+    };
+    body.traceId = await this.recordTrace(corpus, context.requestId, question, body, {
+      cache,
+      buildId,
+      sourceTraceId: original.traceId,
+      fallbackUsed: false,
+    });
+    context.events?.onRetrieval?.(body.sources);
+    const text = body.sentences.map((sentence) => sentence.text).join(' ');
+    if (text) context.events?.onDelta?.(text);
+    for (const citation of body.citations) context.events?.onCitation?.(citation);
     return body;
   }
 
@@ -139,7 +181,13 @@ export class AnswerService {
 
     if (retrieval.empty) {
       const body = this.body(toAnswerBody({ sentences: [], citations: [], removed: [], refused: true, refusalReason: 'no_relevant_sources' }), { degraded: false, sources, usage: none, timings, started });
-      body.traceId = await this.recordTrace(corpus, context.requestId, question, body, { cache: 'miss', retrieved: [], buildId: retrieval.build.id });
+      body.traceId = await this.recordTrace(corpus, context.requestId, question, body, {
+        cache: 'miss',
+        retrieved: [],
+        buildId: retrieval.build.id,
+        verification: { removed: [], repaired: false },
+        fallbackUsed: false,
+      });
       return body;
     }
 
@@ -180,10 +228,13 @@ export class AnswerService {
     timings.generateMs = round(performance.now() - generateStart);
     let usage = first.result.usage;
     let result: GenerationResult = first.result;
+    let answered = first;
 
     let verifyStart = performance.now();
     let verified: VerifiedAnswer = verifyAnswer(result.output, assembled.sources);
     timings.verifyMs = round(performance.now() - verifyStart);
+    // Every sentence removed, from the first answer and from the repair: the trace keeps them all.
+    const removed = verified.removed.map((entry) => ({ ...entry, attempt: 1 }));
     let repaired = false;
     if (verified.removed.length > 0 && !first.degraded) {
       const repairStart = performance.now();
@@ -198,9 +249,11 @@ export class AnswerService {
         verifyStart = performance.now();
         const again = verifyAnswer(second.result.output, assembled.sources);
         timings.verifyMs = round(timings.verifyMs + performance.now() - verifyStart);
+        removed.push(...again.removed.map((entry) => ({ ...entry, attempt: 2 })));
         if (again.sentences.length >= verified.sentences.length || (again.refused && verified.refused)) {
           verified = again;
           result = second.result;
+          answered = second;
           repaired = true;
         }
       } catch (error) {
@@ -211,7 +264,8 @@ export class AnswerService {
     for (const citation of pieces.citations) context.events?.onCitation?.(citation);
     const costUsd = estimateCostUsd(this.deps.prices, result.model, usage);
     const body = this.body(pieces, {
-      degraded: first.degraded,
+      // The answer shown is the one that decides: a repair answered by the local fallback is degraded.
+      degraded: answered.degraded,
       sources,
       usage: { provider: result.provider, model: result.model, ...usage, costUsd },
       timings,
@@ -223,8 +277,8 @@ export class AnswerService {
       retrieved: retrieval.results.map((item) => item.chunkId),
       contextChunks: assembled.sources.flatMap((source) => source.chunkIds),
       contextCache: assembled.cacheHit ? 'hit' : 'miss',
-      verification: { removed: verified.removed, repaired },
-      fallbackUsed: first.providerUsed !== this.deps.chain.providers[0]?.provider,
+      verification: { removed, repaired },
+      fallbackUsed: answered.providerUsed !== this.deps.chain.providers[0]?.provider,
     });
     return body;
   }
@@ -272,7 +326,8 @@ export class AnswerService {
     } catch (error) {
       throw toAppError(error);
     }
-    this.deps.onAnswered?.(corpus.tenantId, { ...body, traceId: id });
+    const verification = extra['verification'] as { removed?: unknown[] } | undefined;
+    this.deps.onAnswered?.(corpus.tenantId, { ...body, traceId: id, removedCount: verification?.removed?.length ?? 0 });
     return id;
   }
 }

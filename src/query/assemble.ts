@@ -271,11 +271,16 @@ function usablePack(pack: PackedSources | undefined, sourceBudget: number, maxSo
  * sources as escaped, delimited untrusted data, then the question, then the
  * rules again. Pure apart from the optional cache.
  */
+/** Input tokens of the messages without any source: system prompt, user template, the question, message overhead. */
+export function baseInputTokens(prompt: Prompt, question: string): number {
+  const fixed = fixedTokens(prompt);
+  return fixed.system + fixed.template + countTokens(escapeText(question.trim())) + 2 * MESSAGE_OVERHEAD_TOKENS;
+}
+
 export function assembleContext(candidates: readonly ContextCandidate[], options: AssembleOptions): AssembledContext {
   const maxSources = options.maxSources ?? DEFAULT_MAX_SOURCES;
   const question = escapeText(options.question.trim());
-  const fixed = fixedTokens(options.prompt);
-  const baseTokens = fixed.system + fixed.template + countTokens(question) + 2 * MESSAGE_OVERHEAD_TOKENS;
+  const baseTokens = baseInputTokens(options.prompt, options.question);
   const sourceBudget = Math.max(0, options.maxInputTokens - baseTokens);
   const key = contextCacheKey(options.prompt.version, candidates.map((candidate) => candidate.chunkId));
   const cached = options.cache?.get(key);

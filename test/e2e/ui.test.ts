@@ -17,6 +17,7 @@ const SHOTS = join(process.cwd(), 'test-output/screenshots');
 const TRACEMONKEY = join(process.cwd(), '../shared/datasets/pdfs/born-digital/tracemonkey.pdf');
 const ANSWERABLE = 'How often must the Kestrel K7 pump be serviced?';
 const UNANSWERABLE = 'What colour is the pump casing painted?';
+const HOSTILE_NAME = 'notes <img src=x onerror=window.__pwned=1>.txt';
 
 const availability = chromiumAvailability();
 if (!availability.ok) {
@@ -72,9 +73,12 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
   }, 180_000);
 
   afterAll(async () => {
+    let at = Date.now();
     await browser?.close();
+    console.log('browser closed in', Date.now() - at); at = Date.now();
     await t?.close();
-  });
+    console.log('app closed in', Date.now() - at);
+  }, 120_000);
 
   it('serves the page with its security headers and leaves the API routes alone', async () => {
     const index = await fetch(`${base}/`);
@@ -146,6 +150,8 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
     const files = [
       { name: 'kestrel-k7-manual.pdf', mimeType: 'application/pdf', buffer: pumpManualPdf() },
       { name: 'faq.md', mimeType: 'text/markdown', buffer: Buffer.from('# Support FAQ\n\nOrders ship within two business days from the Leeds warehouse.\n') },
+      // Markup in a title and in text must show up as text, never as elements.
+      { name: HOSTILE_NAME, mimeType: 'text/plain', buffer: Buffer.from('Escalations go to the duty manager <img src=x onerror="window.__pwned=1"> on call.\n') },
     ];
     if (existsSync(TRACEMONKEY)) files.push({ name: 'tracemonkey.pdf', mimeType: 'application/pdf', buffer: readFileSync(TRACEMONKEY) });
     await page.locator('#upload-files').setInputFiles(files);
@@ -247,6 +253,7 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
     const closest = page.locator('.source-list li');
     expect(await closest.count()).toBeGreaterThan(0);
     await closest.first().getByRole('button').click();
+    expect(await page.locator('main img').count()).toBe(0);
     await page.locator('[data-testid=source-text]').waitFor();
     expect(await page.locator('[data-testid=source-text]').textContent()).toMatch(/Kestrel/);
     await shot('05-refusal');
@@ -260,6 +267,9 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
     expect(await manual.locator('td[data-label=Pages]').textContent()).toBe('2');
     expect(Number(await manual.locator('td[data-label=Chunks]').textContent())).toBeGreaterThan(0);
     expect(await manual.locator('td[data-label=Versions]').textContent()).toBe('1');
+    expect(await table.locator('tbody tr').filter({ hasText: HOSTILE_NAME }).count()).toBe(1);
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     const broken = table.locator('tbody tr').filter({ hasText: 'broken.pdf' });
     expect(await broken.locator('td[data-label=Status]').textContent()).toBe('failed');
     await shot('06-documents');

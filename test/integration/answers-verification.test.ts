@@ -101,7 +101,8 @@ describe('answers: citation verification', () => {
     },
     {
       name: 'a sentence with a number the source lacks',
-      answer: answerOf([{ text: 'The warranty lasts 36 months.', source: 1, quote: 'The warranty period is 24 months' }]),
+      // Every word is supported; only the number is not.
+      answer: answerOf([{ text: 'The warranty period is 36 months from the date of purchase.', source: 1, quote: 'The warranty period is 24 months from the date of purchase' }]),
       reason: 'unsupported_number',
       detail: /the numbers 36 do not appear/,
     },
@@ -128,7 +129,8 @@ describe('answers: citation verification', () => {
     expect(trace.verification.repaired).toBe(true);
     const removed = trace.verification.removed as { text: string; reasons: string[]; details: string[] }[];
     expect(removed.length).toBeGreaterThanOrEqual(1);
-    expect(removed[0]).toMatchObject({ text: answer.sentences[0]!.text, reasons: [reason] });
+    expect(removed[0]).toMatchObject({ text: answer.sentences[0]!.text, reasons: [reason], attempt: 1 });
+    expect(removed[1]).toMatchObject({ text: answer.sentences[0]!.text, reasons: [reason], attempt: 2 });
     expect(removed[0]!.details.join(' ')).toMatch(detail);
     expect(trace.citedChunkIds).toEqual([]);
   });
@@ -145,7 +147,8 @@ describe('answers: citation verification', () => {
     expect(body.citations[0]?.verified).toBe(true);
     const trace = await getTrace(h.t, body.traceId);
     expect(trace.verification.repaired).toBe(true);
-    expect(trace.verification.removed).toEqual([expect.objectContaining({ text: 'The warranty lasts 36 months.', reasons: ['unsupported_number'] })]);
+    expect(trace.verification.removed).toEqual([expect.objectContaining({ text: 'The warranty lasts 36 months.', attempt: 1 })]);
+    expect(trace.verification.removed[0].reasons).toContain('unsupported_number');
     // Tokens of both calls are counted.
     expect(trace.tokens.input).toBe(body.usage.inputTokens);
     expect(body.usage.inputTokens).toBeGreaterThan(0);
@@ -164,7 +167,10 @@ describe('answers: citation verification', () => {
     expect(body.answer).not.toContain('30');
     expect(body.citations.every((citation) => citation.verified)).toBe(true);
     const trace = await getTrace(h.t, body.traceId);
-    expect(trace.verification.removed).toEqual([expect.objectContaining({ text: 'Claims must be filed within 30 days.', reasons: ['unsupported_number'] })]);
+    expect(trace.verification.removed).toEqual([
+      expect.objectContaining({ text: 'Claims must be filed within 30 days.', reasons: ['unsupported_number'], attempt: 1 }),
+      expect.objectContaining({ text: 'Claims must be filed within 30 days.', reasons: ['unsupported_number'], attempt: 2 }),
+    ]);
   });
 });
 

@@ -126,7 +126,7 @@ export function createDocumentsView(ctx: AppContext): View {
   async function confirmDelete(document: DocumentSummary): Promise<void> {
     const ok = await confirmDialog({
       title: 'Delete document?',
-      message: `“${document.title}” and all ${document.versions.length} of its versions will be removed from this corpus and its indexes. Answers will no longer cite it.`,
+      message: `“${document.title}” and ${document.versions.length === 1 ? 'its version' : `all ${document.versions.length} of its versions`} will be removed from this corpus and its indexes. Answers will no longer cite it.`,
       confirmLabel: 'Delete',
       danger: true,
     });
