@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Attest API / worker image. The same image runs both:
-#   api:    npm start          (default CMD; HTTP on $HOST:$PORT, 0.0.0.0:8080 here)
+#   api:    npm start --ignore-scripts (default CMD; HTTP on $HOST:$PORT, 0.0.0.0:8080 here)
 #   worker: npm run worker
 # Configuration comes only from the environment (src/core/config.ts).
 
@@ -20,7 +20,8 @@ RUN npm ci \
 COPY . .
 # Nothing to compile today (tsx runs the TypeScript); a future "build" script
 # (e.g. the UI bundle) runs here. Then drop the dev dependencies.
-RUN npm run build --if-present \
+# The UI bundle is built here, while vite (a dev dependency) is still installed.
+RUN npm run build:ui \
  && npm prune --omit=dev \
  && npm cache clean --force
 
@@ -40,4 +41,5 @@ EXPOSE 8080
 # The slim image has no curl/wget: probe with Node's own fetch.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["npm", "start"]
+# --ignore-scripts: the UI is already built; prestart would need the pruned vite.
+CMD ["npm", "start", "--ignore-scripts"]

@@ -1,27 +1,56 @@
+import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import { countTokens } from '../src/core/tokens';
 
 /**
- * js-tiktoken's byte-pair merge is quadratic in the length of a pre-token, and a
- * run of CJK text (or base64, or a long URL) is a single pre-token: 1,600 CJK
- * characters take over a second. Runs longer than this are counted in slices,
- * which keeps counting linear at the cost of at most a token per slice boundary.
+ * Token counting for the chunker, cl100k_base like src/core/tokens.ts, but
+ * built for whole documents:
+ *
+ * - BPE runs on each pre-token (the pattern's pieces: a word with its leading
+ *   space, a number group, punctuation, whitespace) independently, so a text's
+ *   count is the sum of its pieces' counts. Pieces repeat endlessly in prose, so
+ *   each distinct piece is encoded once and remembered: js-tiktoken's own
+ *   per-piece work (UTF-8 bytes joined into a string key, then BPE) was the
+ *   chunker's main cost.
+ * - js-tiktoken's byte-pair merge is quadratic in the length of a piece, and a
+ *   run of CJK text (or base64, or a long URL) is a single piece: 1,600 CJK
+ *   characters take over a second. Pieces longer than MAX_RUN_CHARS are counted
+ *   in slices, which keeps counting linear at the cost of at most a token per
+ *   slice boundary.
+ * - Special-token text such as "<|endoftext|>" in a document is ordinary text
+ *   here; js-tiktoken's encode() of the whole text throws on it.
  */
 export const MAX_RUN_CHARS = 32;
 
-const LONG_RUN = new RegExp(`\\S{${MAX_RUN_CHARS + 1},}`, 'gu');
-const HAS_LONG_RUN = new RegExp(LONG_RUN.source, 'u');
+const PIECE = new RegExp(cl100k.pat_str, 'gu');
+/** Distinct pieces remembered; prose has a few tens of thousands. Cleared when full. */
+const MEMO_LIMIT = 200_000;
+const memo = new Map<string, number>();
 
-/** countTokens, made linear for long runs without spaces. */
-export function countTokensLinear(text: string): number {
-  if (!HAS_LONG_RUN.test(text)) return countTokens(text);
-  let total = 0;
-  let last = 0;
-  for (const match of text.matchAll(LONG_RUN)) {
-    total += countTokens(text.slice(last, match.index));
-    for (const slice of runSlices(match[0])) total += countTokens(slice);
-    last = match.index + match[0].length;
+/**
+ * One piece's count. A piece never holds a whole special token ("<|endoftext|>"
+ * splits into "<|", "endoftext", "|>"), so countTokens, whose encoder throws on
+ * special tokens, counts a document's special-token text as the characters it is.
+ */
+const encodedLength = (piece: string): number => countTokens(piece);
+
+function pieceTokens(piece: string): number {
+  let tokens = memo.get(piece);
+  if (tokens !== undefined) return tokens;
+  if (piece.length <= MAX_RUN_CHARS) tokens = encodedLength(piece);
+  else {
+    tokens = 0;
+    for (const slice of runSlices(piece)) tokens += encodedLength(slice);
   }
-  return total + countTokens(text.slice(last));
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(piece, tokens);
+  return tokens;
+}
+
+/** cl100k token count, linear in the text's length, exact for pieces up to MAX_RUN_CHARS. */
+export function countTokensLinear(text: string): number {
+  let total = 0;
+  for (const match of text.matchAll(PIECE)) total += pieceTokens(match[0]);
+  return total;
 }
 
 /** Slices of at most MAX_RUN_CHARS code units, never splitting a surrogate pair. */

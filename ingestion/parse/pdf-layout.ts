@@ -65,7 +65,7 @@ function appendRun(line: Line, run: TextRun, along: number, across: number): voi
 }
 
 /** Joins pdf.js text runs into visual lines using hasEOL, baselines and horizontal gaps. */
-export function buildLines(runs: readonly TextRun[]): Line[] {
+function buildLines(runs: readonly TextRun[]): Line[] {
   const lines: Line[] = [];
   let current: Line | undefined;
   let afterEol = false;

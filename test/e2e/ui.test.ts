@@ -32,6 +32,18 @@ if (!availability.ok) {
   }
 }
 
+/** Awaits a teardown step, saying so when it is slow (so a hang is attributable). */
+async function timed(what: string, step: Promise<unknown> | undefined): Promise<void> {
+  const started = Date.now();
+  const warn = setTimeout(() => console.warn(`${what} is taking over 10 s`), 10_000);
+  try {
+    await step;
+  } finally {
+    clearTimeout(warn);
+    if (Date.now() - started > 10_000) console.warn(`${what} took ${Date.now() - started} ms`);
+  }
+}
+
 function normalize(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
@@ -73,11 +85,8 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
   }, 180_000);
 
   afterAll(async () => {
-    let at = Date.now();
-    await browser?.close();
-    console.log('browser closed in', Date.now() - at); at = Date.now();
-    await t?.close();
-    console.log('app closed in', Date.now() - at);
+    await timed('closing Chromium', browser?.close());
+    await timed('closing the server', t?.close());
   }, 120_000);
 
   it('serves the page with its security headers and leaves the API routes alone', async () => {

@@ -4,7 +4,9 @@
  */
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
+import { loadConfig, type Config } from '../../src/core/config';
+import { migrateStore, openStore, type Store } from '../../src/core/db/client';
+import type { Providers } from '../../src/core/providers/factory';
 import type { GeneratedAnswer } from '../../src/core/providers/ports';
 import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
 import { bearer, createTestApp, type TestApp } from './app';
@@ -24,6 +26,8 @@ export function fakeProviderEnv(fake: FakeProviders, env: Record<string, string>
     OPENAI_BASE_URL: fake.openaiBaseURL,
     ANTHROPIC_API_KEY: 'sk-ant-test',
     ANTHROPIC_BASE_URL: fake.url,
+    // The default (claude-sonnet-4-5) makes the SDK print a deprecation warning on every call.
+    ANTHROPIC_MODEL: 'claude-haiku-4-5',
     PROVIDER_TIMEOUT_MS: '5000',
     PROVIDER_MAX_RETRIES: '2',
     // Admission limits far from anything these tests do.
@@ -38,11 +42,30 @@ export function fakeProviderEnv(fake: FakeProviders, env: Record<string, string>
   };
 }
 
-export async function startHarness(env: Record<string, string> = {}, options: { withFake?: boolean } = {}): Promise<AnswerHarness> {
-  const fake = await startFakeProviders();
+/**
+ * One PGlite store (opening one costs seconds) for several apps in a row: the
+ * apps' close() leaves it open; close the shared store once at the end. Apps on
+ * it share tenants, so give each its own corpus names.
+ */
+export async function sharedStore(): Promise<{ store: Store; close(): Promise<void> }> {
   const store = await openStore({ dataDir: 'memory://' });
   await migrateStore(store);
-  const t = await createTestApp({ store, env: options.withFake === false ? env : fakeProviderEnv(fake, env) });
+  return { store: { ...store, close: async () => undefined }, close: () => store.close() };
+}
+
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { store?: Store; providers?: (config: Config) => Partial<Providers> } = {},
+): Promise<AnswerHarness> {
+  const fake = await startFakeProviders();
+  let store = options.store;
+  if (store === undefined) {
+    store = await openStore({ dataDir: 'memory://' });
+    await migrateStore(store);
+  }
+  const fullEnv = fakeProviderEnv(fake, env);
+  const providers = options.providers?.(loadConfig({ LOG_LEVEL: 'silent', ...fullEnv }));
+  const t = await createTestApp({ store, env: fullEnv, ...(providers ? { providers } : {}) });
   return {
     t,
     fake,

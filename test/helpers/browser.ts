@@ -59,7 +59,14 @@ export async function launchChromium(viewport = { width: 1280, height: 900 }): P
   return {
     context,
     async close() {
-      await context.close().catch(() => undefined);
+      // Don't let a wedged browser hang the suite's teardown.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), 20_000);
+      });
+      const outcome = await Promise.race([context.close().catch(() => undefined), gaveUp]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') console.warn('Chromium did not close in 20 s; leaving it');
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,13 @@
 import type { Config } from '../config';
-import { CircuitBreaker, FallbackChain, ResilientEmbedder, ResilientReranker, type FallbackEntry } from '../resilience';
+import {
+  CircuitBreaker,
+  FallbackChain,
+  ResilientEmbedder,
+  ResilientReranker,
+  type CircuitBreakerOptions,
+  type FallbackEntry,
+  type RetryPolicy,
+} from '../resilience';
 import { AnthropicGenerator } from './anthropic-generator';
 import { CohereEmbedder } from './cohere-embedder';
 import { CohereReranker } from './cohere-reranker';
@@ -25,11 +33,21 @@ function missingKey(variable: string, forSetting: string): Error {
   return new Error(`Invalid configuration: ${variable} is required when ${forSetting}`);
 }
 
-export function createProviders(config: Config): Providers {
-  const retry = { maxRetries: config.PROVIDER_MAX_RETRIES };
+/**
+ * Resilience settings that are not configuration (tests and benchmarks shorten
+ * them): merged into every retry policy and circuit breaker built here.
+ * PROVIDER_MAX_RETRIES still sets maxRetries unless `retry.maxRetries` is given.
+ */
+export interface ProviderOverrides {
+  retry?: Omit<RetryPolicy, 'maxRetries'> & { maxRetries?: number };
+  breaker?: Omit<CircuitBreakerOptions, 'name'>;
+}
+
+export function createProviders(config: Config, overrides: ProviderOverrides = {}): Providers {
+  const retry: RetryPolicy = { maxRetries: config.PROVIDER_MAX_RETRIES, ...overrides.retry };
   const breakers: CircuitBreaker[] = [];
   const breaker = (name: string) => {
-    const created = new CircuitBreaker({ name });
+    const created = new CircuitBreaker({ ...overrides.breaker, name });
     breakers.push(created);
     return created;
   };
