@@ -26,42 +26,59 @@ export interface PipelineDeps {
 
 type Progress = JobContext['progress'];
 
-/** Writes one version's chunks for a chunker config; idempotent on (version, chunker, ordinal). */
+/**
+ * Writes one version's chunks for a chunker config; idempotent on (version,
+ * chunker, ordinal). A retry rewrites the rows in place (same ids, so the
+ * indexes replace rather than duplicate them), with the drafts' content.
+ */
 export async function saveChunks(db: Db, version: DocumentVersion, chunkerHash: string, drafts: ChunkDraft[]): Promise<ChunkRow[]> {
   if (drafts.length === 0) return [];
   const rows: ChunkRow[] = [];
   for (let start = 0; start < drafts.length; start += 500) {
-    const slice = drafts.slice(start, start + 500);
+    const values = drafts.slice(start, start + 500).map((draft) => ({
+      tenantId: version.tenantId,
+      corpusId: version.corpusId,
+      documentId: version.documentId,
+      versionId: version.id,
+      chunkerHash,
+      ordinal: draft.ordinal,
+      text: draft.text,
+      charStart: draft.start,
+      charEnd: draft.end,
+      pageStart: draft.pageStart,
+      pageEnd: draft.pageEnd,
+      headingPath: draft.headingPath,
+      tokenCount: draft.tokenCount,
+      contentHash: draft.contentHash,
+    }));
+    // Only the ids come back: echoing every chunk's text cost as much as writing it.
     const inserted = await db
       .insert(chunks)
-      .values(
-        slice.map((draft) => ({
-          tenantId: version.tenantId,
-          corpusId: version.corpusId,
-          documentId: version.documentId,
-          versionId: version.id,
-          chunkerHash,
-          ordinal: draft.ordinal,
-          text: draft.text,
-          charStart: draft.start,
-          charEnd: draft.end,
-          pageStart: draft.pageStart,
-          pageEnd: draft.pageEnd,
-          headingPath: draft.headingPath,
-          tokenCount: draft.tokenCount,
-          contentHash: draft.contentHash,
-        })),
-      )
+      .values(values)
       .onConflictDoUpdate({
         target: [chunks.versionId, chunks.chunkerHash, chunks.ordinal],
-        set: { text: chunks.text },
+        set: {
+          text: sql`excluded.text`,
+          charStart: sql`excluded.char_start`,
+          charEnd: sql`excluded.char_end`,
+          pageStart: sql`excluded.page_start`,
+          pageEnd: sql`excluded.page_end`,
+          headingPath: sql`excluded.heading_path`,
+          tokenCount: sql`excluded.token_count`,
+          contentHash: sql`excluded.content_hash`,
+        },
       })
-      .returning();
-    rows.push(...inserted);
+      .returning({ id: chunks.id, ordinal: chunks.ordinal });
+    const ids = new Map(inserted.map((row) => [row.ordinal, row.id]));
+    for (const value of values) {
+      const id = ids.get(value.ordinal);
+      if (!id) throw new AppError('INTERNAL', `chunk ${value.ordinal} of version ${version.id} was not written`);
+      rows.push({ ...value, id });
+    }
   }
   // Chunking is deterministic, but a chunker bug fixed between attempts must not leave strays.
   await db.delete(chunks).where(and(eq(chunks.versionId, version.id), eq(chunks.chunkerHash, chunkerHash), gte(chunks.ordinal, drafts.length)));
-  return rows.sort((a, b) => a.ordinal - b.ordinal);
+  return rows;
 }
 
 export function lexicalTitle(documentTitle: string, headingPath: string[]): string {

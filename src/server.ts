@@ -2,6 +2,7 @@ import { buildApp, loggerOptions } from './api/app';
 import { ConfigError, loadConfig } from './core/config';
 import { DEFAULT_TENANT, ensureApiKey, ensureTenant, tenantHasKeys, createApiKey } from './core/tenancy';
 import { createContainer, type Container } from './container';
+import { startTracing } from './core/otel';
 
 /** Makes sure an admin key exists: BOOTSTRAP_API_KEY, or a generated one printed once on first start. */
 async function bootstrapKeys(container: Container): Promise<void> {
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const container = await createContainer(config);
+  const stopTracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'attest-api' }) : undefined;
+  const container = await createContainer(config, { defaultMetrics: true });
   await bootstrapKeys(container);
   const app = await buildApp(container, { logger: loggerOptions(config.LOG_LEVEL) });
 
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await container.close();
+      await stopTracing?.();
     } finally {
       clearTimeout(timer);
       process.exit(0);

@@ -5,8 +5,8 @@
  *   raw       unpdf in-process: getDocumentProxy + extractText, per file
  *   pipeline  the embedded default end to end: PGlite in a temp data dir, the
  *             in-process job runner, IngestionService.upload → job completed
- *             (parse in a worker thread, normalize, chunk, local-hash embed,
- *             BM25 postings + pgvector rows)
+ *             (store bytes, parse in a worker thread, normalize, chunk,
+ *             local-hash embed, BM25 postings + pgvector rows)
  *
  * with pages/s and chunks/s for both, the ratio pipeline/raw (target ≤ 1.5),
  * and peak RSS while ingesting the 352-page freeculture.pdf in a fresh process
@@ -14,133 +14,169 @@
  * and PGlite's WASM heap.
  *
  *   npx tsx evals/bench/ingestion.ts [--rounds 1] [--memory-dir] [--no-memory]
+ *                                    [--baseline <dir>] [--database-url postgres://...]
  *
- * --memory-dir keeps PGlite in memory instead of a temp data dir.
+ * --baseline <dir> runs a second pipeline from another checkout of the code
+ * side by side (same process, files interleaved: raw, baseline, current), e.g.
+ *   mkdir /tmp/base && git archive <ref> | tar -x -C /tmp/base && ln -s "$PWD/node_modules" /tmp/base/node_modules
+ * --database-url runs the pipelines on PostgreSQL instead of PGlite (a fresh
+ * corpus per pipeline; nothing is cleaned up). --memory-dir keeps PGlite in memory.
+ *
+ * Both sides are warmed up first (pdf.js in-process; for the pipelines one
+ * small PDF, which loads pgvector's WASM module and the tokenizer's ranks): the
+ * figures are a long-running service's, not a cold start's. Each side keeps the
+ * best of its rounds per file.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
-import { loadConfig } from '../../src/core/config';
-import { getCorpus } from '../../src/core/corpora';
-import { jobs } from '../../src/core/db/schema';
-import { ensureTenant } from '../../src/core/tenancy';
-import { createContainer, type Container } from '../../src/container';
 
 const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '1' },
     'memory-dir': { type: 'boolean', default: false },
     'no-memory': { type: 'boolean', default: false },
-    /** Internal: the fresh-process peak-memory measurement. */
+    baseline: { type: 'string' },
+    'database-url': { type: 'string' },
+    /** Internal: the fresh-process peak-memory measurement (`<code root>|<file>`). */
     'memory-probe': { type: 'string' },
   },
 });
 
-const PDF_DIR = resolve(import.meta.dirname, '../../../shared/datasets/pdfs');
+const CURRENT_ROOT = resolve(import.meta.dirname, '../..');
+const PDF_DIR = resolve(CURRENT_ROOT, '../shared/datasets/pdfs');
 const FILES = ['born-digital/file_pdfjs_test.pdf', 'born-digital/tracemonkey.pdf', 'born-digital/TAMReview.pdf', 'born-digital/menhir-manual.pdf', 'born-digital/freeculture.pdf'];
+const WARM_UP_FILE = 'pdfjs-testcorpus/text/issue918.pdf';
 const BIG_FILE = 'born-digital/freeculture.pdf';
 const MB = 1024 * 1024;
 
-interface RawResult {
-  file: string;
-  pages: number;
-  chars: number;
-  ms: number;
+type ContainerModule = typeof import('../../src/container');
+type Container = Awaited<ReturnType<ContainerModule['createContainer']>>;
+
+interface Pipeline {
+  label: string;
+  container: Container;
+  corpusName: string;
+  tenantId: string;
+  getCorpus: typeof import('../../src/core/corpora').getCorpus;
+  close: () => Promise<void>;
 }
 
-interface PipelineResult {
-  file: string;
+interface Measure {
   pages: number;
   chunks: number;
   ms: number;
 }
 
-async function rawExtract(file: string): Promise<RawResult> {
+async function rawExtract(file: string): Promise<Measure> {
   const { extractText, getDocumentProxy } = await import('unpdf');
   const bytes = new Uint8Array(readFileSync(join(PDF_DIR, file)));
   const started = performance.now();
   const pdf = await getDocumentProxy(bytes);
-  const { totalPages, text } = await extractText(pdf, { mergePages: false });
+  const { totalPages } = await extractText(pdf, { mergePages: false });
   const ms = performance.now() - started;
   await pdf.loadingTask.destroy();
-  return { file, pages: totalPages, chars: text.reduce((sum, page) => sum + page.length, 0), ms };
+  return { pages: totalPages, chunks: 0, ms };
 }
 
-async function openPipeline(dataDir: string): Promise<{ container: Container; corpusName: string; tenantId: string }> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, PDF_TIMEOUT_MS: '120000' });
-  const container = await createContainer(config);
+/** Opens the embedded default from the code under `root` (this checkout, or a baseline one). */
+async function openPipeline(root: string, label: string): Promise<Pipeline> {
+  const load = <T>(path: string) => import(pathToFileURL(join(root, path)).href) as Promise<T>;
+  const { loadConfig } = await load<typeof import('../../src/core/config')>('src/core/config.ts');
+  const { createContainer } = await load<ContainerModule>('src/container.ts');
+  const { getCorpus } = await load<typeof import('../../src/core/corpora')>('src/core/corpora.ts');
+  const { ensureTenant } = await load<typeof import('../../src/core/tenancy')>('src/core/tenancy.ts');
+  const databaseUrl = args['database-url'];
+  const dataDir = args['memory-dir'] || databaseUrl ? 'memory://' : mkdtempSync(join(tmpdir(), 'attest-bench-'));
+  const env: Record<string, string> = { LOG_LEVEL: 'silent', DATA_DIR: dataDir, PDF_TIMEOUT_MS: '120000' };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  const container = await createContainer(loadConfig(env));
   await container.jobs.startWorker();
   const tenant = await ensureTenant(container.store.db, 'bench');
-  const corpusName = `bench-${Date.now().toString(36)}`;
+  const corpusName = `bench-${label}-${Date.now().toString(36)}`;
   await container.services.corpora.create(tenant.id, corpusName);
-  return { container, corpusName, tenantId: tenant.id };
+  return {
+    label,
+    container,
+    corpusName,
+    tenantId: tenant.id,
+    getCorpus,
+    async close() {
+      await container.close();
+      if (!dataDir.startsWith('memory://')) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
-async function waitForJob(container: Container, jobId: string): Promise<{ state: string; result: Record<string, unknown> | null; error: unknown }> {
+async function waitForJob(container: Container, jobId: string) {
   for (;;) {
-    const [row] = await container.store.db.select().from(jobs).where(eq(jobs.id, jobId));
-    if (row && (row.state === 'completed' || row.state === 'failed')) return { state: row.state, result: row.result as Record<string, unknown> | null, error: row.error };
+    const row = await container.jobRecords.get(jobId);
+    if (row && (row.state === 'completed' || row.state === 'failed')) return row;
     await new Promise((resolveSleep) => setTimeout(resolveSleep, 5));
   }
 }
 
-async function pipelineIngest(pipeline: { container: Container; corpusName: string; tenantId: string }, file: string, tag: string): Promise<PipelineResult> {
+/** Upload through IngestionService until the job has completed: the time a caller waits for a searchable document. */
+async function pipelineIngest(pipeline: Pipeline, file: string, tag: string): Promise<Measure> {
   const { container } = pipeline;
-  const corpus = await getCorpus(container.store.db, pipeline.tenantId, pipeline.corpusName);
+  const corpus = await pipeline.getCorpus(container.store.db, pipeline.tenantId, pipeline.corpusName);
   const bytes = new Uint8Array(readFileSync(join(PDF_DIR, file)));
   const started = performance.now();
   const answer = await container.services.ingestion.upload({ corpus, bytes, mime: 'application/pdf', fileName: file, externalId: `${tag}:${file}` });
   if (!answer.jobId) throw new Error(`no job for ${file}`);
   const job = await waitForJob(container, answer.jobId);
   const ms = performance.now() - started;
-  if (job.state !== 'completed') throw new Error(`${file}: job ${job.state} ${JSON.stringify(job.error)}`);
-  return { file, pages: Number(job.result?.pages ?? 0), chunks: Number(job.result?.chunks ?? 0), ms };
+  if (job.state !== 'completed') throw new Error(`${pipeline.label} ${file}: job ${job.state} ${JSON.stringify(job.error)}`);
+  const result = (job.result ?? {}) as Record<string, unknown>;
+  return { pages: Number(result.pages ?? 0), chunks: Number(result.chunks ?? 0), ms };
 }
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
 const rate = (count: number, ms: number) => (ms > 0 ? (count / ms) * 1000 : 0);
 
-/** Fresh process: ingest the big PDF once and sample RSS every 10 ms. Prints one JSON line. */
-async function memoryProbe(file: string): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'attest-bench-mem-'));
+/** Fresh process: warm up, then ingest the big PDF once, sampling RSS every 10 ms. Prints one JSON line. */
+async function memoryProbe(root: string, file: string): Promise<void> {
+  const pipeline = await openPipeline(root, 'memory');
   try {
-    const pipeline = await openPipeline(dataDir);
+    const maxRssOpenKb = process.resourceUsage().maxRSS;
+    await pipelineIngest(pipeline, WARM_UP_FILE, 'warm-up');
+    const maxRssWarmKb = process.resourceUsage().maxRSS;
     const baseline = process.memoryUsage();
     let peakRss = baseline.rss;
     let peakHeap = baseline.heapUsed;
     let peakExternal = baseline.external;
-    const sampler = setInterval(() => {
+    const sample = () => {
       const usage = process.memoryUsage();
       peakRss = Math.max(peakRss, usage.rss);
       peakHeap = Math.max(peakHeap, usage.heapUsed);
       peakExternal = Math.max(peakExternal, usage.external);
-    }, 10);
+    };
+    const sampler = setInterval(sample, 10);
     const result = await pipelineIngest(pipeline, file, 'memory');
     clearInterval(sampler);
-    const usage = process.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
+    sample();
     process.stdout.write(
-      `${JSON.stringify({ file, pages: result.pages, chunks: result.chunks, ms: result.ms, baselineRss: baseline.rss, peakRss, peakHeap, peakExternal, maxRssKb: process.resourceUsage().maxRSS })}\n`,
+      `${JSON.stringify({ ...result, baselineRss: baseline.rss, peakRss, peakHeap, peakExternal, maxRssOpenKb, maxRssWarmKb, maxRssKb: process.resourceUsage().maxRSS })}\n`,
     );
-    await pipeline.container.close();
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    await pipeline.close();
   }
 }
 
-function runMemoryProbe(file: string): Promise<Record<string, number | string>> {
+function runMemoryProbe(root: string, file: string): Promise<Record<string, number>> {
   return new Promise((resolveProbe, rejectProbe) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--memory-probe', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const passOn = [...(args['memory-dir'] ? ['--memory-dir'] : []), ...(args['database-url'] ? ['--database-url', args['database-url']] : [])];
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--memory-probe', `${root}|${file}`, ...passOn], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (data: Buffer) => (output += data.toString()));
     child.on('exit', (code) => {
-      const line = output.trim().split('\n').pop() ?? '';
       try {
-        resolveProbe(JSON.parse(line) as Record<string, number | string>);
+        resolveProbe(JSON.parse(output.trim().split('\n').pop() ?? '') as Record<string, number>);
       } catch {
         rejectProbe(new Error(`memory probe exited ${code}: ${output}`));
       }
@@ -148,65 +184,78 @@ function runMemoryProbe(file: string): Promise<Record<string, number | string>> 
   });
 }
 
-async function main(): Promise<void> {
-  if (args['memory-probe']) return memoryProbe(args['memory-probe']);
-  const rounds = Math.max(1, Number(args.rounds));
-  console.log(`ingestion benchmark: ${FILES.length} born-digital PDFs, ${rounds} round(s), node ${process.version}, ${args['memory-dir'] ? 'PGlite in memory' : 'PGlite in a temp data dir'}`);
-
-  // Warm-up: load pdf.js once in-process (the pipeline loads it per parse in its worker: that cost is counted).
-  await rawExtract(FILES[0]!);
-
-  const dataDir = args['memory-dir'] ? 'memory://' : mkdtempSync(join(tmpdir(), 'attest-bench-'));
-  const pipeline = await openPipeline(dataDir);
-  const raw = new Map<string, RawResult>();
-  const piped = new Map<string, PipelineResult>();
-  try {
-    for (let round = 0; round < rounds; round += 1) {
-      for (const file of FILES) {
-        const r = await rawExtract(file);
-        const p = await pipelineIngest(pipeline, file, `round${round}`);
-        const previousRaw = raw.get(file);
-        const previousPipe = piped.get(file);
-        // Best of the rounds for each side.
-        if (!previousRaw || r.ms < previousRaw.ms) raw.set(file, r);
-        if (!previousPipe || p.ms < previousPipe.ms) piped.set(file, p);
-      }
-    }
-  } finally {
-    await pipeline.container.close();
-    if (!dataDir.startsWith('memory://')) rmSync(dataDir, { recursive: true, force: true });
-  }
-
+function printTable(label: string, raw: Map<string, Measure>, piped: Map<string, Measure>): void {
   console.log('');
-  console.log(`${'file'.padEnd(22)}${pad('pages', 6)}${pad('chunks', 8)}${pad('raw ms', 10)}${pad('pipe ms', 10)}${pad('ratio', 8)}${pad('raw p/s', 10)}${pad('pipe p/s', 10)}${pad('pipe c/s', 10)}`);
-  let totals = { pages: 0, chunks: 0, raw: 0, pipe: 0 };
+  console.log(`${label}`);
+  console.log(`${'file'.padEnd(22)}${pad('pages', 6)}${pad('chunks', 8)}${pad('raw ms', 9)}${pad('pipe ms', 9)}${pad('ratio', 7)}${pad('raw p/s', 9)}${pad('raw c/s', 9)}${pad('pipe p/s', 10)}${pad('pipe c/s', 10)}`);
+  const total = { pages: 0, chunks: 0, raw: 0, pipe: 0 };
+  const row = (name: string, pages: number, chunks: number, rawMs: number, pipeMs: number) =>
+    console.log(
+      `${name.padEnd(22)}${pad(pages, 6)}${pad(chunks, 8)}${pad(rawMs.toFixed(0), 9)}${pad(pipeMs.toFixed(0), 9)}${pad((pipeMs / rawMs).toFixed(2), 7)}` +
+        `${pad(rate(pages, rawMs).toFixed(0), 9)}${pad(rate(chunks, rawMs).toFixed(0), 9)}${pad(rate(pages, pipeMs).toFixed(0), 10)}${pad(rate(chunks, pipeMs).toFixed(0), 10)}`,
+    );
   for (const file of FILES) {
     const r = raw.get(file)!;
     const p = piped.get(file)!;
-    if (r.pages !== p.pages) console.log(`  note: ${file} raw pages ${r.pages} vs pipeline ${p.pages}`);
-    totals = { pages: totals.pages + p.pages, chunks: totals.chunks + p.chunks, raw: totals.raw + r.ms, pipe: totals.pipe + p.ms };
-    console.log(
-      `${file.replace('born-digital/', '').padEnd(22)}${pad(p.pages, 6)}${pad(p.chunks, 8)}${pad(r.ms.toFixed(0), 10)}${pad(p.ms.toFixed(0), 10)}${pad((p.ms / r.ms).toFixed(2), 8)}` +
-        `${pad(rate(r.pages, r.ms).toFixed(0), 10)}${pad(rate(p.pages, p.ms).toFixed(0), 10)}${pad(rate(p.chunks, p.ms).toFixed(0), 10)}`,
-    );
+    if (r.pages !== p.pages) console.log(`  note: ${file}: raw pages ${r.pages}, pipeline pages ${p.pages}`);
+    total.pages += p.pages;
+    total.chunks += p.chunks;
+    total.raw += r.ms;
+    total.pipe += p.ms;
+    row(file.replace('born-digital/', ''), p.pages, p.chunks, r.ms, p.ms);
   }
-  console.log(
-    `${'total'.padEnd(22)}${pad(totals.pages, 6)}${pad(totals.chunks, 8)}${pad(totals.raw.toFixed(0), 10)}${pad(totals.pipe.toFixed(0), 10)}${pad((totals.pipe / totals.raw).toFixed(2), 8)}` +
-      `${pad(rate(totals.pages, totals.raw).toFixed(0), 10)}${pad(rate(totals.pages, totals.pipe).toFixed(0), 10)}${pad(rate(totals.chunks, totals.pipe).toFixed(0), 10)}`,
-  );
-  console.log('');
-  console.log(`raw unpdf:  ${rate(totals.pages, totals.raw).toFixed(1)} pages/s, ${rate(totals.chunks, totals.raw).toFixed(1)} chunks/s (chunks of the pipeline over raw time)`);
-  console.log(`pipeline:   ${rate(totals.pages, totals.pipe).toFixed(1)} pages/s, ${rate(totals.chunks, totals.pipe).toFixed(1)} chunks/s`);
-  console.log(`ratio pipeline/raw: ${(totals.pipe / totals.raw).toFixed(2)} (target ≤ 1.5)`);
+  row('total', total.pages, total.chunks, total.raw, total.pipe);
+  console.log(`ratio pipeline/raw: ${(total.pipe / total.raw).toFixed(2)} (target ≤ 1.5); raw c/s = the pipeline's chunks over the raw time`);
+}
+
+async function main(): Promise<void> {
+  if (args['memory-probe']) {
+    const [root, file] = args['memory-probe'].split('|') as [string, string];
+    return memoryProbe(root, file);
+  }
+  const rounds = Math.max(1, Number(args.rounds));
+  const store = args['database-url'] ? 'PostgreSQL' : args['memory-dir'] ? 'PGlite in memory' : 'PGlite in a temp data dir';
+  console.log(`ingestion benchmark: ${FILES.length} born-digital PDFs, ${rounds} round(s), best per file, node ${process.version}, ${store}`);
+  const roots: { label: string; root: string }[] = [];
+  if (args.baseline) roots.push({ label: 'baseline', root: resolve(args.baseline) });
+  roots.push({ label: 'current', root: CURRENT_ROOT });
+
+  await rawExtract(WARM_UP_FILE);
+  const pipelines: Pipeline[] = [];
+  for (const { label, root } of roots) {
+    const pipeline = await openPipeline(root, label);
+    pipelines.push(pipeline);
+    await pipelineIngest(pipeline, WARM_UP_FILE, 'warm-up');
+  }
+  const raw = new Map<string, Measure>();
+  const piped = new Map(pipelines.map((pipeline) => [pipeline.label, new Map<string, Measure>()]));
+  const keepBest = (map: Map<string, Measure>, file: string, measure: Measure) => {
+    const previous = map.get(file);
+    if (!previous || measure.ms < previous.ms) map.set(file, measure);
+  };
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      for (const file of FILES) {
+        keepBest(raw, file, await rawExtract(file));
+        for (const pipeline of pipelines) keepBest(piped.get(pipeline.label)!, file, await pipelineIngest(pipeline, file, `round${round}`));
+      }
+    }
+  } finally {
+    for (const pipeline of pipelines) await pipeline.close();
+  }
+  for (const pipeline of pipelines) printTable(`${pipeline.label} pipeline (${roots.find((root) => root.label === pipeline.label)!.root})`, raw, piped.get(pipeline.label)!);
 
   if (!args['no-memory']) {
-    const probe = await runMemoryProbe(BIG_FILE);
     console.log('');
-    console.log(
-      `peak memory ingesting ${BIG_FILE} (${probe.pages} pages, ${probe.chunks} chunks, ${Number(probe.ms).toFixed(0)} ms) in a fresh process: ` +
-        `RSS ${(Number(probe.peakRss) / MB).toFixed(0)} MB (baseline after start ${(Number(probe.baselineRss) / MB).toFixed(0)} MB; getrusage maxRSS ${(Number(probe.maxRssKb) / 1024).toFixed(0)} MB), ` +
-        `main-thread heap ${(Number(probe.peakHeap) / MB).toFixed(0)} MB, external ${(Number(probe.peakExternal) / MB).toFixed(0)} MB (target RSS < 500 MB)`,
-    );
+    for (const { label, root } of roots) {
+      const probe = await runMemoryProbe(root, BIG_FILE);
+      console.log(
+        `${label}: peak memory ingesting ${BIG_FILE} (${probe.pages} pages, ${probe.chunks} chunks, ${probe.ms!.toFixed(0)} ms) in a fresh process: ` +
+          `RSS ${(probe.peakRss! / MB).toFixed(0)} MB, +${((probe.peakRss! - probe.baselineRss!) / MB).toFixed(0)} MB over the ${(probe.baselineRss! / MB).toFixed(0)} MB before the upload ` +
+          `(getrusage maxRSS: ${(probe.maxRssOpenKb! / 1024).toFixed(0)} MB after opening the store, ${(probe.maxRssWarmKb! / 1024).toFixed(0)} MB after the warm-up, ${(probe.maxRssKb! / 1024).toFixed(0)} MB at the end), ` +
+          `main-thread heap ${(probe.peakHeap! / MB).toFixed(0)} MB, external ${(probe.peakExternal! / MB).toFixed(0)} MB (target RSS < 500 MB)`,
+      );
+    }
   }
 }
 

@@ -11,7 +11,8 @@
  *
  * Without --database-url it runs on in-memory PGlite. --bulk-index builds the
  * HNSW index after loading (fast bulk build) instead of before (incremental,
- * as ingestion does). The seeded tenant is deleted at the end unless --keep.
+ * as ingestion does). The seeded tenant is deleted at the end unless --keep;
+ * --build <uuid> measures an existing build instead of seeding one.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     'bulk-index': { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    /** Measure an existing build (e.g. one kept by --keep) instead of seeding one; nothing is deleted. */
+    build: { type: 'string' },
   },
 });
 const CHUNKS = Number(args.chunks);
@@ -122,19 +125,19 @@ async function explain(store: Store, label: string, statement: ReturnType<typeof
   for (const line of lines) console.log(`  ${line['QUERY PLAN'].replace(/'\[[^\]]{40,}\]'/g, "'[…]'")}`);
 }
 
-async function main(): Promise<void> {
-  const databaseUrl = args['database-url'];
-  const store = await openStore(databaseUrl ? { databaseUrl, poolSize: 4 } : { dataDir: 'memory://' });
-  await migrateStore(store);
-  const dataset = await loadBeir(args.dataset, 'train');
-  const embedder = new LocalHashEmbedder({ dimensions: DIMENSIONS });
-  const bm25 = new PostgresBm25Index(store);
-  const vectors = new PgvectorIndex(store, { efSearch: Number(args['ef-search']) });
-  const { scope, modelId } = await seedScope(store);
-  console.log(`retrieval-latency: ${CHUNKS} chunks × ${DIMENSIONS} dims on ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ef_search ${args['ef-search']}`);
+/** Seeds the chunks and indexes them, timing each phase. */
+async function load(
+  store: Store,
+  scope: IndexScope,
+  modelId: string,
+  documents: readonly { title: string; text: string }[],
+  bm25: PostgresBm25Index,
+  vectors: PgvectorIndex,
+  embedder: LocalHashEmbedder,
+): Promise<void> {
   if (!args['bulk-index']) await vectors.createBuild(scope, { id: modelId, dimensions: DIMENSIONS });
 
-  const texts = chunkTexts([...dataset.corpus.values()], CHUNKS);
+  const texts = chunkTexts(documents, CHUNKS);
   const phases = { rows: 0, embed: 0, bm25: 0, vectors: 0 };
   for (let start = 0; start < texts.length; start += BATCH) {
     const inserted = await timed(() => insertChunks(store, scope, texts.slice(start, start + BATCH), start));
@@ -152,6 +155,28 @@ async function main(): Promise<void> {
     const { ms } = await timed(() => vectors.createBuild(scope, { id: modelId, dimensions: DIMENSIONS }));
     console.log(`HNSW bulk build ${(ms / 1000).toFixed(1)} s`);
   }
+}
+
+async function existingScope(store: Store, buildId: string): Promise<{ scope: IndexScope; modelId: string }> {
+  const [row] = await store.query<{ tenant_id: string; corpus_id: string; model_id: string }>(sql`
+    SELECT tenant_id, corpus_id, embedding_model_id AS model_id FROM index_builds WHERE id = ${buildId}::uuid`);
+  if (!row) throw new Error(`no index build ${buildId}`);
+  return { scope: { tenantId: row.tenant_id, corpusId: row.corpus_id, buildId }, modelId: row.model_id };
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = args['database-url'];
+  const store = await openStore(databaseUrl ? { databaseUrl, poolSize: 4 } : { dataDir: 'memory://' });
+  await migrateStore(store);
+  const dataset = await loadBeir(args.dataset, 'train');
+  const embedder = new LocalHashEmbedder({ dimensions: DIMENSIONS });
+  const bm25 = new PostgresBm25Index(store);
+  const vectors = new PgvectorIndex(store, { efSearch: Number(args['ef-search']) });
+  const existing = args.build ? await existingScope(store, args.build) : undefined;
+  const { scope, modelId } = existing ?? (await seedScope(store));
+  console.log(`retrieval-latency: ${existing ? `build ${args.build}` : `${CHUNKS} chunks`} × ${DIMENSIONS} dims on ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ef_search ${args['ef-search']}`);
+  if (!existing) await load(store, scope, modelId, [...dataset.corpus.values()], bm25, vectors, embedder);
+  else console.log(`HNSW index ready in ${((await timed(() => vectors.createBuild(scope, { id: modelId, dimensions: DIMENSIONS }))).ms / 1000).toFixed(1)} s`);
   await store.query(sql`ANALYZE postings`);
   await store.query(sql`ANALYZE chunk_vectors`);
   const [sizes] = await store.query<Record<string, string>>(sql`
@@ -211,7 +236,7 @@ async function main(): Promise<void> {
       'SET LOCAL hnsw.iterative_scan = relaxed_order',
     ]);
   }
-  if (!args.keep) {
+  if (!args.keep && !existing) {
     await vectors.dropBuild(scope);
     await store.query(sql`DELETE FROM tenants WHERE id = ${scope.tenantId}::uuid`);
   }

@@ -25,11 +25,6 @@ const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 const num = (fallback: number, min = 0, max = Number.MAX_VALUE) =>
   z.preprocess(emptyToUndefined, z.coerce.number().min(min).max(max).default(fallback));
-const bool = (fallback: boolean) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() !== '' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : undefined),
-    z.boolean().default(fallback),
-  );
 const list = z.preprocess(
   (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value ?? []),
   z.array(z.string()),

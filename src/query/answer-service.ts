@@ -5,7 +5,7 @@ import { AppError, toAppError } from '../core/errors';
 import { estimateCostUsd, type ModelPrice } from '../core/pricing';
 import type { GenerationMessage, GenerationResult } from '../core/providers/ports';
 import type { FallbackChain } from '../core/resilience';
-import { countTokens } from '../core/tokens';
+import { countTextTokens } from './tokens';
 import { answerCacheKey, SingleFlight, type AnswerCache } from './answer-cache';
 import { toAnswerBody, type AnswerBodyCitation } from './answer-body';
 import { assembleContext, baseInputTokens, type ContextCache } from './assemble';
@@ -90,21 +90,27 @@ export class AnswerService {
 
   constructor(private readonly deps: AnswerServiceDeps) {}
 
-  async answer(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents } = {}): Promise<AnswerBody> {
-    const questionTokens = countTokens(question);
+  /** Throws 413 BUDGET_EXCEEDED, with the numbers, when the question alone does not fit the input budget. */
+  checkBudget(question: string): void {
     // Exactly what the assembler puts around the sources (system prompt, user template, question).
     const requiredTokens = baseInputTokens(this.deps.prompt, question);
     if (requiredTokens > this.deps.limits.maxInputTokens) {
+      const questionTokens = countTextTokens(question);
       throw new AppError('BUDGET_EXCEEDED', `the question needs ${requiredTokens} input tokens with the prompt; the per-request limit is ${this.deps.limits.maxInputTokens}`, {
         status: 413,
         details: { questionTokens, requiredTokens, maxInputTokens: this.deps.limits.maxInputTokens },
       });
     }
-    const build = await this.deps.search.activeBuild(corpus);
+  }
+
+  async answer(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents } = {}): Promise<AnswerBody> {
+    this.checkBudget(question);
+    // The corpus row names its active build: no query for it before the cache lookup.
+    const buildId = corpus.activeBuildId ?? (await this.deps.search.activeBuild(corpus)).id;
     const key = answerCacheKey({
       tenantId: corpus.tenantId,
       corpusId: corpus.id,
-      buildId: build.id,
+      buildId,
       generation: corpus.generation,
       question,
       promptVersion: this.deps.prompt.version,
@@ -113,7 +119,7 @@ export class AnswerService {
     });
     const started = performance.now();
     const hit = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
-    if (hit) return this.reuse(corpus, context, question, hit as AnswerBody, 'hit', build.id, started);
+    if (hit) return this.reuse(corpus, context, question, hit as AnswerBody, 'hit', buildId, started);
     const flight = this.flights.run(
       key,
       async (signal) => {
@@ -131,8 +137,8 @@ export class AnswerService {
       context.signal,
     );
     const { body, fromCache } = await flight.promise;
-    if (fromCache) return this.reuse(corpus, context, question, body, 'hit', build.id, started);
-    if (flight.shared) return this.reuse(corpus, context, question, body, 'shared', build.id, started);
+    if (fromCache) return this.reuse(corpus, context, question, body, 'hit', buildId, started);
+    if (flight.shared) return this.reuse(corpus, context, question, body, 'shared', buildId, started);
     return body;
   }
 

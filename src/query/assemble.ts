@@ -1,8 +1,8 @@
-import { countTokens } from '../core/tokens';
 import type { GenerationMessage, GenerationSource } from '../core/providers/ports';
 import type { Prompt } from './prompts';
 import { escapeText, fillUserTemplate, renderSource } from './prompts/render';
 import type { Span } from './text-match';
+import { countTextTokens } from './tokens';
 
 /** One reranked retrieval result, best first: the input to assembly. */
 export interface ContextCandidate {
@@ -18,6 +18,11 @@ export interface ContextCandidate {
   charEnd: number;
   text: string;
   score: number;
+  /**
+   * cl100k tokens of `text` as the chunker counted them (chunks.token_count).
+   * When every chunk of a source has it, only the source's frame is tokenized.
+   */
+  tokenCount?: number;
 }
 
 export interface SourceChunkRef {
@@ -203,7 +208,30 @@ function makeGroup(chunks: ContextCandidate[], rank: number): Group {
     charEnd: merged.charEnd,
     gaps: merged.gaps,
   };
-  return { rank, chunks, source, tokens: countTokens(renderSource(source)) + 1, shingles: shingles(merged.text) };
+  return { rank, chunks, source, tokens: sourceTokens(source, chunks) + 1, shingles: shingles(merged.text) };
+}
+
+/** Per-character escapes (&amp; &lt; &gt;) cost at most this many tokens more than the raw character. */
+const ESCAPE_EXTRA_TOKENS = 3;
+/** Where the frame's newlines meet the text, BPE may split differently than in either alone. */
+const FRAME_JOIN_SLACK = 2;
+
+/**
+ * Tokens of the rendered source block. With the chunker's counts for every chunk
+ * (the usual case), only the frame (id, title, page) is tokenized, and escapes
+ * and joins are bounded from above: tokenizing the text again cost about 1-2 ms
+ * per chunk, the main cost of assembly. Overlapping merged chunks count their
+ * overlap twice, which errs on the side of the budget.
+ */
+function sourceTokens(source: AssembledSource, chunks: readonly ContextCandidate[]): number {
+  if (!chunks.every((chunk) => chunk.tokenCount !== undefined)) return countTextTokens(renderSource(source));
+  const frame = countTextTokens(renderSource({ ...source, text: '' }));
+  const textTokens = chunks.reduce((sum, chunk) => sum + (chunk.tokenCount ?? 0), 0);
+  let escapes = 0;
+  for (let index = source.text.indexOf('&'); index >= 0; index = source.text.indexOf('&', index + 1)) escapes++;
+  for (let index = source.text.indexOf('<'); index >= 0; index = source.text.indexOf('<', index + 1)) escapes++;
+  for (let index = source.text.indexOf('>'); index >= 0; index = source.text.indexOf('>', index + 1)) escapes++;
+  return frame + textTokens + escapes * ESCAPE_EXTRA_TOKENS + FRAME_JOIN_SLACK;
 }
 
 /**
@@ -253,7 +281,7 @@ function fixedTokens(prompt: Prompt): { system: number; template: number } {
   let counts = fixedTokenCounts.get(prompt.version);
   if (counts === undefined) {
     const template = prompt.userTemplate.replace('{{sources}}', '').replace('{{question}}', '');
-    counts = { system: countTokens(prompt.text), template: countTokens(template) };
+    counts = { system: countTextTokens(prompt.text), template: countTextTokens(template) };
     fixedTokenCounts.set(prompt.version, counts);
   }
   return counts;
@@ -274,7 +302,7 @@ function usablePack(pack: PackedSources | undefined, sourceBudget: number, maxSo
 /** Input tokens of the messages without any source: system prompt, user template, the question, message overhead. */
 export function baseInputTokens(prompt: Prompt, question: string): number {
   const fixed = fixedTokens(prompt);
-  return fixed.system + fixed.template + countTokens(escapeText(question.trim())) + 2 * MESSAGE_OVERHEAD_TOKENS;
+  return fixed.system + fixed.template + countTextTokens(escapeText(question.trim())) + 2 * MESSAGE_OVERHEAD_TOKENS;
 }
 
 export function assembleContext(candidates: readonly ContextCandidate[], options: AssembleOptions): AssembledContext {

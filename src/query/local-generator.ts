@@ -1,5 +1,5 @@
 import { analyze } from '../../indexes/analyzer';
-import { countTokens } from '../core/tokens';
+import { countTextTokens } from './tokens';
 import type { GeneratedAnswer, GenerationRequest, GenerationResult, GenerationSource, Generator } from '../core/providers/ports';
 import { normalizeForMatch, splitSentences } from './text-match';
 
@@ -160,7 +160,7 @@ export class LocalExtractiveGenerator implements Generator {
     const user = request.messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n');
     return {
       output,
-      usage: { inputTokens: countTokens(user), outputTokens: countTokens(texts.join(' ')), cachedTokens: 0 },
+      usage: { inputTokens: countTextTokens(user), outputTokens: countTextTokens(texts.join(' ')), cachedTokens: 0 },
       provider: this.provider,
       model: this.modelId,
     };

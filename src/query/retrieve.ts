@@ -43,6 +43,8 @@ export interface RetrievedChunk {
   page: number | null;
   pageEnd: number | null;
   headingPath: string[];
+  /** cl100k tokens of `text`, as the chunker counted them. */
+  tokenCount: number;
   score: number;
   scores: { bm25: number | null; vector: number | null; fused: number | null; rerank: number | null };
   ranks: { bm25: number | null; vector: number | null };
@@ -97,6 +99,7 @@ async function hydrate(db: Db, fused: FusedItem[]): Promise<Map<string, Omit<Ret
         page: chunk.pageStart,
         pageEnd: chunk.pageEnd,
         headingPath: chunk.headingPath,
+        tokenCount: chunk.tokenCount,
       },
     ]),
   );

@@ -6,7 +6,7 @@ export async function multipart(
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   if (file) {
-    const bytes = typeof file.content === 'string' ? new TextEncoder().encode(file.content) : file.content;
+    const bytes = typeof file.content === 'string' ? new TextEncoder().encode(file.content) : new Uint8Array(file.content);
     form.append('file', new Blob([bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
   }
   const request = new Request('http://local/', { method: 'POST', body: form });

@@ -97,8 +97,32 @@ describe('answers: trace, feedback, budget', () => {
     expect(error.details.requiredTokens).toBeGreaterThan(error.details.questionTokens);
     expect(error.message).toContain(String(error.details.requiredTokens));
     expect(h.fake.callCount()).toBe(0);
+    // Asked for a stream, the answer is the same plain 413, before any stream starts.
+    const streamed = await askRequest(h.t, 'kb', question, { headers: { accept: 'text/event-stream' } });
+    expect(streamed.statusCode).toBe(413);
+    expect(streamed.json().error).toEqual(error);
     // The budget is per request: the next, normal question goes through.
     const ok = await askRequest(h.t, 'kb', 'How long is the warranty period, in months?');
     expect(ok.statusCode, ok.body).toBe(200);
+  });
+});
+
+describe('answers: special-token text is ordinary text', () => {
+  let h: AnswerHarness;
+  beforeAll(async () => {
+    h = await startHarness({ GENERATORS: 'openai,local' });
+    await createCorpus(h.t, 'kb');
+    await uploadText(h.t, 'kb', 'tokens.txt', 'Tokenizer notes\n\nThe marker <|endoftext|> ends a training document in the warranty dataset.\n');
+  });
+  afterAll(async () => h?.close());
+
+  it('a question and a document containing "<|endoftext|>" get an answer, not a 500', async () => {
+    h.fake.setDefault('openai.chat', { answer: answerOf([{ text: 'The marker ends a training document.', source: 1, quote: 'The marker <|endoftext|> ends a training document' }]) });
+    const response = await askRequest(h.t, 'kb', 'What does the <|endoftext|> marker end in the warranty dataset?');
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.refused).toBe(false);
+    expect(body.citations[0].quote).toBe('The marker <|endoftext|> ends a training document');
+    expect(h.fake.callCount('openai.chat')).toBe(1);
   });
 });

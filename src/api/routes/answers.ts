@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { getCorpus } from '../../core/corpora';
 import { answerTraces, feedback } from '../../core/db/schema';
 import { AppError, toAppError } from '../../core/errors';
-import { countTokens } from '../../core/tokens';
+import { countTextTokens } from '../../query/tokens';
 import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
 import { toHttpError } from '../error-handler';
@@ -43,13 +43,15 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const { tenantId } = principalOf(request);
       const corpus = await getCorpus(deps.store.db, tenantId, request.params.corpus);
+      // Before admission and before an SSE stream starts: an over-budget question is a plain 413.
+      deps.services.answers.checkBudget(request.body.question);
       const controller = new AbortController();
       // A client that goes away cancels the provider call.
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
       });
       // Tokens per minute are charged at admission from an estimate and reconciled with the real usage.
-      const estimate = countTokens(request.body.question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
+      const estimate = countTextTokens(request.body.question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
       const lease = await deps.limits.admitAnswer(tenantId, estimate);
       const settle = (body: { usage: { inputTokens: number; outputTokens: number; costUsd: number } } | undefined) =>
         lease.settle(body ? { tokens: body.usage.inputTokens + body.usage.outputTokens, costUsd: body.usage.costUsd } : undefined).catch(() => undefined);

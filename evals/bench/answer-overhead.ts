@@ -1,0 +1,211 @@
+/**
+ * Answer overhead benchmark (not a test: it prints figures). The embedded
+ * default (PGlite in a temp dir, local-hash embeddings, BM25 + pgvector, local
+ * reranker) with the OpenAI generator pointed at the fake provider server,
+ * which answers after a fixed latency:
+ *
+ *   1. ingests SciFact abstracts through the ingestion service (at a small
+ *      CHUNK_TARGET_TOKENS, to reach about 10K chunks);
+ *   2. asks SciFact claims through the HTTP API (fastify inject, in-process):
+ *      service overhead = request time − the provider's own time (from the
+ *      fake server: request received → response closed, summed over the calls
+ *      of that answer), p50/p95, with the per-stage timings of the answers;
+ *   3. asks the same questions again: cache-hit latency p50/p95;
+ *   4. assembles the same retrieved candidates twice, with the chunker's token
+ *      counts (what the service does) and re-tokenizing every source (before).
+ *
+ * Targets (issue 5): overhead p95 < 20 ms at 10K chunks; cache hit p95 < 5 ms.
+ *
+ *   npx tsx evals/bench/answer-overhead.ts [--docs 5183] [--chunk-tokens 100] [--latency 50]
+ *       [--questions 200] [--warmup 20] [--concurrency 4]
+ *
+ * The fake provider quotes the first sentence of source [1] verbatim, so
+ * answers verify and no repair call is made (repairs are counted if any).
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../../src/api/app';
+import { getCorpus } from '../../src/core/corpora';
+import { createApiKey } from '../../src/core/tenancy';
+import { assembleContext } from '../../src/query/assemble';
+import { loadPrompt } from '../../src/query/prompts';
+import { startFakeProviders } from '../../test/fake-providers/server';
+import { readCorpus, readQueries } from '../beir';
+import { ingestTexts, openHarness } from '../harness';
+
+const { values: args } = parseArgs({
+  options: {
+    docs: { type: 'string', default: '5183' },
+    'chunk-tokens': { type: 'string', default: '100' },
+    latency: { type: 'string', default: '50' },
+    questions: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '4' },
+    dataset: { type: 'string', default: join(import.meta.dirname, '../../../shared/datasets/scifact') },
+  },
+});
+const DOCS = Number(args.docs);
+const LATENCY_MS = Number(args.latency);
+const QUESTIONS = Number(args.questions);
+const WARMUP = Number(args.warmup);
+
+function percentile(samples: readonly number[], fraction: number): number {
+  const sorted = [...samples].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
+}
+
+function report(label: string, samples: readonly number[]): void {
+  const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
+  console.log(
+    `${label.padEnd(26)} p50 ${percentile(samples, 0.5).toFixed(2).padStart(8)} ms   p95 ${percentile(samples, 0.95).toFixed(2).padStart(8)} ms   mean ${mean.toFixed(2).padStart(8)} ms`,
+  );
+}
+
+/** Source [1]'s first sentence, unescaped: a verbatim quote the verifier accepts. */
+function firstSentenceOfSource(body: unknown): string | undefined {
+  const messages = (body as { messages?: { role: string; content: string }[] }).messages ?? [];
+  const user = messages.find((message) => message.role === 'user')?.content ?? '';
+  const match = /<source id="1"[^>]*>\n([\s\S]*?)\n<\/source>/.exec(user);
+  if (!match?.[1]) return undefined;
+  const text = match[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const sentence = /^[\s\S]*?[.!?](?=\s|$)/.exec(text.trim())?.[0] ?? text.trim();
+  return sentence.slice(0, 400).trim();
+}
+
+async function main(): Promise<void> {
+  const fake = await startFakeProviders();
+  fake.script('openai.chat', ({ body }) => {
+    const sentence = firstSentenceOfSource(body);
+    return sentence
+      ? { answer: { refused: false, sentences: [{ text: sentence, citations: [{ source: 1, quote: sentence }] }] }, latencyMs: LATENCY_MS }
+      : { answer: { refused: true, refusalReason: 'no sources', sentences: [] }, latencyMs: LATENCY_MS };
+  });
+  const harness = await openHarness({
+    concurrency: Number(args.concurrency),
+    env: {
+      GENERATORS: 'openai',
+      OPENAI_API_KEY: 'sk-bench',
+      OPENAI_BASE_URL: fake.openaiBaseURL,
+      CHUNK_TARGET_TOKENS: args['chunk-tokens'],
+      CHUNK_OVERLAP_TOKENS: '0',
+      RATE_LIMIT_QUERY_PER_MINUTE: '1000000',
+      TOKENS_PER_MINUTE: '1000000000',
+      DAILY_TOKEN_BUDGET: '1000000000',
+    },
+  });
+  try {
+    // Ingest.
+    const loadStart = performance.now();
+    let loaded = 0;
+    async function* documents() {
+      for await (const document of readCorpus(join(args.dataset, 'corpus.jsonl'))) {
+        if (loaded++ >= DOCS) return;
+        yield { externalId: document.id, title: document.title, text: document.text };
+      }
+    }
+    await ingestTexts(harness, documents(), (count) => console.log(`  uploaded ${count} documents`));
+    const { store } = harness.container;
+    const [counts] = await store.query<{ chunks: string; documents: string }>(
+      sql`SELECT (SELECT count(*) FROM chunks WHERE corpus_id = ${harness.corpus.id})::text AS chunks, (SELECT count(*) FROM documents WHERE corpus_id = ${harness.corpus.id})::text AS documents`,
+    );
+    console.log(
+      `answer-overhead: ${counts?.documents} documents, ${counts?.chunks} chunks (CHUNK_TARGET_TOKENS ${args['chunk-tokens']}) on PGlite, ingested in ${((performance.now() - loadStart) / 1000).toFixed(1)} s; fake OpenAI latency ${LATENCY_MS} ms`,
+    );
+
+    const app = await buildApp(harness.container);
+    const { key } = await createApiKey(store.db, { tenantId: harness.corpus.tenantId, name: 'bench', scopes: ['query'] });
+    const questions: string[] = [];
+    for await (const query of readQueries(join(args.dataset, 'queries.jsonl'))) {
+      questions.push(query.text);
+      if (questions.length >= WARMUP + QUESTIONS) break;
+    }
+
+    const ask = async (question: string) => {
+      const callsBefore = fake.calls.length;
+      const start = performance.now();
+      const response = await app.inject({
+        method: 'POST',
+        url: `/v1/corpora/${encodeURIComponent(harness.corpus.name)}/answers`,
+        headers: { authorization: `Bearer ${key}` },
+        payload: { question },
+      });
+      const totalMs = performance.now() - start;
+      if (response.statusCode !== 200) throw new Error(`answer failed: ${response.statusCode} ${response.body}`);
+      const calls = fake.calls.slice(callsBefore);
+      const providerMs = calls.reduce((sum, call) => sum + ((call.closedAt ?? call.receivedAt) - call.receivedAt), 0);
+      return { totalMs, providerMs, calls: calls.length, body: response.json() as { cached: boolean; refused: boolean; refusalReason: string | null; timings: Record<string, number> } };
+    };
+
+    for (const question of questions.slice(0, WARMUP)) await ask(question);
+    const measured = questions.slice(WARMUP);
+    const fresh = { total: [] as number[], provider: [] as number[], overhead: [] as number[] };
+    const stages: Record<string, number[]> = { retrieveMs: [], rerankMs: [], assembleMs: [], verifyMs: [], otherMs: [] };
+    let repairs = 0;
+    let refusedEmpty = 0;
+    let refusedOther = 0;
+    for (const question of measured) {
+      const { totalMs, providerMs, calls, body } = await ask(question);
+      if (body.cached) throw new Error('a measured question was a cache hit');
+      if (calls > 1) repairs++;
+      if (body.refusalReason === 'no_relevant_sources') refusedEmpty++;
+      else if (body.refused) refusedOther++;
+      fresh.total.push(totalMs);
+      fresh.provider.push(providerMs);
+      fresh.overhead.push(totalMs - providerMs);
+      const t = body.timings;
+      for (const stage of ['retrieveMs', 'rerankMs', 'assembleMs', 'verifyMs']) stages[stage]!.push(t[stage] ?? 0);
+      // Everything in the request that is neither a pipeline stage nor the provider: HTTP, auth, admission, cache, trace.
+      stages.otherMs!.push(totalMs - providerMs - (t.retrieveMs ?? 0) - (t.rerankMs ?? 0) - (t.assembleMs ?? 0) - (t.verifyMs ?? 0));
+    }
+
+    const hits: number[] = [];
+    for (const question of measured) {
+      const { totalMs, calls, body } = await ask(question);
+      if (!body.cached || calls !== 0) throw new Error('the repeated question was not a cache hit');
+      hits.push(totalMs);
+    }
+
+    console.log(`\n${measured.length} fresh answers (${repairs} with a repair call; refused: ${refusedEmpty} empty retrieval, ${refusedOther} other):`);
+    report('request total', fresh.total);
+    report('provider (fake server)', fresh.provider);
+    report('service overhead', fresh.overhead);
+    console.log('  where the overhead goes (per-stage timings of the answer bodies):');
+    for (const [stage, samples] of Object.entries(stages)) report(`  ${stage}`, samples);
+    // Assembly side by side on the same retrieved candidates: the chunker's token counts
+    // (chunks.token_count, what the service uses) vs tokenizing every source again (before).
+    const prompt = loadPrompt();
+    const limits = { maxInputTokens: harness.container.config.MAX_INPUT_TOKENS - harness.container.config.MAX_OUTPUT_TOKENS };
+    const assembly: { counted: number[]; retokenized: number[]; differentPacks?: number } = { counted: [], retokenized: [] };
+    const corpus = await getCorpus(store.db, harness.corpus.tenantId, harness.corpus.name);
+    for (const question of measured.slice(0, 100)) {
+      const retrieval = await harness.container.services.search.search(corpus, question, { k: 8 });
+      if (retrieval.results.length === 0) continue;
+      const withCounts = retrieval.results.map((item) => ({ ...item }));
+      const withoutCounts = retrieval.results.map(({ tokenCount: _tokenCount, ...item }) => item);
+      let start = performance.now();
+      const a = assembleContext(withCounts, { question, prompt, ...limits });
+      assembly.counted.push(performance.now() - start);
+      start = performance.now();
+      const b = assembleContext(withoutCounts, { question, prompt, ...limits });
+      assembly.retokenized.push(performance.now() - start);
+      if (a.sources.length !== b.sources.length) assembly.differentPacks = (assembly.differentPacks ?? 0) + 1;
+    }
+
+    console.log(`\nassembly of the same ${assembly.counted.length} retrievals (no context cache)${assembly.differentPacks ? `, ${assembly.differentPacks} packed differently` : ''}:`);
+    report('tokenize every source', assembly.retokenized);
+    report('chunks.token_count', assembly.counted);
+
+    console.log(`\n${hits.length} cache hits:`);
+    report('cache-hit latency', hits);
+    const overheadP95 = percentile(fresh.overhead, 0.95);
+    const hitP95 = percentile(hits, 0.95);
+    console.log(`\ntargets: overhead p95 ${overheadP95.toFixed(2)} ms (< 20: ${overheadP95 < 20 ? 'met' : 'MISSED'}), cache hit p95 ${hitP95.toFixed(2)} ms (< 5: ${hitP95 < 5 ? 'met' : 'MISSED'})`);
+    await app.close();
+  } finally {
+    await harness.close();
+    await fake.close();
+  }
+}
+
+await main();
