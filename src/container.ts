@@ -91,7 +91,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   }
 
   const lexical = new PostgresBm25Index(store);
-  const vectors = new PgvectorIndex(store);
+  const vectors = new PgvectorIndex(store, { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH });
   const builds = new BuildStore(store.db, vectors, registry);
   const jobRecords = new JobRecords(store.db);
   const jobs = options.jobs ?? createQueue(config, jobRecords);

@@ -5,6 +5,7 @@ import { AppError, toAppError } from '../core/errors';
 import { estimateCostUsd, type ModelPrice } from '../core/pricing';
 import type { GenerationMessage, GenerationResult } from '../core/providers/ports';
 import type { FallbackChain } from '../core/resilience';
+import { withSpan } from '../core/telemetry';
 import { countTextTokens } from './tokens';
 import { answerCacheKey, SingleFlight, type AnswerCache } from './answer-cache';
 import { toAnswerBody, type AnswerBodyCitation } from './answer-body';
@@ -178,7 +179,7 @@ export class AnswerService {
 
   private async compute(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents }): Promise<AnswerBody> {
     const started = performance.now();
-    const retrieval = await this.deps.search.search(corpus, question, { k: options.k });
+    const retrieval = await withSpan('answer.retrieve', { 'attest.corpus': corpus.id, 'attest.k': options.k }, () => this.deps.search.search(corpus, question, { k: options.k }));
     const retrieveMs = retrieval.timings.totalMs - retrieval.timings.rerankMs;
     const sources = summarize(retrieval.results);
     context.events?.onRetrieval?.(sources);
@@ -227,7 +228,7 @@ export class AnswerService {
     }
     let first: Awaited<ReturnType<typeof generate>>;
     try {
-      first = await generate(assembled.messages, true);
+      first = await withSpan('answer.generate', { 'attest.sources': assembled.sources.length, 'attest.input_tokens': assembled.tokens }, () => generate(assembled.messages, true));
     } finally {
       release?.();
     }

