@@ -32,7 +32,15 @@ export class IngestionService {
   }
 
   registerHandlers(queue: JobQueue = this.queue): void {
-    queue.register<{ versionId: string }>(INGEST_JOB, (data, context) => ingestVersion(this.deps, data.versionId, context));
+    queue.register<{ versionId: string }>(INGEST_JOB, (data, context) => ingestVersion(this.deps, data.versionId, context), {
+      // The job was given up on without the pipeline failing it (its worker kept dying): the version must not stay `processing`.
+      onAbandoned: async (data, error) => {
+        await this.db
+          .update(documentVersions)
+          .set({ status: 'failed', errorCode: error.code, errorMessage: error.message.slice(0, 500) })
+          .where(and(eq(documentVersions.id, data.versionId), inArray(documentVersions.status, ['pending', 'processing'])));
+      },
+    });
   }
 
   /**

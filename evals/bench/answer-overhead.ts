@@ -16,8 +16,12 @@
  *
  * Targets (issue 5): overhead p95 < 20 ms at 10K chunks; cache hit p95 < 5 ms.
  *
- *   npx tsx evals/bench/answer-overhead.ts [--docs 5183] [--chunk-tokens 100] [--latency 50]
- *       [--questions 200] [--warmup 20] [--concurrency 4]
+ *   npx tsx evals/bench/answer-overhead.ts [--docs 5183] [--chunk-tokens 200] [--latency 50]
+ *       [--questions 200] [--warmup 20] [--concurrency 4] [--data-dir DIR]
+ *
+ * All 5,183 SciFact abstracts at CHUNK_TARGET_TOKENS 200 make about 11.5K
+ * chunks; ingesting them takes minutes, so --data-dir keeps the seeded store
+ * for the next run.
  *
  * The fake provider quotes the first sentence of source [1] verbatim, so
  * answers verify and no repair call is made (repairs are counted if any).
@@ -26,22 +30,32 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/api/app';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { loadConfig } from '../../src/core/config';
 import { getCorpus } from '../../src/core/corpora';
-import { createApiKey } from '../../src/core/tenancy';
+import { openStore } from '../../src/core/db/client';
+import { createContainer } from '../../src/container';
+import { InlineJobQueue } from '../../src/jobs/inline-queue';
+import { JobRecords } from '../../src/jobs/job-records';
+import { normalizeQuestion } from '../../src/query/answer-cache';
+import { createApiKey, ensureTenant } from '../../src/core/tenancy';
 import { assembleContext } from '../../src/query/assemble';
 import { loadPrompt } from '../../src/query/prompts';
 import { startFakeProviders } from '../../test/fake-providers/server';
 import { readCorpus, readQueries } from '../beir';
-import { ingestTexts, openHarness } from '../harness';
+import { ingestTexts, type EvalHarness } from '../harness';
 
 const { values: args } = parseArgs({
   options: {
     docs: { type: 'string', default: '5183' },
-    'chunk-tokens': { type: 'string', default: '100' },
+    'chunk-tokens': { type: 'string', default: '200' },
     latency: { type: 'string', default: '50' },
     questions: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '4' },
+    /** Keep the seeded PGlite store here and reuse it on the next run (ingestion takes minutes). */
+    'data-dir': { type: 'string' },
     dataset: { type: 'string', default: join(import.meta.dirname, '../../../shared/datasets/scifact') },
   },
 });
@@ -73,6 +87,29 @@ function firstSentenceOfSource(body: unknown): string | undefined {
   return sentence.slice(0, 400).trim();
 }
 
+const CORPUS = 'bench-scifact';
+
+/** Like evals/harness openHarness, but the store can persist in --data-dir and its corpus be reused. */
+async function openBenchHarness(env: Record<string, string>, dataDir: string | undefined, concurrency: number): Promise<EvalHarness> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'attest-bench-'));
+  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dir, ...env });
+  const store = await openStore({ dataDir: dir });
+  const jobs = new InlineJobQueue(new JobRecords(store.db), { queue: 'attest', concurrency, retry: { maxAttempts: 2, backoffMs: 50 } });
+  const container = await createContainer(config, { store, jobs });
+  await jobs.startWorker();
+  const tenant = await ensureTenant(store.db, 'bench');
+  const corpus = await getCorpus(store.db, tenant.id, CORPUS).catch(() => container.services.corpora.create(tenant.id, CORPUS));
+  return {
+    container,
+    corpus,
+    jobs,
+    async close() {
+      await container.close();
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const fake = await startFakeProviders();
   fake.script('openai.chat', ({ body }) => {
@@ -81,42 +118,55 @@ async function main(): Promise<void> {
       ? { answer: { refused: false, sentences: [{ text: sentence, citations: [{ source: 1, quote: sentence }] }] }, latencyMs: LATENCY_MS }
       : { answer: { refused: true, refusalReason: 'no sources', sentences: [] }, latencyMs: LATENCY_MS };
   });
-  const harness = await openHarness({
-    concurrency: Number(args.concurrency),
-    env: {
-      GENERATORS: 'openai',
-      OPENAI_API_KEY: 'sk-bench',
-      OPENAI_BASE_URL: fake.openaiBaseURL,
-      CHUNK_TARGET_TOKENS: args['chunk-tokens'],
-      CHUNK_OVERLAP_TOKENS: '0',
-      RATE_LIMIT_QUERY_PER_MINUTE: '1000000',
-      TOKENS_PER_MINUTE: '1000000000',
-      DAILY_TOKEN_BUDGET: '1000000000',
-    },
-  });
+  const env = {
+    GENERATORS: 'openai',
+    OPENAI_API_KEY: 'sk-bench',
+    OPENAI_BASE_URL: fake.openaiBaseURL,
+    CHUNK_TARGET_TOKENS: args['chunk-tokens'],
+    CHUNK_OVERLAP_TOKENS: '0',
+    RATE_LIMIT_QUERY_PER_MINUTE: '1000000',
+    TOKENS_PER_MINUTE: '1000000000',
+    DAILY_TOKEN_BUDGET: '1000000000',
+  };
+  const harness = await openBenchHarness(env, args['data-dir'], Number(args.concurrency));
   try {
-    // Ingest.
-    const loadStart = performance.now();
-    let loaded = 0;
-    async function* documents() {
-      for await (const document of readCorpus(join(args.dataset, 'corpus.jsonl'))) {
-        if (loaded++ >= DOCS) return;
-        yield { externalId: document.id, title: document.title, text: document.text };
-      }
-    }
-    await ingestTexts(harness, documents(), (count) => console.log(`  uploaded ${count} documents`));
     const { store } = harness.container;
-    const [counts] = await store.query<{ chunks: string; documents: string }>(
-      sql`SELECT (SELECT count(*) FROM chunks WHERE corpus_id = ${harness.corpus.id})::text AS chunks, (SELECT count(*) FROM documents WHERE corpus_id = ${harness.corpus.id})::text AS documents`,
-    );
+    const chunksIn = async () => {
+      const [row] = await store.query<{ chunks: string; documents: string }>(
+        sql`SELECT (SELECT count(*) FROM chunks WHERE corpus_id = ${harness.corpus.id})::text AS chunks, (SELECT count(*) FROM documents WHERE corpus_id = ${harness.corpus.id})::text AS documents`,
+      );
+      return { chunks: Number(row?.chunks ?? 0), documents: Number(row?.documents ?? 0) };
+    };
+    let counts = await chunksIn();
+    if (counts.documents === 0) {
+      const loadStart = performance.now();
+      let loaded = 0;
+      async function* documents() {
+        for await (const document of readCorpus(join(args.dataset, 'corpus.jsonl'))) {
+          if (loaded++ >= DOCS) return;
+          yield { externalId: document.id, title: document.title, text: document.text };
+        }
+      }
+      await ingestTexts(harness, documents(), (count) => console.log(`  uploaded ${count} documents`));
+      console.log(`ingested in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+      counts = await chunksIn();
+    } else {
+      console.log(`reusing the seeded store in ${args['data-dir']}`);
+    }
     console.log(
-      `answer-overhead: ${counts?.documents} documents, ${counts?.chunks} chunks (CHUNK_TARGET_TOKENS ${args['chunk-tokens']}) on PGlite, ingested in ${((performance.now() - loadStart) / 1000).toFixed(1)} s; fake OpenAI latency ${LATENCY_MS} ms`,
+      `answer-overhead: ${counts.documents} documents, ${counts.chunks} chunks (CHUNK_TARGET_TOKENS ${args['chunk-tokens']}) on PGlite; fake OpenAI latency ${LATENCY_MS} ms`,
     );
 
+    // A reused store still holds the answers of the last run.
+    await store.query(sql`DELETE FROM answer_cache`);
     const app = await buildApp(harness.container);
     const { key } = await createApiKey(store.db, { tenantId: harness.corpus.tenantId, name: 'bench', scopes: ['query'] });
+    // SciFact repeats some claims: distinct questions only, so that every measured answer is fresh.
     const questions: string[] = [];
+    const seen = new Set<string>();
     for await (const query of readQueries(join(args.dataset, 'queries.jsonl'))) {
+      if (seen.has(normalizeQuestion(query.text))) continue;
+      seen.add(normalizeQuestion(query.text));
       questions.push(query.text);
       if (questions.length >= WARMUP + QUESTIONS) break;
     }
@@ -177,7 +227,7 @@ async function main(): Promise<void> {
     const prompt = loadPrompt();
     const limits = { maxInputTokens: harness.container.config.MAX_INPUT_TOKENS - harness.container.config.MAX_OUTPUT_TOKENS };
     const assembly: { counted: number[]; retokenized: number[]; differentPacks?: number } = { counted: [], retokenized: [] };
-    const corpus = await getCorpus(store.db, harness.corpus.tenantId, harness.corpus.name);
+    const corpus = harness.corpus;
     for (const question of measured.slice(0, 100)) {
       const retrieval = await harness.container.services.search.search(corpus, question, { k: 8 });
       if (retrieval.results.length === 0) continue;

@@ -85,7 +85,9 @@ export class PostgresBm25Index implements LexicalIndex {
   /**
    * The one scoring statement (exposed for EXPLAIN), or undefined when the query
    * has no terms. df is a count over the build's postings for the term (a range
-   * of the primary key); tenant and corpus filter the scored postings.
+   * of the primary key); tenant and corpus filter the scored postings. The CTEs
+   * are MATERIALIZED so df is counted once per term: inlined, the planner (with
+   * stale row estimates) re-ran the count once per matching posting.
    */
   searchStatement(scope: IndexScope, query: string, limit = 10): SQL | undefined {
     const frequencies = termFrequencies(analyze(query));
@@ -94,14 +96,14 @@ export class PostgresBm25Index implements LexicalIndex {
     const queryFrequencies = terms.map((term) => frequencies.get(term) ?? 1);
     const { k1, b } = this;
     return sql`
-      WITH query_terms AS (
+      WITH query_terms AS MATERIALIZED (
         SELECT term, qtf FROM unnest(${sql.param(terms)}::text[], ${sql.param(queryFrequencies)}::int[]) AS q(term, qtf)
       ),
       collection AS (
         SELECT doc_count::float8 AS n, total_length::float8 / GREATEST(doc_count, 1) AS avgdl
         FROM build_term_stats WHERE build_id = ${scope.buildId}::uuid AND doc_count > 0
       ),
-      weights AS (
+      weights AS MATERIALIZED (
         SELECT query_terms.term, query_terms.qtf * ln(1 + (collection.n - df.df + 0.5) / (df.df + 0.5)) AS weight
         FROM query_terms
         CROSS JOIN collection

@@ -71,6 +71,8 @@ async function readTitle(pdf) {
 
 async function main() {
   if (!parentPort) throw new Error('pdf-worker.mjs runs only as a worker thread (see pdf.ts)');
+  // pdf.ts hands over a port of its own (it can read that one synchronously at its deadline).
+  const out = workerData.port ?? parentPort;
   const { getDocumentProxy } = await import('unpdf');
   let pdf;
   try {
@@ -84,18 +86,18 @@ async function main() {
       verbosity: 0,
     });
   } catch (error) {
-    parentPort.postMessage({ type: 'error', stage: 'open', error: describe(error) });
+    out.postMessage({ type: 'error', stage: 'open', error: describe(error) });
     return;
   }
   try {
-    parentPort.postMessage({ type: 'open', pageCount: pdf.numPages });
+    out.postMessage({ type: 'open', pageCount: pdf.numPages });
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber += 1) {
       const { runs, failed } = await extractPage(pdf, pageNumber);
-      parentPort.postMessage({ type: 'page', page: pageNumber, runs, failed });
+      out.postMessage({ type: 'page', page: pageNumber, runs, failed });
     }
-    parentPort.postMessage({ type: 'done', title: await readTitle(pdf) });
+    out.postMessage({ type: 'done', title: await readTitle(pdf) });
   } catch (error) {
-    parentPort.postMessage({ type: 'error', stage: 'extract', error: describe(error) });
+    out.postMessage({ type: 'error', stage: 'extract', error: describe(error) });
   } finally {
     await pdf.loadingTask.destroy().catch(() => undefined);
   }

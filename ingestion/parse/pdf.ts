@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { AppError, toAppError, type ErrorCode } from '../../src/core/errors';
 import { layoutPage, toParsedPages, type LayoutBlock, type TextRun } from './pdf-layout';
 import type { ParseOptions, ParsedDocument } from './types';
@@ -54,12 +54,19 @@ function crashFailure(error: unknown): AppError {
   return badFile('PDF_CORRUPT', `the PDF parser failed: ${detail}`, error);
 }
 
-function startWorker(bytes: Uint8Array, maxMemoryMb: number): Worker {
+/**
+ * The worker reports on a port of its own channel rather than parentPort, so
+ * that messages already delivered can be read synchronously when the deadline
+ * fires (receiveMessageOnPort): a deadline timer that runs before the event
+ * loop got to the worker's messages must not fail a PDF that was parsed in time.
+ */
+function startWorker(bytes: Uint8Array, maxMemoryMb: number): { worker: Worker; port: MessagePort } {
   // Copy so that transferring never detaches the caller's buffer.
   const copy = bytes.slice();
+  const channel = new MessageChannel();
   const worker = new Worker(WORKER_URL, {
-    workerData: { bytes: copy },
-    transferList: [copy.buffer],
+    workerData: { bytes: copy, port: channel.port2 },
+    transferList: [copy.buffer, channel.port2],
     resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb },
     stdout: true,
     stderr: true,
@@ -67,7 +74,7 @@ function startWorker(bytes: Uint8Array, maxMemoryMb: number): Worker {
   // pdf.js may still print on odd files; drain it rather than echo it into service logs.
   worker.stdout.resume();
   worker.stderr.resume();
-  return worker;
+  return { worker, port: channel.port1 };
 }
 
 /** Folds one worker message into the extraction; returns 'done', a failure, or nothing. */
@@ -96,7 +103,7 @@ function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> 
   const timeoutMs = options.pdfTimeoutMs ?? DEFAULT_PDF_TIMEOUT_MS;
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const worker = startWorker(bytes, options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB);
+  const { worker, port } = startWorker(bytes, options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB);
   const result: Extraction = { pageCount: 0, title: undefined, pages: [], failedPages: 0 };
 
   return new Promise<Extraction>((resolve, reject) => {
@@ -106,15 +113,13 @@ function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> 
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      port.close();
       void worker.terminate();
       outcome();
     };
     const fail = (error: unknown): void => finish(() => reject(error));
     const onAbort = (): void => fail(signal?.reason);
-    const timer = setTimeout(() => fail(badFile('PDF_TIMEOUT', `PDF parsing exceeded its time limit of ${timeoutMs} ms and was stopped`)), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    worker.on('message', (message: unknown) => {
+    const onMessage = (message: unknown): void => {
       try {
         const outcome = applyMessage(result, message);
         if (outcome === 'done') finish(() => resolve(result));
@@ -122,10 +127,27 @@ function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> 
       } catch (error) {
         fail(toAppError(error));
       }
-    });
+    };
+    // Messages already sent but not yet dispatched, taken synchronously.
+    const drain = (): void => {
+      for (let queued = receiveMessageOnPort(port); queued && !settled; queued = receiveMessageOnPort(port)) onMessage(queued.message);
+    };
+    const timer = setTimeout(() => {
+      // A busy event loop (a long synchronous PGlite statement, say) can run this timer before the
+      // worker's queued messages: take those first, so only a parser still at work is stopped.
+      drain();
+      fail(badFile('PDF_TIMEOUT', `PDF parsing exceeded its time limit of ${timeoutMs} ms and was stopped`));
+    }, timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    port.on('message', onMessage);
+    port.on('messageerror', (error) => fail(new AppError('INTERNAL', `unreadable message from the PDF worker: ${error.message}`)));
     worker.on('error', (error) => fail(crashFailure(error)));
-    worker.on('messageerror', (error) => fail(new AppError('INTERNAL', `unreadable message from the PDF worker: ${error.message}`)));
-    worker.on('exit', (exitCode) => fail(badFile('PDF_CORRUPT', `the PDF parser stopped unexpectedly (exit code ${exitCode})`)));
+    worker.on('exit', (exitCode) => {
+      // The port is not parentPort: its last messages may still be queued when the worker has exited.
+      drain();
+      fail(badFile('PDF_CORRUPT', `the PDF parser stopped unexpectedly (exit code ${exitCode})`));
+    });
   });
 }
 

@@ -2,7 +2,7 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } f
 import { AppError } from '../core/errors';
 import type { JobRecords } from './job-records';
 import { runAttempt } from './run-job';
-import { DEFAULT_RETRY_POLICY, type EnqueueOptions, type JobHandler, type JobQueue, type QueueDepth, type RetryPolicy } from './ports';
+import { DEFAULT_RETRY_POLICY, type EnqueueOptions, type HandlerOptions, type JobHandler, type JobQueue, type QueueDepth, type RetryPolicy } from './ports';
 
 export function redisConnection(redisUrl: string): ConnectionOptions {
   const url = new URL(redisUrl);
@@ -46,6 +46,7 @@ interface JobPayload {
 export class BullmqJobQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly abandonHooks = new Map<string, NonNullable<HandlerOptions['onAbandoned']>>();
   private readonly queue: Queue;
   private worker: Worker | undefined;
 
@@ -77,8 +78,10 @@ export class BullmqJobQueue implements JobQueue {
     return this.queue;
   }
 
-  register<Data extends Record<string, unknown>>(name: string, handler: JobHandler<Data>): void {
+  register<Data extends Record<string, unknown>>(name: string, handler: JobHandler<Data>, options: HandlerOptions<Data> = {}): void {
     this.handlers.set(name, handler as unknown as JobHandler);
+    if (options.onAbandoned) this.abandonHooks.set(name, options.onAbandoned as unknown as NonNullable<HandlerOptions['onAbandoned']>);
+    else this.abandonHooks.delete(name);
   }
 
   async enqueue(name: string, data: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string> {
@@ -106,7 +109,28 @@ export class BullmqJobQueue implements JobQueue {
       ...(this.options.stalledIntervalMs === undefined ? {} : { stalledInterval: this.options.stalledIntervalMs }),
     });
     this.worker.on('error', () => undefined);
+    this.worker.on('failed', (job, error) => {
+      if (job) void this.recordAbandoned(job, error).catch(() => undefined);
+    });
     await this.worker.waitUntilReady();
+  }
+
+  /**
+   * A job that BullMQ fails for good without our handler having failed it (its
+   * worker died mid-run more often than the stall limit allows) would otherwise
+   * stay `active` in the job records forever: record the failure and tell the handler's owner.
+   */
+  private async recordAbandoned(job: Job, error: Error): Promise<void> {
+    const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (!final || !job.id) return;
+    const record = await this.records.get(job.id);
+    // Failures that reached runAttempt are recorded there (queued or failed); only an attempt that never ended is still active.
+    if (record?.state !== 'active') return;
+    const summary = { code: 'INTERNAL', message: `the job was abandoned after its worker stopped while running it (${error.message})` };
+    const payload = job.data as JobPayload;
+    // The owner's bookkeeping first, so that whoever sees the job failed also sees its consequences.
+    await this.abandonHooks.get(payload.name)?.(payload.data, summary);
+    await this.records.fail(job.id, summary, true);
   }
 
   private async process(job: Job): Promise<unknown> {

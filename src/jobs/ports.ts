@@ -22,6 +22,16 @@ export interface JobContext {
 
 export type JobHandler<Data = Record<string, unknown>> = (data: Data, context: JobContext) => Promise<Record<string, unknown> | void>;
 
+export interface HandlerOptions<Data = Record<string, unknown>> {
+  /**
+   * Called once when the transport gives up on a job that its handler never
+   * failed: BullMQ fails a job whose worker died mid-run (lock lost) more often
+   * than its stall limit allows. No attempt ended in the handler, so the
+   * handler's own failure bookkeeping (a version's status) happens here.
+   */
+  onAbandoned?: (data: Data, error: { code: string; message: string }) => Promise<void>;
+}
+
 export interface EnqueueOptions {
   tenantId?: string | undefined;
   /** Deterministic id: enqueueing the same id twice is a no-op. */
@@ -38,7 +48,7 @@ export interface QueueDepth {
 
 export interface JobQueue {
   readonly kind: 'inline' | 'bullmq';
-  register<Data extends Record<string, unknown>>(name: string, handler: JobHandler<Data>): void;
+  register<Data extends Record<string, unknown>>(name: string, handler: JobHandler<Data>, options?: HandlerOptions<Data>): void;
   enqueue(name: string, data: Record<string, unknown>, options?: EnqueueOptions): Promise<string>;
   /** Starts consuming (API processes on BullMQ only enqueue; workers consume). */
   startWorker(): Promise<void>;

@@ -95,6 +95,15 @@ describe.each(targets)('ingestion API on $name', (target) => {
     expect(normalized?.normalized_text).not.toContain('color: red');
   });
 
+  it('ingests text that contains tokenizer special-token strings such as <|endoftext|>', async () => {
+    const text = 'Prompt formats end each sample with <|endoftext|> and fill-in-the-middle uses <|fim_prefix|> markers.\n\nThe tokenizer docs list them.\n';
+    const answer = await upload(t, 'docs', { name: 'tokens.txt', bytes: text });
+    const job = await waitForJob(t, answer.jobId!);
+    expect(job.state, JSON.stringify(job.error)).toBe('completed');
+    const hits = await search(t, 'docs', 'endoftext fim_prefix markers');
+    expect(hits.some((hit) => hit.documentId === answer.documentId)).toBe(true);
+  });
+
   it('decides PDF from the bytes whatever the name says, with page counts', async () => {
     const answer = await upload(t, 'docs', { name: 'notes.txt', bytes: readPdf('born-digital/file_pdfjs_test.pdf'), contentType: 'text/plain' });
     const job = await waitForJob(t, answer.jobId!);

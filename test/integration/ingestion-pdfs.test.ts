@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { storeTargets } from '../helpers/stores';
+import { parseDocument } from '../../ingestion/parse';
 import { createCorpus, getDocument, pdfManifest, readPdf, upload, waitForJob, type PdfManifestEntry } from '../helpers/ingestion';
 
 /**
@@ -143,4 +144,26 @@ describe('every PDF of the shared set through the pipeline (PGlite)', () => {
     console.info(`shared PDF set: ${manifest.length} files in ${elapsed} ms`, summary);
     expect(outcomes.every((outcome) => outcome.code !== 'INTERNAL')).toBe(true);
   }, 170_000);
+});
+
+describe('PDF time limit with a busy event loop', () => {
+  it('a PDF parsed within its limit is not failed because the main thread was busy when the deadline passed', async () => {
+    // The embedded store runs SQL synchronously on the main thread; a long statement can outlast a small PDF's deadline.
+    const bytes = readPdf('pdfjs-testcorpus/text/issue918.pdf');
+    const parsing = parseDocument(bytes, 'application/pdf', { pdfTimeoutMs: 1_000 });
+    await new Promise<void>((resolveBusy) =>
+      setImmediate(() => {
+        const until = Date.now() + 5_000;
+        while (Date.now() < until);
+        resolveBusy();
+      }),
+    );
+    const parsed = await parsing;
+    expect(parsed.pageCount).toBe(1);
+  });
+
+  it('a PDF still being parsed at its deadline fails with PDF_TIMEOUT', async () => {
+    const parsing = parseDocument(readPdf('born-digital/freeculture.pdf'), 'application/pdf', { pdfTimeoutMs: 300 });
+    await expect(parsing).rejects.toMatchObject({ code: 'PDF_TIMEOUT' });
+  });
 });

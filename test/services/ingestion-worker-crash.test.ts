@@ -70,6 +70,16 @@ function killGroup(worker: WorkerProcess | undefined, signal: NodeJS.Signals): v
   }
 }
 
+async function watchJob(app: FastifyInstance, key: string, jobId: string, until: (job: JobView) => boolean, what: string, timeoutMs = 60_000): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await app.inject({ method: 'GET', url: `/v1/jobs/${jobId}`, headers: bearer(key) })).json() as JobView;
+    if (until(job)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} never ${what}: ${JSON.stringify(job)}`);
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, 5));
+  }
+}
+
 describe.skipIf(!redisUp || !postgresUp)('ingestion worker crash (real Redis + PostgreSQL)', () => {
   const queueName = `attest-crash-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let database: { url: string; drop: () => Promise<void> };
@@ -178,8 +188,35 @@ describe.skipIf(!redisUp || !postgresUp)('ingestion worker crash (real Redis + P
     expect(Number(stats?.doc_count)).toBe(await q(sql`SELECT count(*) AS n FROM build_chunks WHERE build_id = ${build}::uuid`));
     expect(Number(stats?.total_length)).toBe(await q(sql`SELECT coalesce(sum(doc_length), 0) AS n FROM build_chunks WHERE build_id = ${build}::uuid`));
 
-    // And the document is searchable.
+    // And the document is searchable (worker 2 stays up for the next test).
     const searched = await app.inject({ method: 'POST', url: '/v1/corpora/crash/search', headers: bearer(t.adminKey), payload: { query: 'piracy copyright', k: 5 } });
     expect(searched.json().results.length).toBeGreaterThan(0);
   }, 180_000);
+
+  it('a job whose worker dies again on retry ends failed (never stuck active) and so does its version', async () => {
+    const running = workers.at(-1);
+    const survivor = running && running.child.exitCode === null && running.child.signalCode === null ? running : await startWorker(workerEnv);
+    if (survivor !== running) workers.push(survivor);
+    await createCorpus(t, 'crash-again');
+    const answer = await upload(t, 'crash-again', { name: 'freeculture.pdf', bytes: readPdf('born-digital/freeculture.pdf') });
+    await watchJob(app, t.adminKey, answer.jobId!, (job) => job.state === 'active' && ['chunk', 'embed', 'index'].includes(job.progress.stage), 'got past parsing');
+    killGroup(survivor, 'SIGKILL');
+    await survivor.exited;
+
+    const next = await startWorker(workerEnv);
+    workers.push(next);
+    // The stalled job restarts from its first stage on the new worker; that worker dies too.
+    await watchJob(app, t.adminKey, answer.jobId!, (job) => job.state === 'active' && job.progress.stage === 'parse', 'restarted', 60_000);
+    killGroup(next, 'SIGKILL');
+    await next.exited;
+
+    const last = await startWorker(workerEnv);
+    workers.push(last);
+    const job = await waitForJob(t, answer.jobId!, { timeoutMs: 60_000 });
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('stalled') });
+    const document = (await getDocument(t, answer.documentId)).json();
+    expect(document.versions[0]).toMatchObject({ status: 'failed', error: { code: 'INTERNAL' } });
+    expect(document.status).toBe('failed');
+  }, 150_000);
 });
