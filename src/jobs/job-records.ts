@@ -10,6 +10,9 @@ const PROGRESS_INTERVAL_MS = 250;
 
 export class JobRecords {
   private readonly lastProgress = new Map<string, { stage: string; at: number }>();
+  private readonly startedAt = new Map<string, number>();
+  /** The latest progress not yet written, kept so a failure still records how far the job got. */
+  private readonly pending = new Map<string, JobProgress>();
 
   constructor(private readonly db: Db) {}
 
@@ -34,6 +37,7 @@ export class JobRecords {
   }
 
   async markActive(id: string, attempt: number): Promise<void> {
+    this.startedAt.set(id, Date.now());
     await this.db.update(jobs).set({ state: 'active', attempts: attempt, error: null, updatedAt: new Date() }).where(eq(jobs.id, id));
   }
 
@@ -44,6 +48,13 @@ export class JobRecords {
   async progress(id: string, progress: JobProgress): Promise<void> {
     const last = this.lastProgress.get(id);
     const now = Date.now();
+    const started = this.startedAt.get(id) ?? now;
+    // A job that finishes within the first interval (most small documents) never needs a progress row.
+    if (now - started < PROGRESS_INTERVAL_MS) {
+      this.pending.set(id, progress);
+      return;
+    }
+    this.pending.delete(id);
     const sameStage = last?.stage === progress.stage;
     if (sameStage && progress.done < progress.total && now - last.at < PROGRESS_INTERVAL_MS) return;
     this.lastProgress.set(id, { stage: progress.stage, at: now });
@@ -51,13 +62,26 @@ export class JobRecords {
   }
 
   async complete(id: string, result: Record<string, unknown> | undefined): Promise<void> {
-    this.lastProgress.delete(id);
+    const progress = this.pending.get(id);
+    this.forget(id);
+    if (progress) {
+      await this.db.update(jobs).set({ state: 'completed', progress, result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id));
+      return;
+    }
     await this.db.update(jobs).set({ state: 'completed', result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id));
   }
 
   /** A failed attempt that will be retried goes back to queued with its last error visible. */
+  private forget(id: string): void {
+    this.lastProgress.delete(id);
+    this.startedAt.delete(id);
+    this.pending.delete(id);
+  }
+
   async fail(id: string, error: { code: string; message: string }, final: boolean): Promise<void> {
-    if (final) this.lastProgress.delete(id);
+    const progress = this.pending.get(id);
+    if (final) this.forget(id);
+    if (progress) await this.db.update(jobs).set({ progress }).where(eq(jobs.id, id));
     await this.db
       .update(jobs)
       .set({ state: final ? 'failed' : 'queued', error, updatedAt: new Date() })
