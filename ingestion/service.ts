@@ -51,6 +51,10 @@ export class IngestionService {
   async upload(input: UploadInput, requestId?: string): Promise<UploadResult> {
     const stored = await storeUpload(this.db, input);
     const { document, version } = stored;
+    if (stored.deduplicated && (version.status === 'superseded' || version.status === 'failed')) {
+      // Old bytes again (A → B → A), or a retry of a failed version: it becomes the live version anew.
+      return this.reactivate(version.id, version.tenantId, document.id, requestId);
+    }
     if (stored.deduplicated) {
       return { documentId: document.id, versionId: version.id, jobId: version.jobId, status: version.status, deduplicated: true };
     }
@@ -64,18 +68,36 @@ export class IngestionService {
     return { documentId: document.id, versionId: version.id, jobId, status: 'pending', deduplicated: false };
   }
 
+  private async reactivate(versionId: string, tenantId: string, documentId: string, requestId?: string): Promise<UploadResult> {
+    const jobId = `${ingestJobId(versionId)}-${Date.now().toString(36)}`;
+    // Its upload time moves to now, so it supersedes the newer-by-creation version when it is indexed.
+    await this.db
+      .update(documentVersions)
+      .set({ status: 'pending', errorCode: null, errorMessage: null, jobId, createdAt: new Date() })
+      .where(eq(documentVersions.id, versionId));
+    try {
+      await this.queue.enqueue(INGEST_JOB, { versionId }, { tenantId, jobId, requestId });
+    } catch {
+      // As for a new upload: stored, and picked up by recoverPending().
+    }
+    return { documentId, versionId, jobId, status: 'pending', deduplicated: true };
+  }
+
   /** Re-enqueues versions left pending or processing (crash, queue outage). Enqueue is idempotent by job id. */
   async recoverPending(): Promise<number> {
     const stuck = await this.db
-      .select({ id: documentVersions.id, tenantId: documentVersions.tenantId, jobState: jobs.state })
+      .select({ id: documentVersions.id, tenantId: documentVersions.tenantId, jobId: documentVersions.jobId, jobState: jobs.state })
       .from(documentVersions)
       .leftJoin(jobs, eq(jobs.id, documentVersions.jobId))
       .where(inArray(documentVersions.status, ['pending', 'processing']));
     let count = 0;
     for (const version of stuck) {
       if (this.queue.kind === 'inline' && (version.jobState === 'queued' || version.jobState === 'active')) continue;
-      await this.queue.enqueue(INGEST_JOB, { versionId: version.id }, { tenantId: version.tenantId, jobId: ingestJobId(version.id) });
-      await setVersionJob(this.db, version.id, ingestJobId(version.id));
+      // A job that already ended cannot be enqueued again under its id (BullMQ keeps it): take a fresh one.
+      const ended = version.jobState === 'completed' || version.jobState === 'failed';
+      const jobId = ended ? `${ingestJobId(version.id)}-${Date.now().toString(36)}` : (version.jobId ?? ingestJobId(version.id));
+      await this.queue.enqueue(INGEST_JOB, { versionId: version.id }, { tenantId: version.tenantId, jobId });
+      await setVersionJob(this.db, version.id, jobId);
       count += 1;
     }
     return count;

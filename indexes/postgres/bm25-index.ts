@@ -12,9 +12,10 @@ import { inTransaction, isRetryableConflict, type Executor } from './transaction
  *   score(q, d) = Σ_t qtf(t) · idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))
  *   idf(t)      = ln(1 + (N − df + 0.5) / (df + 0.5))
  *
- * N and the total length (for avgdl) live in `build_term_stats` and move by
- * atomic increments in the same transaction as the postings, so concurrent
- * ingestion and deletes keep them equal to a recount. df is counted from the
+ * N and the total length (for avgdl) live in `build_term_stats`, moved by
+ * statement triggers on `build_chunks` (migration 0002) in the same
+ * transaction as the postings, so concurrent ingestion, deletes and cascades
+ * keep them equal to a recount. df is counted from the
  * postings at query time (an index-only range scan of the primary key
  * (build_id, term, chunk_id)), so it is exact whatever was removed.
  */
@@ -70,8 +71,7 @@ export class PostgresBm25Index implements LexicalIndex {
     const ids = [...new Set(chunkIds)];
     if (ids.length === 0) return;
     await inTransaction(this.store, async (executor) => {
-      const removed = await this.deleteChunks(executor, scope, ids);
-      if (removed.count > 0) await this.bumpStats(executor, scope.buildId, -removed.count, -removed.length);
+      await this.deleteChunks(executor, scope, ids);
     });
   }
 
@@ -125,9 +125,9 @@ export class PostgresBm25Index implements LexicalIndex {
       LIMIT ${limit}`;
   }
 
-  /** Removes any previous copy of the chunks, inserts them, and moves the statistics by the net change. */
+  /** Removes any previous copy of the chunks and inserts them; the statistics follow by trigger. */
   private async replace(executor: Executor, scope: IndexScope, analyzed: readonly AnalyzedChunk[]): Promise<void> {
-    const removed = await this.deleteChunks(
+    await this.deleteChunks(
       executor,
       scope,
       analyzed.map((chunk) => chunk.chunkId),
@@ -144,9 +144,6 @@ export class PostgresBm25Index implements LexicalIndex {
         FROM unnest(${sql.param(batch.terms)}::text[], ${sql.param(batch.chunkIds)}::uuid[],
                     ${sql.param(batch.tfs)}::int[], ${sql.param(batch.docLengths)}::int[]) AS u(term, chunk_id, tf, doc_length)`);
     }
-    const addedLength = analyzed.reduce((total, chunk) => total + chunk.docLength, 0);
-    // Last, so the one contended row (the build's statistics) is locked for as short a time as possible.
-    await this.bumpStats(executor, scope.buildId, analyzed.length - removed.count, addedLength - removed.length);
   }
 
   private async deleteChunks(executor: Executor, scope: IndexScope, chunkIds: readonly string[]): Promise<{ count: number; length: number }> {
@@ -164,14 +161,6 @@ export class PostgresBm25Index implements LexicalIndex {
       )
       SELECT count(*) AS count, sum(doc_length) AS length FROM gone`);
     return { count: Number(removed?.count ?? 0), length: Number(removed?.length ?? 0) };
-  }
-
-  private async bumpStats(executor: Executor, buildId: string, docDelta: number, lengthDelta: number): Promise<void> {
-    await executor(sql`
-      INSERT INTO build_term_stats (build_id, doc_count, total_length) VALUES (${buildId}::uuid, ${docDelta}, ${lengthDelta})
-      ON CONFLICT (build_id) DO UPDATE
-      SET doc_count = build_term_stats.doc_count + EXCLUDED.doc_count,
-          total_length = build_term_stats.total_length + EXCLUDED.total_length`);
   }
 }
 

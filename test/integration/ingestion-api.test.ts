@@ -192,6 +192,25 @@ describe.each(targets)('ingestion API on $name', (target) => {
     expect(document.versions.map((version: { status: string }) => version.status)).toEqual(['superseded', 'ready']);
   });
 
+  it('uploading an older version\'s bytes again (A → B → A) makes A live again', async () => {
+    const a = 'Returns are accepted within thirty days with the receipt.\n';
+    const b = 'Returns are accepted within fourteen days, receipt or not.\n';
+    const v1 = await upload(t, 'docs', { name: 'returns.txt', bytes: a }, { externalId: 'kb-returns' });
+    await waitForJob(t, v1.jobId!);
+    const v2 = await upload(t, 'docs', { name: 'returns.txt', bytes: b }, { externalId: 'kb-returns' });
+    await waitForJob(t, v2.jobId!);
+    const back = await upload(t, 'docs', { name: 'returns.txt', bytes: a }, { externalId: 'kb-returns' });
+    expect(back).toMatchObject({ versionId: v1.versionId, deduplicated: true, status: 'pending' });
+    expect(back.jobId).not.toBe(v1.jobId);
+    expect((await waitForJob(t, back.jobId!)).state).toBe('completed');
+    const document = (await getDocument(t, v1.documentId)).json();
+    const statuses = Object.fromEntries(document.versions.map((version: { id: string; status: string }) => [version.id, version.status]));
+    expect(statuses).toEqual({ [v1.versionId]: 'ready', [v2.versionId]: 'superseded' });
+    const hits = await search(t, 'docs', 'returns thirty days receipt');
+    expect(hits.some((hit) => hit.versionId === v1.versionId)).toBe(true);
+    expect(hits.some((hit) => hit.versionId === v2.versionId)).toBe(false);
+  });
+
   it('DELETE removes chunks, postings, build rows and vectors, bumps the generation, then 404s', async () => {
     await createCorpus(t, 'deletions');
     const keep = await upload(t, 'deletions', { name: 'keep.txt', bytes: 'The kept document talks about invoices and billing cycles.\n' });
