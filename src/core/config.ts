@@ -89,6 +89,8 @@ export const configSchema = z.object({
   MAX_CONCURRENT_ANSWERS: int(8, 1),
   DAILY_TOKEN_BUDGET: int(5_000_000, 1),
   MAX_INFLIGHT_PROVIDER_CALLS: int(32, 1),
+  /** Uploads are refused (503, Retry-After) while this many ingestion jobs wait, so the queue cannot grow without bound. */
+  MAX_INGEST_QUEUE_DEPTH: int(10_000, 1),
 
   ALERT_WEBHOOK_URL: list,
   CANARY_CRON: z.preprocess(emptyToUndefined, z.string().default('0 3 * * *')),

@@ -150,6 +150,25 @@ describe('production shell', () => {
     expect(reused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('refuses uploads with 503 and Retry-After while the ingestion queue is full', async () => {
+    const corpus = (await t.app.inject({ method: 'POST', url: '/v1/corpora', headers: bearer(t.adminKey), payload: { name: 'backpressure' } })).json();
+    const jobs = t.container.jobs;
+    const realDepth = jobs.depth.bind(jobs);
+    // The queue port reports a backlog at the limit (MAX_INGEST_QUEUE_DEPTH defaults to 10,000).
+    jobs.depth = async () => ({ waiting: 10_000, active: 2, oldestWaitingAgeMs: 120_000 });
+    try {
+      const body = await multipart({}, { name: 'late.txt', content: DOC, type: 'text/plain' });
+      const response = await t.app.inject({ method: 'POST', url: `/v1/corpora/${corpus.id}/documents`, headers: { ...bearer(t.adminKey), ...body.headers }, payload: body.payload });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error).toMatchObject({ code: 'OVERLOADED', details: { waiting: 10_000, oldestWaitingSeconds: 120 } });
+      expect(Number(response.headers['retry-after'])).toBe(30);
+    } finally {
+      jobs.depth = realDepth;
+    }
+    const documents = (await t.app.inject({ method: 'GET', url: `/v1/corpora/${corpus.id}/documents`, headers: bearer(t.adminKey) })).json().documents;
+    expect(documents).toEqual([]);
+  });
+
   it('exposes the named Prometheus series after a few requests', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);

@@ -60,6 +60,13 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps): void {
       async (request, reply) => {
         const { tenantId } = principalOf(request);
         const corpus = await getCorpus(deps.store.db, tenantId, request.params.corpus);
+        const depth = await deps.jobs.depth().catch(() => undefined);
+        if (depth && depth.waiting >= deps.config.MAX_INGEST_QUEUE_DEPTH) {
+          throw new AppError('OVERLOADED', `${depth.waiting} ingestion jobs are waiting; retry later`, {
+            retryAfterMs: 30_000,
+            details: { waiting: depth.waiting, limit: deps.config.MAX_INGEST_QUEUE_DEPTH, oldestWaitingSeconds: Math.round(depth.oldestWaitingAgeMs / 1000) },
+          });
+        }
         const { file, fields } = await readUpload(request, maxBytes);
         const parsedFields = uploadFields.safeParse(fields);
         if (!parsedFields.success) throw new AppError('VALIDATION_FAILED', parsedFields.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
