@@ -56,6 +56,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     /** Keep the seeded PGlite store here and reuse it on the next run (ingestion takes minutes). */
     'data-dir': { type: 'string' },
+    verbose: { type: 'boolean', default: false },
     dataset: { type: 'string', default: join(import.meta.dirname, '../../../shared/datasets/scifact') },
   },
 });
@@ -200,6 +201,7 @@ async function main(): Promise<void> {
       if (calls > 1) repairs++;
       if (body.refusalReason === 'no_relevant_sources') refusedEmpty++;
       else if (body.refused) refusedOther++;
+      if (args.verbose) console.log(`  ${totalMs.toFixed(1)} ms total, provider ${providerMs.toFixed(1)} ms, ${calls} call(s), ${JSON.stringify(body.timings)}`);
       fresh.total.push(totalMs);
       fresh.provider.push(providerMs);
       fresh.overhead.push(totalMs - providerMs);

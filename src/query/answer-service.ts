@@ -83,11 +83,17 @@ function summarize(results: RetrievedChunk[]): SourceSummary[] {
   }));
 }
 
+/** How long a finished answer stays joinable by identical requests that just missed the cache. */
+const FLIGHT_GRACE_MS = 2_000;
+
+/** Only verified answers and refusals are cached; a degraded (fallback) answer is not kept. */
+const cacheable = (body: AnswerBody) => !body.degraded || body.refused;
+
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** The answer pipeline: cache → retrieve → assemble → generate → verify (one repair) → trace → cache. */
 export class AnswerService {
-  private readonly flights = new SingleFlight<{ body: AnswerBody; fromCache: boolean }>();
+  private readonly flights = new SingleFlight<AnswerBody>({ graceMs: FLIGHT_GRACE_MS, keep: cacheable });
 
   constructor(private readonly deps: AnswerServiceDeps) {}
 
@@ -124,21 +130,18 @@ export class AnswerService {
     const flight = this.flights.run(
       key,
       async (signal) => {
-        // A flight that ended between our cache miss and now has already filled the cache.
-        const filled = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
-        if (filled) return { body: filled as AnswerBody, fromCache: true };
         const body = await this.compute(corpus, question, options, { ...context, signal });
-        if (!body.degraded || body.refused) {
+        if (cacheable(body)) {
           // Only verified answers and refusals are cached; a degraded (fallback) answer is not kept.
-          // Written before the flight ends, so that no identical request slips between the two.
+          // Written before the flight ends; the flight stays joinable a little longer (FLIGHT_GRACE_MS),
+          // so an identical request that read the cache just before this write still shares this answer.
           await this.deps.cache.set(key, corpus.tenantId, body, this.deps.limits.cacheTtlSeconds).catch(() => undefined);
         }
-        return { body, fromCache: false };
+        return body;
       },
       context.signal,
     );
-    const { body, fromCache } = await flight.promise;
-    if (fromCache) return this.reuse(corpus, context, question, body, 'hit', buildId, started);
+    const body = await flight.promise;
     if (flight.shared) return this.reuse(corpus, context, question, body, 'shared', buildId, started);
     return body;
   }
