@@ -13,6 +13,7 @@ export class JobRecords {
   private readonly startedAt = new Map<string, number>();
   /** The latest progress not yet written, kept so a failure still records how far the job got. */
   private readonly pending = new Map<string, JobProgress>();
+  private readonly flushTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly db: Db) {}
 
@@ -38,6 +39,7 @@ export class JobRecords {
 
   async markActive(id: string, attempt: number): Promise<void> {
     this.startedAt.set(id, Date.now());
+    this.pending.delete(id);
     await this.db.update(jobs).set({ state: 'active', attempts: attempt, error: null, updatedAt: new Date() }).where(eq(jobs.id, id));
   }
 
@@ -49,9 +51,19 @@ export class JobRecords {
     const last = this.lastProgress.get(id);
     const now = Date.now();
     const started = this.startedAt.get(id) ?? now;
-    // A job that finishes within the first interval (most small documents) never needs a progress row.
+    // A job that finishes within the first interval (most small documents) never needs a progress row;
+    // one still running when the interval ends gets its latest progress written then.
     if (now - started < PROGRESS_INTERVAL_MS) {
       this.pending.set(id, progress);
+      if (!this.flushTimers.has(id)) {
+        const timer = setTimeout(() => {
+          this.flushTimers.delete(id);
+          const latest = this.pending.get(id);
+          if (latest) void this.progress(id, latest).catch(() => undefined);
+        }, started + PROGRESS_INTERVAL_MS - now);
+        timer.unref();
+        this.flushTimers.set(id, timer);
+      }
       return;
     }
     this.pending.delete(id);
@@ -73,6 +85,8 @@ export class JobRecords {
 
   /** A failed attempt that will be retried goes back to queued with its last error visible. */
   private forget(id: string): void {
+    clearTimeout(this.flushTimers.get(id));
+    this.flushTimers.delete(id);
     this.lastProgress.delete(id);
     this.startedAt.delete(id);
     this.pending.delete(id);

@@ -81,16 +81,9 @@ export class RedisAnswerCache implements AnswerCache {
  * gone away (each caller's `signal`): one client disconnecting cancels nothing
  * the others still wait for, and the last one leaving cancels the provider call.
  * A caller whose signal fires is released at once with its abort reason.
- *
- * A successful result stays joinable for `graceMs` after it settles: a caller
- * that missed the cache just before the work wrote it finds the result here
- * instead of starting the same work again (no second cache read needed).
  */
 export class SingleFlight<T> {
   private readonly inflight = new Map<string, { promise: Promise<T>; controller: AbortController; waiters: number }>();
-
-  /** keep: which results stay joinable for the grace period (default: all). */
-  constructor(private readonly options: { graceMs?: number; keep?: (value: T) => boolean } = {}) {}
 
   run(key: string, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): { promise: Promise<T>; shared: boolean } {
     let flight = this.inflight.get(key);
@@ -98,18 +91,11 @@ export class SingleFlight<T> {
     if (flight === undefined) {
       const controller = new AbortController();
       const created = { controller, waiters: 0, promise: Promise.resolve() as Promise<T> };
-      const forget = () => {
-        if (this.inflight.get(key) === created) this.inflight.delete(key);
-      };
-      const graceMs = this.options.graceMs ?? 0;
-      created.promise = Promise.resolve().then(() => work(controller.signal));
-      created.promise.then(
-        (value) => {
-          if (graceMs > 0 && (this.options.keep?.(value) ?? true)) setTimeout(forget, graceMs).unref();
-          else forget();
-        },
-        forget,
-      );
+      created.promise = Promise.resolve()
+        .then(() => work(controller.signal))
+        .finally(() => {
+          if (this.inflight.get(key) === created) this.inflight.delete(key);
+        });
       this.inflight.set(key, created);
       flight = created;
     }

@@ -83,9 +83,6 @@ function summarize(results: RetrievedChunk[]): SourceSummary[] {
   }));
 }
 
-/** How long a finished answer stays joinable by identical requests that just missed the cache. */
-const FLIGHT_GRACE_MS = 2_000;
-
 /** Only verified answers and refusals are cached; a degraded (fallback) answer is not kept. */
 const cacheable = (body: AnswerBody) => !body.degraded || body.refused;
 
@@ -93,7 +90,7 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** The answer pipeline: cache → retrieve → assemble → generate → verify (one repair) → trace → cache. */
 export class AnswerService {
-  private readonly flights = new SingleFlight<AnswerBody>({ graceMs: FLIGHT_GRACE_MS, keep: cacheable });
+  private readonly flights = new SingleFlight<{ body: AnswerBody; fromCache: boolean }>();
 
   constructor(private readonly deps: AnswerServiceDeps) {}
 
@@ -130,18 +127,20 @@ export class AnswerService {
     const flight = this.flights.run(
       key,
       async (signal) => {
+        // A flight that ended between our cache miss and now has already filled the cache (one indexed read).
+        const filled = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
+        if (filled) return { body: filled as AnswerBody, fromCache: true };
         const body = await this.compute(corpus, question, options, { ...context, signal });
         if (cacheable(body)) {
-          // Only verified answers and refusals are cached; a degraded (fallback) answer is not kept.
-          // Written before the flight ends; the flight stays joinable a little longer (FLIGHT_GRACE_MS),
-          // so an identical request that read the cache just before this write still shares this answer.
+          // Written before the flight ends, so that no identical request slips between the two.
           await this.deps.cache.set(key, corpus.tenantId, body, this.deps.limits.cacheTtlSeconds).catch(() => undefined);
         }
-        return body;
+        return { body, fromCache: false };
       },
       context.signal,
     );
-    const body = await flight.promise;
+    const { body, fromCache } = await flight.promise;
+    if (fromCache) return this.reuse(corpus, context, question, body, 'hit', buildId, started);
     if (flight.shared) return this.reuse(corpus, context, question, body, 'shared', buildId, started);
     return body;
   }
