@@ -91,7 +91,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   }
 
   const lexical = new PostgresBm25Index(store);
-  const vectors = new PgvectorIndex(store, { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH });
+  // The planner often prefers an exact scan over the partial HNSW index (PGlite at 11.5K chunks: 15 ms vs 5.8 ms
+  // with the index, at recall@10 0.97); forcing the index keeps vector latency flat as corpora grow.
+  const vectors = new PgvectorIndex(store, { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH, alwaysUseIndex: true });
   const builds = new BuildStore(store.db, vectors, registry);
   const jobRecords = new JobRecords(store.db);
   const jobs = options.jobs ?? createQueue(config, jobRecords);

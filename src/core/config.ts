@@ -51,7 +51,7 @@ export const configSchema = z.object({
   OPENAI_EMBEDDING_DIMENSIONS: int(1536, 1, 4096),
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalUrl(['http:', 'https:']),
-  ANTHROPIC_MODEL: z.preprocess(emptyToUndefined, z.string().default('claude-sonnet-4-5')),
+  ANTHROPIC_MODEL: z.preprocess(emptyToUndefined, z.string().default('claude-sonnet-4-6')),
   COHERE_API_KEY: optionalString,
   COHERE_BASE_URL: optionalUrl(['http:', 'https:']),
   COHERE_RERANK_MODEL: z.preprocess(emptyToUndefined, z.string().default('rerank-v3.5')),

@@ -13,6 +13,7 @@ export const DEFAULT_PRICES: Record<string, ModelPrice> = {
   'gpt-4o-mini': { input: 0.15, output: 0.6, cachedInput: 0.075 },
   'gpt-4o': { input: 2.5, output: 10, cachedInput: 1.25 },
   'gpt-4.1-mini': { input: 0.4, output: 1.6, cachedInput: 0.1 },
+  'claude-sonnet-4-6': { input: 3, output: 15, cachedInput: 0.3 },
   'claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3 },
   'claude-haiku-4-5': { input: 1, output: 5, cachedInput: 0.1 },
   'local-extractive-v1': { input: 0, output: 0 },

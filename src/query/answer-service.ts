@@ -11,6 +11,7 @@ import { answerCacheKey, SingleFlight, type AnswerCache } from './answer-cache';
 import { toAnswerBody, type AnswerBodyCitation } from './answer-body';
 import { assembleContext, baseInputTokens, type ContextCache } from './assemble';
 import type { Prompt } from './prompts';
+import { escapeText } from './prompts/render';
 import type { RetrievedChunk } from './retrieve';
 import type { SearchService } from './search-service';
 import { StreamTextExtractor } from './stream-text';
@@ -96,6 +97,9 @@ export class AnswerService {
 
   /** Throws 413 BUDGET_EXCEEDED, with the numbers, when the question alone does not fit the input budget. */
   checkBudget(question: string): void {
+    // A token is at least one UTF-8 byte: a question that fits by bytes needs no tokenizing.
+    const withoutQuestion = baseInputTokens(this.deps.prompt, '');
+    if (withoutQuestion + Buffer.byteLength(escapeText(question.trim()), 'utf8') <= this.deps.limits.maxInputTokens) return;
     // Exactly what the assembler puts around the sources (system prompt, user template, question).
     const requiredTokens = baseInputTokens(this.deps.prompt, question);
     if (requiredTokens > this.deps.limits.maxInputTokens) {

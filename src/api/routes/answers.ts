@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { getCorpus } from '../../core/corpora';
 import { answerTraces, feedback } from '../../core/db/schema';
 import { AppError, toAppError } from '../../core/errors';
-import { countTextTokens } from '../../query/tokens';
+import { estimateTokens } from '../../core/tokens';
 import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
 import { toHttpError } from '../error-handler';
@@ -51,7 +51,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
         if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
       });
       // Tokens per minute are charged at admission from an estimate and reconciled with the real usage.
-      const estimate = countTextTokens(request.body.question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
+      const estimate = estimateTokens(request.body.question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
       const lease = await deps.limits.admitAnswer(tenantId, estimate);
       const settle = (body: { usage: { inputTokens: number; outputTokens: number; costUsd: number } } | undefined) =>
         lease.settle(body ? { tokens: body.usage.inputTokens + body.usage.outputTokens, costUsd: body.usage.costUsd } : undefined).catch(() => undefined);
