@@ -3,6 +3,7 @@
  * the fake provider server, plus small helpers over the HTTP API.
  */
 import { sql } from 'drizzle-orm';
+import type { AnswerBodyCitation } from '../../src/query/answer-body';
 import { expect } from 'vitest';
 import { loadConfig, type Config } from '../../src/core/config';
 import { migrateStore, openStore, type Store } from '../../src/core/db/client';
@@ -93,18 +94,8 @@ export async function uploadText(t: TestApp, corpus: string, name: string, text:
   return { documentId: answer.documentId, versionId: answer.versionId };
 }
 
-export interface AnswerCitation {
-  n: number;
-  documentId: string;
-  versionId: string;
-  chunkId: string;
-  title: string;
-  page: number | null;
-  quote: string;
-  start: number;
-  end: number;
-  verified: boolean;
-}
+/** The API's citation shape, from the server's own type. */
+export type AnswerCitation = AnswerBodyCitation;
 
 export interface AnswerResponse {
   answer: string;

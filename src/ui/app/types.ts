@@ -1,4 +1,11 @@
-/** Response shapes of the v1 API, as the UI reads them. */
+/** Response shapes of the v1 API, as the UI reads them: the server's own types where it exports them (type-only imports, erased from the bundle). */
+import type { AnswerBodyCitation } from '../../query/answer-body';
+import type { SourceSummary } from '../../query/answer-service';
+import type { UploadResult } from '../../../ingestion/service';
+
+export type { UploadResult };
+export type Source = SourceSummary;
+export type Citation = AnswerBodyCitation;
 export interface Corpus {
   id: string;
   name: string;
@@ -7,13 +14,6 @@ export interface Corpus {
   createdAt: string;
 }
 
-export interface UploadResult {
-  documentId: string;
-  versionId: string;
-  jobId: string | null;
-  status: string;
-  deduplicated: boolean;
-}
 
 export type JobStage = 'parse' | 'chunk' | 'embed' | 'index';
 
@@ -45,30 +45,7 @@ export interface DocumentSummary {
   versions: DocumentVersion[];
 }
 
-export interface Source {
-  chunkId: string;
-  documentId: string;
-  versionId: string;
-  title: string;
-  page: number | null;
-  start: number;
-  end: number;
-  score: number;
-  text: string;
-}
 
-export interface Citation {
-  n: number;
-  documentId: string;
-  versionId: string;
-  chunkId: string;
-  title: string;
-  page: number | null;
-  quote: string;
-  start: number;
-  end: number;
-  verified: boolean;
-}
 
 export interface AnswerBody {
   answer: string;
