@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/core/config';
+import { getCorpus } from '../src/core/corpora';
 import { openStore } from '../src/core/db/client';
 import type { Corpus } from '../src/core/db/schema';
 import { createApiKey, ensureTenant } from '../src/core/tenancy';
@@ -21,8 +22,18 @@ export interface EvalHarness {
  * running the real ingestion pipeline in-process: evals measure the service,
  * not a copy of it.
  */
-export async function openHarness(options: { databaseUrl?: string | undefined; env?: Record<string, string>; concurrency?: number }): Promise<EvalHarness> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'attest-eval-'));
+export interface HarnessOptions {
+  databaseUrl?: string | undefined;
+  env?: Record<string, string>;
+  concurrency?: number;
+  /** Keep the PGlite store here (reused across runs) instead of a temp dir removed on close. */
+  dataDir?: string | undefined;
+  /** Reuse this corpus when it exists (with dataDir), instead of a fresh one per run. */
+  corpusName?: string | undefined;
+}
+
+export async function openHarness(options: HarnessOptions): Promise<EvalHarness> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'attest-eval-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}), ...options.env });
   const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: options.databaseUrl ? undefined : dataDir });
   const jobs = new InlineJobQueue(new JobRecords(store.db), { queue: 'attest', concurrency: options.concurrency ?? 2, retry: { maxAttempts: 2, backoffMs: 50 } });
@@ -30,14 +41,15 @@ export async function openHarness(options: { databaseUrl?: string | undefined; e
   await jobs.startWorker();
   const tenant = await ensureTenant(store.db, 'eval');
   await createApiKey(store.db, { tenantId: tenant.id, name: 'eval', scopes: ['admin'] });
-  const corpus = await container.services.corpora.create(tenant.id, `eval-${Date.now()}`);
+  const name = options.corpusName ?? `eval-${Date.now()}`;
+  const corpus = await getCorpus(store.db, tenant.id, name).catch(() => container.services.corpora.create(tenant.id, name));
   return {
     container,
     corpus,
     jobs,
     async close() {
       await container.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -30,21 +30,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/api/app';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { loadConfig } from '../../src/core/config';
-import { getCorpus } from '../../src/core/corpora';
-import { openStore } from '../../src/core/db/client';
-import { createContainer } from '../../src/container';
-import { InlineJobQueue } from '../../src/jobs/inline-queue';
-import { JobRecords } from '../../src/jobs/job-records';
 import { normalizeQuestion } from '../../src/query/answer-cache';
-import { createApiKey, ensureTenant } from '../../src/core/tenancy';
+import { createApiKey } from '../../src/core/tenancy';
 import { assembleContext } from '../../src/query/assemble';
 import { loadPrompt } from '../../src/query/prompts';
 import { startFakeProviders } from '../../test/fake-providers/server';
 import { readCorpus, readQueries } from '../beir';
-import { ingestTexts, type EvalHarness } from '../harness';
+import { ingestTexts, openHarness } from '../harness';
 
 const { values: args } = parseArgs({
   options: {
@@ -90,27 +82,6 @@ function firstSentenceOfSource(body: unknown): string | undefined {
 
 const CORPUS = 'bench-scifact';
 
-/** Like evals/harness openHarness, but the store can persist in --data-dir and its corpus be reused. */
-async function openBenchHarness(env: Record<string, string>, dataDir: string | undefined, concurrency: number): Promise<EvalHarness> {
-  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'attest-bench-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dir, ...env });
-  const store = await openStore({ dataDir: dir });
-  const jobs = new InlineJobQueue(new JobRecords(store.db), { queue: 'attest', concurrency, retry: { maxAttempts: 2, backoffMs: 50 } });
-  const container = await createContainer(config, { store, jobs });
-  await jobs.startWorker();
-  const tenant = await ensureTenant(store.db, 'bench');
-  const corpus = await getCorpus(store.db, tenant.id, CORPUS).catch(() => container.services.corpora.create(tenant.id, CORPUS));
-  return {
-    container,
-    corpus,
-    jobs,
-    async close() {
-      await container.close();
-      if (!dataDir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const fake = await startFakeProviders();
   fake.script('openai.chat', ({ body }) => {
@@ -129,7 +100,7 @@ async function main(): Promise<void> {
     TOKENS_PER_MINUTE: '1000000000',
     DAILY_TOKEN_BUDGET: '1000000000',
   };
-  const harness = await openBenchHarness(env, args['data-dir'], Number(args.concurrency));
+  const harness = await openHarness({ env, dataDir: args['data-dir'], concurrency: Number(args.concurrency), corpusName: CORPUS });
   try {
     const { store } = harness.container;
     const chunksIn = async () => {
