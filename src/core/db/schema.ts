@@ -211,6 +211,8 @@ export const buildTermStats = pgTable('build_term_stats', {
   buildId: uuid('build_id').primaryKey().references(() => indexBuilds.id, { onDelete: 'cascade' }),
   docCount: bigint('doc_count', { mode: 'number' }).notNull().default(0),
   totalLength: bigint('total_length', { mode: 'number' }).notNull().default(0),
+  /** Bumped by every statement that adds or removes chunks: a cached copy of the build's postings is current iff its version matches. */
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
 });
 
 export const postings = pgTable(
