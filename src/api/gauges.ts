@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../core/db/client';
+import type { CachedBm25Index } from '../../indexes/postgres/cached-bm25-index';
 import type { CircuitBreaker, FallbackChain } from '../core/resilience';
 import type { JobQueue } from '../jobs/ports';
 import type { ProviderSemaphore } from './limits/concurrency';
@@ -10,8 +11,18 @@ const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2, none: 0 } as const;
 /** Scrape-time gauges: read the live state instead of mirroring it on every change. */
 export function registerGauges(
   metrics: Metrics,
-  sources: { jobs: JobQueue; chain: FallbackChain; breakers: CircuitBreaker[]; db: Db; providerSlots: ProviderSemaphore },
+  sources: { jobs: JobQueue; chain: FallbackChain; breakers: CircuitBreaker[]; db: Db; providerSlots: ProviderSemaphore; lexical?: Pick<CachedBm25Index, 'counters'> },
 ): void {
+  const { lexical } = sources;
+  if (lexical) {
+    metrics.gauge('attest_bm25_cache_events', 'BM25 searches answered from memory or SQL, and snapshot loads, since start', ['event'], (gauge) => {
+      const counters = lexical.counters();
+      gauge.set({ event: 'memory_hit' }, counters.memoryHits);
+      gauge.set({ event: 'sql_fallback' }, counters.sqlFallbacks);
+      gauge.set({ event: 'load' }, counters.loads);
+      gauge.set({ event: 'load_failure' }, counters.loadFailures);
+    });
+  }
   metrics.gauge('attest_queue_depth', 'Jobs waiting or running', ['state'], async (gauge) => {
     const depth = await sources.jobs.depth().catch(() => undefined);
     if (!depth) return;

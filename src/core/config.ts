@@ -74,6 +74,9 @@ export const configSchema = z.object({
   RETRIEVE_CANDIDATES: int(50, 1, 1000),
   RERANK_CANDIDATES: int(30, 1, 200),
   RRF_K: int(60, 1),
+  // BM25 scored in memory from a per-build copy of the postings while the build is unchanged (indexes/postgres/cached-bm25-index.ts).
+  BM25_CACHE_MAX_POSTINGS: int(20_000_000, 0),
+  BM25_CACHE_RELOAD_INTERVAL_MS: int(10_000, 0),
   // The local hashing embedder packs cosines into a narrow band (0.78-0.94), which HNSW finds hard:
   // m 24 / ef_construction 200 / ef_search 400 keep recall@10 against exact search high (evals/bench/retrieval-latency.ts).
   HNSW_M: int(24, 2, 100),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresBm25Index } from '../../indexes/postgres/bm25-index';
+import { CachedBm25Index } from '../../indexes/postgres/cached-bm25-index';
 import { hnswIndexName, PgvectorIndex } from '../../indexes/postgres/pgvector-index';
 import type { Store } from '../../src/core/db/client';
 import { AppError } from '../../src/core/errors';
@@ -13,11 +14,13 @@ import { explainLines } from './explain';
 
 const targets = await storeTargets('postgres index contract');
 
-async function postgresLexicalHarness(store: Store): Promise<LexicalHarness> {
-  const index = new PostgresBm25Index(store);
+async function postgresLexicalHarness(store: Store, options: { cached?: boolean } = {}): Promise<LexicalHarness> {
+  const sqlIndex = new PostgresBm25Index(store);
+  // Cached, every search waits for a current snapshot: the contract then checks the in-memory scorer, not the SQL fallback.
+  const index = options.cached ? new CachedBm25Index(store, sqlIndex, { waitForLoad: true, minReloadIntervalMs: 0 }) : sqlIndex;
   return {
     index,
-    scoring: { k1: index.k1, b: index.b, tolerance: 1e-9 },
+    scoring: { k1: sqlIndex.k1, b: sqlIndex.b, tolerance: 1e-9 },
     async newScope(options) {
       const { tenantId, corpusId, buildId } = await seedCorpus(store, { tenantId: options?.sameTenantAs?.tenantId, dimensions: 8 });
       return { tenantId, corpusId, buildId };
@@ -63,6 +66,7 @@ async function pgvectorHarness(store: Store): Promise<VectorHarness> {
 for (const target of targets) {
   describe(`postgres indexes on ${target.name}`, () => {
     lexicalIndexContract(`PostgresBm25Index (${target.name})`, async () => postgresLexicalHarness(await target.open()));
+    lexicalIndexContract(`CachedBm25Index (${target.name})`, async () => postgresLexicalHarness(await target.open(), { cached: true }));
     vectorIndexContract(`PgvectorIndex (${target.name})`, async () => pgvectorHarness(await target.open()));
 
     describe('adapter specifics', () => {
@@ -112,6 +116,50 @@ for (const target of targets) {
         const forcedPlan = await explainLines(store, forced.searchStatement(smallScope, model, vectors[0]!, 10), [forced.searchSettings()]);
         expect(forcedPlan.join('\n')).toContain(`Index Scan using ${hnswIndexName(small.buildId)}`);
         expect((await forced.search(smallScope, small.modelId, vectors[0]!, 10)).map((hit) => hit.chunkId)[0]).toBe(smallChunks[0]!.chunkId);
+      }, 120_000);
+
+      it('cached BM25 answers from memory exactly as SQL does, never from a stale or foreign snapshot', async () => {
+        const sqlIndex = new PostgresBm25Index(store);
+        const cached = new CachedBm25Index(store, sqlIndex, { minReloadIntervalMs: 0 });
+        const { tenantId, corpusId, buildId } = await seedCorpus(store, { dimensions: 8 });
+        const scope = { tenantId, corpusId, buildId };
+        const chunks = await seedChunks(store, scope, syntheticTexts(1_500, 3));
+        await cached.add(scope, chunks);
+        const queries = ['alpha tango', 'kilo kilo lima', 'bravo charlie delta echo foxtrot', 'november', 'zulu'];
+
+        // Cold: answered from SQL while the snapshot loads in the background.
+        const cold = await cached.search(scope, queries[0]!, 20);
+        expect(cached.counters()).toMatchObject({ sqlFallbacks: 1, memoryHits: 0, loads: 1 });
+        await cached.warm(scope);
+        expect(await cached.search(scope, queries[0]!, 20)).toEqual(cold);
+        for (const query of queries) {
+          const fromMemory = await cached.search(scope, query, 50);
+          const fromSql = await sqlIndex.search(scope, query, 50);
+          expect(fromMemory.map((hit) => hit.chunkId), query).toEqual(fromSql.map((hit) => hit.chunkId));
+          fromMemory.forEach((hit, position) => expect(hit.score).toBeCloseTo(fromSql[position]!.score, 9));
+        }
+        expect(cached.counters().memoryHits).toBe(queries.length + 1);
+
+        // Swap one chunk for another of the same length: counts stay equal, the version does not.
+        const [gone] = chunks;
+        const [twin] = await seedChunks(store, scope, ['zulu zulu zulu']);
+        await cached.removeChunks(scope, [gone!.chunkId]);
+        await cached.add(scope, [twin!]);
+        const fallbacks = cached.counters().sqlFallbacks;
+        const fresh = await cached.search(scope, 'zulu', 5);
+        expect(fresh.map((hit) => hit.chunkId)).toEqual([twin!.chunkId]);
+        expect(cached.counters().sqlFallbacks).toBe(fallbacks + 1);
+        await cached.warm(scope);
+        expect(await cached.search(scope, 'zulu', 5)).toEqual(fresh);
+
+        // Another tenant naming this build id is never served from the snapshot (and SQL filters it out).
+        const other = await seedCorpus(store, { dimensions: 8 });
+        expect(await cached.search({ ...scope, tenantId: other.tenantId, corpusId: other.corpusId }, 'alpha tango', 20)).toEqual([]);
+
+        // A budget smaller than the build: never loaded, always SQL.
+        const tiny = new CachedBm25Index(store, sqlIndex, { maxPostings: 100 });
+        expect(await tiny.search(scope, 'alpha tango', 20)).toEqual(await sqlIndex.search(scope, 'alpha tango', 20));
+        expect(tiny.counters()).toMatchObject({ loads: 0, memoryHits: 0 });
       }, 120_000);
 
       it('BM25 counts df and reads postings through the postings primary key', async () => {

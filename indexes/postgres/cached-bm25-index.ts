@@ -1,0 +1,295 @@
+import { sql } from 'drizzle-orm';
+import type { Store } from '../../src/core/db/client';
+import { analyze, termFrequencies } from '../analyzer';
+import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
+import type { PostgresBm25Index } from './bm25-index';
+import { inTransaction } from './transaction';
+
+/**
+ * A read cache in front of the Postgres BM25 index. The postings table stays
+ * the only truth (writes go straight through); a build's postings are copied
+ * into typed arrays and scored in memory with the same formula, but only while
+ * the copy's `build_term_stats.version` equals the database's, checked on every
+ * query (one primary-key read). A stale or missing copy answers from SQL and
+ * reloads in the background, at most once per `minReloadIntervalMs`, so a bulk
+ * upload does not turn every query into a reload.
+ *
+ * Why: BM25 in SQL reads every posting of every query term twice (df, then the
+ * scores); on PGlite at 10K chunks that is most of an answer's service time,
+ * and on Postgres at 100K chunks common terms make the p95 (see evals/bench).
+ * In memory the same work is a loop over Int32Arrays.
+ */
+
+export interface CachedBm25Options {
+  /** Upper bound on postings held across all builds (default 20M, ~150 MB); 0 turns the cache off. */
+  maxPostings?: number;
+  /** Minimum time between two reloads of one build (default 10 s). */
+  minReloadIntervalMs?: number;
+  /**
+   * Await the (re)load of a stale build and answer from memory, instead of
+   * answering from SQL while it loads in the background. For small builds and
+   * tests (it makes the contract suite exercise the in-memory scorer).
+   */
+  waitForLoad?: boolean;
+  /** Called when a background load fails (the query path has already answered from SQL). */
+  onError?: (error: unknown, buildId: string) => void;
+}
+
+interface Snapshot {
+  tenantId: string;
+  corpusId: string;
+  version: number;
+  docCount: number;
+  avgdl: number;
+  /** Chunk ids in uuid order: a posting's chunk number indexes this array, and ties break on it as SQL's `ORDER BY chunk_id` does. */
+  chunkIds: string[];
+  docLengths: Int32Array;
+  terms: Map<string, { chunks: Int32Array; tfs: Int32Array }>;
+  postings: number;
+  /** Scratch for scoring (JS is single-threaded and scoring is synchronous, so one per snapshot is safe). */
+  scores: Float64Array;
+  seen: Uint8Array;
+  lastUsed: number;
+}
+
+interface BuildStats {
+  version: number;
+  docCount: number;
+  totalLength: number;
+}
+
+export class CachedBm25Index implements LexicalIndex {
+  private readonly snapshots = new Map<string, Snapshot>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly lastLoadStarted = new Map<string, number>();
+  private readonly maxPostings: number;
+  private readonly minReloadIntervalMs: number;
+  private readonly stats = { memoryHits: 0, sqlFallbacks: 0, loads: 0, loadFailures: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly inner: PostgresBm25Index,
+    private readonly options: CachedBm25Options = {},
+  ) {
+    this.maxPostings = options.maxPostings ?? 20_000_000;
+    this.minReloadIntervalMs = options.minReloadIntervalMs ?? 10_000;
+  }
+
+  add(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<void> {
+    return this.inner.add(scope, chunks);
+  }
+
+  removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {
+    return this.inner.removeChunks(scope, chunkIds);
+  }
+
+  /** How queries were answered since start: for metrics and the benchmarks. */
+  counters(): Readonly<{ memoryHits: number; sqlFallbacks: number; loads: number; loadFailures: number }> {
+    return { ...this.stats };
+  }
+
+  async search(scope: IndexScope, query: string, limit: number): Promise<ScoredChunk[]> {
+    const frequencies = termFrequencies(analyze(query));
+    if (frequencies.size === 0 || limit <= 0) return [];
+    if (this.maxPostings > 0) {
+      const current = await this.readStats(scope.buildId);
+      const snapshot = this.snapshots.get(scope.buildId);
+      if (current && snapshot && snapshot.version === current.version && owns(snapshot, scope)) {
+        this.stats.memoryHits++;
+        snapshot.lastUsed = performance.now();
+        return score(snapshot, frequencies, Math.floor(limit), this.inner.k1, this.inner.b);
+      }
+      if (current && current.docCount > 0 && current.totalLength <= this.maxPostings) {
+        if (this.options.waitForLoad) {
+          // A load already running may predate the write this query must see: versions only grow, so wait for one at least as new.
+          for (let attempt = 0; attempt < 3; attempt++) {
+            await this.warm(scope);
+            const loaded = this.snapshots.get(scope.buildId);
+            if (loaded && owns(loaded, scope) && loaded.version >= current.version) {
+              this.stats.memoryHits++;
+              return score(loaded, frequencies, Math.floor(limit), this.inner.k1, this.inner.b);
+            }
+          }
+        } else {
+          this.scheduleLoad(scope);
+        }
+      }
+    }
+    this.stats.sqlFallbacks++;
+    return this.inner.search(scope, query, limit);
+  }
+
+  /** Loads (or reloads) a build's snapshot now; resolves when it is in place. For warm-up and tests. */
+  async warm(scope: IndexScope): Promise<void> {
+    await (this.loading.get(scope.buildId) ?? this.load(scope));
+  }
+
+  private scheduleLoad(scope: IndexScope): void {
+    if (this.loading.has(scope.buildId)) return;
+    const last = this.lastLoadStarted.get(scope.buildId);
+    if (last !== undefined && performance.now() - last < this.minReloadIntervalMs) return;
+    void this.load(scope).catch((error: unknown) => {
+      this.stats.loadFailures++;
+      this.options.onError?.(error, scope.buildId);
+    });
+  }
+
+  private load(scope: IndexScope): Promise<void> {
+    this.lastLoadStarted.set(scope.buildId, performance.now());
+    const loading = this.readSnapshot(scope)
+      .then((snapshot) => {
+        if (snapshot) this.keep(scope.buildId, snapshot);
+      })
+      .finally(() => this.loading.delete(scope.buildId));
+    this.loading.set(scope.buildId, loading);
+    this.stats.loads++;
+    return loading;
+  }
+
+  /** Keeps the snapshot, evicting the least recently used others to stay under the postings budget. */
+  private keep(buildId: string, snapshot: Snapshot): void {
+    this.snapshots.delete(buildId);
+    if (snapshot.postings > this.maxPostings) return;
+    let held = [...this.snapshots.values()].reduce((sum, other) => sum + other.postings, 0);
+    const byAge = [...this.snapshots.entries()].sort((left, right) => left[1].lastUsed - right[1].lastUsed);
+    for (const [otherId, other] of byAge) {
+      if (held + snapshot.postings <= this.maxPostings) break;
+      this.snapshots.delete(otherId);
+      held -= other.postings;
+    }
+    this.snapshots.set(buildId, snapshot);
+  }
+
+  private async readStats(buildId: string): Promise<BuildStats | undefined> {
+    const [row] = await this.store.query<{ version: string | number; doc_count: string | number; total_length: string | number }>(
+      sql`SELECT version, doc_count, total_length FROM build_term_stats WHERE build_id = ${buildId}::uuid`,
+    );
+    return row ? { version: Number(row.version), docCount: Number(row.doc_count), totalLength: Number(row.total_length) } : undefined;
+  }
+
+  /**
+   * One consistent copy: statistics, chunk numbering and postings read in one
+   * REPEATABLE READ transaction (PGlite has one connection, so any transaction
+   * is). Postings come grouped by term as int arrays of chunk numbers, not one
+   * row per posting, to keep the transfer and the JS heap small.
+   */
+  private async readSnapshot(scope: IndexScope): Promise<Snapshot | undefined> {
+    return inTransaction(this.store, async (executor) => {
+      if (this.store.driver === 'pg') await executor(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
+      const [stats] = await executor<{ version: string | number; doc_count: string | number; total_length: string | number }>(
+        sql`SELECT version, doc_count, total_length FROM build_term_stats WHERE build_id = ${scope.buildId}::uuid`,
+      );
+      if (!stats || Number(stats.doc_count) === 0) return undefined;
+      const chunkRows = await executor<{ chunk_id: string; doc_length: number }>(sql`
+        SELECT chunk_id, doc_length FROM build_chunks
+        WHERE build_id = ${scope.buildId}::uuid AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+        ORDER BY chunk_id`);
+      // Nothing of this tenant and corpus under that build id: nothing to cache (and no other snapshot to evict).
+      if (chunkRows.length === 0) return undefined;
+      const termRows = await executor<{ term: string; chunks: number[]; tfs: number[] }>(sql`
+        WITH numbered AS (
+          SELECT chunk_id, (row_number() OVER (ORDER BY chunk_id) - 1)::int AS n
+          FROM build_chunks
+          WHERE build_id = ${scope.buildId}::uuid AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+        )
+        SELECT p.term, array_agg(numbered.n ORDER BY numbered.n) AS chunks, array_agg(p.tf ORDER BY numbered.n) AS tfs
+        FROM postings p JOIN numbered ON numbered.chunk_id = p.chunk_id
+        WHERE p.build_id = ${scope.buildId}::uuid AND p.tenant_id = ${scope.tenantId}::uuid AND p.corpus_id = ${scope.corpusId}::uuid
+        GROUP BY p.term`);
+      const docCount = Number(stats.doc_count);
+      const terms = new Map<string, { chunks: Int32Array; tfs: Int32Array }>();
+      let postings = 0;
+      for (const row of termRows) {
+        terms.set(row.term, { chunks: Int32Array.from(row.chunks), tfs: Int32Array.from(row.tfs) });
+        postings += row.chunks.length;
+      }
+      return {
+        tenantId: scope.tenantId,
+        corpusId: scope.corpusId,
+        version: Number(stats.version),
+        docCount,
+        avgdl: Number(stats.total_length) / Math.max(docCount, 1),
+        chunkIds: chunkRows.map((row) => row.chunk_id),
+        docLengths: Int32Array.from(chunkRows, (row) => Number(row.doc_length)),
+        terms,
+        postings,
+        scores: new Float64Array(chunkRows.length),
+        seen: new Uint8Array(chunkRows.length),
+        lastUsed: performance.now(),
+      };
+    });
+  }
+}
+
+function owns(snapshot: Snapshot, scope: IndexScope): boolean {
+  return snapshot.tenantId === scope.tenantId && snapshot.corpusId === scope.corpusId;
+}
+
+/**
+ * Okapi BM25 exactly as PostgresBm25Index.searchStatement computes it (df is
+ * the term's posting count in the build; N and avgdl from build_term_stats),
+ * top `limit` by score, ties by chunk id.
+ */
+export function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, limit: number, k1: number, b: number): ScoredChunk[] {
+  const { scores, seen, docLengths, avgdl, docCount } = snapshot;
+  const touched: number[] = [];
+  for (const [term, qtf] of frequencies) {
+    const postings = snapshot.terms.get(term);
+    if (!postings) continue;
+    const df = postings.chunks.length;
+    const weight = qtf * Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
+    const { chunks, tfs } = postings;
+    for (let index = 0; index < chunks.length; index++) {
+      const chunk = chunks[index]!;
+      const tf = tfs[index]!;
+      if (seen[chunk] === 0) {
+        seen[chunk] = 1;
+        touched.push(chunk);
+      }
+      scores[chunk]! += (weight * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * docLengths[chunk]!) / avgdl));
+    }
+  }
+  const top = topK(touched, scores, limit);
+  const results = top.map((chunk) => ({ chunkId: snapshot.chunkIds[chunk]!, score: scores[chunk]! }));
+  for (const chunk of touched) {
+    scores[chunk] = 0;
+    seen[chunk] = 0;
+  }
+  return results;
+}
+
+/** The `limit` best chunk numbers by score (descending), ties to the lower number, via a bounded min-heap. */
+function topK(candidates: readonly number[], scores: Float64Array, limit: number): number[] {
+  // "worse" = lower score, or equal score and higher chunk number.
+  const worse = (left: number, right: number) => scores[left]! < scores[right]! || (scores[left] === scores[right] && left > right);
+  const heap: number[] = [];
+  const siftDown = (start: number) => {
+    let index = start;
+    for (;;) {
+      const left = 2 * index + 1;
+      const right = left + 1;
+      let smallest = index;
+      if (left < heap.length && worse(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && worse(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === index) return;
+      [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
+      index = smallest;
+    }
+  };
+  for (const candidate of candidates) {
+    if (heap.length < limit) {
+      heap.push(candidate);
+      let index = heap.length - 1;
+      while (index > 0) {
+        const parent = (index - 1) >> 1;
+        if (!worse(heap[index]!, heap[parent]!)) break;
+        [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+        index = parent;
+      }
+    } else if (worse(heap[0]!, candidate)) {
+      heap[0] = candidate;
+      siftDown(0);
+    }
+  }
+  return heap.sort((left, right) => (worse(left, right) ? 1 : worse(right, left) ? -1 : 0));
+}
