@@ -26,7 +26,7 @@ import { Metrics } from './api/metrics';
 import { registerGauges } from './api/gauges';
 import { DEFAULT_PRICES } from './core/pricing';
 import { AnswerService } from './query/answer-service';
-import { PostgresAnswerCache, RedisAnswerCache } from './query/answer-cache';
+import { MemoryFrontedAnswerCache, PostgresAnswerCache, RedisAnswerCache } from './query/answer-cache';
 import { ContextCache } from './query/assemble';
 import { PostgresBm25Index } from '../indexes/postgres/bm25-index';
 import { CachedBm25Index } from '../indexes/postgres/cached-bm25-index';
@@ -61,6 +61,8 @@ export interface ContainerOptions {
   /** Replace the providers built from config (tests point them at the fake provider server). */
   providers?: Partial<Providers>;
 }
+
+const ANSWER_CACHE_TTL_SECONDS = 24 * 3600;
 
 export function chunkerFromConfig(config: Config): ChunkerConfig {
   return { ...DEFAULT_CHUNKER, targetTokens: config.CHUNK_TARGET_TOKENS, overlapTokens: config.CHUNK_OVERLAP_TOKENS };
@@ -153,11 +155,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
     db: store.db,
     search,
     chain: providers.chain,
-    cache: redis ? new RedisAnswerCache(redis) : new PostgresAnswerCache(store.db),
+    cache: new MemoryFrontedAnswerCache(redis ? new RedisAnswerCache(redis) : new PostgresAnswerCache(store.db), {
+      maxEntries: config.ANSWER_CACHE_MEMORY_ENTRIES,
+      defaultTtlSeconds: ANSWER_CACHE_TTL_SECONDS,
+    }),
     contextCache: new ContextCache(512),
     prompt: loadPrompt(CURRENT_PROMPT_ID),
     prices: DEFAULT_PRICES,
-    limits: { maxInputTokens: config.MAX_INPUT_TOKENS, maxOutputTokens: config.MAX_OUTPUT_TOKENS, cacheTtlSeconds: 24 * 3600 },
+    limits: { maxInputTokens: config.MAX_INPUT_TOKENS, maxOutputTokens: config.MAX_OUTPUT_TOKENS, cacheTtlSeconds: ANSWER_CACHE_TTL_SECONDS },
     onAnswered: (tenantId, body) => metrics.recordAnswer(tenantId, body),
   });
 
@@ -178,7 +183,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     store,
     jobs,
     jobRecords,
-    authenticate: createAuthenticator(store.db),
+    authenticate: createAuthenticator(store.db, { cacheTtlMs: config.AUTH_CACHE_TTL_MS }),
     readiness,
     limits,
     idempotency: new IdempotencyStore(store.db),

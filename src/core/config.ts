@@ -85,6 +85,10 @@ export const configSchema = z.object({
   MAX_INPUT_TOKENS: int(6000, 256),
   MAX_OUTPUT_TOKENS: int(800, 32),
 
+  // Answers kept in this process in front of the shared answer cache (Redis or Postgres); 0 turns it off.
+  ANSWER_CACHE_MEMORY_ENTRIES: int(1_000, 0),
+  // A verified API key is trusted this long without a database read (a revoke through this process applies at once).
+  AUTH_CACHE_TTL_MS: int(5_000, 0),
   RATE_LIMIT_QUERY_PER_MINUTE: int(120, 1),
   RATE_LIMIT_INGEST_PER_MINUTE: int(120, 1),
   RATE_LIMIT_ADMIN_PER_MINUTE: int(120, 1),

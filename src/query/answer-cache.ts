@@ -75,6 +75,61 @@ export class RedisAnswerCache implements AnswerCache {
 }
 
 /**
+ * An in-process LRU in front of the shared cache (Postgres or Redis). Keys
+ * name the corpus generation and active build, so an entry is never stale in
+ * content: the corpus row read on every request moves the key when documents
+ * change. A hit here costs no round trip; entries live at most `ttlSeconds`
+ * (as set) and `maxEntries` bounds memory.
+ */
+export class MemoryFrontedAnswerCache implements AnswerCache {
+  private readonly entries = new Map<string, { tenantId: string; body: Record<string, unknown>; expiresAt: number }>();
+
+  constructor(
+    private readonly shared: AnswerCache,
+    private readonly options: { maxEntries: number; defaultTtlSeconds: number; now?: () => number },
+  ) {}
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  async get(key: string, tenantId: string) {
+    const entry = this.entries.get(key);
+    if (entry && entry.tenantId === tenantId && entry.expiresAt > this.now()) {
+      // Re-inserting moves it to the young end of the Map's insertion order.
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return entry.body;
+    }
+    if (entry && entry.expiresAt <= this.now()) this.entries.delete(key);
+    const body = await this.shared.get(key, tenantId);
+    if (body) this.remember(key, tenantId, body, this.options.defaultTtlSeconds);
+    return body;
+  }
+
+  async set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number) {
+    await this.shared.set(key, tenantId, body, ttlSeconds);
+    this.remember(key, tenantId, body, ttlSeconds);
+  }
+
+  /** Drops every entry held in this process (the shared cache is untouched). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private remember(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number): void {
+    if (this.options.maxEntries <= 0) return;
+    this.entries.delete(key);
+    this.entries.set(key, { tenantId, body, expiresAt: this.now() + ttlSeconds * 1000 });
+    while (this.entries.size > this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+/**
  * Collapses concurrent identical work into one promise per key (in this process).
  *
  * The work gets its own signal, aborted only when every caller waiting on it has

@@ -48,7 +48,8 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000, what = 'cond
 describe('answers over SSE', () => {
   let h: AnswerHarness;
   beforeAll(async () => {
-    h = await startHarness({ PROVIDER_TIMEOUT_MS: '3000' }, { store: shared.store });
+    // No in-process answer cache: a test empties the shared one to recompute an answer.
+    h = await startHarness({ PROVIDER_TIMEOUT_MS: '3000', ANSWER_CACHE_MEMORY_ENTRIES: '0' }, { store: shared.store });
     await createCorpus(h.t, 'kb');
     await uploadText(h.t, 'kb', 'warranty.txt', WARRANTY);
   });

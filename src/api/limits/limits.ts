@@ -58,10 +58,12 @@ export interface AnswerLease {
 }
 
 const utcDay = (date: Date = new Date()) => date.toISOString().slice(0, 10);
+const SPENT_REFRESH_MS = 1_000;
 
 /** Per-tenant admission: requests per minute, tokens per minute, concurrent answers, daily token budget. */
 export class Limits {
   private readonly cache = new Map<string, { limits: TenantLimits; at: number }>();
+  private readonly spent = new Map<string, { day: string; tokens: number; at: number }>();
 
   constructor(
     private readonly deps: { db: Db; buckets: TokenBuckets; gates: ConcurrencyGates; defaults: TenantLimits },
@@ -91,12 +93,23 @@ export class Limits {
     return rateHeaders;
   }
 
+  /**
+   * Tokens the tenant spent today. Read from the database at most once a second
+   * per tenant (other processes' spending shows up within that), plus what this
+   * process has recorded since: a request does not pay a query for a check that
+   * is approximate under concurrency anyway.
+   */
   async spentToday(tenantId: string): Promise<number> {
+    const day = utcDay();
+    const cached = this.spent.get(tenantId);
+    if (cached && cached.day === day && Date.now() - cached.at < SPENT_REFRESH_MS) return cached.tokens;
     const [row] = await this.deps.db
       .select({ tokens: tenantUsage.tokens })
       .from(tenantUsage)
-      .where(and(eq(tenantUsage.tenantId, tenantId), eq(tenantUsage.day, utcDay())));
-    return Number(row?.tokens ?? 0);
+      .where(and(eq(tenantUsage.tenantId, tenantId), eq(tenantUsage.day, day)));
+    const tokens = Number(row?.tokens ?? 0);
+    this.spent.set(tenantId, { day, tokens, at: Date.now() });
+    return tokens;
   }
 
   /**
@@ -151,6 +164,8 @@ export class Limits {
 
   async record(tenantId: string, tokens: number, costUsd: number): Promise<void> {
     if (tokens <= 0 && costUsd <= 0) return;
+    const cached = this.spent.get(tenantId);
+    if (cached && cached.day === utcDay()) cached.tokens += tokens;
     await this.deps.db
       .insert(tenantUsage)
       .values({ tenantId, day: utcDay(), tokens, costUsd })

@@ -101,6 +101,7 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
       .where(and(eq(apiKeys.id, request.params.id), eq(apiKeys.tenantId, tenantId), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
     if (revoked.length === 0) throw new AppError('KEY_NOT_FOUND', `key ${request.params.id} not found`);
+    deps.authenticate.forget(request.params.id);
     return reply.status(204).send();
   });
 }

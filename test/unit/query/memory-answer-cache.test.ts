@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryFrontedAnswerCache, type AnswerCache } from '../../../src/query/answer-cache';
+
+/** A shared cache that counts its reads (what the memory front is there to save). */
+function sharedCache(): AnswerCache & { reads: number; rows: Map<string, { tenantId: string; body: Record<string, unknown> }> } {
+  const rows = new Map<string, { tenantId: string; body: Record<string, unknown> }>();
+  return {
+    rows,
+    reads: 0,
+    async get(key, tenantId) {
+      this.reads++;
+      const row = rows.get(key);
+      return row && row.tenantId === tenantId ? row.body : undefined;
+    },
+    async set(key, tenantId, body) {
+      rows.set(key, { tenantId, body });
+    },
+  };
+}
+
+describe('MemoryFrontedAnswerCache', () => {
+  it('answers a repeated key from memory, and writes through to the shared cache', async () => {
+    const shared = sharedCache();
+    const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60 });
+    await cache.set('k1', 't1', { answer: 'a' }, 60);
+    expect(shared.rows.get('k1')?.body).toEqual({ answer: 'a' });
+    expect(await cache.get('k1', 't1')).toEqual({ answer: 'a' });
+    expect(shared.reads).toBe(0);
+  });
+
+  it('fills from the shared cache on a miss (another process wrote it), then serves from memory', async () => {
+    const shared = sharedCache();
+    await shared.set('k1', 't1', { answer: 'elsewhere' }, 60);
+    const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60 });
+    expect(await cache.get('k1', 't1')).toEqual({ answer: 'elsewhere' });
+    expect(await cache.get('k1', 't1')).toEqual({ answer: 'elsewhere' });
+    expect(shared.reads).toBe(1);
+    expect(await cache.get('missing', 't1')).toBeUndefined();
+    expect(shared.reads).toBe(2);
+  });
+
+  it('never serves an entry to another tenant, and forgets entries after their TTL', async () => {
+    const shared = sharedCache();
+    let now = 0;
+    const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60, now: () => now });
+    await cache.set('k1', 't1', { answer: 'a' }, 10);
+    expect(await cache.get('k1', 't2')).toBeUndefined();
+    shared.rows.clear();
+    now += 9_999;
+    expect(await cache.get('k1', 't1')).toEqual({ answer: 'a' });
+    now += 2;
+    expect(await cache.get('k1', 't1')).toBeUndefined();
+  });
+
+  it('keeps at most maxEntries, dropping the least recently used; 0 keeps nothing', async () => {
+    const shared = sharedCache();
+    const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 2, defaultTtlSeconds: 60 });
+    await cache.set('a', 't', { n: 1 }, 60);
+    await cache.set('b', 't', { n: 2 }, 60);
+    await cache.get('a', 't'); // a is now the most recent
+    await cache.set('c', 't', { n: 3 }, 60);
+    shared.rows.clear();
+    expect(await cache.get('a', 't')).toEqual({ n: 1 });
+    expect(await cache.get('c', 't')).toEqual({ n: 3 });
+    expect(await cache.get('b', 't')).toBeUndefined();
+
+    const off = new MemoryFrontedAnswerCache(shared, { maxEntries: 0, defaultTtlSeconds: 60 });
+    await off.set('x', 't', { n: 4 }, 60);
+    shared.rows.clear();
+    expect(await off.get('x', 't')).toBeUndefined();
+  });
+});
