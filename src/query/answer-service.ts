@@ -210,6 +210,15 @@ export class AnswerService {
       { question, maxInputTokens: this.deps.limits.maxInputTokens - this.deps.limits.maxOutputTokens, prompt: this.deps.prompt, cache: this.deps.contextCache },
     );
     timings.assembleMs = round(performance.now() - assembleStart);
+    if (assembled.sources.length === 0) {
+      // Retrieval found sources but the question leaves no room for even one: asking a model with none is wasted money.
+      const budget = this.deps.limits.maxInputTokens - this.deps.limits.maxOutputTokens;
+      const smallest = Math.min(...retrieval.results.map((item) => item.tokenCount));
+      throw new AppError('BUDGET_EXCEEDED', `the question and prompt take ${assembled.tokens} of the ${budget} input tokens left after reserving the output; the smallest retrieved source needs ${smallest} more`, {
+        status: 413,
+        details: { requiredTokens: assembled.tokens + smallest, questionAndPromptTokens: assembled.tokens, maxInputTokens: this.deps.limits.maxInputTokens, reservedOutputTokens: this.deps.limits.maxOutputTokens },
+      });
+    }
 
     const generateStart = performance.now();
     const extractor = new StreamTextExtractor();

@@ -105,6 +105,29 @@ describe('answers: trace, feedback, budget', () => {
     const ok = await askRequest(h.t, 'kb', 'How long is the warranty period, in months?');
     expect(ok.statusCode, ok.body).toBe(200);
   });
+  it('a question that fits the input budget but leaves no room for a source is 413 BUDGET_EXCEEDED, with no provider call', async () => {
+    const words = ['warranty', 'motor', 'purchase', 'defect', 'board', 'claim', 'months', 'period'];
+    // Under MAX_INPUT_TOKENS with the prompt, over what is left once MAX_OUTPUT_TOKENS is reserved and a source added;
+    // plain words, so that retrieval finds the warranty text.
+    let question = '';
+    for (let count = 10; ; count += 10) {
+      const candidate = Array.from({ length: count }, (_, index) => words[index % words.length]).join(' ') + '?';
+      if (candidate.length > 4000) break;
+      try {
+        h.t.container.services.answers.checkBudget(candidate);
+      } catch {
+        break;
+      }
+      question = candidate;
+    }
+    const response = await askRequest(h.t, 'kb', question);
+    expect(response.statusCode, response.body).toBe(413);
+    const error = response.json().error;
+    expect(error.code).toBe('BUDGET_EXCEEDED');
+    expect(error.details).toMatchObject({ maxInputTokens: 1200, requiredTokens: expect.any(Number), questionAndPromptTokens: expect.any(Number) });
+    expect(error.details.requiredTokens).toBeGreaterThan(1200 - error.details.reservedOutputTokens);
+    expect(h.fake.callCount()).toBe(0);
+  });
 });
 
 describe('answers: special-token text is ordinary text', () => {
