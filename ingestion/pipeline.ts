@@ -96,20 +96,28 @@ export async function indexIntoBuild(
 ): Promise<void> {
   const scope = buildScope(build);
   const provider = deps.registry.provider(build.embeddingModelId);
-  const vectors = await embedWithCache(deps.db, provider, rows, {
-    signal,
-    onProgress: progress ? (done, total) => progress({ stage: 'embed', done, total }) : undefined,
-  });
-  await progress?.({ stage: 'index', done: 0, total: rows.length });
-  await deps.lexical.add(
+  // The postings do not wait for the embeddings: on PostgreSQL the two writes run on two
+  // connections at once (PGlite serialises them), and embedding overlaps the postings insert.
+  const lexical = deps.lexical.add(
     scope,
     rows.map((row) => ({ chunkId: row.id, documentId: row.documentId, versionId: row.versionId, text: row.text, title: lexicalTitle(documentTitle, row.headingPath) })),
   );
-  await deps.vectors.upsert(
-    scope,
-    build.embeddingModelId,
-    rows.map((row, index) => ({ chunkId: row.id, documentId: row.documentId, versionId: row.versionId, vector: vectors[index] ?? [] })),
-  );
+  const vectors = (async () => {
+    const embedded = await embedWithCache(deps.db, provider, rows, {
+      signal,
+      onProgress: progress ? (done, total) => progress({ stage: 'embed', done, total }) : undefined,
+    });
+    await progress?.({ stage: 'index', done: 0, total: rows.length });
+    await deps.vectors.upsert(
+      scope,
+      build.embeddingModelId,
+      rows.map((row, index) => ({ chunkId: row.id, documentId: row.documentId, versionId: row.versionId, vector: embedded[index] ?? [] })),
+    );
+  })();
+  // Both settle before anything is reported: a failed half must not leave the other still writing.
+  const [lexicalDone, vectorsDone] = await Promise.allSettled([lexical, vectors]);
+  if (lexicalDone.status === 'rejected') throw lexicalDone.reason;
+  if (vectorsDone.status === 'rejected') throw vectorsDone.reason;
   await progress?.({ stage: 'index', done: rows.length, total: rows.length });
 }
 

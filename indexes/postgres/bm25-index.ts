@@ -148,10 +148,7 @@ export class PostgresBm25Index implements LexicalIndex {
 
   private async deleteChunks(executor: Executor, scope: IndexScope, chunkIds: readonly string[]): Promise<{ count: number; length: number }> {
     const ids = sql.param([...chunkIds]);
-    await executor(sql`
-      DELETE FROM postings
-      WHERE chunk_id = ANY(${ids}::uuid[]) AND build_id = ${scope.buildId}::uuid
-        AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid`);
+    // The postings of the removed rows go with them, by the build_chunks trigger (migration 0004).
     const [removed] = await executor<{ count: number | string; length: number | string | null }>(sql`
       WITH gone AS (
         DELETE FROM build_chunks

@@ -4,7 +4,7 @@
 // happens in typed code on the main thread (pdf-layout.ts), which also lets it
 // overlap with extraction of the following pages.
 import { createRequire } from 'node:module';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 
 // pdf.js 6 calls Promise.withResolvers, which Node 20 lacks. unpdf's bundle
 // polyfills it too, but this must hold before any pdf.js code is evaluated.
@@ -69,14 +69,11 @@ async function readTitle(pdf) {
   }
 }
 
-async function main() {
-  if (!parentPort) throw new Error('pdf-worker.mjs runs only as a worker thread (see pdf.ts)');
-  // pdf.ts hands over a port of its own (it can read that one synchronously at its deadline).
-  const out = workerData.port ?? parentPort;
-  const { getDocumentProxy } = await import('unpdf');
+/** Extracts one document, reporting on `out`; always destroys the document, so the worker can take the next. */
+async function extract(getDocumentProxy, bytes, out) {
   let pdf;
   try {
-    pdf = await getDocumentProxy(workerData.bytes, {
+    pdf = await getDocumentProxy(bytes, {
       cMapUrl: `${pdfjsDir}cmaps/`,
       cMapPacked: true,
       standardFontDataUrl: `${pdfjsDir}standard_fonts/`,
@@ -101,6 +98,18 @@ async function main() {
   } finally {
     await pdf.loadingTask.destroy().catch(() => undefined);
   }
+}
+
+async function main() {
+  if (!parentPort) throw new Error('pdf-worker.mjs runs only as a worker thread (see pdf.ts)');
+  // Loaded once: a warm worker takes document after document (pdf-worker-pool.ts), which
+  // saves pdf.js's start-up per document. Jobs sent before the import finished wait in the
+  // port. One job at a time, each with a port of its own channel, which pdf.ts can read
+  // synchronously at its deadline.
+  const { getDocumentProxy } = await import('unpdf');
+  parentPort.on('message', (job) => {
+    void extract(getDocumentProxy, job.bytes, job.port);
+  });
 }
 
 await main();

@@ -1,12 +1,11 @@
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { AppError, toAppError, type ErrorCode } from '../../src/core/errors';
 import { layoutPage, toParsedPages, type LayoutBlock, type TextRun } from './pdf-layout';
+import { pdfWorkers, type PdfWorkerLease } from './pdf-worker-pool';
 import type { ParseOptions, ParsedDocument } from './types';
 
 export const DEFAULT_PDF_TIMEOUT_MS = 30_000;
 export const DEFAULT_PDF_MAX_MEMORY_MB = 512;
-
-const WORKER_URL = new URL('./pdf-worker.mjs', import.meta.url);
 
 type WorkerMessage =
   | { type: 'open'; pageCount: number }
@@ -55,26 +54,19 @@ function crashFailure(error: unknown): AppError {
 }
 
 /**
- * The worker reports on a port of its own channel rather than parentPort, so
- * that messages already delivered can be read synchronously when the deadline
- * fires (receiveMessageOnPort): a deadline timer that runs before the event
- * loop got to the worker's messages must not fail a PDF that was parsed in time.
+ * Hands the document to a warm worker. The worker reports on a port of this
+ * job's own channel rather than parentPort, so that messages already delivered
+ * can be read synchronously when the deadline fires (receiveMessageOnPort): a
+ * deadline timer that runs before the event loop got to the worker's messages
+ * must not fail a PDF that was parsed in time.
  */
-function startWorker(bytes: Uint8Array, maxMemoryMb: number): { worker: Worker; port: MessagePort } {
+function startJob(bytes: Uint8Array, maxMemoryMb: number): { lease: PdfWorkerLease; port: MessagePort } {
   // Copy so that transferring never detaches the caller's buffer.
   const copy = bytes.slice();
   const channel = new MessageChannel();
-  const worker = new Worker(WORKER_URL, {
-    workerData: { bytes: copy, port: channel.port2 },
-    transferList: [copy.buffer, channel.port2],
-    resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb },
-    stdout: true,
-    stderr: true,
-  });
-  // pdf.js may still print on odd files; drain it rather than echo it into service logs.
-  worker.stdout.resume();
-  worker.stderr.resume();
-  return { worker, port: channel.port1 };
+  const lease = pdfWorkers.acquire(maxMemoryMb);
+  lease.worker.postMessage({ bytes: copy, port: channel.port2 }, [copy.buffer, channel.port2]);
+  return { lease, port: channel.port1 };
 }
 
 /** Folds one worker message into the extraction; returns 'done', a failure, or nothing. */
@@ -98,32 +90,41 @@ function applyMessage(result: Extraction, message: unknown): 'done' | AppError |
   }
 }
 
-/** Runs extraction in a resource-limited worker; each page is laid out here as it arrives. */
+/**
+ * Runs extraction in a resource-limited worker; each page is laid out here as it
+ * arrives. The limits are per document: a worker that hits one is stopped and
+ * never reused, and only a worker that finished its document goes back to the pool.
+ */
 function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> {
   const timeoutMs = options.pdfTimeoutMs ?? DEFAULT_PDF_TIMEOUT_MS;
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const { worker, port } = startWorker(bytes, options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB);
+  const { lease, port } = startJob(bytes, options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB);
+  const { worker } = lease;
   const result: Extraction = { pageCount: 0, title: undefined, pages: [], failedPages: 0 };
 
   return new Promise<Extraction>((resolve, reject) => {
     let settled = false;
-    const finish = (outcome: () => void): void => {
+    /** `reusable`: the worker ended the document itself (done, or a reported error) and may take the next. */
+    const finish = (outcome: () => void, reusable: boolean): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
       port.close();
-      void worker.terminate();
+      if (reusable) lease.release();
+      else lease.discard();
       outcome();
     };
-    const fail = (error: unknown): void => finish(() => reject(error));
+    const fail = (error: unknown, reusable = false): void => finish(() => reject(error), reusable);
     const onAbort = (): void => fail(signal?.reason);
     const onMessage = (message: unknown): void => {
       try {
         const outcome = applyMessage(result, message);
-        if (outcome === 'done') finish(() => resolve(result));
-        else if (outcome) fail(outcome);
+        if (outcome === 'done') finish(() => resolve(result), true);
+        else if (outcome) fail(outcome, isWorkerMessage(message) && message.type === 'error');
       } catch (error) {
         fail(toAppError(error));
       }
@@ -131,6 +132,12 @@ function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> 
     // Messages already sent but not yet dispatched, taken synchronously.
     const drain = (): void => {
       for (let queued = receiveMessageOnPort(port); queued && !settled; queued = receiveMessageOnPort(port)) onMessage(queued.message);
+    };
+    const onError = (error: Error): void => fail(crashFailure(error));
+    const onExit = (exitCode: number): void => {
+      // The port is not parentPort: its last messages may still be queued when the worker has exited.
+      drain();
+      fail(badFile('PDF_CORRUPT', `the PDF parser stopped unexpectedly (exit code ${exitCode})`));
     };
     const timer = setTimeout(() => {
       // A busy event loop (a long synchronous PGlite statement, say) can run this timer before the
@@ -142,12 +149,8 @@ function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> 
 
     port.on('message', onMessage);
     port.on('messageerror', (error) => fail(new AppError('INTERNAL', `unreadable message from the PDF worker: ${error.message}`)));
-    worker.on('error', (error) => fail(crashFailure(error)));
-    worker.on('exit', (exitCode) => {
-      // The port is not parentPort: its last messages may still be queued when the worker has exited.
-      drain();
-      fail(badFile('PDF_CORRUPT', `the PDF parser stopped unexpectedly (exit code ${exitCode})`));
-    });
+    worker.on('error', onError);
+    worker.on('exit', onExit);
   });
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Store } from '../../src/core/db/client';
-import { chunks } from '../../src/core/db/schema';
+import { chunks, indexBuilds } from '../../src/core/db/schema';
 import { PostgresBm25Index } from '../../indexes/postgres/bm25-index';
 import { seedChunks, seedCorpus } from '../helpers/seed';
 import { storeTargets } from '../helpers/stores';
@@ -30,5 +30,48 @@ describe.each(targets)('BM25 collection statistics on $name', (target) => {
     expect(recount!.n).toBe(2);
     const results = await index.search(scope, 'gamma', 10);
     expect(results.map((result) => result.chunkId)).toEqual([added[2]!.chunkId]);
+  });
+});
+
+describe.each(targets)('postings follow their build_chunks rows on $name', (target) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await target.open();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  const postingsOf = async (column: 'build_id' | 'chunk_id', ids: string[]) =>
+    (await queryRows<{ n: number }>(store.db, sql`SELECT count(*)::int AS n FROM postings WHERE ${sql.raw(column)} = ANY(${sql.param(ids)}::uuid[])`))[0]!.n;
+
+  // postings carry no foreign keys (migration 0004): the build_chunks trigger is what removes them.
+  it('a chunk deleted by cascade, a removed chunk and a deleted build leave no postings behind', async () => {
+    const scope = await seedCorpus(store);
+    const index = new PostgresBm25Index(store);
+    const added = await seedChunks(store, scope, ['alpha beta gamma', 'beta gamma delta epsilon', 'gamma delta', 'zeta eta theta']);
+    await index.add(scope, added);
+    const ids = added.map((chunk) => chunk.chunkId);
+    expect(await postingsOf('chunk_id', ids)).toBeGreaterThan(10);
+    const untouched = await postingsOf('chunk_id', [ids[2]!, ids[3]!]);
+
+    await store.db.delete(chunks).where(inArray(chunks.id, [ids[0]!]));
+    expect(await postingsOf('chunk_id', [ids[0]!])).toBe(0);
+    await index.removeChunks(scope, [ids[1]!]);
+    expect(await postingsOf('chunk_id', [ids[1]!])).toBe(0);
+    expect(await postingsOf('chunk_id', [ids[2]!, ids[3]!])).toBe(untouched);
+
+    await store.db.delete(indexBuilds).where(eq(indexBuilds.id, scope.buildId));
+    expect(await postingsOf('build_id', [scope.buildId])).toBe(0);
+  });
+
+  it('re-adding a chunk replaces its postings rather than adding to them', async () => {
+    const scope = await seedCorpus(store);
+    const index = new PostgresBm25Index(store);
+    const [chunk] = await seedChunks(store, scope, ['alpha beta gamma']);
+    await index.add(scope, [chunk!]);
+    await index.add(scope, [{ ...chunk!, text: 'delta epsilon' }]);
+    const terms = await queryRows<{ term: string }>(store.db, sql`SELECT term FROM postings WHERE chunk_id = ${chunk!.chunkId}::uuid ORDER BY term`);
+    expect(terms.map((row) => row.term)).toEqual(['delta', 'epsilon']);
   });
 });
