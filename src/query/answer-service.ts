@@ -24,6 +24,8 @@ export interface AnswerOptions {
 export interface AnswerEvents {
   onRetrieval?: (sources: SourceSummary[]) => void;
   onDelta?: (text: string) => void;
+  /** The text streamed so far came from a failed attempt: discard it; the next deltas start over. */
+  onReset?: () => void;
   onCitation?: (citation: AnswerBodyCitation) => void;
 }
 
@@ -221,13 +223,22 @@ export class AnswerService {
     }
 
     const generateStart = performance.now();
-    const extractor = new StreamTextExtractor();
+    let extractor = new StreamTextExtractor();
+    let streamed = false;
     const onDelta = context.events?.onDelta
       ? (delta: string) => {
           const text = extractor.push(delta);
-          if (text) context.events?.onDelta?.(text);
+          if (!text) return;
+          streamed = true;
+          context.events?.onDelta?.(text);
         }
       : undefined;
+    const onRestart = () => {
+      extractor = new StreamTextExtractor();
+      if (!streamed) return;
+      streamed = false;
+      context.events?.onReset?.();
+    };
     const generate = (messages: GenerationMessage[], withStream: boolean) =>
       this.deps.chain.generate({
         messages,
@@ -235,7 +246,7 @@ export class AnswerService {
         question,
         maxOutputTokens: this.deps.limits.maxOutputTokens,
         ...(context.signal ? { signal: context.signal } : {}),
-        ...(withStream && onDelta ? { onDelta } : {}),
+        ...(withStream && onDelta ? { onDelta, onRestart } : {}),
       });
     const release = await this.deps.providerSlots?.acquire();
     if (this.deps.providerSlots && !release) {

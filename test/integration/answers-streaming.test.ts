@@ -145,6 +145,36 @@ describe('answers over SSE', () => {
   });
 });
 
+describe('answers over SSE: a retried stream', () => {
+  let h: AnswerHarness;
+  beforeAll(async () => {
+    // Its own harness: a fresh circuit breaker, not one the failure tests above have opened.
+    h = await startHarness({ PROVIDER_TIMEOUT_MS: '3000' }, { store: shared.store });
+    await createCorpus(h.t, 'retry');
+    await uploadText(h.t, 'retry', 'warranty.txt', WARRANTY);
+  });
+  afterAll(async () => h?.close());
+
+  it('a retry after a stalled stream sends reset: the deltas after it are exactly the final answer', async () => {
+    // The first attempt streams half its answer and stalls past PROVIDER_TIMEOUT_MS; the retry answers.
+    h.fake.script('openai.chat', [{ stallMs: 20_000, midStream: true }, { answer: GOOD }]);
+    const response = await askRequest(h.t, 'retry', 'Is the control board covered by the warranty?', { headers: SSE });
+    expect(response.statusCode).toBe(200);
+    const events = parseSse(response.body);
+    const names = events.map((event) => event.event);
+    expect(names.at(-1)).toBe('done');
+    const reset = names.indexOf('reset');
+    expect(reset).toBeGreaterThan(0);
+    // Text of the failed attempt went out before the reset; the retry's text after it.
+    expect(names.slice(0, reset)).toContain('delta');
+    expect(names.lastIndexOf('reset')).toBe(reset);
+    const done = events.at(-1)!.data as AnswerResponse;
+    const after = events.slice(reset + 1).filter((event) => event.event === 'delta').map((event) => event.data.text as string).join('');
+    expect(after).toBe(done.sentences.map((sentence) => sentence.text).join(' '));
+    expect(h.fake.callCount('openai.chat')).toBe(2);
+  });
+});
+
 describe('answers: client disconnect', () => {
   let h: AnswerHarness;
   let base: string;

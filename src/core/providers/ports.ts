@@ -71,6 +71,12 @@ export interface GenerationRequest {
   signal?: AbortSignal;
   /** Called with text as it streams in (best-effort; the final output is authoritative). */
   onDelta?: (text: string) => void;
+  /**
+   * Called before every attempt after the first (a retry, or the next provider
+   * of a fallback chain): deltas streamed so far belong to an attempt that
+   * failed, and the next one starts its text from the beginning.
+   */
+  onRestart?: () => void;
 }
 
 /** The narrow schema every generator produces (validated with zod in src/query/generate). */

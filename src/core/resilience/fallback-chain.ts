@@ -4,9 +4,9 @@
  * `degraded` says whether the one that answered is marked degraded (the local
  * generator). A caller abort stops the chain and is rethrown unchanged.
  *
- * Streaming: deltas already sent by a provider that then failed are not taken
- * back; `onFallback` tells the caller to discard them (the final output is
- * authoritative, as the Generator port says).
+ * Streaming: before every attempt after the first (retry or fallback),
+ * `request.onRestart` tells the caller that deltas streamed so far came from a
+ * failed attempt, so it can take them back before the new text arrives.
  */
 import { AppError, isAppError } from '../errors';
 import type { GenerationRequest, GenerationResult, Generator } from '../providers/ports';
@@ -59,6 +59,7 @@ export class FallbackChain {
 
   async generate(request: GenerationRequest): Promise<FallbackResult> {
     const failures: { provider: string; error: unknown }[] = [];
+    let attempts = 0;
     for (const [position, entry] of this.entries.entries()) {
       const { generator } = entry;
       try {
@@ -69,7 +70,10 @@ export class FallbackChain {
             retry: entry.retry ?? this.options.retry ?? {},
           },
           { signal: request.signal, provider: generator.provider },
-          (signal) => generator.generate({ ...request, signal }),
+          (signal) => {
+            if (attempts++ > 0) request.onRestart?.();
+            return generator.generate({ ...request, signal });
+          },
         );
         return { result, providerUsed: generator.provider, degraded: entry.degraded ?? false };
       } catch (error) {

@@ -16,6 +16,8 @@ export class ApiError extends Error {
 export interface AnswerHandlers {
   onRetrieval?(sources: Source[]): void;
   onDelta?(text: string): void;
+  /** Discard the text streamed so far: a failed attempt's; the next deltas start over. */
+  onReset?(): void;
   onCitation?(citation: Citation): void;
 }
 
@@ -155,6 +157,7 @@ export class Api {
       }
       if (event === 'retrieval') handlers.onRetrieval?.((payload as { sources: Source[] }).sources ?? []);
       else if (event === 'delta') handlers.onDelta?.((payload as { text: string }).text ?? '');
+      else if (event === 'reset') handlers.onReset?.();
       else if (event === 'citation') handlers.onCitation?.(payload as Citation);
       else if (event === 'done') result = payload as AnswerBody;
       else if (event === 'error') {

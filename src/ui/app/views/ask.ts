@@ -312,6 +312,9 @@ export function createAskView(ctx: AppContext): View {
           onDelta: (delta) => {
             draft.append(document.createTextNode(delta));
           },
+          onReset: () => {
+            draft.replaceChildren();
+          },
           onCitation: (citation) => {
             citations.set(citation.n, citation);
             setState('Verifying citations…', 'info');
