@@ -23,7 +23,8 @@
  * corpus per pipeline; nothing is cleaned up). --memory-dir keeps PGlite in memory.
  *
  * Both sides are warmed up first (pdf.js in-process; for the pipelines one
- * small PDF, which loads pgvector's WASM module and the tokenizer's ranks): the
+ * small PDF, which loads pgvector's WASM module and the tokenizer's ranks and
+ * starts the warm PDF worker of ingestion/parse/pdf-worker-pool.ts): the
  * figures are a long-running service's, not a cold start's. Each side keeps the
  * best of its rounds per file.
  */
