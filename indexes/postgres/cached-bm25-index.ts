@@ -3,7 +3,6 @@ import type { Store } from '../../src/core/db/client';
 import { analyze, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
 import type { PostgresBm25Index } from './bm25-index';
-import { inTransaction } from './transaction';
 
 /**
  * A read cache in front of the Postgres BM25 index. The postings table stays
@@ -51,6 +50,9 @@ interface Snapshot {
   seen: Uint8Array;
   lastUsed: number;
 }
+
+/** Postings per page while copying a build: bounds each statement's time and the rows held at once. */
+const SNAPSHOT_PAGE = 20_000;
 
 interface BuildStats {
   version: number;
@@ -168,56 +170,69 @@ export class CachedBm25Index implements LexicalIndex {
   }
 
   /**
-   * One consistent copy: statistics, chunk numbering and postings read in one
-   * REPEATABLE READ transaction (PGlite has one connection, so any transaction
-   * is). Postings come grouped by term as int arrays of chunk numbers, not one
-   * row per posting, to keep the transfer and the JS heap small.
+   * One consistent copy without a long transaction: the build's version is read
+   * before and after; the postings come in pages in primary-key order (a range
+   * scan of (build_id, term, chunk_id)), so other queries interleave between
+   * pages (PGlite has a single connection). Every change to a build's postings
+   * bumps its version in the same transaction, so an unchanged version means the
+   * pages saw one state; a changed one throws the copy away (the next query
+   * after the reload interval tries again).
    */
   private async readSnapshot(scope: IndexScope): Promise<Snapshot | undefined> {
-    return inTransaction(this.store, async (executor) => {
-      if (this.store.driver === 'pg') await executor(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
-      const [stats] = await executor<{ version: string | number; doc_count: string | number; total_length: string | number }>(
-        sql`SELECT version, doc_count, total_length FROM build_term_stats WHERE build_id = ${scope.buildId}::uuid`,
-      );
-      if (!stats || Number(stats.doc_count) === 0) return undefined;
-      const chunkRows = await executor<{ chunk_id: string; doc_length: number }>(sql`
-        SELECT chunk_id, doc_length FROM build_chunks
-        WHERE build_id = ${scope.buildId}::uuid AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
-        ORDER BY chunk_id`);
-      // Nothing of this tenant and corpus under that build id: nothing to cache (and no other snapshot to evict).
-      if (chunkRows.length === 0) return undefined;
-      const termRows = await executor<{ term: string; chunks: number[]; tfs: number[] }>(sql`
-        WITH numbered AS (
-          SELECT chunk_id, (row_number() OVER (ORDER BY chunk_id) - 1)::int AS n
-          FROM build_chunks
-          WHERE build_id = ${scope.buildId}::uuid AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
-        )
-        SELECT p.term, array_agg(numbered.n ORDER BY numbered.n) AS chunks, array_agg(p.tf ORDER BY numbered.n) AS tfs
-        FROM postings p JOIN numbered ON numbered.chunk_id = p.chunk_id
-        WHERE p.build_id = ${scope.buildId}::uuid AND p.tenant_id = ${scope.tenantId}::uuid AND p.corpus_id = ${scope.corpusId}::uuid
-        GROUP BY p.term`);
-      const docCount = Number(stats.doc_count);
-      const terms = new Map<string, { chunks: Int32Array; tfs: Int32Array }>();
-      let postings = 0;
-      for (const row of termRows) {
-        terms.set(row.term, { chunks: Int32Array.from(row.chunks), tfs: Int32Array.from(row.tfs) });
-        postings += row.chunks.length;
+    const before = await this.readStats(scope.buildId);
+    if (!before || before.docCount === 0) return undefined;
+    const chunkRows = await this.store.query<{ chunk_id: string; doc_length: number }>(sql`
+      SELECT chunk_id, doc_length FROM build_chunks
+      WHERE build_id = ${scope.buildId}::uuid AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+      ORDER BY chunk_id`);
+    // Nothing of this tenant and corpus under that build id: nothing to cache (and no other snapshot to evict).
+    if (chunkRows.length === 0) return undefined;
+    const numbers = new Map(chunkRows.map((row, index) => [row.chunk_id, index]));
+    const lists = new Map<string, { chunks: number[]; tfs: number[] }>();
+    let postings = 0;
+    let after: { term: string; chunkId: string } | undefined;
+    for (;;) {
+      const page = await this.store.query<{ term: string; chunk_id: string; tf: number }>(sql`
+        SELECT term, chunk_id, tf FROM postings
+        WHERE build_id = ${scope.buildId}::uuid
+          ${after ? sql`AND (term, chunk_id) > (${after.term}, ${after.chunkId}::uuid)` : sql``}
+          AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+        ORDER BY term, chunk_id
+        LIMIT ${SNAPSHOT_PAGE}`);
+      for (const row of page) {
+        const chunk = numbers.get(row.chunk_id);
+        if (chunk === undefined) continue;
+        let list = lists.get(row.term);
+        if (!list) lists.set(row.term, (list = { chunks: [], tfs: [] }));
+        list.chunks.push(chunk);
+        list.tfs.push(Number(row.tf));
+        postings++;
       }
-      return {
-        tenantId: scope.tenantId,
-        corpusId: scope.corpusId,
-        version: Number(stats.version),
-        docCount,
-        avgdl: Number(stats.total_length) / Math.max(docCount, 1),
-        chunkIds: chunkRows.map((row) => row.chunk_id),
-        docLengths: Int32Array.from(chunkRows, (row) => Number(row.doc_length)),
-        terms,
-        postings,
-        scores: new Float64Array(chunkRows.length),
-        seen: new Uint8Array(chunkRows.length),
-        lastUsed: performance.now(),
-      };
-    });
+      const last = page.at(-1);
+      if (!last || page.length < SNAPSHOT_PAGE) break;
+      after = { term: last.term, chunkId: last.chunk_id };
+    }
+    const current = await this.readStats(scope.buildId);
+    if (!current || current.version !== before.version) return undefined;
+    const terms = new Map<string, { chunks: Int32Array; tfs: Int32Array }>();
+    for (const [term, list] of lists) {
+      // Pages come in (term, chunk_id) order and numbers follow chunk_id order: each list is already sorted.
+      terms.set(term, { chunks: Int32Array.from(list.chunks), tfs: Int32Array.from(list.tfs) });
+    }
+    return {
+      tenantId: scope.tenantId,
+      corpusId: scope.corpusId,
+      version: before.version,
+      docCount: before.docCount,
+      avgdl: before.totalLength / Math.max(before.docCount, 1),
+      chunkIds: chunkRows.map((row) => row.chunk_id),
+      docLengths: Int32Array.from(chunkRows, (row) => Number(row.doc_length)),
+      terms,
+      postings,
+      scores: new Float64Array(chunkRows.length),
+      seen: new Uint8Array(chunkRows.length),
+      lastUsed: performance.now(),
+    };
   }
 }
 
