@@ -164,6 +164,13 @@ async function main(): Promise<void> {
     };
 
     for (const question of questions.slice(0, WARMUP)) await ask(question);
+    // A long-running service has its BM25 snapshot loaded (the first query starts the load in the background).
+    const { lexical } = harness.container;
+    if (lexical instanceof CachedBm25Index && harness.corpus.activeBuildId) {
+      const loadStart = performance.now();
+      await lexical.warm({ tenantId: harness.corpus.tenantId, corpusId: harness.corpus.id, buildId: harness.corpus.activeBuildId });
+      console.log(`BM25 snapshot of the build in memory after warm-up (+${((performance.now() - loadStart) / 1000).toFixed(1)} s)`);
+    }
     const measured = questions.slice(WARMUP);
     const fresh = { total: [] as number[], provider: [] as number[], overhead: [] as number[], cpu: [] as number[] };
     const stages: Record<string, number[]> = { retrieveMs: [], rerankMs: [], assembleMs: [], verifyMs: [], otherMs: [] };
@@ -228,7 +235,6 @@ async function main(): Promise<void> {
     report('tokenize every source', assembly.retokenized);
     report('chunks.token_count', assembly.counted);
 
-    const { lexical } = harness.container;
     if (lexical instanceof CachedBm25Index) console.log(`\nBM25 searches since start: ${JSON.stringify(lexical.counters())}`);
 
     console.log(`\n${hits.length} cache hits:`);
