@@ -8,6 +8,8 @@ import { answerCache } from '../core/db/schema';
 export interface AnswerCache {
   get(key: string, tenantId: string): Promise<Record<string, unknown> | undefined>;
   set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number): Promise<void>;
+  /** What this process holds for the key, without a round trip (caches with a local tier). */
+  peek?(key: string, tenantId: string): Record<string, unknown> | undefined;
 }
 
 export interface AnswerCacheKeyInput {
@@ -91,6 +93,11 @@ export class MemoryFrontedAnswerCache implements AnswerCache {
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
+  }
+
+  peek(key: string, tenantId: string): Record<string, unknown> | undefined {
+    const entry = this.entries.get(key);
+    return entry && entry.tenantId === tenantId && entry.expiresAt > this.now() ? entry.body : undefined;
   }
 
   async get(key: string, tenantId: string) {

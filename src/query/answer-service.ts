@@ -133,8 +133,10 @@ export class AnswerService {
     const flight = this.flights.run(
       key,
       async (signal) => {
-        // A flight that ended between our cache miss and now has already filled the cache (one indexed read).
-        const filled = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
+        // A flight that ended between our cache miss and now has already filled the cache. Flights are per
+        // process, so a cache with a local tier answers that from memory; without one, one indexed read.
+        const { cache } = this.deps;
+        const filled = cache.peek ? cache.peek(key, corpus.tenantId) : await cache.get(key, corpus.tenantId).catch(() => undefined);
         if (filled) return { body: filled as AnswerBody, fromCache: true };
         const body = await this.compute(corpus, question, options, { ...context, signal });
         if (cacheable(body)) {

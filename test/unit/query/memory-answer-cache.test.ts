@@ -28,6 +28,17 @@ describe('MemoryFrontedAnswerCache', () => {
     expect(shared.reads).toBe(0);
   });
 
+  it('peek answers from memory only: what this process wrote, never a shared-cache read', async () => {
+    const shared = sharedCache();
+    await shared.set('elsewhere', 't1', { answer: 'b' }, 60);
+    const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60 });
+    expect(cache.peek('elsewhere', 't1')).toBeUndefined();
+    await cache.set('here', 't1', { answer: 'a' }, 60);
+    expect(cache.peek('here', 't1')).toEqual({ answer: 'a' });
+    expect(cache.peek('here', 't2')).toBeUndefined();
+    expect(shared.reads).toBe(0);
+  });
+
   it('fills from the shared cache on a miss (another process wrote it), then serves from memory', async () => {
     const shared = sharedCache();
     await shared.set('k1', 't1', { answer: 'elsewhere' }, 60);
