@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../core/db/client';
 import { chunks, documents, type IndexBuild } from '../core/db/schema';
 import type { EmbeddingProvider, Reranker } from '../core/providers/ports';
@@ -79,10 +79,26 @@ function scopeOf(build: IndexBuild): IndexScope {
 /** Loads the chunk rows for fused ids, keeping the fused order, with their document titles. */
 async function hydrate(db: Db, fused: FusedItem[]): Promise<Map<string, Omit<RetrievedChunk, 'score' | 'scores' | 'ranks'>>> {
   if (fused.length === 0) return new Map();
+  // Only the columns a result carries, and the title by primary key per row: joined, the planner (with
+  // stale estimates) hashed the whole documents table for a few dozen rows (PGlite, 11.5K chunks: 5.0 → 3.8 ms p50).
   const rows = await db
-    .select({ chunk: chunks, title: documents.title })
+    .select({
+      chunk: {
+        id: chunks.id,
+        documentId: chunks.documentId,
+        versionId: chunks.versionId,
+        text: chunks.text,
+        ordinal: chunks.ordinal,
+        charStart: chunks.charStart,
+        charEnd: chunks.charEnd,
+        pageStart: chunks.pageStart,
+        pageEnd: chunks.pageEnd,
+        headingPath: chunks.headingPath,
+        tokenCount: chunks.tokenCount,
+      },
+      title: sql<string>`coalesce((SELECT ${documents.title} FROM ${documents} WHERE ${documents.id} = ${chunks.documentId}), '')`,
+    })
     .from(chunks)
-    .innerJoin(documents, eq(documents.id, chunks.documentId))
     .where(inArray(chunks.id, fused.map((item) => item.chunkId)));
   return new Map(
     rows.map(({ chunk, title }) => [
@@ -137,7 +153,9 @@ export async function retrieve(deps: RetrieveDeps, build: IndexBuild, query: str
   if (useLexical) lists.push({ name: 'bm25', weight: options.weights.bm25, items: lexical });
   if (useVector) lists.push({ name: 'vector', weight: options.weights.vector, items: vector });
   let fused = reciprocalRankFusion(lists, { k: options.rrfK });
-  const rows = await hydrate(deps.db, fused.slice(0, Math.max(options.rerankCandidates, options.k) * 2));
+  // Hydrated: what the reranker and the results can use; twice that when a document filter will drop some.
+  const wanted = Math.max(options.mode === 'hybrid+rerank' ? options.rerankCandidates : 0, options.k) * (options.documentIds ? 2 : 1);
+  const rows = await hydrate(deps.db, fused.slice(0, wanted));
   if (options.documentIds) {
     const allowed = new Set(options.documentIds);
     fused = fused.filter((item) => allowed.has(rows.get(item.chunkId)?.documentId ?? ''));
