@@ -245,7 +245,7 @@ function owns(snapshot: Snapshot, scope: IndexScope): boolean {
  * the term's posting count in the build; N and avgdl from build_term_stats),
  * top `limit` by score, ties by chunk id.
  */
-export function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, limit: number, k1: number, b: number): ScoredChunk[] {
+function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, limit: number, k1: number, b: number): ScoredChunk[] {
   const { scores, seen, docLengths, avgdl, docCount } = snapshot;
   const touched: number[] = [];
   for (const [term, qtf] of frequencies) {

@@ -42,7 +42,7 @@ function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
   let output = '';
   child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
   child.stderr!.on('data', (data: Buffer) => (output += data.toString()));
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const exited = new Promise<number | null>((onExit) => child.once('exit', (code) => onExit(code)));
   return new Promise((resolveReady, rejectReady) => {
     const deadline = setTimeout(() => rejectReady(new Error(`worker did not start in 30 s:\n${output}`)), 30_000);
     const onData = () => {
