@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, isAppError, type ErrorCode } from '../core/errors';
+import { AppError, isAppError, toAppError, type ErrorCode } from '../core/errors';
 import { isStoreUnavailable } from '../core/db/store-errors';
 
 /** Maps fastify's own error codes to ours, so every error body has the same shape. */
@@ -35,9 +35,7 @@ export function toHttpError(error: unknown): AppError {
     const code: ErrorCode = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
     return new AppError(code, fastifyError.message ?? 'bad request');
   }
-  if (isStoreUnavailable(error)) {
-    return new AppError('STORE_UNAVAILABLE', 'the database is unavailable; retry shortly', { cause: error, retryAfterMs: 1_000 });
-  }
+  if (isStoreUnavailable(error)) return toAppError(error);
   return new AppError('INTERNAL', 'internal error', { cause: error });
 }
 

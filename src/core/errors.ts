@@ -1,3 +1,5 @@
+import { isStoreUnavailable } from './db/store-errors';
+
 /**
  * One catalog of error codes with their HTTP status. Every error that leaves the
  * service carries one of these codes; the API maps them in one place.
@@ -99,6 +101,8 @@ export function isErrorCode(value: string): value is ErrorCode {
 /** Converts anything thrown into an AppError without losing a known code. */
 export function toAppError(error: unknown, fallback: ErrorCode = 'INTERNAL'): AppError {
   if (isAppError(error)) return error;
+  // A lost database connection is the store's outage, not the caller's fault or a bug: 503, retry shortly.
+  if (isStoreUnavailable(error)) return new AppError('STORE_UNAVAILABLE', 'the database is unavailable; retry shortly', { cause: error, retryAfterMs: 1_000 });
   const message = error instanceof Error ? error.message : String(error);
   return new AppError(fallback, message, { cause: error });
 }
