@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +9,7 @@ import { createContainer, type Container } from '../../src/container';
 import { redisConnection } from '../../src/jobs/bullmq-queue';
 import { bearer, type TestApp } from '../helpers/app';
 import { createCorpus, getDocument, readPdf, upload, waitForJob, type JobView } from '../helpers/ingestion';
+import { killAll, killGroup, startWorker, type ChildHandle } from '../helpers/processes';
 import { createTestDatabase, REDIS_URL, requireService } from '../helpers/services';
 
 /**
@@ -21,54 +20,6 @@ import { createTestDatabase, REDIS_URL, requireService } from '../helpers/servic
  */
 const redisUp = await requireService('redis', 'ingestion worker crash');
 const postgresUp = await requireService('postgres', 'ingestion worker crash');
-
-const TSX_CLI = resolve(process.cwd(), 'node_modules/tsx/dist/cli.mjs');
-const WORKER = resolve(process.cwd(), 'ingestion/worker-main.ts');
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** `tsx ingestion/worker-main.ts` in its own process group (tsx runs the script in a child node process). */
-function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [TSX_CLI, WORKER], {
-    cwd: process.cwd(),
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
-  child.stderr!.on('data', (data: Buffer) => (output += data.toString()));
-  const exited = new Promise<number | null>((onExit) => child.once('exit', (code) => onExit(code)));
-  return new Promise((resolveReady, rejectReady) => {
-    const deadline = setTimeout(() => rejectReady(new Error(`worker did not start in 30 s:\n${output}`)), 30_000);
-    const onData = () => {
-      if (output.includes('attest worker ready')) {
-        clearTimeout(deadline);
-        child.stdout!.off('data', onData);
-        resolveReady({ child, output: () => output, exited });
-      }
-    };
-    child.stdout!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(deadline);
-      rejectReady(new Error(`worker exited (${code}) before it was ready:\n${output}`));
-    });
-  });
-}
-
-/** Signals the worker's whole process group (the tsx launcher and the node process running the worker). */
-function killGroup(worker: WorkerProcess | undefined, signal: NodeJS.Signals): void {
-  if (!worker?.child.pid || worker.child.exitCode !== null || worker.child.signalCode !== null) return;
-  try {
-    process.kill(-worker.child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 async function watchJob(app: FastifyInstance, key: string, jobId: string, until: (job: JobView) => boolean, what: string, timeoutMs = 60_000): Promise<JobView> {
   const deadline = Date.now() + timeoutMs;
@@ -87,7 +38,7 @@ describe.skipIf(!redisUp || !postgresUp)('ingestion worker crash (real Redis + P
   let app: FastifyInstance;
   let t: TestApp;
   let workerEnv: Record<string, string>;
-  const workers: WorkerProcess[] = [];
+  const workers: ChildHandle[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('attest_crash');
@@ -118,10 +69,7 @@ describe.skipIf(!redisUp || !postgresUp)('ingestion worker crash (real Redis + P
   }, 60_000);
 
   afterAll(async () => {
-    for (const worker of workers) {
-      killGroup(worker, 'SIGKILL');
-      await Promise.race([worker.exited, new Promise((resolveWait) => setTimeout(resolveWait, 5_000))]);
-    }
+    await killAll(workers);
     await app?.close();
     await container?.close();
     const queue = new Queue(queueName, { connection: redisConnection(REDIS_URL), prefix: 'attest' });

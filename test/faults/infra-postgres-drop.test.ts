@@ -1,0 +1,168 @@
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/core/db/client';
+import { bearer, createTestApp, type TestApp } from '../helpers/app';
+import { askRequest, createCorpus, fakeProviderEnv, parseSse, uploadText } from '../helpers/answers';
+import { createTestDatabase, POSTGRES_ADMIN_URL, requireService } from '../helpers/services';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
+import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
+
+/**
+ * PostgreSQL going away under a running API (issue 9): the app talks to the
+ * database through a TCP proxy that the test cuts and refuses. A request in
+ * flight when the connection drops, and any request while the database is
+ * unreachable, answers 503 STORE_UNAVAILABLE with Retry-After (an SSE answer:
+ * an `error` event with that code), never 500 and never a hang; when the
+ * database is back the same app instance answers again, without a restart.
+ */
+const postgresUp = await requireService('postgres', 'postgres connection drop');
+
+// The fake provider's default answer cites this sentence.
+const WARRANTY = 'Warranty terms\n\nThe warranty period is two years from the date of purchase. It covers the motor.\n';
+/** Longer than any of these requests may take: a request still open after it is a hang. */
+const DEADLINE_MS = 8_000;
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, 5));
+  }
+}
+
+async function timed<T>(promise: Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await promise;
+  return { value, ms: performance.now() - started };
+}
+
+describe.skipIf(!postgresUp)('PostgreSQL connection dropped under a running API', () => {
+  let database: { url: string; drop: () => Promise<void> };
+  let proxy: TcpProxy;
+  let fake: FakeProviders;
+  let t: TestApp;
+  let databaseName: string;
+  let documentId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('attest_pgdrop');
+    const upstream = new URL(POSTGRES_ADMIN_URL);
+    proxy = await startTcpProxy({ host: upstream.hostname, port: Number(upstream.port || 5432) });
+    const proxied = new URL(database.url);
+    proxied.port = String(proxy.port);
+    databaseName = proxied.pathname.slice(1);
+    fake = await startFakeProviders();
+    const store = await openStore({ databaseUrl: proxied.toString() });
+    // No in-process answer cache and short key trust: every request reads the database.
+    t = await createTestApp({ store, env: fakeProviderEnv(fake, { ANSWER_CACHE_MEMORY_ENTRIES: '0', AUTH_CACHE_TTL_MS: '0', PROVIDER_TIMEOUT_MS: '5000' }) });
+    await createCorpus(t, 'kb');
+    documentId = (await uploadText(t, 'kb', 'warranty.txt', WARRANTY)).documentId;
+  }, 60_000);
+
+  afterAll(async () => {
+    await proxy?.restore();
+    await t?.close();
+    await proxy?.close();
+    await fake?.close();
+    await database?.drop();
+  }, 30_000);
+
+  beforeEach(async () => {
+    fake.reset();
+    await proxy.restore();
+  });
+
+  async function expectRecovered(question: string): Promise<void> {
+    const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode, ready.body).toBe(200);
+    const corpus = await t.app.inject({ method: 'GET', url: '/v1/corpora/kb', headers: bearer(t.adminKey) });
+    expect(corpus.statusCode, corpus.body).toBe(200);
+    const answer = await askRequest(t, 'kb', question);
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json()).toMatchObject({ refused: false, degraded: false });
+  }
+
+  it('a JSON answer waiting on the provider when the connection drops answers 503 STORE_UNAVAILABLE, then the app recovers', async () => {
+    fake.script('openai.chat', [{ stallMs: 1_000 }]);
+    const pending = timed(askRequest(t, 'kb', 'How long is the warranty period?'));
+    // The answer has read the database (auth, corpus, retrieval) and now waits on the provider.
+    await waitFor(() => fake.callCount('openai.chat') === 1, 'the provider call');
+    expect(proxy.connections()).toBeGreaterThan(0);
+    proxy.cut();
+    await proxy.refuse(true);
+    const { value: response, ms } = await pending;
+    expect(ms).toBeLessThan(DEADLINE_MS);
+    expect(response.statusCode, response.body).toBe(503);
+    expect(response.json().error.code).toBe('STORE_UNAVAILABLE');
+    expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+
+    const notReady = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(notReady.statusCode).toBe(503);
+    expect(notReady.json().error.code).toBe('STORE_UNAVAILABLE');
+
+    await proxy.restore();
+    await expectRecovered('How long is the warranty period?');
+  });
+
+  it('a streamed answer whose connection drops ends with an error event STORE_UNAVAILABLE, never done', async () => {
+    fake.script('openai.chat', [{ stallMs: 1_000 }]);
+    const pending = timed(askRequest(t, 'kb', 'What does the warranty cover?', { headers: { accept: 'text/event-stream' } }));
+    await waitFor(() => fake.callCount('openai.chat') === 1, 'the provider call');
+    proxy.cut();
+    await proxy.refuse(true);
+    const { value: response, ms } = await pending;
+    expect(ms).toBeLessThan(DEADLINE_MS);
+    expect(response.statusCode).toBe(200);
+    const events = parseSse(response.body);
+    const names = events.map((event) => event.event);
+    expect(names[0]).toBe('retrieval');
+    expect(names).not.toContain('done');
+    expect(names.at(-1)).toBe('error');
+    expect(events.at(-1)!.data.code).toBe('STORE_UNAVAILABLE');
+
+    await proxy.restore();
+    await expectRecovered('What does the warranty cover?');
+  });
+
+  it('reads while the database refuses connections answer 503 STORE_UNAVAILABLE promptly, and 200 once it is back', async () => {
+    proxy.cut();
+    await proxy.refuse(true);
+    for (const url of ['/v1/corpora/kb', `/v1/documents/${documentId}`, '/v1/corpora/kb/documents']) {
+      const { value: response, ms } = await timed(t.app.inject({ method: 'GET', url, headers: bearer(t.adminKey) }));
+      expect(ms, url).toBeLessThan(DEADLINE_MS);
+      expect(response.statusCode, `${url}: ${response.body}`).toBe(503);
+      expect(response.json().error.code).toBe('STORE_UNAVAILABLE');
+      expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
+    await proxy.restore();
+    await expectRecovered('Is the motor covered by the warranty?');
+    const document = await t.app.inject({ method: 'GET', url: `/v1/documents/${documentId}`, headers: bearer(t.adminKey) });
+    expect(document.statusCode).toBe(200);
+  });
+
+  it('backends terminated by the server (pg_terminate_backend) never surface as 500, and the pool reconnects', async () => {
+    // Open a few pooled connections first, so there are backends to terminate.
+    await Promise.all([1, 2, 3].map(() => t.app.inject({ method: 'GET', url: '/v1/corpora/kb', headers: bearer(t.adminKey) })));
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    let terminated: number;
+    try {
+      const result = await admin.query<{ pid: number }>('SELECT pg_terminate_backend(pid), pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+        databaseName,
+      ]);
+      terminated = result.rowCount ?? 0;
+    } finally {
+      await admin.end();
+    }
+    expect(terminated).toBeGreaterThan(0);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const response = await t.app.inject({ method: 'GET', url: '/v1/corpora/kb', headers: bearer(t.adminKey) });
+      statuses.push(response.statusCode);
+      if (response.statusCode !== 200) expect(response.json().error.code, response.body).toBe('STORE_UNAVAILABLE');
+    }
+    expect(statuses.every((status) => status === 200 || status === 503), statuses.join(',')).toBe(true);
+    expect(statuses.at(-1)).toBe(200);
+    await expectRecovered('How long is the warranty period after purchase?');
+  });
+});
