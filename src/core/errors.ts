@@ -46,6 +46,7 @@ export const ERROR_CATALOG = {
   QUEUE_UNAVAILABLE: { status: 503, retryable: true },
   OVERLOADED: { status: 503, retryable: true },
   STORE_UNAVAILABLE: { status: 503, retryable: true },
+  SHUTTING_DOWN: { status: 503, retryable: true },
   CONFIG_INVALID: { status: 500, retryable: false },
   INTERNAL: { status: 500, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;

@@ -18,8 +18,11 @@ export interface ChildHandle {
   exited: Promise<number | null>;
 }
 
+/** Entries override the test process's environment; an undefined entry removes the variable. */
+export type ChildEnv = Record<string, string | undefined>;
+
 export interface StartOptions {
-  env: Record<string, string>;
+  env: ChildEnv;
   /** Ready once the output contains this text, or once this probe resolves true. */
   ready: string | (() => Promise<boolean>);
   what: string;
@@ -30,7 +33,7 @@ export interface StartOptions {
 export function startProcess(args: string[], options: StartOptions): Promise<ChildHandle> {
   const child = spawn(process.execPath, args, {
     cwd: process.cwd(),
-    env: { ...process.env, ...options.env },
+    env: Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -73,12 +76,12 @@ export function startProcess(args: string[], options: StartOptions): Promise<Chi
 }
 
 /** `tsx ingestion/worker-main.ts` (tsx runs the script in a child node process, hence the process group). */
-export function startWorker(env: Record<string, string>): Promise<ChildHandle> {
+export function startWorker(env: ChildEnv): Promise<ChildHandle> {
   return startProcess([TSX_CLI, WORKER_SCRIPT], { env, ready: 'attest worker ready', what: 'worker' });
 }
 
 /** `node --import tsx src/server.ts`: one process, so SIGTERM reaches the server's own shutdown handler. */
-export function startServer(env: Record<string, string>, baseUrl: string): Promise<ChildHandle> {
+export function startServer(env: ChildEnv, baseUrl: string): Promise<ChildHandle> {
   const healthy = async () => (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) })).ok;
   return startProcess(['--import', 'tsx', SERVER_SCRIPT], { env, ready: healthy, what: 'server', timeoutMs: 60_000 });
 }

@@ -35,8 +35,25 @@ function sseWriter(reply: FastifyReply) {
   };
 }
 
+/** The reason in-flight answers are aborted with when the server shuts down. */
+function shuttingDown(): AppError {
+  return new AppError('SHUTTING_DOWN', 'the server is shutting down; retry the question', { retryAfterMs: 1_000 });
+}
+
+function isShutdown(reason: unknown): reason is AppError {
+  return reason instanceof AppError && reason.code === 'SHUTTING_DOWN';
+}
+
 export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
+  // A graceful shutdown waits for open connections; an answer may wait on a provider for up to
+  // PROVIDER_TIMEOUT_MS per attempt. Aborting them when the close begins ends every stream with
+  // an `error` event (never a `done` after part of an answer) and lets the drain finish at once.
+  const inFlight = new Set<AbortController>();
+  app.addHook('preClose', (done) => {
+    for (const controller of inFlight) controller.abort(shuttingDown());
+    done();
+  });
   routes.post(
     '/v1/corpora/:corpus/answers',
     { schema: { params: z.object({ corpus: z.string().min(1) }), body: answerBody }, preHandler: requireScope(deps.authenticate, 'query') },
@@ -46,10 +63,14 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       // Before admission and before an SSE stream starts: an over-budget question is a plain 413.
       deps.services.answers.checkBudget(request.body.question);
       const controller = new AbortController();
+      inFlight.add(controller);
       // A client that goes away cancels the provider call.
       reply.raw.on('close', () => {
+        inFlight.delete(controller);
         if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
       });
+      // What the answer failed with, or the shutdown that aborted it (the provider's abort error says less).
+      const failure = (error: unknown) => (isShutdown(controller.signal.reason) ? controller.signal.reason : error);
       // Tokens per minute are charged at admission from an estimate and reconciled with the real usage.
       const estimate = estimateTokens(request.body.question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
       const lease = await deps.limits.admitAnswer(tenantId, estimate);
@@ -62,7 +83,9 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
           return body;
         } catch (error) {
           await settle(undefined);
-          throw error;
+          throw failure(error);
+        } finally {
+          inFlight.delete(controller);
         }
       }
       reply.hijack();
@@ -82,11 +105,14 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
         send('done', body);
       } catch (error) {
         await settle(undefined);
-        const appError = toHttpError(error);
-        if (appError.status >= 500) request.log.error({ err: error }, 'streamed answer failed');
+        const appError = toHttpError(failure(error));
+        if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN') request.log.error({ err: error }, 'streamed answer failed');
         send('error', toAppError(appError).toBody().error);
       } finally {
+        inFlight.delete(controller);
         reply.raw.end();
+        // The stream said keep-alive; a closing server must not wait for this idle socket's keep-alive timeout.
+        if (isShutdown(controller.signal.reason)) reply.raw.socket?.end();
       }
       return reply;
     },
