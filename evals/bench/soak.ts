@@ -1,0 +1,130 @@
+/**
+ * Soak benchmark (issue 9; not a test: it prints figures). The service of
+ * evals/bench/load.ts (a child process, fake OpenAI with a fixed 1 s latency,
+ * a seeded corpus, distinct questions, half the clients streaming) under
+ * steady closed-loop load for --minutes, sampling the service's RSS
+ * (/proc/<pid>/status) and V8 heap in use (/metrics) every --sample-seconds.
+ *
+ *   npm run bench -- soak [--minutes 5] [--clients 50] [--sample-seconds 5] [--max-slope 1]
+ *       [--json FILE] [--database-url URL] [--redis-url URL] [--env NAME=value ...]
+ *
+ * Memory is "flat" when the least-squares slope of RSS over the second half
+ * of the run is below --max-slope MB/min (default 1 MB/min: a leak of 1 KB
+ * per answer at 50 answers/s would be about 3 MB/min). The first half is left
+ * out of the fit: it holds the warm-up (JIT, the in-process answer cache and
+ * pools filling up to their bounds). Prints PASS/FAIL against it, with the
+ * heap slope, first/last/max RSS and a per-minute table (answers/s, overhead
+ * p99, errors, RSS, heap).
+ */
+import { writeFileSync } from 'node:fs';
+import { figuresOf, runClosedLoop, type RequestRecord } from './support/load-client';
+import { heapSamples, loadAverage, MetricsScraper, ProcSampler, seedCorpus, startFakeProvider, startService } from './support/load-service';
+import { memoryTrend, parseSoakArgs, summarize, UsageError, type SoakArgs } from './support/load-stats';
+
+const CORPUS = 'soak';
+
+async function main(): Promise<void> {
+  let args: SoakArgs;
+  try {
+    args = parseSoakArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`soak: ${error.message}`);
+    process.exit(2);
+  }
+  const provider = await startFakeProvider(args.latencyMs);
+  const service = await startService({ backend: args.backend, fake: provider, label: 'soak' });
+  let failed = true;
+  try {
+    console.log(`soak: ${args.clients} clients (half streaming) for ${args.minutes} min on ${service.backendLabel}; service pid ${service.pid}; load average ${loadAverage()}`);
+    const topics = await seedCorpus(service, CORPUS, args.documents);
+    console.log(`  seeded ${topics.length} documents; fake provider latency ${args.latencyMs} ms; sampling every ${args.sampleSeconds} s`);
+    const proc = new ProcSampler(service.pid, args.sampleSeconds * 1000);
+    const scraper = new MetricsScraper(service.url, args.sampleSeconds * 1000);
+    const started = performance.now();
+    let nextReport = 30_000;
+    const onTick = (records: readonly RequestRecord[]) => {
+      const elapsed = performance.now() - started;
+      if (elapsed < nextReport) return;
+      nextReport += 30_000;
+      const last = proc.samples.at(-1);
+      const heap = scraper.windows.at(-1)?.heapUsedMb;
+      const errors = records.filter((record) => record.outcome.kind === 'error').length;
+      console.log(`  ${(elapsed / 1000).toFixed(0).padStart(4)} s  ${records.length} answers, ${errors} errors, RSS ${last?.rssMb.toFixed(1)} MB, heap ${heap?.toFixed(1)} MB`);
+    };
+    const run = await runClosedLoop({
+      service,
+      provider,
+      corpus: CORPUS,
+      topics,
+      clients: args.clients,
+      warmupSeconds: 0,
+      seconds: args.minutes * 60,
+      streamingShare: 0.5,
+      onTick,
+    });
+    proc.stop();
+    await scraper.stop();
+    const figures = figuresOf(run);
+    const rss = memoryTrend(proc.samples, args.maxSlopeMbPerMin);
+    const heap = memoryTrend(heapSamples(scraper), args.maxSlopeMbPerMin);
+
+    console.log('\n| minute | answers/s | overhead p99 (ms) | errors | RSS mean (MB) | heap used mean (MB) |');
+    console.log('|---|---|---|---|---|---|');
+    for (let minute = 0; minute < Math.ceil(args.minutes); minute++) {
+      const from = started + minute * 60_000;
+      const to = from + 60_000;
+      const inMinute = run.records.filter((record) => record.startedAt >= from && record.startedAt < to);
+      const ok = inMinute.filter((record) => record.outcome.kind === 'ok');
+      const span = Math.min(60, args.minutes * 60 - minute * 60);
+      const mean = (values: number[]) => (values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : Number.NaN);
+      const rssMean = mean(proc.samples.filter((sample) => sample.atMs >= minute * 60_000 && sample.atMs < (minute + 1) * 60_000).map((sample) => sample.rssMb));
+      const heapMean = mean(scraper.windows.filter((window) => window.atMs >= minute * 60_000 && window.atMs < (minute + 1) * 60_000).map((window) => window.heapUsedMb));
+      console.log(
+        `| ${minute + 1} | ${(ok.length / span).toFixed(1)} | ${summarize(ok.map((record) => record.overheadMs ?? Number.NaN)).p99.toFixed(1)} | ${inMinute.length - ok.length} | ${rssMean.toFixed(1)} | ${heapMean.toFixed(1)} |`,
+      );
+    }
+    console.log(
+      `\n${figures.requests} requests: ${figures.errors} errors ${JSON.stringify(figures.errorCodes)}, ${figures.rateLimited} × 429, ${figures.unavailable} × 503; overhead p50 ${figures.overhead.p50.toFixed(1)} p99 ${figures.overhead.p99.toFixed(1)} ms; ${figures.throughputRps.toFixed(1)} answers/s`,
+    );
+    console.log(`RSS: first ${rss.firstRssMb.toFixed(1)} MB, last ${rss.lastRssMb.toFixed(1)} MB, max ${rss.maxRssMb.toFixed(1)} MB, peak (VmHWM) ${proc.peakRssMb.toFixed(1)} MB`);
+    console.log(`slope over the second half (${rss.samplesInFit} samples): RSS ${rss.rssSlopeMbPerMin.toFixed(2)} MB/min, heap used ${heap.heapSlopeMbPerMin.toFixed(2)} MB/min (${heap.samplesInFit} scrapes, ${scraper.failures} failed)`);
+    console.log(`memory flat (RSS slope < ${args.maxSlopeMbPerMin} MB/min): ${rss.flat ? 'PASS' : 'FAIL'}; load average ${loadAverage()}`);
+    if (args.json) {
+      const result = {
+        clients: args.clients,
+        minutes: args.minutes,
+        backend: service.backendLabel,
+        requests: figures.requests,
+        errors: figures.errors,
+        errorCodes: figures.errorCodes,
+        rateLimited: figures.rateLimited,
+        unavailable: figures.unavailable,
+        throughputRps: figures.throughputRps,
+        p50OverheadMs: figures.overhead.p50,
+        p95OverheadMs: figures.overhead.p95,
+        p99OverheadMs: figures.overhead.p99,
+        peakRssMb: proc.peakRssMb,
+        firstRssMb: rss.firstRssMb,
+        lastRssMb: rss.lastRssMb,
+        rssSlopeMbPerMin: rss.rssSlopeMbPerMin,
+        heapSlopeMbPerMin: heap.heapSlopeMbPerMin,
+        maxSlopeMbPerMin: args.maxSlopeMbPerMin,
+        flat: rss.flat,
+        rssSamples: proc.samples,
+        heapSamples: scraper.windows.map((window) => ({ atMs: window.atMs, heapUsedMb: window.heapUsedMb, rssMb: window.rssMb })),
+        loadAverage: loadAverage(),
+      };
+      writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(`wrote ${args.json}`);
+    }
+    failed = false;
+    if (!rss.flat) process.exitCode = 1;
+  } finally {
+    await service.stop({ keepLogs: failed });
+    if (failed) console.log(`service logs kept in ${service.logDir}`);
+    await provider.close();
+  }
+}
+
+await main();
