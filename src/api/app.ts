@@ -1,5 +1,6 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { AppError } from '../core/errors';
 import type { AppDeps } from './deps';
 import { registerErrorHandling } from './error-handler';
 import { registerShell } from './shell';
@@ -29,6 +30,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Sees every route as it is registered, schema included (the API fuzzer enumerates routes from it, so a new route is fuzzed without editing the test). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the HTTP app from injected dependencies; never listens (tests use inject()). */
@@ -39,7 +42,18 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
+    // Errors fastify answers before routing (bad percent-encoding, a path parameter over
+    // maxParamLength) skip the error handler; without this they leave with fastify's own
+    // body shape, an uncatalogued code and the whole path echoed back.
+    frameworkErrors: (error, _request, reply) => {
+      const message =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than 100 characters' : error.code === 'FST_ERR_BAD_URL' ? 'the URL path is not valid percent-encoded UTF-8' : 'the request cannot be routed';
+      // Typed for the raw server's generics here; it is the same reply object routes get.
+      void (reply as unknown as FastifyReply).status(400).send(new AppError('BAD_REQUEST', message).toBody());
+    },
   });
+  const { onRoute } = options;
+  if (onRoute) app.addHook('onRoute', (route) => onRoute(route));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
