@@ -213,4 +213,36 @@ describe('HTTP API fuzzing: regressions', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('BAD_REQUEST');
   });
+
+  it('NUL in a path parameter is a 400, not a database error (was 500: GET /v1/corpora/%00)', async () => {
+    for (const url of ['/v1/corpora/%00', '/v1/jobs/%00', '/v1/corpora/a%00b/documents']) {
+      const response = await send({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json().error.code, url).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('NUL in a JSON string or key is a 400 (was 500: POST /v1/admin/keys {"tenant":"\\u0000",...})', async () => {
+    const response = await send({ method: 'POST', url: '/v1/admin/keys', payload: { tenant: '\u0000', scopes: ['ingest'], name: '!' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('NUL') });
+    const inKey = await send({ method: 'POST', url: '/v1/corpora', payload: '{"name":"ok","\\u0000":1}', headers: { 'content-type': 'application/json' } });
+    expect(inKey.statusCode).toBe(400);
+  });
+
+  it('an unpaired surrogate in a JSON string is a 400 (was 500 on PGlite: POST /v1/admin/keys {"tenant":"\\u200e\\udc00",...})', async () => {
+    const response = await send({ method: 'POST', url: '/v1/admin/keys', payload: '{"tenant":"\\u200e\\udc00","scopes":["ingest"],"name":"x"}', headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('surrogate') });
+    // A well-formed pair (an emoji) is still fine.
+    const emoji = await send({ method: 'POST', url: '/v1/admin/keys', payload: '{"name":"key \\ud83d\\ude00","scopes":["query"]}', headers: { 'content-type': 'application/json' } });
+    expect(emoji.statusCode, emoji.body).toBe(201);
+  });
+
+  it('JSON nested 4182 levels with an Idempotency-Key is a 400 (was 500: stack overflow in the idempotency hash)', async () => {
+    const deep = `{"name":${'['.repeat(4182)}1${']'.repeat(4182)}}`;
+    const response = await send({ method: 'POST', url: '/v1/corpora', payload: deep, headers: { 'content-type': 'application/json', 'idempotency-key': 'fuzz-regression-deep' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('nests deeper') });
+  });
 });
