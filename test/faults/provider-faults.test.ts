@@ -181,12 +181,12 @@ describe('provider faults on the chain openai → anthropic → local', () => {
   it('429 storm, 50 concurrent requests: each makes exactly its scripted calls, never above 1 + PROVIDER_MAX_RETRIES, and every retry waits out the Retry-After', async () => {
     reset();
     const RETRY_AFTER_MS = 150;
-    // Request i is rate limited on its first (i mod 4) calls; 3 or more exhausts openai's retries. A few send
-    // `Retry-After: 1` (seconds) instead of `retry-after-ms`.
+    // Request i is rate limited on its first (i mod 4) calls; 3 or more exhausts openai's retries. Three of the
+    // requests limited once (i = 5, 25, 45) send `Retry-After: 1` (seconds) instead of `retry-after-ms`.
     const plans = new Map<string, { limited: number; waitMs: number; behaviour: Behaviour }>();
     const questions = Array.from({ length: 50 }, (_, index) => {
       const question = nextQuestion();
-      const seconds = index % 10 === 5;
+      const seconds = index % 20 === 5;
       plans.set(question.marker, {
         limited: index % 4,
         waitMs: seconds ? 1_000 : RETRY_AFTER_MS,
@@ -207,6 +207,7 @@ describe('provider faults on the chain openai → anthropic → local', () => {
     const responses = await Promise.all(questions.map(({ text }) => post(rig, text)));
 
     let expectedOpenai = 0;
+    const gaps = new Map<number, number[]>();
     for (const [index, { marker }] of questions.entries()) {
       const plan = plans.get(marker)!;
       const { response } = responses[index]!;
@@ -225,13 +226,17 @@ describe('provider faults on the chain openai → anthropic → local', () => {
       for (let call = 1; call < openai.length; call++) {
         const previous = openai[call - 1]!.behaviour;
         expect('status' in previous ? previous.status : 'answered').toBe(429);
-        expect(openai[call]!.receivedAt - openai[call - 1]!.receivedAt, `${marker} retry ${call}`).toBeGreaterThanOrEqual(plan.waitMs);
+        const gap = openai[call]!.receivedAt - openai[call - 1]!.receivedAt;
+        expect(gap, `${marker} retry ${call}`).toBeGreaterThanOrEqual(plan.waitMs);
+        gaps.set(plan.waitMs, [...(gaps.get(plan.waitMs) ?? []), gap]);
       }
       expectedOpenai += openai.length;
     }
     // Every call belongs to one of the requests: nothing was called outside them.
     expect(rig.fake.callCount('openai.chat')).toBe(expectedOpenai);
     expect(rig.fake.callCount()).toBe(expectedOpenai + rig.fake.callCount('anthropic.messages'));
+    const range = (values: number[]) => `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))} ms`;
+    console.log(`429 storm: ${expectedOpenai} openai calls for 50 requests; gaps after Retry-After ${[...gaps].map(([wait, values]) => `${wait} ms: ${range(values)} (${values.length})`).join(', ')}`);
   });
 
   it('malformed output (invalid JSON) once: openai is asked again and its valid answer is served, not degraded', async () => {
