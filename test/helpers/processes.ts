@@ -1,5 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../../src/api/app';
+import { loadConfig } from '../../src/core/config';
+import type { Store } from '../../src/core/db/client';
+import { createApiKey, ensureTenant } from '../../src/core/tenancy';
+import { createContainer } from '../../src/container';
+import { redisConnection } from '../../src/jobs/bullmq-queue';
+import type { TestApp } from './app';
 
 /**
  * Child processes that tests start and kill: the ingestion worker
@@ -106,4 +115,75 @@ export async function killAll(handles: Iterable<ChildHandle>): Promise<void> {
     killGroup(handle, 'SIGKILL');
     await Promise.race([handle.exited, new Promise((resolveWait) => setTimeout(resolveWait, 5_000))]);
   }
+}
+
+/**
+ * The API side of a deployment with separate workers (`npm start` with
+ * REDIS_URL): enqueues on BullMQ and never consumes; jobs run in worker
+ * processes started with the same env. keyFor() returns the admin key.
+ */
+export async function startQueueApi(env: Record<string, string>): Promise<TestApp> {
+  const container = await createContainer(loadConfig({ LOG_LEVEL: 'silent', ...env }));
+  const app = await buildApp(container);
+  const tenant = await ensureTenant(container.store.db, 'default');
+  const adminKey = (await createApiKey(container.store.db, { tenantId: tenant.id, name: 'queue-api-test', scopes: ['admin', 'ingest', 'query'] })).key;
+  return {
+    app,
+    container,
+    adminKey,
+    keyFor: async () => adminKey,
+    idle: async () => undefined,
+    async close() {
+      await app.close();
+      await container.close();
+    },
+  };
+}
+
+/** Removes a test queue's keys from Redis (best effort: the Redis may be gone). */
+export async function obliterateQueue(redisUrl: string, queueName: string): Promise<void> {
+  const queue = new Queue(queueName, { connection: { ...redisConnection(redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: 'attest' });
+  queue.on('error', () => undefined);
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close().catch(() => undefined);
+}
+
+/** What one document version left in the store and in one build's indexes, counted from the tables. */
+export interface VersionRows {
+  /** chunks rows of the version (any chunker). */
+  chunks: number;
+  /** (version, chunker, ordinal) keys held by more than one chunks row. */
+  duplicateChunkKeys: number;
+  buildChunks: number;
+  vectors: number;
+  postings: number;
+  /** The version's chunks that are missing from build_chunks or chunk_vectors. */
+  unindexedChunks: number;
+  /** build_term_stats against a recount of build_chunks (a retry must not double-count). */
+  statsDocCount: number;
+  statsTotalLength: number;
+  recountDocCount: number;
+  recountTotalLength: number;
+}
+
+export async function versionRows(store: Store, versionId: string, buildId: string): Promise<VersionRows> {
+  const n = async (query: ReturnType<typeof sql>) => Number((await store.query<{ n: number | string | null }>(query))[0]?.n ?? 0);
+  const [stats] = await store.query<{ doc_count: number | string; total_length: number | string }>(
+    sql`SELECT doc_count, total_length FROM build_term_stats WHERE build_id = ${buildId}::uuid`,
+  );
+  return {
+    chunks: await n(sql`SELECT count(*) AS n FROM chunks WHERE version_id = ${versionId}::uuid`),
+    duplicateChunkKeys: await n(sql`SELECT count(*) AS n FROM (SELECT 1 FROM chunks WHERE version_id = ${versionId}::uuid GROUP BY chunker_hash, ordinal HAVING count(*) > 1) d`),
+    buildChunks: await n(sql`SELECT count(*) AS n FROM build_chunks b JOIN chunks c ON c.id = b.chunk_id WHERE c.version_id = ${versionId}::uuid AND b.build_id = ${buildId}::uuid`),
+    vectors: await n(sql`SELECT count(*) AS n FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id WHERE c.version_id = ${versionId}::uuid AND v.build_id = ${buildId}::uuid`),
+    postings: await n(sql`SELECT count(*) AS n FROM postings p JOIN chunks c ON c.id = p.chunk_id WHERE c.version_id = ${versionId}::uuid AND p.build_id = ${buildId}::uuid`),
+    unindexedChunks: await n(sql`
+      SELECT count(*) AS n FROM chunks c WHERE c.version_id = ${versionId}::uuid
+        AND (NOT EXISTS (SELECT 1 FROM build_chunks b WHERE b.chunk_id = c.id AND b.build_id = ${buildId}::uuid)
+          OR NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.chunk_id = c.id AND v.build_id = ${buildId}::uuid))`),
+    statsDocCount: Number(stats?.doc_count ?? -1),
+    statsTotalLength: Number(stats?.total_length ?? -1),
+    recountDocCount: await n(sql`SELECT count(*) AS n FROM build_chunks WHERE build_id = ${buildId}::uuid`),
+    recountTotalLength: await n(sql`SELECT coalesce(sum(doc_length), 0) AS n FROM build_chunks WHERE build_id = ${buildId}::uuid`),
+  };
 }

@@ -1,15 +1,10 @@
-import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app';
-import { loadConfig } from '../../src/core/config';
-import { createApiKey, ensureTenant } from '../../src/core/tenancy';
-import { createContainer, type Container } from '../../src/container';
-import { redisConnection } from '../../src/jobs/bullmq-queue';
+import type { Container } from '../../src/container';
 import { bearer, type TestApp } from '../helpers/app';
 import { createCorpus, getDocument, readPdf, upload, waitForJob, type JobView } from '../helpers/ingestion';
-import { killAll, killGroup, startWorker, type ChildHandle } from '../helpers/processes';
+import { killAll, killGroup, obliterateQueue, startQueueApi, startWorker, type ChildHandle } from '../helpers/processes';
 import { createTestDatabase, REDIS_URL, requireService } from '../helpers/services';
 
 /**
@@ -53,28 +48,15 @@ describe.skipIf(!redisUp || !postgresUp)('ingestion worker crash (real Redis + P
       JOB_STALLED_INTERVAL_MS: '1000',
     };
     workerEnv = env;
-    // The API side: enqueues on BullMQ, never consumes (as `npm start` with REDIS_URL).
-    container = await createContainer(loadConfig(env));
-    app = await buildApp(container);
-    const tenant = await ensureTenant(container.store.db, 'default');
-    const adminKey = (await createApiKey(container.store.db, { tenantId: tenant.id, name: 'crash-test', scopes: ['admin', 'ingest', 'query'] })).key;
-    t = {
-      app,
-      container,
-      adminKey,
-      keyFor: async () => adminKey,
-      idle: async () => undefined,
-      close: async () => undefined,
-    };
+    t = await startQueueApi(env);
+    container = t.container;
+    app = t.app;
   }, 60_000);
 
   afterAll(async () => {
     await killAll(workers);
-    await app?.close();
-    await container?.close();
-    const queue = new Queue(queueName, { connection: redisConnection(REDIS_URL), prefix: 'attest' });
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
+    await t?.close();
+    await obliterateQueue(REDIS_URL, queueName);
     await database?.drop();
   }, 60_000);
 
