@@ -6,7 +6,9 @@
  * source [1]; seeds a corpus of SciFact abstracts through the API; then runs N
  * closed-loop clients (half of them streaming, Accept: text/event-stream),
  * each asking distinct questions (no answer-cache hits), for S seconds after a
- * warm-up.
+ * warm-up. Latencies count every answer that ended after the warm-up (one
+ * that waited through it included); throughput counts the answers that ended
+ * inside the S seconds.
  *
  *   npm run bench -- load [--clients N --seconds S] [--json FILE] [--latency 1000] [--streaming-share 0.5]
  *       [--documents 40] [--warmup 5] [--database-url URL] [--redis-url URL] [--log-level info]
@@ -126,7 +128,7 @@ function printRun(result: LoadResult): void {
   const { figures } = result;
   const f = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
   console.log(`  ${figures.requests} requests: ${figures.ok} ok (${figures.refused} refused, ${figures.cached} cached), ${result.errors} errors ${JSON.stringify(result.errorCodes)}, ${result.rateLimited} × 429, ${result.unavailable} × 503`);
-  console.log(`  throughput ${f(result.throughputRps)} answers/s; client latency p50 ${f(figures.clientLatency.p50)} p99 ${f(figures.clientLatency.p99)} ms`);
+  console.log(`  throughput ${f(result.throughputRps)} answers/s; client latency p50 ${f(figures.clientLatency.p50)} p99 ${f(figures.clientLatency.p99)} max ${f(figures.clientLatency.max)} ms`);
   console.log(`  overhead      p50 ${f(figures.overhead.p50)}  p95 ${f(figures.overhead.p95)}  p99 ${f(figures.overhead.p99)}  max ${f(figures.overhead.max)} ms  (provider time matched for all but ${figures.unmatchedProvider})`);
   console.log(`    JSON        p50 ${f(figures.overheadJson.p50)}  p95 ${f(figures.overheadJson.p95)}  p99 ${f(figures.overheadJson.p99)} ms (${figures.overheadJson.count})`);
   console.log(`    SSE         p50 ${f(figures.overheadStream.p50)}  p95 ${f(figures.overheadStream.p95)}  p99 ${f(figures.overheadStream.p99)} ms (${figures.overheadStream.count})`);

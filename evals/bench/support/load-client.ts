@@ -14,6 +14,8 @@ export interface RequestRecord {
   stream: boolean;
   startedAt: number;
   clientMs: number;
+  /** Time to the TCP connection, when the request opened one. */
+  connectMs: number;
   /** Client latency minus the provider's own time (ok answers only). */
   overheadMs?: number | undefined;
   providerMatched?: boolean | undefined;
@@ -30,6 +32,8 @@ const answerBody = z.object({
 }).passthrough();
 
 interface RawAnswer {
+  /** From the request's creation to its TCP connection (0 on a reused keep-alive connection). */
+  connectMs?: number;
   status?: number;
   networkError?: string;
   stream?: { done: boolean; errorCode?: string };
@@ -40,10 +44,12 @@ interface RawAnswer {
 function askOnce(service: Service, corpus: string, question: string, stream: boolean): Promise<RawAnswer> {
   return new Promise((resolveAnswer) => {
     let settled = false;
+    const created = performance.now();
+    let connectMs = 0;
     const settle = (answer: RawAnswer) => {
       if (!settled) {
         settled = true;
-        resolveAnswer(answer);
+        resolveAnswer({ ...answer, connectMs });
       }
     };
     const request = httpRequest(
@@ -91,6 +97,9 @@ function askOnce(service: Service, corpus: string, question: string, stream: boo
       },
     );
     request.on('error', (error: NodeJS.ErrnoException) => settle({ networkError: error.code ?? error.message }));
+    request.on('socket', (socket) => {
+      if (socket.connecting) socket.once('connect', () => (connectMs = performance.now() - created));
+    });
     request.end(JSON.stringify({ question }));
   });
 }
@@ -118,7 +127,7 @@ export interface LoadRun {
   benchLagP99Ms: number;
 }
 
-/** Runs `clients` closed-loop clients; returns the requests started inside the measured window. */
+/** Runs `clients` closed-loop clients; returns the requests that ended after the warm-up. */
 export async function runClosedLoop(options: LoadRunOptions): Promise<LoadRun> {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   const records: RequestRecord[] = [];
@@ -126,13 +135,13 @@ export async function runClosedLoop(options: LoadRunOptions): Promise<LoadRun> {
   const measureFrom = startedAt + options.warmupSeconds * 1000;
   const stopAt = measureFrom + options.seconds * 1000;
   let completedInWindow = 0;
-  const streamingClients = Math.round(options.clients * options.streamingShare);
   const tick = options.onTick ? setInterval(() => options.onTick!(records), 1000) : undefined;
 
   const client = async (index: number) => {
     // Clients start spread over the first second, as users would, not in one burst of connects.
     await new Promise((resolveStart) => setTimeout(resolveStart, (index * 1000) / options.clients));
-    const stream = index < streamingClients;
+    // Streaming and JSON clients alternate, so that start order (which matters once the service queues) favours neither.
+    const stream = Math.floor((index + 1) * options.streamingShare) > Math.floor(index * options.streamingShare);
     for (let turn = 0; performance.now() < stopAt; turn++) {
       const topic = options.topics[(index + turn) % options.topics.length]!;
       const question = questionFor(topic, index, turn);
@@ -142,9 +151,11 @@ export async function runClosedLoop(options: LoadRunOptions): Promise<LoadRun> {
       const providerMs = options.provider.takeProviderMs(`c${index}-n${turn}`);
       const outcome = classify(raw);
       if (outcome.kind === 'ok' && end >= measureFrom && end <= stopAt) completedInWindow++;
-      if (begin < measureFrom) continue;
+      // Every answer that ends after the warm-up counts, including one that started in it: a request
+      // that waited through the whole warm-up is exactly the latency the run must show.
+      if (end < measureFrom) continue;
       const clientMs = end - begin;
-      const record: RequestRecord = { stream, startedAt: begin, clientMs, outcome };
+      const record: RequestRecord = { stream, startedAt: begin, clientMs, connectMs: raw.connectMs ?? 0, outcome };
       if (outcome.kind === 'ok') {
         const overhead = overheadMs(clientMs, providerMs, options.provider.latencyMs);
         record.overheadMs = overhead.overheadMs;
