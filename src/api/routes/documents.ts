@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getCorpus } from '../../core/corpora';
-import { AppError } from '../../core/errors';
+import { AppError, isAppError } from '../../core/errors';
 import { isEmpty, sniffMime } from '../../../ingestion/sniff';
 import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
@@ -12,21 +12,43 @@ const uuidParam = z.string().uuid();
 /** Room for multipart boundaries and the small text fields around the file. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
+/**
+ * The multipart parser's own errors ("Unexpected end of multipart data" for a cut
+ * or boundary-less body, "Malformed part header"...) are plain Errors that would
+ * leave as 500 INTERNAL; they mean the client sent a broken body. Ours and
+ * fastify's coded errors (the size and count limits) keep their meaning. Only
+ * parsing happens in the loop this wraps, so no store failure is hidden.
+ */
+function malformedMultipart(error: unknown): unknown {
+  if (isAppError(error)) return error;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'string' && code.startsWith('FST_')) return error;
+  if (typeof statusCode === 'number' && statusCode < 500) return error;
+  return new AppError('BAD_REQUEST', `the multipart body is malformed: ${error instanceof Error ? error.message.slice(0, 200) : 'unreadable'}`, { cause: error });
+}
+
 async function readUpload(request: FastifyRequest, maxBytes: number) {
   if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'upload as multipart/form-data with a "file" field');
   let file: { bytes: Uint8Array; fileName: string } | undefined;
   const fields: Record<string, string> = {};
-  for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 4096 } })) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file') {
-        part.file.resume();
-        throw new AppError('VALIDATION_FAILED', `unexpected file field "${part.fieldname}"; use "file"`);
+  const read = async () => {
+    for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 4096 } })) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') {
+          part.file.resume();
+          throw new AppError('VALIDATION_FAILED', `unexpected file field "${part.fieldname}"; use "file"`);
+        }
+        const buffer = await part.toBuffer();
+        file = { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), fileName: part.filename };
+      } else {
+        fields[part.fieldname] = String(part.value);
       }
-      const buffer = await part.toBuffer();
-      file = { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), fileName: part.filename };
-    } else {
-      fields[part.fieldname] = String(part.value);
     }
+  };
+  try {
+    await read();
+  } catch (error) {
+    throw malformedMultipart(error);
   }
   if (!file) throw new AppError('VALIDATION_FAILED', 'multipart body has no "file" field');
   return { file, fields };
