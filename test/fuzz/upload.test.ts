@@ -277,4 +277,13 @@ describe('upload fuzzing: regressions', () => {
     expect(response.json().error.code).toBe('BAD_REQUEST');
     expect(await rowCounts(t.container.store)).toEqual(before);
   });
+
+  it('a 20000-byte part whose file name holds a bare line feed is a 400, not a request that never answers', async () => {
+    const before = await rowCounts(t.container.store);
+    const body = multipartBody({}, { name: '\n', bytes: 'The router blinks twice. '.repeat(800) });
+    const response = await post(body.payload, body.headers['content-type']!);
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error.code).toBe('BAD_REQUEST');
+    expect(await rowCounts(t.container.store)).toEqual(before);
+  });
 });

@@ -27,6 +27,40 @@ function malformedMultipart(error: unknown): unknown {
   return new AppError('BAD_REQUEST', `the multipart body is malformed: ${error instanceof Error ? error.message.slice(0, 200) : 'unreadable'}`, { cause: error });
 }
 
+/** How long the request may sit paused by the parser, with bytes still unread, before the upload is refused. */
+const PARSER_STALL_MS = 2_000;
+
+/**
+ * @fastify/busboy (3.2.6) stops reading for good when it skips a part larger
+ * than its 16 KB buffer, e.g. a part header with a bare line feed in its file
+ * name (`filename="\n"`): the request stays paused, the body unread, and the
+ * upload never answers. Our loop only ever waits on the parser, so a request
+ * left paused (not merely waiting for a slow client, which keeps it flowing)
+ * means the parser is stuck: refuse the upload instead of hanging.
+ */
+function stallWatchdog(request: FastifyRequest): { stalled: Promise<never>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    let pausedSince: number | undefined;
+    timer = setInterval(() => {
+      const raw = request.raw;
+      const paused = raw.readableFlowing === false && !raw.readableEnded && !raw.destroyed;
+      if (!paused) {
+        pausedSince = undefined;
+        return;
+      }
+      pausedSince ??= Date.now();
+      if (Date.now() - pausedSince >= PARSER_STALL_MS) {
+        reject(new AppError('BAD_REQUEST', 'the multipart body could not be parsed (a malformed part stalled the parser)'));
+      }
+    }, 250);
+    timer.unref();
+  });
+  // Nobody awaits it once the upload was read.
+  stalled.catch(() => undefined);
+  return { stalled, stop: () => clearInterval(timer) };
+}
+
 async function readUpload(request: FastifyRequest, maxBytes: number) {
   if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'upload as multipart/form-data with a "file" field');
   let file: { bytes: Uint8Array; fileName: string } | undefined;
@@ -45,10 +79,13 @@ async function readUpload(request: FastifyRequest, maxBytes: number) {
       }
     }
   };
+  const watchdog = stallWatchdog(request);
   try {
-    await read();
+    await Promise.race([read(), watchdog.stalled]);
   } catch (error) {
     throw malformedMultipart(error);
+  } finally {
+    watchdog.stop();
   }
   if (!file) throw new AppError('VALIDATION_FAILED', 'multipart body has no "file" field');
   return { file, fields };
