@@ -84,7 +84,7 @@ function createQueue(config: Config, records: JobRecords): JobQueue {
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
   const store = options.store ?? (await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   await migrateStore(store);
-  const built = createProviders(config);
+  const built = createProviders(config, { breaker: { coolDownMs: config.PROVIDER_CIRCUIT_COOLDOWN_MS } });
   const providers: Providers = { ...built, ...options.providers };
   const registry = new EmbeddingRegistry(store.db);
   await registry.register(new LocalHashEmbedder());
@@ -162,7 +162,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     contextCache: new ContextCache(512),
     prompt: loadPrompt(CURRENT_PROMPT_ID),
     prices: DEFAULT_PRICES,
-    limits: { maxInputTokens: config.MAX_INPUT_TOKENS, maxOutputTokens: config.MAX_OUTPUT_TOKENS, cacheTtlSeconds: ANSWER_CACHE_TTL_SECONDS },
+    limits: { maxInputTokens: config.MAX_INPUT_TOKENS, maxOutputTokens: config.MAX_OUTPUT_TOKENS, cacheTtlSeconds: ANSWER_CACHE_TTL_SECONDS, deadlineMs: config.ANSWER_DEADLINE_MS },
     onAnswered: (tenantId, body) => metrics.recordAnswer(tenantId, body),
   });
 

@@ -65,6 +65,10 @@ export const configSchema = z.object({
   ),
   PROVIDER_TIMEOUT_MS: int(30_000, 100),
   PROVIDER_MAX_RETRIES: int(2, 0, 5),
+  // A provider's circuit stays open this long before one probe call (half-open) is let through.
+  PROVIDER_CIRCUIT_COOLDOWN_MS: int(30_000, 100),
+  // Whole-answer deadline over every attempt, retry and fallback: past it, 504 PROVIDER_TIMEOUT (0: none).
+  ANSWER_DEADLINE_MS: int(60_000, 0),
 
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024, 1),
   PDF_TIMEOUT_MS: int(30_000, 100),

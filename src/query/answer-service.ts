@@ -63,7 +63,13 @@ export interface AnswerServiceDeps {
   contextCache: ContextCache;
   prompt: Prompt;
   prices: Record<string, ModelPrice>;
-  limits: { maxInputTokens: number; maxOutputTokens: number; cacheTtlSeconds: number };
+  limits: {
+    maxInputTokens: number;
+    maxOutputTokens: number;
+    cacheTtlSeconds: number;
+    /** Whole-answer deadline (retrieval, every provider attempt, repair); past it the request fails 504 PROVIDER_TIMEOUT. 0: none. */
+    deadlineMs?: number;
+  };
   /** Process-wide cap on in-flight provider calls (backpressure). */
   providerSlots?: { acquire(): Promise<(() => void) | undefined> };
   /** Called for every finished answer (metrics, token accounting). */
@@ -90,6 +96,7 @@ function summarize(results: RetrievedChunk[]): SourceSummary[] {
 const cacheable = (body: AnswerBody) => !body.degraded || body.refused;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+const squash = (text: string) => text.replace(/\s+/gu, ' ').trim();
 
 /** The answer pipeline: cache → retrieve → assemble → generate → verify (one repair) → trace → cache. */
 export class AnswerService {
@@ -115,6 +122,20 @@ export class AnswerService {
 
   async answer(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents } = {}): Promise<AnswerBody> {
     this.checkBudget(question);
+    const deadlineMs = this.deps.limits.deadlineMs ?? 0;
+    if (deadlineMs <= 0) return this.answerWithin(corpus, question, options, context);
+    // Per-call timeouts bound one attempt; retries and fallbacks can add up past what a client waits for.
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = context.signal ? AbortSignal.any([context.signal, deadline]) : deadline;
+    try {
+      return await this.answerWithin(corpus, question, options, { ...context, signal });
+    } catch (error) {
+      if (!deadline.aborted || context.signal?.aborted) throw error;
+      throw new AppError('PROVIDER_TIMEOUT', `no answer within the ${deadlineMs} ms deadline`, { cause: error, details: { deadlineMs } });
+    }
+  }
+
+  private async answerWithin(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents }): Promise<AnswerBody> {
     // The corpus row names its active build: no query for it before the cache lookup.
     const buildId = corpus.activeBuildId ?? (await this.deps.search.activeBuild(corpus)).id;
     const key = answerCacheKey({
@@ -226,19 +247,19 @@ export class AnswerService {
 
     const generateStart = performance.now();
     let extractor = new StreamTextExtractor();
-    let streamed = false;
+    let streamedText = '';
     const onDelta = context.events?.onDelta
       ? (delta: string) => {
           const text = extractor.push(delta);
           if (!text) return;
-          streamed = true;
+          streamedText += text;
           context.events?.onDelta?.(text);
         }
       : undefined;
     const onRestart = () => {
       extractor = new StreamTextExtractor();
-      if (!streamed) return;
-      streamed = false;
+      if (!streamedText) return;
+      streamedText = '';
       context.events?.onReset?.();
     };
     const generate = (messages: GenerationMessage[], withStream: boolean) =>
@@ -296,6 +317,14 @@ export class AnswerService {
       }
     }
     const pieces = toAnswerBody(verified);
+    // Deltas are the model's text as it arrives, before verification. When verification removed or a repair
+    // replaced any of it, the stream takes it back and sends the verified text, so a client that shows deltas
+    // never keeps a sentence the answer does not stand behind.
+    const verifiedText = pieces.sentences.map((sentence) => sentence.text).join(' ');
+    if (streamedText && squash(streamedText) !== squash(verifiedText)) {
+      context.events?.onReset?.();
+      if (verifiedText) context.events?.onDelta?.(verifiedText);
+    }
     for (const citation of pieces.citations) context.events?.onCitation?.(citation);
     const costUsd = estimateCostUsd(this.deps.prices, result.model, usage);
     const body = this.body(pieces, {

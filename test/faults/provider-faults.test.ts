@@ -239,7 +239,7 @@ describe('provider faults on the chain openai → anthropic → local', () => {
     console.log(`429 storm: ${expectedOpenai} openai calls for 50 requests; gaps after Retry-After ${[...gaps].map(([wait, values]) => `${wait} ms: ${range(values)} (${values.length})`).join(', ')}`);
   });
 
-  it('malformed output (invalid JSON) once: openai is asked again and its valid answer is served, not degraded', async () => {
+  it('malformed output (invalid JSON) once: one repair call names the failure, and its valid answer is served, not degraded', async () => {
     reset();
     rig.fake.script('openai.chat', [{ malformed: true }, { answer: GOOD }]);
     const question = nextQuestion();
@@ -248,20 +248,24 @@ describe('provider faults on the chain openai → anthropic → local', () => {
     expect(rig.fake.callCount('anthropic.messages')).toBe(0);
     expect(body).toMatchObject({ refused: false, degraded: false, usage: { provider: 'openai' } });
     expect(body.citations.map((citation) => citation.verified)).toEqual([true]);
-    // What the code does is a retry of the same request (PROVIDER_BAD_OUTPUT is retryable), not a repair prompt
-    // that names the parse error: the second call's messages are the first call's.
-    expect(chatMessages(rig.fake.calls[1]!)).toEqual(chatMessages(rig.fake.calls[0]!));
+    // The repair is the first request plus one user message saying what was wrong (no document text of its own).
+    const first = chatMessages(rig.fake.calls[0]!);
+    const repair = chatMessages(rig.fake.calls[1]!);
+    expect(repair.slice(0, first.length)).toEqual(first);
+    expect(repair).toHaveLength(first.length + 1);
+    expect(JSON.stringify(repair.at(-1))).toMatch(/previous reply could not be used: it was not valid JSON/u);
     expect((await readTrace(rig, body.traceId)).fallbackUsed).toBe(false);
   });
 
-  it('malformed output from every provider: 1 + PROVIDER_MAX_RETRIES calls to each, then the local generator answers, degraded', async () => {
+  it('malformed output from every provider: one call and one repair to each, then the local generator answers, degraded', async () => {
     reset();
     rig.fake.setDefault('openai.chat', { malformed: true });
     // Anthropic's JSON body cannot carry invalid JSON: its malformed answer is a schema-invalid tool input.
     rig.fake.setDefault('anthropic.messages', { malformed: true });
     const body = await answerOk(rig, nextQuestion().text);
-    expect(rig.fake.callCount('openai.chat')).toBe(ATTEMPTS);
-    expect(rig.fake.callCount('anthropic.messages')).toBe(ATTEMPTS);
+    // Malformed output is not retried blindly up to 1 + PROVIDER_MAX_RETRIES: one repair, then the next provider.
+    expect(rig.fake.callCount('openai.chat')).toBe(2);
+    expect(rig.fake.callCount('anthropic.messages')).toBe(2);
     expect(body).toMatchObject({ refused: false, degraded: true, usage: { provider: 'local' } });
     expect(body.answer).toContain('24 months');
     expect(body.citations.length).toBeGreaterThan(0);
@@ -378,6 +382,17 @@ describe('provider faults on the chain openai → anthropic → local', () => {
     const citationEvents = events.filter((event) => event.event === 'citation').map((event) => answerSchema.shape.citations.element.parse(event.data));
     expect(citationEvents).toEqual(done.citations);
     expect(citationEvents.some((citation) => citation.quote.includes('Rotterdam'))).toBe(false);
+    // The unverified sentence was streamed as the model wrote it; the stream takes it back (reset) and sends the
+    // verified text, so a client that shows deltas ends with exactly the answer that is done.
+    const names = events.map((event) => event.event);
+    const firstDelta = names.indexOf('delta');
+    const lastReset = names.lastIndexOf('reset');
+    expect(firstDelta).toBeGreaterThan(-1);
+    expect(lastReset).toBeGreaterThan(firstDelta);
+    const takenBack = events.slice(0, lastReset).filter((event) => event.event === 'delta').map((event) => String(event.data.text)).join('');
+    expect(takenBack).toContain('Rotterdam');
+    const shown = events.slice(lastReset + 1).filter((event) => event.event === 'delta').map((event) => String(event.data.text)).join('');
+    expect(shown).toBe(done.sentences.map((sentence) => sentence.text).join(' '));
     await expectOnlyVerifiedContextCitations(done);
   });
 });
@@ -560,5 +575,40 @@ describe('provider fault: stalls, on the chain openai → anthropic', () => {
     expect(result.elapsedMs).toBeGreaterThanOrEqual(2 * ATTEMPTS * TIMEOUT_MS - CLOCK_SLACK_MS);
     expect(result.elapsedMs).toBeLessThan(deadlineMs(2));
     console.log(`stall → error event (SSE): ${Math.round(result.elapsedMs)} ms, deadline ${deadlineMs(2)} ms`);
+  });
+});
+
+describe('provider fault: stalls past the whole-answer deadline (ANSWER_DEADLINE_MS)', () => {
+  // Per-call timeouts alone let retries and fallbacks add up (here 2 providers × 3 attempts × 1 s); the deadline
+  // ends the request first, and every provider connection still open is closed.
+  const DEADLINE_MS = 1_500;
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig('faults-deadline', { GENERATORS: 'openai,anthropic', PROVIDER_TIMEOUT_MS: '1000', ANSWER_DEADLINE_MS: String(DEADLINE_MS) }, { breaker: NEVER_OPENS });
+    rig.fake.setDefault('openai.chat', { stallMs: 20_000 });
+    rig.fake.setDefault('anthropic.messages', { stallMs: 20_000 });
+  });
+  afterAll(async () => rig?.close());
+
+  it.concurrent.each([false, true])('stream %s: 504 PROVIDER_TIMEOUT (or its error event) at the deadline, not after every attempt', async (stream) => {
+    const question = nextQuestion();
+    const { response, elapsedMs } = await post(rig, question.text, stream);
+    if (stream) {
+      const events = parseSse(response.body);
+      expect(events.map((event) => event.event)).toEqual(['retrieval', 'error']);
+      expect(errorEventSchema.parse(events[1]!.data).code).toBe('PROVIDER_TIMEOUT');
+    } else {
+      expect(response.statusCode, response.body).toBe(504);
+      const body = errorSchema.parse(response.json());
+      expect(body.error.code).toBe('PROVIDER_TIMEOUT');
+      expect(body.error.message).toContain(`${DEADLINE_MS} ms deadline`);
+    }
+    expect(elapsedMs).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
+    // Without the deadline this request would take 6 s (every attempt of both providers timing out).
+    expect(elapsedMs).toBeLessThan(DEADLINE_MS + 1_500);
+    const calls = callsOf(rig.fake, question.marker);
+    await waitFor(() => calls.every((call) => call.closedAt !== undefined), 3_000, 'provider connections to close');
+    expect(calls.every((call) => call.clientClosed)).toBe(true);
+    expect(callsOf(rig.fake, question.marker, 'anthropic.messages')).toHaveLength(0);
   });
 });

@@ -4,6 +4,10 @@
  * `degraded` says whether the one that answered is marked degraded (the local
  * generator). A caller abort stops the chain and is rethrown unchanged.
  *
+ * Malformed output (PROVIDER_BAD_OUTPUT) gets one repair per provider: the
+ * retry carries a message saying what was wrong; a second malformed reply
+ * moves the chain on without further retries.
+ *
  * Streaming: before every attempt after the first (retry or fallback),
  * `request.onRestart` tells the caller that deltas streamed so far came from a
  * failed attempt, so it can take them back before the new text arrives.
@@ -62,6 +66,7 @@ export class FallbackChain {
     let attempts = 0;
     for (const [position, entry] of this.entries.entries()) {
       const { generator } = entry;
+      let malformed: AppError | undefined;
       try {
         const result = await callWithPolicy(
           {
@@ -70,9 +75,20 @@ export class FallbackChain {
             retry: entry.retry ?? this.options.retry ?? {},
           },
           { signal: request.signal, provider: generator.provider },
-          (signal) => {
+          async (signal) => {
             if (attempts++ > 0) request.onRestart?.();
-            return generator.generate({ ...request, signal });
+            const repairing = malformed;
+            const messages = repairing ? [...request.messages, { role: 'user' as const, content: malformedRepairMessage(repairing) }] : request.messages;
+            try {
+              return await generator.generate({ ...request, messages, signal });
+            } catch (error) {
+              if (!isAppError(error) || error.code !== 'PROVIDER_BAD_OUTPUT') throw error;
+              // One repair per provider: a model that cannot produce the schema when told what was wrong is
+              // not asked a third time; the chain moves on (in the end to the local generator).
+              if (repairing) throw new AppError(error.code, error.message, { cause: error, retryable: false, ...(error.details ? { details: error.details } : {}) });
+              malformed = error;
+              throw error;
+            }
           },
         );
         return { result, providerUsed: generator.provider, degraded: entry.degraded ?? false };
@@ -85,6 +101,15 @@ export class FallbackChain {
     }
     throw exhausted(failures);
   }
+}
+
+/** Tells the model exactly why its last output was refused (never any document text: only the parse failure). */
+export function malformedRepairMessage(error: AppError): string {
+  const issues = Array.isArray(error.details?.['issues']) ? (error.details['issues'] as unknown[]).map(String) : [];
+  return [
+    'Your previous reply could not be used: it ' + (issues.length > 0 ? `did not match the answer schema (${issues.join('; ')}).` : 'was not valid JSON for the answer schema.'),
+    'Reply again with only the JSON object the schema describes, answering from the sources above.',
+  ].join(' ');
 }
 
 function exhausted(failures: { provider: string; error: unknown }[]): AppError {
