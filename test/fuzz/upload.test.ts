@@ -286,4 +286,15 @@ describe('upload fuzzing: regressions', () => {
     expect(response.json().error.code).toBe('BAD_REQUEST');
     expect(await rowCounts(t.container.store)).toEqual(before);
   });
+
+  it('NUL in title or externalId is a 400 and stores nothing (was 500: {"title":"\\u0000"} reached the documents insert)', async () => {
+    for (const fieldsWithNul of [{ title: '\u0000' }, { externalId: '\u0000' }, { title: 'a\u0000b' }] as Record<string, string>[]) {
+      const before = await rowCounts(t.container.store);
+      const body = multipartBody(fieldsWithNul, { name: 'x.txt', bytes: 'Hold the button for ten seconds.' });
+      const response = await post(body.payload, body.headers['content-type']!);
+      expect(response.statusCode, JSON.stringify(fieldsWithNul)).toBe(400);
+      expect(response.json().error.code).toBe('VALIDATION_FAILED');
+      expect(await rowCounts(t.container.store)).toEqual(before);
+    }
+  });
 });

@@ -91,9 +91,11 @@ async function readUpload(request: FastifyRequest, maxBytes: number) {
   return { file, fields };
 }
 
+// Multipart fields skip the app's JSON input check: PostgreSQL text cannot hold U+0000, so it is refused here.
+const uploadText = z.string().trim().min(1).max(300).refine((value) => !value.includes('\u0000'), 'must not contain the NUL character (U+0000)');
 const uploadFields = z.object({
-  title: z.string().trim().min(1).max(300).optional(),
-  externalId: z.string().trim().min(1).max(300).optional(),
+  title: uploadText.optional(),
+  externalId: uploadText.optional(),
 });
 
 export function documentRoutes(app: FastifyInstance, deps: AppDeps): void {
