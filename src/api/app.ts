@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from '../core/errors';
@@ -63,6 +65,28 @@ export function inputProblem(input: unknown, where: string): string | undefined 
   return undefined;
 }
 
+/**
+ * Requests Node's HTTP parser rejects (not HTTP, broken chunked encoding, headers
+ * over the size limit) never reach fastify's error handler; its default answer
+ * is `{"error":"Bad Request","message":"Client Error","statusCode":400}`, outside
+ * the API's error shape. Same statuses, our body.
+ */
+function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? { status: 431, body: new AppError('PAYLOAD_TOO_LARGE', 'the request headers are too large', { status: 431 }).toBody() }
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? { status: 408, body: new AppError('BAD_REQUEST', 'the request was not received in time', { status: 408 }).toBody() }
+        : { status: 400, body: new AppError('BAD_REQUEST', 'the request is not valid HTTP').toBody() };
+  const text = JSON.stringify(answer.body);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`);
+  }
+  socket.destroy(error);
+}
+
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Sees every route as it is registered, schema included (the API fuzzer enumerates routes from it, so a new route is fuzzed without editing the test). */
@@ -77,6 +101,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
+    clientErrorHandler,
     // Errors fastify answers before routing (bad percent-encoding, a path parameter over
     // maxParamLength) skip the error handler; without this they leave with fastify's own
     // body shape, an uncatalogued code and the whole path echoed back.
