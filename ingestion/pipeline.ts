@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../src/core/db/client';
 import { chunks, documentVersions, documents, versionBlobs, type ChunkRow, type DocumentVersion, type IndexBuild } from '../src/core/db/schema';
 import { bumpGeneration } from '../src/core/corpora';
@@ -220,10 +220,15 @@ export async function ingestVersion(deps: PipelineDeps, versionId: string, conte
  * returns whether it did.
  */
 async function supersedeVersions(deps: PipelineDeps, version: DocumentVersion): Promise<boolean> {
+  // Compared in SQL, and never with itself: the JS Date has milliseconds, the column microseconds, so
+  // `created_at > <this version's Date>` matched this very row, and a second run of the same job (a retry
+  // beside a job Redis lost and got back) found its own `ready` row "newer" and superseded and unindexed it.
+  const uploadedAt = sql`(SELECT v.created_at FROM document_versions v WHERE v.id = ${version.id}::uuid)`;
+  const others = and(eq(documentVersions.documentId, version.documentId), ne(documentVersions.id, version.id));
   const [newer] = await deps.db
     .select({ id: documentVersions.id })
     .from(documentVersions)
-    .where(and(eq(documentVersions.documentId, version.documentId), gt(documentVersions.createdAt, version.createdAt), eq(documentVersions.status, 'ready')))
+    .where(and(others, gt(documentVersions.createdAt, uploadedAt), eq(documentVersions.status, 'ready')))
     .limit(1);
   if (newer) {
     await unindexVersion(deps, version);
@@ -232,7 +237,7 @@ async function supersedeVersions(deps: PipelineDeps, version: DocumentVersion): 
   const older = await deps.db
     .select({ id: documentVersions.id, corpusId: documentVersions.corpusId })
     .from(documentVersions)
-    .where(and(eq(documentVersions.documentId, version.documentId), lt(documentVersions.createdAt, version.createdAt), inArray(documentVersions.status, ['ready', 'processing', 'pending'])));
+    .where(and(others, lt(documentVersions.createdAt, uploadedAt), inArray(documentVersions.status, ['ready', 'processing', 'pending'])));
   for (const old of older) {
     await unindexVersion(deps, old);
     await deps.db.update(documentVersions).set({ status: 'superseded' }).where(eq(documentVersions.id, old.id));

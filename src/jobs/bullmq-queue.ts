@@ -19,6 +19,8 @@ export function redisConnection(redisUrl: string): ConnectionOptions {
 }
 
 const ENQUEUE_DEADLINE_MS = 5_000;
+/** How often a worker looks for jobs Redis lost without a reconnect it could see (a failover, a FLUSHALL). */
+const RESUBMIT_INTERVAL_MS = 60_000;
 
 /** ioredis queues commands while Redis is down; callers need a prompt QUEUE_UNAVAILABLE instead. */
 async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -49,6 +51,12 @@ export class BullmqJobQueue implements JobQueue {
   private readonly abandonHooks = new Map<string, NonNullable<HandlerOptions['onAbandoned']>>();
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  /** Jobs this process is running: their records say active, whatever Redis still knows about them. */
+  private readonly running = new Set<string>();
+  private resubmitting: Promise<number> | undefined;
+  private resubmitTimer: NodeJS.Timeout | undefined;
+  /** False from a dropped connection until the next ready: commands would only queue up in ioredis meanwhile. */
+  private connected = true;
 
   constructor(
     private readonly records: JobRecords,
@@ -62,11 +70,24 @@ export class BullmqJobQueue implements JobQueue {
       lockDurationMs?: number;
       /** How often the worker re-queues jobs whose lock expired (a crashed worker's); BullMQ's default is 30 s. */
       stalledIntervalMs?: number;
+      /** How often a worker re-adds jobs Redis lost (besides after every reconnect); 0 turns the timer off. */
+      resubmitIntervalMs?: number;
     },
   ) {
     this.queue = new Queue(this.queueName, { connection: options.connection, prefix: options.prefix ?? 'attest' });
     // Errors surface through ping()/enqueue(); an unhandled 'error' event would crash the process.
     this.queue.on('error', () => undefined);
+    const connection = this.queue.getBackend().connection;
+    connection.on('close', () => {
+      this.connected = false;
+    });
+    // A reconnect may be to a Redis that restarted empty: look for the jobs it lost (API processes and workers alike,
+    // so that a job whose upload failed fast while Redis was down is re-added by whichever process reconnects last).
+    connection.on('ready', () => {
+      const reconnected = !this.connected;
+      this.connected = true;
+      if (reconnected) void this.resubmitLost().catch(() => undefined);
+    });
   }
 
   get queueName(): string {
@@ -88,15 +109,58 @@ export class BullmqJobQueue implements JobQueue {
     const retry = this.options.retry ?? DEFAULT_RETRY_POLICY;
     const maxAttempts = options.maxAttempts ?? retry.maxAttempts;
     const id = await this.records.create(this.queueName, name, data, options, maxAttempts);
-    const payload: JobPayload = { name, data, requestId: options.requestId };
-    await withDeadline(this.queue.add(name, payload, {
+    // Recorded, so resubmitLost() adds it once Redis is back; the caller learns now instead of after the deadline.
+    this.ensureConnected();
+    await withDeadline(this.add(id, { name, data, requestId: options.requestId }, maxAttempts), ENQUEUE_DEADLINE_MS);
+    return id;
+  }
+
+  private ensureConnected(): void {
+    if (!this.connected) throw new AppError('QUEUE_UNAVAILABLE', 'the job queue (Redis) is unreachable');
+  }
+
+  /** Adds a job under its record's id; a no-op while Redis holds a job with that id. */
+  private add(id: string, payload: JobPayload, maxAttempts: number): Promise<unknown> {
+    const retry = this.options.retry ?? DEFAULT_RETRY_POLICY;
+    return this.queue.add(payload.name, payload, {
       jobId: id,
       attempts: maxAttempts,
       backoff: { type: 'exponential', delay: retry.backoffMs },
       removeOnComplete: { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
-    }), ENQUEUE_DEADLINE_MS);
-    return id;
+    });
+  }
+
+  /**
+   * Re-adds jobs that their records say are unfinished but Redis no longer holds.
+   * A Redis restarted without persistence (or failed over to a replica that had
+   * not caught up) comes back without its waiting jobs, and nothing would ever
+   * run them again; the records in PostgreSQL are the truth. Left alone: jobs
+   * Redis still has (queued, delayed, active) and jobs running in this process.
+   * A job recorded active elsewhere is taken only once its record has been silent
+   * for two lock lifetimes, as a live worker would have moved it on by then; if
+   * that worker is in fact still running it, the handlers are idempotent (a
+   * version's rows are upserted and replaced by id), so the cost is the work.
+   * Returns how many jobs were re-added.
+   */
+  async resubmitLost(): Promise<number> {
+    this.resubmitting ??= (async () => {
+      try {
+        const lockMs = this.options.lockDurationMs ?? 30_000;
+        let count = 0;
+        for (const record of await this.records.unfinished(this.queueName)) {
+          if (this.running.has(record.id)) continue;
+          if (record.state === 'active' && Date.now() - record.updatedAt.getTime() < 2 * lockMs) continue;
+          if (await this.queue.getJob(record.id)) continue;
+          await this.add(record.id, { name: record.name, data: record.data as Record<string, unknown>, requestId: record.requestId ?? undefined }, record.maxAttempts);
+          count += 1;
+        }
+        return count;
+      } finally {
+        this.resubmitting = undefined;
+      }
+    })();
+    return this.resubmitting;
   }
 
   async startWorker(): Promise<void> {
@@ -113,6 +177,12 @@ export class BullmqJobQueue implements JobQueue {
       if (job) void this.recordAbandoned(job, error).catch(() => undefined);
     });
     await this.worker.waitUntilReady();
+    // Besides after each reconnect (see the constructor), now and then: Redis can lose jobs without a disconnect.
+    const every = this.options.resubmitIntervalMs ?? RESUBMIT_INTERVAL_MS;
+    if (every > 0) {
+      this.resubmitTimer = setInterval(() => void this.resubmitLost().catch(() => undefined), every);
+      this.resubmitTimer.unref();
+    }
   }
 
   /**
@@ -143,15 +213,25 @@ export class BullmqJobQueue implements JobQueue {
     // Scheduled jobs (job schedulers) have no record yet: create it on first sight.
     if (!(await this.records.get(id))) await this.records.create(this.queueName, payload.name, payload.data, { jobId: id }, maxAttempts);
     const controller = new AbortController();
-    const outcome = await runAttempt(this.records, handler, { id, data: payload.data, requestId: payload.requestId }, attempt, maxAttempts, controller.signal);
+    this.running.add(id);
+    let outcome;
+    try {
+      outcome = await runAttempt(this.records, handler, { id, data: payload.data, requestId: payload.requestId }, attempt, maxAttempts, controller.signal);
+    } finally {
+      this.running.delete(id);
+    }
     if (outcome.ok) return undefined;
     const message = `${outcome.error?.code}: ${outcome.error?.message}`;
     throw outcome.final ? new UnrecoverableError(message) : new Error(message);
   }
 
   async depth(): Promise<QueueDepth> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    const [oldest] = await this.queue.getJobs(['waiting'], 0, 0, true);
+    this.ensureConnected();
+    // Without a deadline this waits for Redis to come back (commands queue while it is down), and so would an upload.
+    const [counts, [oldest]] = await withDeadline(
+      Promise.all([this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), this.queue.getJobs(['waiting'], 0, 0, true)]),
+      ENQUEUE_DEADLINE_MS,
+    );
     return {
       waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
       active: counts.active ?? 0,
@@ -160,10 +240,12 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async ping(): Promise<void> {
+    this.ensureConnected();
     await withDeadline(this.queue.getJobCounts('waiting'), 2_000);
   }
 
   async close(): Promise<void> {
+    clearInterval(this.resubmitTimer);
     await this.worker?.close();
     await this.queue.close();
   }

@@ -44,6 +44,8 @@ describe.skipIf(!redisUp || !postgresUp)('worker SIGKILLed at each ingestion sta
   const workers: ChildHandle[] = [];
   /** Rows left by each killed-and-retried job, compared with a clean ingest at the end. */
   const retried: { label: string; rows: VersionRows; chunkCount: number }[] = [];
+  let cleanUpload: UploadAnswer | undefined;
+  let cleanRows: VersionRows | undefined;
 
   async function freshWorker(): Promise<ChildHandle> {
     const worker = await startWorker(env);
@@ -192,5 +194,25 @@ describe.skipIf(!redisUp || !postgresUp)('worker SIGKILLed at each ingestion sta
       expect(chunkCount, label).toBe(clean.chunkCount);
       expect(rows, label).toEqual(clean.rows);
     }
+    cleanUpload = answer;
+    cleanRows = clean.rows;
+  }, 60_000);
+
+  it('a job delivered again, twice at once, after its version is ready leaves the version ready with the same rows', async () => {
+    // A worker killed after the job's last write but before BullMQ recorded the completion runs it again on
+    // the next worker; a job re-added after a Redis restart lost it may run beside the original.
+    expect(cleanUpload).toBeDefined();
+    const answer = cleanUpload!;
+    const [owner] = await t.container.store.query<{ tenant_id: string }>(sql`SELECT tenant_id FROM document_versions WHERE id = ${answer.versionId}::uuid`);
+    const again = await Promise.all(
+      [1, 2].map((copy) => t.container.jobs.enqueue('ingest-version', { versionId: answer.versionId }, { jobId: `${answer.jobId}-again-${copy}`, tenantId: owner!.tenant_id })),
+    );
+    for (const jobId of again) expect((await waitForJob(t, jobId, { timeoutMs: 30_000 })).state).toBe('completed');
+    const document = (await getDocument(t, answer.documentId)).json();
+    expect(document.versions).toHaveLength(1);
+    expect(document.versions[0]).toMatchObject({ id: answer.versionId, status: 'ready' });
+    expect(document.status).toBe('ready');
+    const build = (await getCorpusView(t, 'clean')).activeBuildId;
+    expect(await versionRows(t.container.store, answer.versionId, build)).toEqual(cleanRows);
   }, 60_000);
 });
