@@ -94,8 +94,10 @@ describe('API process restarted during an SSE answer', () => {
   const servers: ChildHandle[] = [];
 
   async function start(): Promise<ChildHandle> {
+    const started = performance.now();
     const server = await startServer(env, base);
     servers.push(server);
+    console.info(`server ${servers.length} answered /healthz ${Math.round(performance.now() - started)} ms after spawn`);
     return server;
   }
 

@@ -49,7 +49,7 @@ export function startProcess(args: string[], options: StartOptions): Promise<Chi
   let output = '';
   child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
   child.stderr!.on('data', (data: Buffer) => (output += data.toString()));
-  const exited = new Promise<number | null>((onExit) => child.once('exit', (code) => onExit(code)));
+  const exited = new Promise<number | null>((settle) => child.once('exit', (code) => settle(code)));
   const handle: ChildHandle = { child, output: () => output, exited };
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolveReady, rejectReady) => {

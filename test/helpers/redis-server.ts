@@ -71,7 +71,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async stop() {
       const current = child;
       if (!current || !redis.running()) return;
-      const exited = new Promise((resolveExit) => current.once('exit', resolveExit));
+      const exited = new Promise((settle) => current.once('exit', settle));
       current.kill('SIGKILL');
       await exited;
     },
