@@ -183,7 +183,7 @@ export function nearValid(schema: unknown, pools: Pools, depth = 0): fc.Arbitrar
       const max = Math.min(schema.maxLength ?? 64, 4096);
       return fc.oneof(
         // Odd but storable text (the app refuses NUL and unpaired surrogates up front) reaches the handler.
-        { weight: 3, arbitrary: nastyString.map((text) => text.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu, '')) },
+        { weight: 3, arbitrary: nastyString.map((text) => text.replaceAll('\u0000', '').replace(/[\ud800-\udfff]/gu, '')) },
         { weight: 1, arbitrary: nastyString },
         { weight: 2, arbitrary: fc.string({ unit: 'grapheme', minLength: min, maxLength: Math.min(max, 40) }) },
         { weight: 1, arbitrary: fc.constantFrom('x'.repeat(Math.max(min, 1)), 'x'.repeat(max), 'x'.repeat(max + 1), ' '.repeat(Math.max(min, 1)), '\u0000'.repeat(Math.max(min, 1)), `0 3 * * *`, 'UTC', 'Europe/Paris', 'local-hash') },
