@@ -56,6 +56,8 @@ describe.skipIf(!redisUp || !postgresUp || !binaryThere)('Redis restarted during
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
       JOB_QUEUE_NAME: 'attest',
+      // Short locks: on a loaded machine BullMQ now and then declares a busy job stalled and runs it a second
+      // time beside the first (seen here at the first jobs, while the worker warms up); the outcome must not change.
       JOB_LOCK_DURATION_MS: '3000',
       JOB_STALLED_INTERVAL_MS: '500',
     };
