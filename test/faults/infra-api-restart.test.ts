@@ -17,8 +17,9 @@ import { startFakeProviders, type FakeProviders } from '../fake-providers/server
  * DATA_DIR) and generates through the fake provider, which streams half an
  * answer and then stalls, so the client is mid-answer when the process goes:
  * - SIGTERM: the graceful shutdown aborts the generation; the client gets an
- *   `error` event SHUTTING_DOWN, never a `done`, and the process exits at once
- *   instead of draining for the provider's timeout.
+ *   `error` event SHUTTING_DOWN, never a `done` (a JSON answer in flight: 503
+ *   SHUTTING_DOWN with Retry-After), and the process exits at once instead of
+ *   draining for the provider's timeout or the keep-alive timeout.
  * - SIGKILL: the stream just ends, without `done`. A client must treat a stream
  *   that ends without `done` as a failed answer (src/ui/app/sse.ts does).
  * A server started again on the same DATA_DIR answers the same question in full.
@@ -180,21 +181,28 @@ describe('API process restarted during an SSE answer', () => {
     expect(fake.callCount('openai.chat')).toBe(1);
   }, 90_000);
 
-  it('SIGTERM mid-stream: the client gets an error event SHUTTING_DOWN (no done) and the server exits promptly', async () => {
+  it('SIGTERM mid-answer: a stream gets an error event SHUTTING_DOWN (no done), a JSON answer 503 SHUTTING_DOWN, and the server exits promptly', async () => {
     // The server the SIGKILL test started again (or a fresh one when that test did not get that far).
     if (!isRunning(servers.at(-1))) await start();
     const server = servers.at(-1)!;
     fake.setDefault('openai.chat', { stallMs: STALL_MS, midStream: true });
     // Not QUESTION: the restarted server has that answer cached now.
     const stream = await openAnswerStream(base, key, 'What does the warranty cover?');
+    // And a JSON answer waiting on the same stalled provider.
+    const json = fetch(`${base}/v1/corpora/kb/answers`, {
+      method: 'POST',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'Is the motor covered?' }),
+    });
     await waitFor(() => stream.events.some((event) => event.event === 'delta'), 'a delta event');
+    await waitFor(() => fake.callCount('openai.chat') === 2, 'both provider calls');
 
     const signalledAt = performance.now();
     killGroup(server, 'SIGTERM');
     const end = await within(stream.ended, 10_000, 'the stream end after SIGTERM');
     const exitCode = await within(server.exited, 10_000, 'the server exit after SIGTERM');
     const exitMs = performance.now() - signalledAt;
-    console.info(`SIGTERM mid-stream: server exited (${exitCode}) ${Math.round(exitMs)} ms after the signal`);
+    console.info(`SIGTERM mid-answer: server exited (${exitCode}) ${Math.round(exitMs)} ms after the signal`);
 
     const names = stream.events.map((event) => event.event);
     expect(end.clean, end.error).toBe(true);
@@ -204,6 +212,10 @@ describe('API process restarted during an SSE answer', () => {
     expect(names.at(-1)).toBe('error');
     expect((stream.events.at(-1)!.data as Loose).code).toBe('SHUTTING_DOWN');
     expect(exitCode).toBe(0);
+    const jsonResponse = await json;
+    expect(jsonResponse.status).toBe(503);
+    expect(jsonResponse.headers.get('retry-after')).toBe('1');
+    expect(z.object({ error: z.object({ code: z.string() }) }).parse(await jsonResponse.json()).error.code).toBe('SHUTTING_DOWN');
     // Far below the provider's 30 s timeout and the 60 s stall: the drain did not wait on the generation.
     expect(exitMs).toBeLessThan(5_000);
     // The provider call was cancelled, not left running.
