@@ -12,6 +12,8 @@ export interface TcpProxy {
   /** Live client connections. */
   connections(): number;
   cut(): void;
+  /** Stops forwarding bytes on live connections without closing them (a partition that drops packets); cut() or restore() ends it. */
+  stall(): void;
   refuse(on: boolean): Promise<void>;
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -20,6 +22,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   /** Each client socket with its upstream socket. */
   const live = new Map<net.Socket, net.Socket>();
+  let stalled = false;
   const server = net.createServer((client) => {
     const upstream = net.connect(target);
     live.set(client, upstream);
@@ -34,6 +37,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     upstream.on('close', drop);
     client.pipe(upstream);
     upstream.pipe(client);
+    if (stalled) {
+      client.pause();
+      upstream.pause();
+    }
   });
   const listen = (port: number) =>
     new Promise<void>((resolveListen, reject) => {
@@ -51,7 +58,17 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const proxy: TcpProxy = {
     port,
     connections: () => live.size,
+    stall() {
+      stalled = true;
+      for (const [client, upstream] of live) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
     cut() {
+      stalled = false;
       for (const [client, upstream] of live) {
         client.destroy();
         upstream.destroy();

@@ -11,6 +11,8 @@ const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/u;
 const MESSAGES = [
   /connection terminated/iu,
   /timeout exceeded when trying to connect/iu,
+  // pg's query_timeout: the server (or the network to it) did not answer in time.
+  /query read timeout/iu,
   /client has encountered a connection error/iu,
   /cannot use a pool after calling end/iu,
   /pglite is closed/iu,

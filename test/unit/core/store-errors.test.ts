@@ -80,8 +80,11 @@ describe('isStoreUnavailable', () => {
     expect(isStoreUnavailable(wrapped(databaseError('terminating connection due to administrator command', '57P01', 'FATAL')))).toBe(true);
     // A pooled client whose socket already failed.
     expect(isStoreUnavailable(wrapped(new Error('Client has encountered a connection error and is not queryable')))).toBe(true);
-    // The pool could not connect within connectionTimeoutMillis.
+    // The pool could not connect within connectionTimeoutMillis (pg-pool's and pg's own wording).
     expect(isStoreUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isStoreUnavailable(wrapped(new Error('Connection terminated due to connection timeout')))).toBe(true);
+    // A connection whose network silently drops packets, with pg's query_timeout set: no answer in time.
+    expect(isStoreUnavailable(wrapped(new Error('Query read timeout')))).toBe(true);
     expect(isStoreUnavailable(wrapped(databaseError('sorry, too many clients already', '53300', 'FATAL')))).toBe(true);
     expect(isStoreUnavailable(wrapped(databaseError('the database system is starting up', '57P03', 'FATAL')))).toBe(true);
   });
