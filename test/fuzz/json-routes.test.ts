@@ -17,6 +17,7 @@ import { buildApp } from '../../src/api/app';
 import { sharedStore, uploadText } from '../helpers/answers';
 import { bearer, createTestApp } from '../helpers/app';
 import { createCorpus } from '../helpers/ingestion';
+import { raceProperty } from './races';
 import { authHeader, expectHandled, fuzzSettings, hostileValue, hugeString, nastyString, nearValid, objectShape, pathParam, queryString, withDeadline, type Pools } from './support';
 
 /** Admission limits far above what the fuzzer sends, so requests reach the handlers instead of a 429. */
@@ -197,6 +198,27 @@ describe('HTTP API fuzzing: every route', () => {
       );
     }, 120_000);
   }
+});
+
+describe('HTTP API fuzzing: the same request several times at once', () => {
+  // Check-then-insert races (two creates of one name, two deletes of one document, one Idempotency-Key
+  // claimed twice) only show when the copies interleave.
+  it('no copy gets a 5xx or hangs', async () => {
+    const copies = fc.constantFrom(...routes).chain((route) => fc.tuple(fc.constant(route), requestFor(route), fc.integer({ min: 2, max: 4 })));
+    await fc.assert(
+      fc.asyncProperty(copies, async ([, request, count]) => {
+        const responses = await Promise.all(Array.from({ length: count }, () => withDeadline(app.inject(request.options), `${count} × ${request.describe}`)));
+        for (const response of responses) expectHandled(response, `${count} × ${request.describe}`);
+      }),
+      fuzzSettings(60),
+    );
+  }, 300_000);
+});
+
+describe('HTTP API fuzzing: valid creates and deletes racing each other', () => {
+  it('no 5xx and no hang when identical valid requests (with or without one Idempotency-Key) run at once', async () => {
+    await fc.assert(raceProperty(app, t.adminKey, { corpusName: CORPUS, activeBuildId: corpus.activeBuildId, documentId: doc.documentId, tenantName: tenant.name }), fuzzSettings(20));
+  }, 300_000);
 });
 
 /** Minimal counterexamples the fuzzer found, kept as plain regressions. */
