@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { CachedBm25Index } from '../../indexes/postgres/cached-bm25-index';
+import { CachedVectorIndex } from '../../indexes/postgres/cached-vector-index';
 import { buildApp } from '../../src/api/app';
 import { normalizeQuestion } from '../../src/query/answer-cache';
 import { createApiKey } from '../../src/core/tenancy';
@@ -164,12 +165,13 @@ async function main(): Promise<void> {
     };
 
     for (const question of questions.slice(0, WARMUP)) await ask(question);
-    // A long-running service has its BM25 snapshot loaded (the first query starts the load in the background).
-    const { lexical } = harness.container;
-    if (lexical instanceof CachedBm25Index && harness.corpus.activeBuildId) {
+    // A long-running service has its BM25 (and, on PGlite, vector) snapshots loaded (the first query starts the loads in the background).
+    const { lexical, vectors } = harness.container;
+    for (const [name, index] of [['BM25', lexical], ['vector', vectors]] as const) {
+      if (!(index instanceof CachedBm25Index || index instanceof CachedVectorIndex) || !harness.corpus.activeBuildId) continue;
       const loadStart = performance.now();
-      await lexical.warm({ tenantId: harness.corpus.tenantId, corpusId: harness.corpus.id, buildId: harness.corpus.activeBuildId });
-      console.log(`BM25 snapshot of the build in memory after warm-up (+${((performance.now() - loadStart) / 1000).toFixed(1)} s)`);
+      await index.warm({ tenantId: harness.corpus.tenantId, corpusId: harness.corpus.id, buildId: harness.corpus.activeBuildId });
+      console.log(`${name} snapshot of the build in memory after warm-up (+${((performance.now() - loadStart) / 1000).toFixed(1)} s)`);
     }
     const measured = questions.slice(WARMUP);
     const fresh = { total: [] as number[], provider: [] as number[], overhead: [] as number[], cpu: [] as number[] };
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
     report('chunks.token_count', assembly.counted);
 
     if (lexical instanceof CachedBm25Index) console.log(`\nBM25 searches since start: ${JSON.stringify(lexical.counters())}`);
+    if (vectors instanceof CachedVectorIndex) console.log(`vector searches since start: ${JSON.stringify(vectors.counters())}`);
 
     console.log(`\n${hits.length} cache hits:`);
     report('cache-hit latency', hits);

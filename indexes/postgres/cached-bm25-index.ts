@@ -3,6 +3,8 @@ import type { Store } from '../../src/core/db/client';
 import { analyze, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
 import type { PostgresBm25Index } from './bm25-index';
+import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
+import { topK } from './top-k';
 
 /**
  * A read cache in front of the Postgres BM25 index. The postings table stays
@@ -34,21 +36,16 @@ export interface CachedBm25Options {
   onError?: (error: unknown, buildId: string) => void;
 }
 
-interface Snapshot {
-  tenantId: string;
-  corpusId: string;
-  version: number;
+interface Snapshot extends BuildSnapshot {
   docCount: number;
   avgdl: number;
   /** Chunk ids in uuid order: a posting's chunk number indexes this array, and ties break on it as SQL's `ORDER BY chunk_id` does. */
   chunkIds: string[];
   docLengths: Int32Array;
   terms: Map<string, { chunks: Int32Array; tfs: Int32Array }>;
-  postings: number;
   /** Scratch for scoring (JS is single-threaded and scoring is synchronous, so one per snapshot is safe). */
   scores: Float64Array;
   seen: Uint8Array;
-  lastUsed: number;
 }
 
 /** Postings per page while copying a build: bounds each statement's time and the rows held at once. */
@@ -61,20 +58,19 @@ interface BuildStats {
 }
 
 export class CachedBm25Index implements LexicalIndex {
-  private readonly snapshots = new Map<string, Snapshot>();
-  private readonly loading = new Map<string, Promise<void>>();
-  private readonly lastLoadStarted = new Map<string, number>();
-  private readonly maxPostings: number;
-  private readonly minReloadIntervalMs: number;
-  private readonly stats = { memoryHits: 0, sqlFallbacks: 0, loads: 0, loadFailures: 0 };
+  private readonly snapshots: BuildSnapshots<Snapshot>;
 
   constructor(
     private readonly store: Store,
     private readonly inner: PostgresBm25Index,
-    private readonly options: CachedBm25Options = {},
+    options: CachedBm25Options = {},
   ) {
-    this.maxPostings = options.maxPostings ?? 20_000_000;
-    this.minReloadIntervalMs = options.minReloadIntervalMs ?? 10_000;
+    this.snapshots = new BuildSnapshots((scope) => this.readSnapshot(scope), {
+      maxSize: options.maxPostings ?? 20_000_000,
+      minReloadIntervalMs: options.minReloadIntervalMs ?? 10_000,
+      ...(options.waitForLoad === undefined ? {} : { waitForLoad: options.waitForLoad }),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   add(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<void> {
@@ -86,80 +82,24 @@ export class CachedBm25Index implements LexicalIndex {
   }
 
   /** How queries were answered since start: for metrics and the benchmarks. */
-  counters(): Readonly<{ memoryHits: number; sqlFallbacks: number; loads: number; loadFailures: number }> {
-    return { ...this.stats };
+  counters(): Readonly<SnapshotCounters> {
+    return this.snapshots.counters();
   }
 
   async search(scope: IndexScope, query: string, limit: number): Promise<ScoredChunk[]> {
     const frequencies = termFrequencies(analyze(query));
     if (frequencies.size === 0 || limit <= 0) return [];
-    if (this.maxPostings > 0) {
-      const current = await this.readStats(scope.buildId);
-      const snapshot = this.snapshots.get(scope.buildId);
-      if (current && snapshot && snapshot.version === current.version && owns(snapshot, scope)) {
-        this.stats.memoryHits++;
-        snapshot.lastUsed = performance.now();
-        return score(snapshot, frequencies, Math.floor(limit), this.inner.k1, this.inner.b);
-      }
-      if (current && current.docCount > 0 && current.totalLength <= this.maxPostings) {
-        if (this.options.waitForLoad) {
-          // A load already running may predate the write this query must see: versions only grow, so wait for one at least as new.
-          for (let attempt = 0; attempt < 3; attempt++) {
-            await this.warm(scope);
-            const loaded = this.snapshots.get(scope.buildId);
-            if (loaded && owns(loaded, scope) && loaded.version >= current.version) {
-              this.stats.memoryHits++;
-              return score(loaded, frequencies, Math.floor(limit), this.inner.k1, this.inner.b);
-            }
-          }
-        } else {
-          this.scheduleLoad(scope);
-        }
-      }
-    }
-    this.stats.sqlFallbacks++;
+    // The budget is in postings; a build's total length (sum of term frequencies) bounds its posting count.
+    const stats = this.snapshots.enabled ? await this.readStats(scope.buildId) : undefined;
+    const state = stats ? { version: stats.version, size: stats.docCount > 0 ? stats.totalLength : 0 } : undefined;
+    const snapshot = await this.snapshots.current(scope, state);
+    if (snapshot) return score(snapshot, frequencies, Math.floor(limit), this.inner.k1, this.inner.b);
     return this.inner.search(scope, query, limit);
   }
 
   /** Loads (or reloads) a build's snapshot now; resolves when it is in place. For warm-up and tests. */
-  async warm(scope: IndexScope): Promise<void> {
-    await (this.loading.get(scope.buildId) ?? this.load(scope));
-  }
-
-  private scheduleLoad(scope: IndexScope): void {
-    if (this.loading.has(scope.buildId)) return;
-    const last = this.lastLoadStarted.get(scope.buildId);
-    if (last !== undefined && performance.now() - last < this.minReloadIntervalMs) return;
-    void this.load(scope).catch((error: unknown) => {
-      this.stats.loadFailures++;
-      this.options.onError?.(error, scope.buildId);
-    });
-  }
-
-  private load(scope: IndexScope): Promise<void> {
-    this.lastLoadStarted.set(scope.buildId, performance.now());
-    const loading = this.readSnapshot(scope)
-      .then((snapshot) => {
-        if (snapshot) this.keep(scope.buildId, snapshot);
-      })
-      .finally(() => this.loading.delete(scope.buildId));
-    this.loading.set(scope.buildId, loading);
-    this.stats.loads++;
-    return loading;
-  }
-
-  /** Keeps the snapshot, evicting the least recently used others to stay under the postings budget. */
-  private keep(buildId: string, snapshot: Snapshot): void {
-    this.snapshots.delete(buildId);
-    if (snapshot.postings > this.maxPostings) return;
-    let held = [...this.snapshots.values()].reduce((sum, other) => sum + other.postings, 0);
-    const byAge = [...this.snapshots.entries()].sort((left, right) => left[1].lastUsed - right[1].lastUsed);
-    for (const [otherId, other] of byAge) {
-      if (held + snapshot.postings <= this.maxPostings) break;
-      this.snapshots.delete(otherId);
-      held -= other.postings;
-    }
-    this.snapshots.set(buildId, snapshot);
+  warm(scope: IndexScope): Promise<void> {
+    return this.snapshots.warm(scope);
   }
 
   private async readStats(buildId: string): Promise<BuildStats | undefined> {
@@ -228,16 +168,12 @@ export class CachedBm25Index implements LexicalIndex {
       chunkIds: chunkRows.map((row) => row.chunk_id),
       docLengths: Int32Array.from(chunkRows, (row) => Number(row.doc_length)),
       terms,
-      postings,
+      size: postings,
       scores: new Float64Array(chunkRows.length),
       seen: new Uint8Array(chunkRows.length),
       lastUsed: performance.now(),
     };
   }
-}
-
-function owns(snapshot: Snapshot, scope: IndexScope): boolean {
-  return snapshot.tenantId === scope.tenantId && snapshot.corpusId === scope.corpusId;
 }
 
 /**
@@ -271,40 +207,4 @@ function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, lim
     seen[chunk] = 0;
   }
   return results;
-}
-
-/** The `limit` best chunk numbers by score (descending), ties to the lower number, via a bounded min-heap. */
-function topK(candidates: readonly number[], scores: Float64Array, limit: number): number[] {
-  // "worse" = lower score, or equal score and higher chunk number.
-  const worse = (left: number, right: number) => scores[left]! < scores[right]! || (scores[left] === scores[right] && left > right);
-  const heap: number[] = [];
-  const siftDown = (start: number) => {
-    let index = start;
-    for (;;) {
-      const left = 2 * index + 1;
-      const right = left + 1;
-      let smallest = index;
-      if (left < heap.length && worse(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && worse(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === index) return;
-      [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
-      index = smallest;
-    }
-  };
-  for (const candidate of candidates) {
-    if (heap.length < limit) {
-      heap.push(candidate);
-      let index = heap.length - 1;
-      while (index > 0) {
-        const parent = (index - 1) >> 1;
-        if (!worse(heap[index]!, heap[parent]!)) break;
-        [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
-        index = parent;
-      }
-    } else if (worse(heap[0]!, candidate)) {
-      heap[0] = candidate;
-      siftDown(0);
-    }
-  }
-  return heap.sort((left, right) => (worse(left, right) ? 1 : worse(right, left) ? -1 : 0));
 }

@@ -222,14 +222,15 @@ export class PgvectorIndex implements VectorIndex {
     return model;
   }
 
-  private async checkModel(scope: IndexScope, modelId: string): Promise<BuildModel> {
+  /** The build's model, after checking it is `modelId` (EMBEDDING_MODEL_MISMATCH otherwise). */
+  async checkModel(scope: IndexScope, modelId: string): Promise<BuildModel> {
     const model = await this.loadModel(scope);
     if (model.modelId !== modelId) throw mismatch(scope, model, `vectors of model ${modelId}`);
     return model;
   }
 }
 
-function checkLength(scope: IndexScope, model: BuildModel, vector: readonly number[]): void {
+export function checkLength(scope: IndexScope, model: BuildModel, vector: readonly number[]): void {
   if (vector.length !== model.dimensions) throw mismatch(scope, model, `a vector of length ${vector.length}`);
 }
 

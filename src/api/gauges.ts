@@ -1,22 +1,31 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../core/db/client';
-import type { CachedBm25Index } from '../../indexes/postgres/cached-bm25-index';
+import type { SnapshotCounters } from '../../indexes/postgres/build-snapshots';
 import type { CircuitBreaker, FallbackChain } from '../core/resilience';
 import type { JobQueue } from '../jobs/ports';
 import type { ProviderSemaphore } from './limits/concurrency';
 import type { Metrics } from './metrics';
+
+/** An index with an in-memory snapshot cache (CachedBm25Index, CachedVectorIndex). */
+interface Cached {
+  counters(): Readonly<SnapshotCounters>;
+}
 
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2, none: 0 } as const;
 
 /** Scrape-time gauges: read the live state instead of mirroring it on every change. */
 export function registerGauges(
   metrics: Metrics,
-  sources: { jobs: JobQueue; chain: FallbackChain; breakers: CircuitBreaker[]; db: Db; providerSlots: ProviderSemaphore; lexical?: Pick<CachedBm25Index, 'counters'> },
+  sources: { jobs: JobQueue; chain: FallbackChain; breakers: CircuitBreaker[]; db: Db; providerSlots: ProviderSemaphore; lexical?: Cached; vectors?: Cached },
 ): void {
-  const { lexical } = sources;
-  if (lexical) {
-    metrics.gauge('attest_bm25_cache_events', 'BM25 searches answered from memory or SQL, and snapshot loads, since start', ['event'], (gauge) => {
-      const counters = lexical.counters();
+  const caches = [
+    { name: 'attest_bm25_cache_events', what: 'BM25', cache: sources.lexical },
+    { name: 'attest_vector_cache_events', what: 'Vector', cache: sources.vectors },
+  ];
+  for (const { name, what, cache } of caches) {
+    if (!cache) continue;
+    metrics.gauge(name, `${what} searches answered from memory or SQL, and snapshot loads, since start`, ['event'], (gauge) => {
+      const counters = cache.counters();
       gauge.set({ event: 'memory_hit' }, counters.memoryHits);
       gauge.set({ event: 'sql_fallback' }, counters.sqlFallbacks);
       gauge.set({ event: 'load' }, counters.loads);

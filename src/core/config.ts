@@ -81,6 +81,10 @@ export const configSchema = z.object({
   // BM25 scored in memory from a per-build copy of the postings while the build is unchanged (indexes/postgres/cached-bm25-index.ts).
   BM25_CACHE_MAX_POSTINGS: int(20_000_000, 0),
   BM25_CACHE_RELOAD_INTERVAL_MS: int(10_000, 0),
+  // Small builds' vectors held in memory and scanned exactly while the build is unchanged (indexes/postgres/cached-vector-index.ts);
+  // the reload interval is BM25_CACHE_RELOAD_INTERVAL_MS. Unset: 30000 on the embedded PGlite (pgvector runs on the API's own
+  // thread there), 0 (off) on PostgreSQL, whose HNSW search runs in the database.
+  VECTOR_CACHE_MAX_VECTORS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).optional()),
   // The local hashing embedder packs cosines into a narrow band (0.78-0.94), which HNSW finds hard. HNSW
   // recall@10 against exact search at 100K chunks on PostgreSQL (evals/bench/retrieval-latency.ts, 200 SciFact
   // queries), by ef_search 200/300/400/500/600: m 24 / ef_construction 200: 0.875/0.911/0.937/-/0.967;

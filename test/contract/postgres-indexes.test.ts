@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresBm25Index } from '../../indexes/postgres/bm25-index';
 import { CachedBm25Index } from '../../indexes/postgres/cached-bm25-index';
+import { CachedVectorIndex } from '../../indexes/postgres/cached-vector-index';
 import { hnswIndexName, PgvectorIndex } from '../../indexes/postgres/pgvector-index';
 import type { Store } from '../../src/core/db/client';
 import { AppError } from '../../src/core/errors';
@@ -43,10 +44,12 @@ async function postgresLexicalHarness(store: Store, options: { cached?: boolean 
   };
 }
 
-async function pgvectorHarness(store: Store): Promise<VectorHarness> {
+async function pgvectorHarness(store: Store, options: { cached?: boolean } = {}): Promise<VectorHarness> {
+  // The contract measures the HNSW index itself, so small builds must not be answered by an exact scan.
+  const pgvector = new PgvectorIndex(store, { alwaysUseIndex: true });
   return {
-    // The contract measures the HNSW index itself, so small builds must not be answered by an exact scan.
-    index: new PgvectorIndex(store, { alwaysUseIndex: true }),
+    // Cached, every search waits for a current copy: the contract then checks the in-memory exact scan, not the SQL fallback.
+    index: options.cached ? new CachedVectorIndex(store, pgvector, { waitForLoad: true, minReloadIntervalMs: 0 }) : pgvector,
     async newBuild(dimensions, options) {
       const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { tenantId: options?.sameTenantAs?.tenantId, dimensions });
       return { scope: { tenantId, corpusId, buildId }, modelId };
@@ -68,6 +71,7 @@ for (const target of targets) {
     lexicalIndexContract(`PostgresBm25Index (${target.name})`, async () => postgresLexicalHarness(await target.open()));
     lexicalIndexContract(`CachedBm25Index (${target.name})`, async () => postgresLexicalHarness(await target.open(), { cached: true }));
     vectorIndexContract(`PgvectorIndex (${target.name})`, async () => pgvectorHarness(await target.open()));
+    vectorIndexContract(`CachedVectorIndex (${target.name})`, async () => pgvectorHarness(await target.open(), { cached: true }));
 
     describe('adapter specifics', () => {
       let store: Store;
@@ -170,6 +174,61 @@ for (const target of targets) {
         const tiny = new CachedBm25Index(store, sqlIndex, { maxPostings: 100 });
         expect(await tiny.search(scope, 'alpha tango', 20)).toEqual(await sqlIndex.search(scope, 'alpha tango', 20));
         expect(tiny.counters()).toMatchObject({ loads: 0, memoryHits: 0 });
+      }, 120_000);
+
+      it('cached vectors answer from memory as an exact scan in SQL does, never from a stale or foreign copy', async () => {
+        const exact = new PgvectorIndex(store); // a 400-row build: the planner scans it exactly
+        const cached = new CachedVectorIndex(store, exact, { minReloadIntervalMs: 0 });
+        const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { dimensions: 16 });
+        const scope = { tenantId, corpusId, buildId };
+        await exact.createBuild(scope, { id: modelId, dimensions: 16 });
+        const chunks = await seedChunks(store, scope, Array.from({ length: 400 }, (_, position) => `chunk ${position}`));
+        const vectors = randomUnitVectors(chunks.length + 5, 16, 23);
+        await cached.upsert(scope, modelId, chunks.map((chunk, position) => ({ ...chunk, vector: vectors[position]! })));
+        const queries = vectors.slice(chunks.length);
+
+        // Cold: answered from SQL while the copy loads in the background.
+        const cold = await cached.search(scope, modelId, queries[0]!, 10);
+        expect(cached.counters()).toMatchObject({ sqlFallbacks: 1, memoryHits: 0, loads: 1 });
+        await cached.warm(scope);
+        for (const query of queries) {
+          const fromMemory = await cached.search(scope, modelId, query, 25);
+          const fromSql = await exact.search(scope, modelId, query, 25);
+          expect(fromMemory.map((hit) => hit.chunkId)).toEqual(fromSql.map((hit) => hit.chunkId));
+          fromMemory.forEach((hit, position) => expect(hit.score).toBeCloseTo(fromSql[position]!.score, 5));
+        }
+        expect(cached.counters().memoryHits).toBe(queries.length);
+        expect((await cached.search(scope, modelId, queries[0]!, 10)).map((hit) => hit.chunkId)).toEqual(cold.map((hit) => hit.chunkId));
+
+        // A changed vector (upsert's UPDATE path) and a removed one are seen at once: the version moved, SQL answers.
+        const [moved, removed] = chunks;
+        await cached.upsert(scope, modelId, [{ ...moved!, vector: queries[1]! }]);
+        const fallbacks = cached.counters().sqlFallbacks;
+        expect((await cached.search(scope, modelId, queries[1]!, 1))[0]?.chunkId).toBe(moved!.chunkId);
+        expect(cached.counters().sqlFallbacks).toBe(fallbacks + 1);
+        await cached.removeChunks(scope, [removed!.chunkId]);
+        expect((await cached.search(scope, modelId, vectors[1]!, 400)).map((hit) => hit.chunkId)).not.toContain(removed!.chunkId);
+        await cached.warm(scope);
+        const reloaded = await cached.search(scope, modelId, queries[1]!, 400);
+        expect(reloaded[0]?.chunkId).toBe(moved!.chunkId);
+        expect(reloaded.map((hit) => hit.chunkId)).not.toContain(removed!.chunkId);
+        expect(reloaded).toHaveLength(chunks.length - 1);
+
+        // Another tenant naming this build id is never served from the copy (and SQL filters it out).
+        const other = await seedCorpus(store, { dimensions: 16 });
+        await expect(cached.search({ ...scope, tenantId: other.tenantId, corpusId: other.corpusId }, modelId, queries[0]!, 10)).rejects.toMatchObject({ code: 'BUILD_NOT_FOUND' });
+
+        // A budget smaller than the build: never loaded, always SQL.
+        const tiny = new CachedVectorIndex(store, exact, { maxVectors: 100 });
+        expect(await tiny.search(scope, modelId, queries[2]!, 10)).toEqual(await exact.search(scope, modelId, queries[2]!, 10));
+        expect(tiny.counters()).toMatchObject({ loads: 0, memoryHits: 0 });
+
+        // The count behind the budget follows inserts and deletes, cascades included.
+        const [stats] = await store.query<{ vector_count: string | number }>(sql`SELECT vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`);
+        expect(Number(stats?.vector_count)).toBe(chunks.length - 1);
+        await store.query(sql`DELETE FROM chunks WHERE id = ${chunks[2]!.chunkId}::uuid`);
+        const [after] = await store.query<{ vector_count: string | number }>(sql`SELECT vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`);
+        expect(Number(after?.vector_count)).toBe(chunks.length - 2);
       }, 120_000);
 
       it('BM25 counts df and reads postings through the postings primary key', async () => {

@@ -248,6 +248,17 @@ export const chunkVectors = pgTable(
   (table) => [primaryKey({ columns: [table.buildId, table.chunkId] })],
 );
 
+/**
+ * Vectors per build and a version bumped by every statement that adds, changes or removes any
+ * (statement triggers on chunk_vectors, migration 0005): a process holding a build's vectors in
+ * memory serves from them only while its copy's version equals this one.
+ */
+export const buildVectorStats = pgTable('build_vector_stats', {
+  buildId: uuid('build_id').primaryKey().references(() => indexBuilds.id, { onDelete: 'cascade' }),
+  vectorCount: bigint('vector_count', { mode: 'number' }).notNull().default(0),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});
+
 /** Job records: the source of truth for job state and progress whatever queue carries them. */
 export const jobs = pgTable(
   'jobs',

@@ -1,0 +1,190 @@
+import { sql } from 'drizzle-orm';
+import type { Store } from '../../src/core/db/client';
+import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
+import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
+import { checkLength, type PgvectorIndex } from './pgvector-index';
+import { topK } from './top-k';
+
+/**
+ * A read cache in front of pgvector for small builds: while a build's
+ * `build_vector_stats.version` is unchanged, its unit-normalised vectors sit in
+ * one Float32Array and a query is an exact cosine scan over them. Writes go
+ * straight to pgvector; a stale or missing copy answers from SQL and reloads in
+ * the background (see BuildSnapshots).
+ *
+ * Why: on PGlite (the embedded default) pgvector runs in WebAssembly on the API
+ * process's own thread. At 11.5K chunks of 384 dimensions one HNSW search at
+ * ef_search 350 costs about 20 ms of CPU and an exact scan in SQL about 24 ms;
+ * the same exact scan over a Float32Array costs about 5 ms, with recall 1.
+ * Exact cost grows with the build, so only builds up to `maxVectors` are held
+ * (HNSW wins beyond a few tens of thousands).
+ */
+
+export interface CachedVectorOptions {
+  /** Vectors held across all builds (default 30K, ~46 MB at 384 dimensions); 0 turns the cache off. */
+  maxVectors?: number;
+  /** Minimum time between two reloads of one build (default 10 s). */
+  minReloadIntervalMs?: number;
+  /** Await a stale build's reload and answer from memory (small builds and the contract suite). */
+  waitForLoad?: boolean;
+  onError?: (error: unknown, buildId: string) => void;
+}
+
+interface Snapshot extends BuildSnapshot {
+  modelId: string;
+  dimensions: number;
+  /** Chunk ids in uuid order; row r of `vectors` is chunkIds[r], so ties break by chunk id as the SQL path does. */
+  chunkIds: string[];
+  /** Unit-normalised rows, `dimensions` floats each (a zero vector stays zero and scores 0). */
+  vectors: Float32Array;
+  /** Scratch for scoring (scoring is synchronous, so one per snapshot is safe). */
+  scores: Float64Array;
+}
+
+/** Vectors per page while copying a build (a 384-dimension vector is ~3 KB of text on the wire). */
+const SNAPSHOT_PAGE = 2_000;
+
+export class CachedVectorIndex implements VectorIndex {
+  private readonly snapshots: BuildSnapshots<Snapshot>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly inner: PgvectorIndex,
+    options: CachedVectorOptions = {},
+  ) {
+    this.snapshots = new BuildSnapshots((scope) => this.readSnapshot(scope), {
+      maxSize: options.maxVectors ?? 30_000,
+      minReloadIntervalMs: options.minReloadIntervalMs ?? 10_000,
+      ...(options.waitForLoad === undefined ? {} : { waitForLoad: options.waitForLoad }),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+  }
+
+  createBuild(scope: IndexScope, model: { id: string; dimensions: number }): Promise<void> {
+    return this.inner.createBuild(scope, model);
+  }
+
+  dropBuild(scope: IndexScope): Promise<void> {
+    return this.inner.dropBuild(scope);
+  }
+
+  upsert(scope: IndexScope, modelId: string, records: readonly VectorRecord[]): Promise<void> {
+    return this.inner.upsert(scope, modelId, records);
+  }
+
+  removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {
+    return this.inner.removeChunks(scope, chunkIds);
+  }
+
+  counters(): Readonly<SnapshotCounters> {
+    return this.snapshots.counters();
+  }
+
+  warm(scope: IndexScope): Promise<void> {
+    return this.snapshots.warm(scope);
+  }
+
+  async search(scope: IndexScope, modelId: string, vector: readonly number[], limit: number): Promise<ScoredChunk[]> {
+    const model = await this.inner.checkModel(scope, modelId);
+    checkLength(scope, model, vector);
+    if (limit <= 0) return [];
+    const state = this.snapshots.enabled ? await this.readState(scope.buildId) : undefined;
+    const snapshot = await this.snapshots.current(scope, state);
+    if (snapshot && snapshot.modelId === modelId) return scan(snapshot, vector, Math.floor(limit));
+    return this.inner.search(scope, modelId, vector, limit);
+  }
+
+  private async readState(buildId: string): Promise<{ version: number; size: number } | undefined> {
+    const [row] = await this.store.query<{ version: string | number; vector_count: string | number }>(
+      sql`SELECT version, vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`,
+    );
+    return row ? { version: Number(row.version), size: Number(row.vector_count) } : undefined;
+  }
+
+  /**
+   * One consistent copy without a long transaction (PGlite has one connection):
+   * pages in primary-key order with the build's version read before and after;
+   * every write to the build's vectors bumps it in the same transaction, so an
+   * unchanged version means the pages saw one state.
+   */
+  private async readSnapshot(scope: IndexScope): Promise<Snapshot | undefined> {
+    const before = await this.readState(scope.buildId);
+    if (!before || before.size === 0) return undefined;
+    const model = await this.inner.loadModel(scope);
+    const { dimensions } = model;
+    const chunkIds: string[] = [];
+    let vectors = new Float32Array(before.size * dimensions);
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.store.query<{ chunk_id: string; embedding: string; model_id: string }>(sql`
+        SELECT chunk_id, embedding::text AS embedding, model_id FROM chunk_vectors
+        WHERE build_id = ${scope.buildId}::uuid ${after ? sql`AND chunk_id > ${after}::uuid` : sql``}
+          AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+        ORDER BY chunk_id
+        LIMIT ${SNAPSHOT_PAGE}`);
+      for (const row of page) {
+        if (row.model_id !== model.modelId) continue;
+        const values = JSON.parse(row.embedding) as number[];
+        if (values.length !== dimensions) continue;
+        if ((chunkIds.length + 1) * dimensions > vectors.length) {
+          const grown = new Float32Array(vectors.length * 2 + dimensions);
+          grown.set(vectors);
+          vectors = grown;
+        }
+        let norm = 0;
+        for (const value of values) norm += value * value;
+        const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+        const offset = chunkIds.length * dimensions;
+        for (let index = 0; index < dimensions; index++) vectors[offset + index] = values[index]! * scale;
+        chunkIds.push(row.chunk_id);
+      }
+      const last = page.at(-1);
+      if (!last || page.length < SNAPSHOT_PAGE) break;
+      after = last.chunk_id;
+    }
+    const current = await this.readState(scope.buildId);
+    // Changed meanwhile, or nothing of this tenant and corpus under that build id: nothing to keep.
+    if (!current || current.version !== before.version || chunkIds.length === 0) return undefined;
+    return {
+      tenantId: scope.tenantId,
+      corpusId: scope.corpusId,
+      version: before.version,
+      size: chunkIds.length,
+      modelId: model.modelId,
+      dimensions,
+      chunkIds,
+      vectors: vectors.length === chunkIds.length * dimensions ? vectors : vectors.slice(0, chunkIds.length * dimensions),
+      scores: new Float64Array(chunkIds.length),
+      lastUsed: performance.now(),
+    };
+  }
+}
+
+/** Exact cosine similarity (pgvector's 1 - `<=>`) of every held vector, top `limit`, ties by chunk id. */
+function scan(snapshot: Snapshot, query: readonly number[], limit: number): ScoredChunk[] {
+  const { dimensions, vectors, scores, chunkIds } = snapshot;
+  let norm = 0;
+  for (const value of query) norm += value * value;
+  const unit = new Float64Array(dimensions);
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let index = 0; index < dimensions; index++) unit[index] = query[index]! * scale;
+  const rows = chunkIds.length;
+  for (let row = 0; row < rows; row++) {
+    const offset = row * dimensions;
+    // Four accumulators: independent additions the CPU can overlap (11.5K x 384: 4.1 ms of CPU against 5.1 with one sum).
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let index = 0;
+    for (; index + 3 < dimensions; index += 4) {
+      a0 += vectors[offset + index]! * unit[index]!;
+      a1 += vectors[offset + index + 1]! * unit[index + 1]!;
+      a2 += vectors[offset + index + 2]! * unit[index + 2]!;
+      a3 += vectors[offset + index + 3]! * unit[index + 3]!;
+    }
+    for (; index < dimensions; index++) a0 += vectors[offset + index]! * unit[index]!;
+    scores[row] = a0 + a1 + a2 + a3;
+  }
+  return topK(rows, scores, limit).map((row) => ({ chunkId: chunkIds[row]!, score: scores[row]! }));
+}

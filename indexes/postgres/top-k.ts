@@ -1,0 +1,40 @@
+/**
+ * The `limit` best chunk numbers by score (descending), ties to the lower number, via a bounded
+ * min-heap. `candidates`: the numbers to consider, or a count n for all of 0..n-1.
+ */
+export function topK(candidates: readonly number[] | number, scores: Float64Array, limit: number): number[] {
+  // "worse" = lower score, or equal score and higher chunk number.
+  const worse = (left: number, right: number) => scores[left]! < scores[right]! || (scores[left] === scores[right] && left > right);
+  const heap: number[] = [];
+  const siftDown = (start: number) => {
+    let index = start;
+    for (;;) {
+      const left = 2 * index + 1;
+      const right = left + 1;
+      let smallest = index;
+      if (left < heap.length && worse(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && worse(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === index) return;
+      [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
+      index = smallest;
+    }
+  };
+  const count = typeof candidates === 'number' ? candidates : candidates.length;
+  for (let position = 0; position < count; position++) {
+    const candidate = typeof candidates === 'number' ? position : candidates[position]!;
+    if (heap.length < limit) {
+      heap.push(candidate);
+      let index = heap.length - 1;
+      while (index > 0) {
+        const parent = (index - 1) >> 1;
+        if (!worse(heap[index]!, heap[parent]!)) break;
+        [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+        index = parent;
+      }
+    } else if (worse(heap[0]!, candidate)) {
+      heap[0] = candidate;
+      siftDown(0);
+    }
+  }
+  return heap.sort((left, right) => (worse(left, right) ? 1 : worse(right, left) ? -1 : 0));
+}
