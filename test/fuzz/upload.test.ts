@@ -15,14 +15,28 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { Store } from '../../src/core/db/client';
 import { sharedStore } from '../helpers/answers';
+import { storeTargets } from '../helpers/stores';
 import { bearer, createTestApp } from '../helpers/app';
 import { createCorpus, multipartBody, pdfManifest, readPdf } from '../helpers/ingestion';
 import { brokenInvariants, chunksNotMatchingText, rowCounts } from './invariants';
 import { expectHandled, fuzzSettings, nastyString, withDeadline } from './support';
 
 const MAX_UPLOAD_BYTES = 256 * 1024;
-const shared = await sharedStore();
+/**
+ * PGlite by default (fast, no service). FUZZ_POSTGRES=1 runs the same property on
+ * real PostgreSQL, where ingestion jobs and uploads interleave statements.
+ */
+async function openFuzzStore(): Promise<{ store: Store; close(): Promise<void> }> {
+  if (process.env.FUZZ_POSTGRES !== '1') return sharedStore();
+  const postgres = (await storeTargets('upload fuzzing on PostgreSQL')).find((target) => target.name === 'postgres');
+  if (!postgres) throw new Error('FUZZ_POSTGRES=1 but PostgreSQL is not reachable');
+  const store = await postgres.open();
+  // The app's close() closes (and drops) it; nothing left to do after.
+  return { store, close: async () => undefined };
+}
+const shared = await openFuzzStore();
 const t = await createTestApp({
   store: shared.store,
   // FUZZ_LOG=1 prints the server's own error logs (the cause of a 5xx) while investigating a counterexample.
