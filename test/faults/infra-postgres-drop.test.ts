@@ -4,6 +4,7 @@ import { openStore } from '../../src/core/db/client';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
 import { askRequest, createCorpus, fakeProviderEnv, parseSse, uploadText } from '../helpers/answers';
 import { createTestDatabase, POSTGRES_ADMIN_URL, requireService } from '../helpers/services';
+import { uploadRequest } from '../helpers/ingestion';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
 
@@ -164,5 +165,34 @@ describe.skipIf(!postgresUp)('PostgreSQL connection dropped under a running API'
     expect(statuses.every((status) => status === 200 || status === 503), statuses.join(',')).toBe(true);
     expect(statuses.at(-1)).toBe(200);
     await expectRecovered('How long is the warranty period after purchase?');
+  });
+
+  it('an upload whose transaction loses its connection answers 503 and the process survives', async () => {
+    // A lock held elsewhere parks the upload's transaction on its first write, on a checked-out pool client.
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE documents IN ACCESS EXCLUSIVE MODE');
+      const pending = timed(uploadRequest(t, 'kb', { name: 'late.txt', bytes: 'The late document says nothing new.', contentType: 'text/plain' }));
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const waiting = await locker.query<{ n: string }>("SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND relation = 'documents'::regclass");
+        if (Number(waiting.rows[0]?.n) > 0) break;
+        if (Date.now() > deadline) throw new Error('the upload never waited on the lock');
+        await new Promise((resolveSleep) => setTimeout(resolveSleep, 10));
+      }
+      proxy.cut();
+      await proxy.refuse(true);
+      const { value: response, ms } = await pending;
+      expect(ms).toBeLessThan(DEADLINE_MS);
+      expect(response.statusCode, response.body).toBe(503);
+      expect(response.json().error.code).toBe('STORE_UNAVAILABLE');
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+    }
+    await proxy.restore();
+    await expectRecovered('How long is the warranty, in years?');
   });
 });

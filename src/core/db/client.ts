@@ -74,6 +74,10 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Stor
   const pool = new pg.default.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle client erroring (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // A client checked out of the pool (every drizzle transaction, ping()) has no pool listener while it is out:
+  // a connection lost mid-transaction is then an unhandled 'error' event that kills the process. The statement
+  // itself still fails (DrizzleQueryError → isStoreUnavailable → 503 STORE_UNAVAILABLE).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema }) as unknown as Db;
   let closed = false;
   return {
