@@ -24,8 +24,11 @@ export interface AnswerOptions {
 export interface AnswerEvents {
   onRetrieval?: (sources: SourceSummary[]) => void;
   onDelta?: (text: string) => void;
-  /** The text streamed so far came from a failed attempt: discard it; the next deltas start over. */
-  onReset?: () => void;
+  /**
+   * Discard the text streamed so far; the next deltas start over. `retry`: it came from a provider attempt
+   * that failed; `unverified`: verification removed or a repair replaced part of it (the verified text follows).
+   */
+  onReset?: (reason: 'retry' | 'unverified') => void;
   onCitation?: (citation: AnswerBodyCitation) => void;
 }
 
@@ -260,7 +263,7 @@ export class AnswerService {
       extractor = new StreamTextExtractor();
       if (!streamedText) return;
       streamedText = '';
-      context.events?.onReset?.();
+      context.events?.onReset?.('retry');
     };
     const generate = (messages: GenerationMessage[], withStream: boolean) =>
       this.deps.chain.generate({
@@ -322,7 +325,7 @@ export class AnswerService {
     // never keeps a sentence the answer does not stand behind.
     const verifiedText = pieces.sentences.map((sentence) => sentence.text).join(' ');
     if (streamedText && squash(streamedText) !== squash(verifiedText)) {
-      context.events?.onReset?.();
+      context.events?.onReset?.('unverified');
       if (verifiedText) context.events?.onDelta?.(verifiedText);
     }
     for (const citation of pieces.citations) context.events?.onCitation?.(citation);

@@ -389,6 +389,7 @@ describe('provider faults on the chain openai → anthropic → local', () => {
     const lastReset = names.lastIndexOf('reset');
     expect(firstDelta).toBeGreaterThan(-1);
     expect(lastReset).toBeGreaterThan(firstDelta);
+    expect(events[lastReset]!.data).toEqual({ reason: 'unverified' });
     const takenBack = events.slice(0, lastReset).filter((event) => event.event === 'delta').map((event) => String(event.data.text)).join('');
     expect(takenBack).toContain('Rotterdam');
     const shown = events.slice(lastReset + 1).filter((event) => event.event === 'delta').map((event) => String(event.data.text)).join('');

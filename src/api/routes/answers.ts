@@ -97,7 +97,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
           events: {
             onRetrieval: (sources) => send('retrieval', { sources }),
             onDelta: (text) => send('delta', { text }),
-            onReset: () => send('reset', { reason: 'retry' }),
+            onReset: (reason) => send('reset', { reason }),
             onCitation: (citation) => send('citation', citation),
           },
         });
