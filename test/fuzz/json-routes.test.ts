@@ -10,6 +10,7 @@
  * fuzzed without editing this file. PGlite in memory, local models.
  * FUZZ_SEED / FUZZ_RUNS explore more; FUZZ_LOG=1 prints the server's error logs.
  */
+import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -170,6 +171,19 @@ function requestFor(route: FuzzRoute): fc.Arbitrary<FuzzRequest> {
     });
 }
 
+/**
+ * Row counts of the tables only requests write (background jobs write builds, runs and alerts):
+ * a request that was refused must not have changed any of them.
+ */
+async function requestOwnedRows(): Promise<Record<string, number>> {
+  const [row] = await t.container.store.query<Record<string, number>>(
+    sql`select (select count(*) from tenants)::int as tenants, (select count(*) from api_keys)::int as api_keys, (select count(*) from corpora)::int as corpora,
+      (select count(*) from documents)::int as documents, (select count(*) from document_versions)::int as versions, (select count(*) from canaries)::int as canaries,
+      (select count(*) from feedback)::int as feedback, (select count(*) from api_keys where revoked_at is not null)::int as revoked_keys`,
+  );
+  return row ?? {};
+}
+
 describe('HTTP API fuzzing: every route', () => {
   it('enumerates the API from the app itself', () => {
     const names = routes.map((route) => `${route.method} ${route.url}`);
@@ -187,7 +201,10 @@ describe('HTTP API fuzzing: every route', () => {
     it(`${route.method} ${route.url}: never a 5xx, never hangs, errors are catalogued`, async () => {
       await fc.assert(
         fc.asyncProperty(requestFor(route), async (request) => {
+          const before = route.method === 'GET' ? undefined : await requestOwnedRows();
           const response = await withDeadline(app.inject(request.options), request.describe);
+          // A refused request leaves no partial row behind.
+          if (before && response.statusCode >= 400) expect(await requestOwnedRows(), `${request.describe}: rows after ${response.statusCode}`).toEqual(before);
           const name = `${route.method} ${route.url}`;
           const counts = tally.get(name) ?? new Map<number, number>();
           counts.set(response.statusCode, (counts.get(response.statusCode) ?? 0) + 1);
