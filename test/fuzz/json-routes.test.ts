@@ -286,4 +286,17 @@ describe('HTTP API fuzzing: regressions', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('nests deeper') });
   });
+
+  it('a canary webhook must be an http(s) URL (file:///etc/passwd and javascript: were accepted as webhooks)', async () => {
+    const url = `/v1/corpora/${encodeURIComponent(CORPUS)}/canary-settings`;
+    for (const webhook of ['file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,x']) {
+      const response = await send({ method: 'PATCH', url, payload: { webhooks: [webhook] } });
+      expect(response.statusCode, webhook).toBe(400);
+      expect(response.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    const ok = await send({ method: 'PATCH', url, payload: { webhooks: ['https://hooks.example.test/attest'] } });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().webhooks).toEqual(['https://hooks.example.test/attest']);
+    await send({ method: 'PATCH', url, payload: { webhooks: [] } });
+  });
 });

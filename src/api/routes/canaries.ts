@@ -32,7 +32,8 @@ const settingsBody = z
     threshold: z.number().min(0).max(1),
     dropDelta: z.number().min(0).max(1),
     gateTolerance: z.number().min(0).max(1),
-    webhooks: z.array(z.string().url()).max(10),
+    // Alerts are POSTed to these: z.string().url() alone also takes file:, javascript: and data: URLs.
+    webhooks: z.array(z.string().max(2000).url().refine((value) => /^https?:\/\//iu.test(value), 'webhooks must be http(s) URLs')).max(10),
   })
   .partial()
   .strict();
