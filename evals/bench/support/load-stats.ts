@@ -77,7 +77,10 @@ export interface MemorySample {
 }
 
 export interface MemoryTrend {
-  /** Least-squares slope over the second half of the period, MB per minute. */
+  /** Least-squares slope of the lower envelope (minima of the window around each sample) over the second half, MB per minute: the verdict. */
+  rssFloorSlopeMbPerMin: number;
+  heapFloorSlopeMbPerMin: number;
+  /** Least-squares slope of every sample over the second half, MB per minute (follows the GC's sawtooth). */
   rssSlopeMbPerMin: number;
   heapSlopeMbPerMin: number;
   firstRssMb: number;
@@ -88,12 +91,34 @@ export interface MemoryTrend {
 }
 
 /**
+ * The lower envelope: at each point, the minimum over the window of `windowMs`
+ * centred on it (truncated at the ends of the run). Centred, so that the
+ * envelope does not lag: a trailing window would still hold the warm-up's
+ * climb well into the second half.
+ */
+export function floorSamples(points: readonly { x: number; y: number }[], windowMs: number): { x: number; y: number }[] {
+  const sorted = [...points].sort((left, right) => left.x - right.x);
+  const half = windowMs / 2;
+  return sorted.map((point) => ({
+    x: point.x,
+    y: sorted.filter((other) => other.x >= point.x - half && other.x <= point.x + half).reduce((min, other) => Math.min(min, other.y), Infinity),
+  }));
+}
+
+/**
  * Memory trend of a soak. The first half is left out of the fit: it holds the
  * warm-up (JIT, caches filling up to their bounds, pools opening), which grows
- * and then stops; a leak keeps growing in the second half. "Flat" means the
- * RSS slope over the second half is below `maxSlopeMbPerMin`.
+ * and then stops; a leak keeps growing in the second half. The verdict fits
+ * the lower envelope (the minimum of each `bucketMs` window): between major
+ * GCs heap and RSS climb by hundreds of MB of garbage and fall back, a
+ * sawtooth whose phase at the ends of a few minutes would otherwise decide
+ * the slope; what a leak raises is the floor the GC returns to. The floor at
+ * each sample is the minimum over the `windowMs` around it (longer than the
+ * time between major GCs: under a minute in the soaks measured), taken over
+ * the whole run and fitted over the second half. "Flat" means the RSS
+ * floor's slope is below `maxSlopeMbPerMin`.
  */
-export function memoryTrend(samples: readonly MemorySample[], maxSlopeMbPerMin: number): MemoryTrend {
+export function memoryTrend(samples: readonly MemorySample[], maxSlopeMbPerMin: number, windowMs = 60_000): MemoryTrend {
   if (samples.length === 0) throw new Error('memoryTrend: no samples');
   const sorted = [...samples].sort((left, right) => left.atMs - right.atMs);
   const start = sorted[0]!.atMs;
@@ -101,17 +126,21 @@ export function memoryTrend(samples: readonly MemorySample[], maxSlopeMbPerMin: 
   const half = start + (end - start) / 2;
   const secondHalf = sorted.filter((sample) => sample.atMs >= half);
   const perMinute = (points: { x: number; y: number }[]) => linearFit(points).slope * 60_000;
-  const rssSlope = perMinute(secondHalf.map((sample) => ({ x: sample.atMs, y: sample.rssMb })));
-  const heapPoints = secondHalf.filter((sample) => sample.heapUsedMb !== undefined).map((sample) => ({ x: sample.atMs, y: sample.heapUsedMb! }));
+  const inSecondHalf = (point: { x: number }) => point.x >= half;
+  const rssPoints = sorted.map((sample) => ({ x: sample.atMs, y: sample.rssMb }));
+  const heapPoints = sorted.filter((sample) => sample.heapUsedMb !== undefined).map((sample) => ({ x: sample.atMs, y: sample.heapUsedMb! }));
+  const rssFloorSlope = perMinute(floorSamples(rssPoints, windowMs).filter(inSecondHalf));
   return {
-    rssSlopeMbPerMin: rssSlope,
-    heapSlopeMbPerMin: perMinute(heapPoints),
+    rssFloorSlopeMbPerMin: rssFloorSlope,
+    heapFloorSlopeMbPerMin: perMinute(floorSamples(heapPoints, windowMs).filter(inSecondHalf)),
+    rssSlopeMbPerMin: perMinute(rssPoints.filter(inSecondHalf)),
+    heapSlopeMbPerMin: perMinute(heapPoints.filter(inSecondHalf)),
     firstRssMb: sorted[0]!.rssMb,
     lastRssMb: sorted.at(-1)!.rssMb,
     maxRssMb: sorted.reduce((max, sample) => Math.max(max, sample.rssMb), -Infinity),
     samplesInFit: secondHalf.length,
-    // NaN (too few samples) is not flat: the run did not show it.
-    flat: Number.isFinite(rssSlope) && rssSlope < maxSlopeMbPerMin,
+    // NaN (too few samples or buckets) is not flat: the run did not show it.
+    flat: Number.isFinite(rssFloorSlope) && rssFloorSlope < maxSlopeMbPerMin,
   };
 }
 

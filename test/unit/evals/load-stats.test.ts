@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkLanded,
   classify,
+  floorSamples,
   linearFit,
   memoryTrend,
   overheadMs,
@@ -86,7 +87,7 @@ describe('linearFit and memoryTrend', () => {
     const samples = times.map((atMs) => ({ atMs, rssMb: atMs < 120_000 ? 200 + atMs / 1_000 : 320 + ((atMs / 5_000) % 2) * 0.5 }));
     const trend = memoryTrend(samples, 1);
     expect(trend.flat).toBe(true);
-    expect(Math.abs(trend.rssSlopeMbPerMin)).toBeLessThan(0.2);
+    expect(Math.abs(trend.rssFloorSlopeMbPerMin)).toBeLessThan(0.2);
     expect(trend.firstRssMb).toBe(200);
     expect(trend.maxRssMb).toBeCloseTo(320.5, 6);
     expect(trend.samplesInFit).toBe(31);
@@ -96,9 +97,49 @@ describe('linearFit and memoryTrend', () => {
     const samples = times.map((atMs) => ({ atMs, rssMb: 300 + (2 * atMs) / 60_000, heapUsedMb: 80 + atMs / 60_000 }));
     const trend = memoryTrend(samples, 1);
     expect(trend.rssSlopeMbPerMin).toBeCloseTo(2, 6);
+    expect(trend.rssFloorSlopeMbPerMin).toBeCloseTo(2, 6);
     expect(trend.heapSlopeMbPerMin).toBeCloseTo(1, 6);
+    expect(trend.heapFloorSlopeMbPerMin).toBeCloseTo(1, 6);
     expect(trend.flat).toBe(false);
     expect(trend.lastRssMb).toBeCloseTo(310, 6);
+  });
+
+  // A GC sawtooth: 100 MB of garbage accumulates over 50 s, then a major GC drops it.
+  const sawtooth = (atMs: number) => ((atMs % 50_000) / 50_000) * 100;
+
+  it('a GC sawtooth over a flat floor is flat, although a plain fit of its last cycles slopes steeply', () => {
+    const samples = times.map((atMs) => ({ atMs, rssMb: 600 + sawtooth(atMs), heapUsedMb: 150 + sawtooth(atMs) }));
+    const trend = memoryTrend(samples, 1);
+    // The second half (150-300 s) ends on a climb: every sample fitted says several MB/min.
+    expect(Math.abs(trend.rssSlopeMbPerMin)).toBeGreaterThan(1);
+    expect(Math.abs(trend.rssFloorSlopeMbPerMin)).toBeLessThan(1);
+    expect(trend.flat).toBe(true);
+  });
+
+  it('a leak under the sawtooth raises the floor and fails', () => {
+    const samples = times.map((atMs) => ({ atMs, rssMb: 600 + sawtooth(atMs) + (3 * atMs) / 60_000 }));
+    const trend = memoryTrend(samples, 1);
+    expect(trend.rssFloorSlopeMbPerMin).toBeGreaterThan(1.5);
+    expect(trend.flat).toBe(false);
+  });
+
+  it('floorSamples gives each point the minimum over the window centred on it', () => {
+    const points = [
+      { x: 40_000, y: 9 },
+      { x: 0, y: 5 },
+      { x: 20_000, y: 3 },
+      { x: 70_000, y: 7 },
+    ];
+    // 60 s windows: ±30 s around each point.
+    expect(floorSamples(points, 60_000)).toEqual([
+      { x: 0, y: 3 },
+      { x: 20_000, y: 3 },
+      { x: 40_000, y: 3 },
+      { x: 70_000, y: 7 },
+    ]);
+    // ±15 s: 40 s sees only itself.
+    expect(floorSamples(points, 30_000).map((point) => point.y)).toEqual([5, 3, 9, 7]);
+    expect(floorSamples([], 30_000)).toEqual([]);
   });
 
   it('too few samples to fit is not called flat', () => {
