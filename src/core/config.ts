@@ -39,6 +39,15 @@ export const configSchema = z.object({
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  /**
+   * PostgreSQL only: a statement with no answer after this long fails (503 STORE_UNAVAILABLE) and its
+   * connection is dropped, instead of hanging while the network to the database drops packets; 0 = no limit.
+   * 30 s is far above any statement the API or the worker sends (reads are milliseconds; ingestion writes in
+   * batches; a new build's HNSW index is created while the build is empty). Migrations, whose backfills can run
+   * long on a big store, run on their own connection without it (migrateStore). Deleting a very large build
+   * (dropBuild: one DELETE of its vectors) is the one statement that could approach it.
+   */
+  DATABASE_QUERY_TIMEOUT_MS: int(30_000, 0),
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   QDRANT_URL: optionalUrl(['http:', 'https:']),
   QDRANT_API_KEY: optionalString,

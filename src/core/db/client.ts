@@ -15,6 +15,12 @@ export interface Store {
   /** Runs a raw statement and returns its rows (both drivers expose `.rows`). */
   query<T = Record<string, unknown>>(statement: ReturnType<typeof sql>): Promise<T[]>;
   ping(): Promise<void>;
+  /**
+   * pg only: runs `work` on one connection of its own, closed afterwards, with no query timeout. For what must
+   * stay on one session (session-level advisory locks) and for statements that may legitimately run long on a
+   * big store (migrations that backfill, e.g. 0005 counting every chunk_vectors row).
+   */
+  session?<T>(work: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,10 +32,17 @@ export interface StoreOptions {
   dataDir?: string | undefined;
   /** Connection pool size for pg. */
   poolSize?: number;
+  /**
+   * pg only: how long one statement may wait for its answer before it fails ('Query read timeout', 503
+   * STORE_UNAVAILABLE) and its connection is dropped. Unset or 0: no limit (benchmarks, evals).
+   */
+  queryTimeoutMs?: number | undefined;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir ?? 'memory://');
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, { poolSize: options.poolSize ?? 10, queryTimeoutMs: options.queryTimeoutMs ?? 0 })
+    : openPglite(options.dataDir ?? 'memory://');
 }
 
 /**
@@ -68,16 +81,62 @@ async function openPglite(dataDir: string): Promise<Store> {
   };
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<Store> {
+/** The parts of a pg client the timeout handling reaches into (pg's own types do not expose the socket). */
+interface RawPgClient {
+  query: (...args: unknown[]) => unknown;
+  connection: { stream: { destroy(): void } };
+}
+
+/**
+ * After pg's query_timeout fires the statement is still outstanding on the connection (the server, or the
+ * network to it, never answered), and pg queues every later statement on that client behind it. A client
+ * in that state would go back to the pool (drizzle releases a transaction's client without an error) and
+ * hand the hang to the next request, until TCP gives up, ~15 min later. Destroying its socket ends the
+ * client: queued statements fail at once, and the pool discards it on release or while idle.
+ */
+function dropConnectionOnReadTimeout(client: object): void {
+  const raw = client as RawPgClient;
+  const query = raw.query.bind(client);
+  const dropIfTimedOut = (error: unknown) => {
+    if (error instanceof Error && /query read timeout/iu.test(error.message)) raw.connection.stream.destroy();
+  };
+  raw.query = (...args: unknown[]) => {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (error: unknown, result: unknown) => {
+        dropIfTimedOut(error);
+        (callback as (error: unknown, result: unknown) => void)(error, result);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    // Observing the rejection here does not handle it for the caller: it still gets the same rejected promise.
+    if (result instanceof Promise) result.catch(dropIfTimedOut);
+    return result;
+  };
+}
+
+async function openPostgres(databaseUrl: string, options: { poolSize: number; queryTimeoutMs: number }): Promise<Store> {
   const pg = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const pool = new pg.default.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.default.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize,
+    connectionTimeoutMillis: 5_000,
+    // Client-side on purpose: a server-side statement_timeout cannot fire when the network to the server drops
+    // packets, which is the hang this guards against (a request then waited 20 s+ instead of answering 503).
+    ...(options.queryTimeoutMs > 0 ? { query_timeout: options.queryTimeoutMs } : {}),
+  });
   // An idle client erroring (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  // A client checked out of the pool (every drizzle transaction, ping()) has no pool listener while it is out:
-  // a connection lost mid-transaction is then an unhandled 'error' event that kills the process. The statement
-  // itself still fails (DrizzleQueryError → isStoreUnavailable → 503 STORE_UNAVAILABLE).
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    // A client checked out of the pool (every drizzle transaction, ping()) has no pool listener while it is out:
+    // a connection lost mid-transaction is then an unhandled 'error' event that kills the process. The statement
+    // itself still fails (DrizzleQueryError → isStoreUnavailable → 503 STORE_UNAVAILABLE).
+    client.on('error', () => undefined);
+    if (options.queryTimeoutMs > 0) dropConnectionOnReadTimeout(client);
+  });
   const db = drizzle(pool, { schema }) as unknown as Db;
   let closed = false;
   return {
@@ -93,6 +152,17 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Stor
         await client.query('select 1');
       } finally {
         client.release();
+      }
+    },
+    async session(work) {
+      // Its own connection, outside the pool and without query_timeout: see Store.session.
+      const client = new pg.default.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+      client.on('error', () => undefined);
+      await client.connect();
+      try {
+        return await work(drizzle(client, { schema }) as unknown as Db);
+      } finally {
+        await client.end().catch(() => undefined);
       }
     },
     async close() {
@@ -116,17 +186,22 @@ export async function migrateStore(store: Store): Promise<void> {
     return;
   }
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-  await store.db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(7242001)`);
-    await tx.execute(sql`CREATE EXTENSION IF NOT EXISTS vector`);
+  if (!store.session) throw new Error('migrateStore: a pg store without session()');
+  await store.session(async (db) => {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(7242001)`);
+      await tx.execute(sql`CREATE EXTENSION IF NOT EXISTS vector`);
+    });
+    // The migrator opens its own transaction, so the lock is taken at session level around it. Lock, migrations
+    // and unlock share this one connection: through the pool, the unlock could land on another connection, fail
+    // there, and leave the lock held by an idle pooled connection, blocking every later start.
+    await db.execute(sql`SELECT pg_advisory_lock(7242002)`);
+    try {
+      await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
+    } finally {
+      await db.execute(sql`SELECT pg_advisory_unlock(7242002)`);
+    }
   });
-  // The migrator opens its own transaction, so the lock is re-taken at session level around it.
-  await store.query(sql`SELECT pg_advisory_lock(7242002)`);
-  try {
-    await migrate(store.db as never, { migrationsFolder: MIGRATIONS_DIR });
-  } finally {
-    await store.query(sql`SELECT pg_advisory_unlock(7242002)`);
-  }
 }
 
 /** Raw SQL rows on either driver (both results expose `.rows`). */
