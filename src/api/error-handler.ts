@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, isAppError, toAppError, type ErrorCode } from '../core/errors';
 import { isStoreUnavailable } from '../core/db/store-errors';
+import { isRedisUnavailable } from './limits/redis-fail-open';
 
 /** Maps fastify's own error codes to ours, so every error body has the same shape. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -36,6 +37,14 @@ export function toHttpError(error: unknown): AppError {
     return new AppError(code, fastifyError.message ?? 'bad request');
   }
   if (isStoreUnavailable(error)) return toAppError(error);
+  // Redis unreachable in a path that does not fail open (the limiters do): an outage of a dependency, not a
+  // bug, so 503 with Retry-After, never 500. QUEUE_UNAVAILABLE because that is what this Redis is to clients:
+  // uploads and /readyz already report a Redis outage with it, and callers retry it (OVERLOADED would tell
+  // them to shed load, which is not the problem). (A bare socket code, ambiguous between pg and Redis, is
+  // taken as the store's above: 503 either way.)
+  if (isRedisUnavailable(error)) {
+    return new AppError('QUEUE_UNAVAILABLE', 'Redis (job queue, shared limits and caches) is unreachable; retry shortly', { cause: error, retryAfterMs: 1_000 });
+  }
   return new AppError('INTERNAL', 'internal error', { cause: error });
 }
 

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCorpus } from '../../src/core/corpora';
 import { bearer, type TestApp } from '../helpers/app';
 import { createCorpus, getCorpusView, getDocument, readPdf, uploadRequest, type JobView, type UploadAnswer } from '../helpers/ingestion';
 import { killAll, startQueueApi, startWorker, versionRows, type ChildHandle } from '../helpers/processes';
@@ -110,26 +108,25 @@ describe.skipIf(!redisUp || !postgresUp || !binaryThere)('Redis restarted during
     console.info(`Redis killed with ${unfinishedAtKill} of ${accepted.length} jobs unfinished (${states.filter((state) => state === 'active').length} active)`);
     expect(unfinishedAtKill).toBeGreaterThan(2);
 
-    // While Redis is down: readiness says so at once, and the ingestion service stores uploads and answers
-    // promptly (pending; the job is re-added when Redis is back). Through HTTP these uploads currently
-    // fail earlier, in the Redis rate limiter (500): see the report of issue 9.
+    // While Redis is down: readiness says so at once, and uploads through HTTP are stored and answered
+    // promptly (pending; the job is re-added when Redis is back) or refused with a retryable 503; never 500
+    // (the Redis rate limiter fails open instead of throwing).
     const notReady = await t.app.inject({ method: 'GET', url: '/readyz' });
     expect(notReady.statusCode).toBe(503);
     expect(notReady.json().checks).toMatchObject({ store: 'ok', redis: 'unreachable' });
-    const tenantId = (await t.container.store.query<{ tenant_id: string }>(sql`SELECT tenant_id FROM corpora WHERE name = 'manuals'`))[0]!.tenant_id;
-    const corpus = await getCorpus(t.container.store.db, tenantId, 'manuals');
-    for (let index = 0; index < DURING; index += 1) {
-      const started = performance.now();
-      const stored = await t.container.services.ingestion.upload({
-        corpus,
-        bytes: new TextEncoder().encode(textDocument(BEFORE + index)),
-        mime: 'text/plain',
-        fileName: `manual-down-${index}.txt`,
-      });
-      expect(performance.now() - started).toBeLessThan(2_000);
-      expect(stored).toMatchObject({ status: 'pending', deduplicated: false });
-      expect(stored.jobId).toBeTruthy();
-      accepted.push(stored);
+    const downStarted = performance.now();
+    const during = await Promise.all(
+      Array.from({ length: DURING }, (_unused, index) => acceptedOrRefused(`manual-down-${index}.txt`, textDocument(BEFORE + index), 'text/plain')),
+    );
+    const downMs = performance.now() - downStarted;
+    const duringAccepted = during.filter((outcome) => !outcome.refused);
+    console.info(`${DURING} uploads while Redis was down: ${duringAccepted.length} accepted, ${during.length - duringAccepted.length} refused, in ${Math.round(downMs)} ms`);
+    expect(downMs).toBeLessThan(5_000);
+    // Issue 3: the bytes could be stored, so every one of them is accepted, pending until Redis is back.
+    expect(duringAccepted).toHaveLength(DURING);
+    for (const outcome of duringAccepted) {
+      expect(outcome.answer).toMatchObject({ status: 'pending', deduplicated: false });
+      expect(outcome.answer.jobId).toBeTruthy();
     }
 
     await redis.start();

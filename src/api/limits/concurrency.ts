@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RedisFailOpen } from './redis-fail-open';
 
 /** Counts in-flight work per key; acquire fails beyond the limit. */
 export interface ConcurrencyGates {
@@ -26,25 +27,62 @@ export class InProcessConcurrencyGates implements ConcurrencyGates {
 /** A lease expires on its own if a process dies holding it, so a crash cannot lock a tenant out for good. */
 const LEASE_TTL_SECONDS = 300;
 
+/** One round trip, atomic: the count never exists without its lease expiry, even if Redis goes away mid-acquire. */
+const ACQUIRE_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+if count > tonumber(ARGV[1]) then
+  redis.call('DECR', KEYS[1])
+  return 0
+end
+return 1
+`;
+
+/**
+ * Gives a slot back, never below zero and never creating the key: after a restart that emptied Redis, a
+ * lease taken before it must not leave a count of -1 without an expiry (one extra slot for good).
+ */
+const RELEASE_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count <= 1 then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+return redis.call('DECR', KEYS[1])
+`;
+
 export class RedisConcurrencyGates implements ConcurrencyGates {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'attest:inflight:',
+    /** Share one with the token buckets, so one outage logs once. */
+    private readonly failOpen = new RedisFailOpen(),
   ) {}
 
   async acquire(key: string, limit: number) {
     const redisKey = `${this.prefix}${key}`;
-    const count = await this.redis.incr(redisKey);
-    await this.redis.expire(redisKey, LEASE_TTL_SECONDS);
-    if (count > limit) {
-      await this.redis.decr(redisKey);
-      return undefined;
-    }
+    const noop = async () => undefined;
+    const admitted = await this.failOpen.run(
+      this.redis,
+      'concurrency-gates',
+      async () => (await this.redis.eval(ACQUIRE_SCRIPT, 1, redisKey, limit, LEASE_TTL_SECONDS)) === 1,
+      // Redis unreachable: admitted, holding no slot (there is no count to give back).
+      () => undefined,
+    );
+    if (admitted === false) return undefined;
+    if (admitted === undefined) return noop;
     let released = false;
     return async () => {
       if (released) return;
       released = true;
-      await this.redis.decr(redisKey);
+      // Redis gone since the acquire: the lease expires on its own (LEASE_TTL_SECONDS); an answer must not fail for it.
+      await this.failOpen.run(
+        this.redis,
+        'concurrency-gates',
+        () => this.redis.eval(RELEASE_SCRIPT, 1, redisKey),
+        () => 0,
+        { release: true },
+      );
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RedisFailOpen } from './redis-fail-open';
 
 /**
  * Token buckets: `capacity` tokens (the burst), refilled continuously at
@@ -82,17 +83,27 @@ export class RedisTokenBuckets implements TokenBuckets {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'attest:rl:',
+    /** Share one with the concurrency gates, so one outage logs once. */
+    private readonly failOpen = new RedisFailOpen(),
   ) {}
 
   async take(key: string, spec: BucketSpec, cost: number): Promise<TakeResult> {
-    const [allowed, tokensText] = (await this.redis.eval(TAKE_SCRIPT, 1, `${this.prefix}${key}`, spec.capacity, spec.refillPerSecond, cost)) as [number, string];
-    const tokens = Number(tokensText);
-    const missing = allowed === 1 ? 0 : cost - tokens;
-    return {
-      allowed: allowed === 1,
-      remaining: Math.max(0, Math.floor(tokens)),
-      retryAfterMs: allowed === 1 ? 0 : Math.ceil((missing / spec.refillPerSecond) * 1000),
-      resetMs: Math.ceil(((spec.capacity - tokens) / spec.refillPerSecond) * 1000),
-    };
+    return this.failOpen.run(
+      this.redis,
+      'token-buckets',
+      async () => {
+        const [allowed, tokensText] = (await this.redis.eval(TAKE_SCRIPT, 1, `${this.prefix}${key}`, spec.capacity, spec.refillPerSecond, cost)) as [number, string];
+        const tokens = Number(tokensText);
+        const missing = allowed === 1 ? 0 : cost - tokens;
+        return {
+          allowed: allowed === 1,
+          remaining: Math.max(0, Math.floor(tokens)),
+          retryAfterMs: allowed === 1 ? 0 : Math.ceil((missing / spec.refillPerSecond) * 1000),
+          resetMs: Math.ceil(((spec.capacity - tokens) / spec.refillPerSecond) * 1000),
+        };
+      },
+      // Redis unreachable: admitted, reported as a full bucket (the headers cannot say more).
+      () => ({ allowed: true, remaining: Math.max(0, Math.floor(spec.capacity - Math.max(0, cost))), retryAfterMs: 0, resetMs: 0 }),
+    );
   }
 }
