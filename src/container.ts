@@ -101,9 +101,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
   // The planner often prefers an exact scan over the partial HNSW index (PGlite at 11.5K chunks: 15 ms vs 5.8 ms
   // with the index, at recall@10 0.97); forcing the index keeps vector latency flat as corpora grow.
   const pgvector = new PgvectorIndex(store, { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH, alwaysUseIndex: true });
+  const maxVectors = config.VECTOR_CACHE_MAX_VECTORS ?? (store.driver === 'pglite' ? 30_000 : 0);
   const vectors = new CachedVectorIndex(store, pgvector, {
-    maxVectors: config.VECTOR_CACHE_MAX_VECTORS ?? (store.driver === 'pglite' ? 30_000 : 0),
+    maxVectors,
     minReloadIntervalMs: config.BM25_CACHE_RELOAD_INTERVAL_MS,
+    // On PGlite, builds the copy covers get their HNSW index only when they outgrow it (see CachedVectorIndex).
+    deferIndexUpTo: store.driver === 'pglite' ? maxVectors : 0,
   });
   const builds = new BuildStore(store.db, vectors, registry);
   const jobRecords = new JobRecords(store.db);

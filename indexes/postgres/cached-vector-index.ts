@@ -28,6 +28,13 @@ export interface CachedVectorOptions {
   /** Await a stale build's reload and answer from memory (small builds and the contract suite). */
   waitForLoad?: boolean;
   onError?: (error: unknown, buildId: string) => void;
+  /**
+   * Leave a build without its HNSW index until it holds more than this many
+   * vectors (0: index from the start). Below it the copy answers queries, so
+   * the index would only cost: maintaining it is most of the CPU of indexing a
+   * document on PGlite. Crossing it builds the index once, over the rows there.
+   */
+  deferIndexUpTo?: number;
 }
 
 interface Snapshot extends BuildSnapshot {
@@ -46,6 +53,9 @@ const SNAPSHOT_PAGE = 2_000;
 
 export class CachedVectorIndex implements VectorIndex {
   private readonly snapshots: BuildSnapshots<Snapshot>;
+  private readonly deferIndexUpTo: number;
+  /** Builds known to have their HNSW index (created here, or seen over the threshold). */
+  private readonly indexed = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -58,18 +68,24 @@ export class CachedVectorIndex implements VectorIndex {
       ...(options.waitForLoad === undefined ? {} : { waitForLoad: options.waitForLoad }),
       ...(options.onError ? { onError: options.onError } : {}),
     });
+    this.deferIndexUpTo = options.deferIndexUpTo ?? 0;
   }
 
   createBuild(scope: IndexScope, model: { id: string; dimensions: number }): Promise<void> {
-    return this.inner.createBuild(scope, model);
+    return this.inner.createBuild(scope, model, { index: this.deferIndexUpTo <= 0 });
   }
 
   dropBuild(scope: IndexScope): Promise<void> {
     return this.inner.dropBuild(scope);
   }
 
-  upsert(scope: IndexScope, modelId: string, records: readonly VectorRecord[]): Promise<void> {
-    return this.inner.upsert(scope, modelId, records);
+  async upsert(scope: IndexScope, modelId: string, records: readonly VectorRecord[]): Promise<void> {
+    await this.inner.upsert(scope, modelId, records);
+    if (this.deferIndexUpTo <= 0 || this.indexed.has(scope.buildId)) return;
+    const state = await this.readState(scope.buildId);
+    if (!state || state.size <= this.deferIndexUpTo) return;
+    await this.inner.ensureIndex(scope);
+    this.indexed.add(scope.buildId);
   }
 
   removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {

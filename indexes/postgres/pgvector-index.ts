@@ -90,12 +90,19 @@ export class PgvectorIndex implements VectorIndex {
     }
   }
 
-  async createBuild(scope: IndexScope, model: { id: string; dimensions: number }): Promise<void> {
+  /** `index: false` leaves out the HNSW index (searches scan exactly) until ensureIndex. */
+  async createBuild(scope: IndexScope, model: { id: string; dimensions: number }, options: { index?: boolean } = {}): Promise<void> {
     const dimensions = checkDimensions(model.dimensions);
     const recorded = await this.loadModel(scope);
     if (recorded.modelId !== model.id || recorded.dimensions !== dimensions) {
       throw mismatch(scope, recorded, `createBuild with ${model.id} (${dimensions} dimensions)`);
     }
+    if (options.index !== false) await this.ensureIndex(scope);
+  }
+
+  /** Creates the build's partial HNSW index if it is missing (over the rows already there, when there are any). */
+  async ensureIndex(scope: IndexScope): Promise<void> {
+    const dimensions = checkDimensions((await this.loadModel(scope)).dimensions);
     const build = buildLiteral(scope.buildId);
     try {
       await this.store.query(

@@ -231,6 +231,24 @@ for (const target of targets) {
         expect(Number(after?.vector_count)).toBe(chunks.length - 2);
       }, 120_000);
 
+      it('a build the vector copy covers gets its HNSW index only once it outgrows the copy', async () => {
+        const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { dimensions: 16 });
+        const scope = { tenantId, corpusId, buildId };
+        const deferred = new CachedVectorIndex(store, new PgvectorIndex(store, { alwaysUseIndex: true }), { maxVectors: 50, deferIndexUpTo: 50, minReloadIntervalMs: 0 });
+        const hasIndex = async () => (await store.query(sql`SELECT 1 FROM pg_indexes WHERE indexname = ${hnswIndexName(buildId)}`)).length === 1;
+        await deferred.createBuild(scope, { id: modelId, dimensions: 16 });
+        expect(await hasIndex()).toBe(false);
+        const chunks = await seedChunks(store, scope, Array.from({ length: 60 }, (_, position) => `chunk ${position}`));
+        const vectors = randomUnitVectors(chunks.length, 16, 31);
+        await deferred.upsert(scope, modelId, chunks.slice(0, 50).map((chunk, position) => ({ ...chunk, vector: vectors[position]! })));
+        expect(await hasIndex()).toBe(false);
+        // Without the index SQL scans exactly: the nearest vector to a stored one is itself.
+        expect((await deferred.search(scope, modelId, vectors[7]!, 1))[0]?.chunkId).toBe(chunks[7]!.chunkId);
+        await deferred.upsert(scope, modelId, chunks.slice(50).map((chunk, position) => ({ ...chunk, vector: vectors[50 + position]! })));
+        expect(await hasIndex()).toBe(true);
+        expect((await deferred.search(scope, modelId, vectors[55]!, 1))[0]?.chunkId).toBe(chunks[55]!.chunkId);
+      }, 60_000);
+
       it('BM25 counts df and reads postings through the postings primary key', async () => {
         const index = new PostgresBm25Index(store);
         const { tenantId, corpusId, buildId } = await seedCorpus(store, { dimensions: 8 });
