@@ -5,6 +5,12 @@ import { idempotencyKeys } from '../core/db/schema';
 import { AppError } from '../core/errors';
 
 const TTL_MS = 24 * 3600 * 1000;
+/**
+ * A claim still pending after this long belongs to a request that died with its process (a finished request
+ * completes or abandons it): the key is free again. Longer than any request runs (answers are cut at
+ * ANSWER_DEADLINE_MS, 60 s by default); without it, a crash left the key answering 409 for 24 h.
+ */
+export const PENDING_LEASE_MS = 5 * 60 * 1000;
 const WAIT_FOR_FIRST_MS = 10_000;
 
 export type IdempotencyOutcome =
@@ -17,7 +23,7 @@ export function requestHash(parts: unknown[]): string {
 
 /**
  * Stored responses per (tenant, Idempotency-Key), kept 24 h. The first request
- * claims the key (a row in state pending) before doing the work; a retry gets
+ * claims the key (a row in state pending, leased for PENDING_LEASE_MS) before doing the work; a retry gets
  * the stored response, waits briefly for a first request still running, or is
  * told 409; the same key with another body is 422.
  */
@@ -29,7 +35,7 @@ export class IdempotencyStore {
     for (;;) {
       const claimed = await this.db
         .insert(idempotencyKeys)
-        .values({ tenantId, key, route, requestHash: hash, state: 'pending', expiresAt: new Date(Date.now() + TTL_MS) })
+        .values({ tenantId, key, route, requestHash: hash, state: 'pending', expiresAt: new Date(Date.now() + PENDING_LEASE_MS) })
         .onConflictDoNothing()
         .returning({ key: idempotencyKeys.key });
       if (claimed.length > 0) return { kind: 'new' };
@@ -58,7 +64,7 @@ export class IdempotencyStore {
   async complete(tenantId: string, key: string, statusCode: number, body: string, headers: Record<string, string>): Promise<void> {
     await this.db
       .update(idempotencyKeys)
-      .set({ state: 'done', statusCode, responseBody: body, responseHeaders: headers })
+      .set({ state: 'done', statusCode, responseBody: body, responseHeaders: headers, expiresAt: new Date(Date.now() + TTL_MS) })
       .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key)));
   }
 
