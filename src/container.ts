@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import { corpora as corporaTable } from './core/db/schema';
 import type { Config } from './core/config';
 import { migrateStore, openStore, type Store } from './core/db/client';
 import { insertCorpus } from './core/corpora';
@@ -148,7 +150,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const corpora: CorpusService = {
     async create(tenantId, name) {
       const corpus = await insertCorpus(store.db, tenantId, name);
-      const build = await builds.create(corpus, { embeddingModel: config.EMBEDDING_MODEL, chunker: chunkerFromConfig(config), status: 'active' });
+      let build;
+      try {
+        build = await builds.create(corpus, { embeddingModel: config.EMBEDDING_MODEL, chunker: chunkerFromConfig(config), status: 'active' });
+      } catch (error) {
+        // A corpus without its first build cannot take uploads or questions: take it back so the create can be retried.
+        await store.db.delete(corporaTable).where(eq(corporaTable.id, corpus.id)).catch(() => undefined);
+        throw error;
+      }
       const created = { ...corpus, activeBuildId: build.id };
       await canarySchedules.upsert(created);
       return created;

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
 import { storeTargets } from '../helpers/stores';
@@ -25,6 +26,23 @@ describe.each(targets)('corpora API on $name', (target) => {
     expect(listed.json().corpora.map((corpus: { name: string }) => corpus.name)).toContain('support-docs');
     const byName = await t.app.inject({ method: 'GET', url: '/v1/corpora/support-docs', headers: bearer(t.adminKey) });
     expect(byName.json().id).toBe(body.id);
+  });
+
+  it('a corpus whose first build cannot be created is taken back, so the same create can be retried', async () => {
+    const { store } = t.container;
+    // Any failure between the corpus row and its first build (here: every index_builds insert refused).
+    await store.query(sql`ALTER TABLE index_builds ADD CONSTRAINT refuse_builds CHECK (false) NOT VALID`);
+    try {
+      const failed = await t.app.inject({ method: 'POST', url: '/v1/corpora', headers: bearer(t.adminKey), payload: { name: 'half-made' } });
+      expect(failed.statusCode).toBeGreaterThanOrEqual(500);
+      const missing = await t.app.inject({ method: 'GET', url: '/v1/corpora/half-made', headers: bearer(t.adminKey) });
+      expect(missing.statusCode).toBe(404);
+    } finally {
+      await store.query(sql`ALTER TABLE index_builds DROP CONSTRAINT refuse_builds`);
+    }
+    const retried = await t.app.inject({ method: 'POST', url: '/v1/corpora', headers: bearer(t.adminKey), payload: { name: 'half-made' } });
+    expect(retried.statusCode).toBe(201);
+    expect(retried.json().activeBuildId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('answers 409 with a stable code for a duplicate name', async () => {
