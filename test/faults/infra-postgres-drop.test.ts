@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config';
@@ -44,6 +45,7 @@ describe.skipIf(!postgresUp)('PostgreSQL connection dropped under a running API'
   let fake: FakeProviders;
   let t: TestApp;
   let databaseName: string;
+  let proxiedUrl: string;
   let documentId: string;
 
   beforeAll(async () => {
@@ -53,6 +55,7 @@ describe.skipIf(!postgresUp)('PostgreSQL connection dropped under a running API'
     const proxied = new URL(database.url);
     proxied.port = String(proxy.port);
     databaseName = proxied.pathname.slice(1);
+    proxiedUrl = proxied.toString();
     fake = await startFakeProviders();
     // No in-process answer cache and short key trust: every request reads the database. A short query timeout,
     // so a stalled network answers well within DEADLINE_MS; the suite opens the store itself (behind the proxy),
@@ -216,5 +219,29 @@ describe.skipIf(!postgresUp)('PostgreSQL connection dropped under a running API'
       await new Promise((resolveSleep) => setTimeout(resolveSleep, 50));
     }
     await expectRecovered('Does the warranty cover the motor?');
+  });
+
+  it('a connection whose statement timed out is dropped, not handed on to the next statement', async () => {
+    // One connection, so a stuck one returned to the pool would be the one the next statement gets.
+    const single = await openStore({ databaseUrl: proxiedUrl, poolSize: 1, queryTimeoutMs: 500 });
+    try {
+      await single.ping();
+      // That connection's path dies; the server itself stays reachable for new connections.
+      proxy.stall({ existingOnly: true });
+      await expect(single.ping()).rejects.toThrow(/query read timeout/iu);
+      const afterPing = await timed(single.ping());
+      expect(afterPing.ms).toBeLessThan(400);
+
+      // The same through a transaction, whose client drizzle releases without an error after the rollback.
+      proxy.stall({ existingOnly: true });
+      await expect(single.db.transaction(async (tx) => tx.execute(sql`SELECT 1`))).rejects.toThrow();
+      const afterTransaction = await timed(single.query<{ one: number }>(sql`SELECT 1 AS one`));
+      expect(afterTransaction.value).toEqual([{ one: 1 }]);
+      expect(afterTransaction.ms).toBeLessThan(400);
+    } finally {
+      // The app's own connections were stalled too: end them so the pool reconnects.
+      proxy.cut();
+      await single.close();
+    }
   });
 });

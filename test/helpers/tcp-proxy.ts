@@ -12,8 +12,12 @@ export interface TcpProxy {
   /** Live client connections. */
   connections(): number;
   cut(): void;
-  /** Stops forwarding bytes on live connections without closing them (a partition that drops packets); cut() or restore() ends it. */
-  stall(): void;
+  /**
+   * Stops forwarding bytes on live connections without closing them (a partition that drops packets); cut()
+   * ends it. New connections stall too, unless `existingOnly` (a connection whose path died while the server
+   * stays reachable, e.g. a NAT or firewall entry dropped).
+   */
+  stall(options?: { existingOnly?: boolean }): void;
   refuse(on: boolean): Promise<void>;
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -58,8 +62,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const proxy: TcpProxy = {
     port,
     connections: () => live.size,
-    stall() {
-      stalled = true;
+    stall(options = {}) {
+      stalled = !options.existingOnly;
       for (const [client, upstream] of live) {
         client.unpipe(upstream);
         upstream.unpipe(client);

@@ -81,24 +81,25 @@ async function openPglite(dataDir: string): Promise<Store> {
   };
 }
 
-/** The parts of a pg client the timeout handling reaches into (pg's own types do not expose the socket). */
+/** The parts of a pg client the timeout handling uses, with query loosely typed to forward its overloads. */
 interface RawPgClient {
   query: (...args: unknown[]) => unknown;
-  connection: { stream: { destroy(): void } };
+  end(): Promise<void>;
 }
 
 /**
  * After pg's query_timeout fires the statement is still outstanding on the connection (the server, or the
  * network to it, never answered), and pg queues every later statement on that client behind it. A client
- * in that state would go back to the pool (drizzle releases a transaction's client without an error) and
- * hand the hang to the next request, until TCP gives up, ~15 min later. Destroying its socket ends the
- * client: queued statements fail at once, and the pool discards it on release or while idle.
+ * in that state would go back to the pool (drizzle releases a transaction's client, and ping() its client,
+ * without an error) and hand the hang to the next request, until TCP gives up, ~15 min later. end() on a
+ * client with a statement outstanding destroys its socket and marks it ending at once: queued statements
+ * fail, and the pool discards it when it is released.
  */
 function dropConnectionOnReadTimeout(client: object): void {
   const raw = client as RawPgClient;
   const query = raw.query.bind(client);
   const dropIfTimedOut = (error: unknown) => {
-    if (error instanceof Error && /query read timeout/iu.test(error.message)) raw.connection.stream.destroy();
+    if (error instanceof Error && /query read timeout/iu.test(error.message)) raw.end().catch(() => undefined);
   };
   raw.query = (...args: unknown[]) => {
     const last = args.length - 1;
@@ -114,6 +115,49 @@ function dropConnectionOnReadTimeout(client: object): void {
     // Observing the rejection here does not handle it for the caller: it still gets the same rejected promise.
     if (result instanceof Promise) result.catch(dropIfTimedOut);
     return result;
+  };
+}
+
+type Release = (error?: Error | boolean) => void;
+interface CheckedOutClient {
+  release: Release;
+  once(event: 'end', listener: () => void): unknown;
+  off(event: 'end', listener: () => void): unknown;
+}
+
+/**
+ * Gives a checked-out client's pool slot back as soon as its connection ends, and makes the holder's own
+ * release() a no-op after that. drizzle's transaction() sends BEGIN before its try/finally: when BEGIN fails
+ * (connection cut, or query_timeout) the client is never released, and each such failure kept one of the
+ * pool's slots for good; with a pool of 1, the next statement waited for a connection forever (seen in the
+ * query-timeout fault test). A dead client is of no use to its holder: its statements fail at once anyway.
+ */
+function releaseDeadClients(pool: object): void {
+  const raw = pool as { connect: (...args: unknown[]) => unknown };
+  const connect = raw.connect.bind(pool);
+  const guard = (client: CheckedOutClient) => {
+    const release = client.release;
+    let released = false;
+    const onEnd = () => client.release(new Error('connection ended while checked out'));
+    client.release = (error) => {
+      if (released) return;
+      released = true;
+      client.off('end', onEnd);
+      release(error);
+    };
+    client.once('end', onEnd);
+    return client;
+  };
+  raw.connect = (...args: unknown[]) => {
+    const callback = args[0];
+    if (typeof callback === 'function') {
+      // pool.query() checks out this way.
+      return connect((error: unknown, client: CheckedOutClient | undefined, done: unknown) => {
+        if (client) guard(client);
+        (callback as (...values: unknown[]) => void)(error, client, client ? client.release : done);
+      });
+    }
+    return (connect() as Promise<CheckedOutClient>).then(guard);
   };
 }
 
@@ -137,6 +181,7 @@ async function openPostgres(databaseUrl: string, options: { poolSize: number; qu
     client.on('error', () => undefined);
     if (options.queryTimeoutMs > 0) dropConnectionOnReadTimeout(client);
   });
+  releaseDeadClients(pool);
   const db = drizzle(pool, { schema }) as unknown as Db;
   let closed = false;
   return {
