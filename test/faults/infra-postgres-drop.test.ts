@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config';
-import { openStore } from '../../src/core/db/client';
+import { migrateStore, openStore } from '../../src/core/db/client';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
 import { askRequest, createCorpus, fakeProviderEnv, parseSse, uploadText } from '../helpers/answers';
 import { createTestDatabase, POSTGRES_ADMIN_URL, requireService } from '../helpers/services';
@@ -242,6 +242,21 @@ describe.skipIf(!postgresUp)('PostgreSQL connection dropped under a running API'
       // The app's own connections were stalled too: end them so the pool reconnects.
       proxy.cut();
       await single.close();
+    }
+  });
+
+  it('two processes migrating at once both finish and leave no advisory lock held', async () => {
+    const stores = await Promise.all([1, 2].map(() => openStore({ databaseUrl: database.url, poolSize: 2 })));
+    try {
+      await Promise.all(stores.map((store) => migrateStore(store)));
+      // Taken and released on one connection: through the pool the unlock could run on another connection
+      // (where it fails) and leave the lock held by an idle pooled connection, blocking every later start.
+      const held = await stores[0]!.query<{ n: string }>(
+        sql`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid IN (7242001, 7242002) AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      expect(Number(held[0]?.n)).toBe(0);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
     }
   });
 });
