@@ -24,6 +24,7 @@ import { IdempotencyStore } from './api/idempotency';
 import { InProcessConcurrencyGates, ProviderSemaphore, RedisConcurrencyGates } from './api/limits/concurrency';
 import { defaultLimits, Limits } from './api/limits/limits';
 import { InProcessTokenBuckets, RedisTokenBuckets } from './api/limits/token-bucket';
+import { RedisFailOpen } from './api/limits/redis-fail-open';
 import { Metrics } from './api/metrics';
 import { registerGauges } from './api/gauges';
 import { CachedVectorIndex } from '../indexes/postgres/cached-vector-index';
@@ -184,10 +185,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
   });
 
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
+  // One tracker for both Redis limiters: one warning per Redis outage, admissions counted on /metrics.
+  const limitsFailOpen = new RedisFailOpen({ metrics });
   const limits = new Limits({
     db: store.db,
-    buckets: redis ? new RedisTokenBuckets(redis) : new InProcessTokenBuckets(),
-    gates: redis ? new RedisConcurrencyGates(redis) : new InProcessConcurrencyGates(),
+    buckets: redis ? new RedisTokenBuckets(redis, undefined, limitsFailOpen) : new InProcessTokenBuckets(),
+    gates: redis ? new RedisConcurrencyGates(redis, undefined, limitsFailOpen) : new InProcessConcurrencyGates(),
     defaults: defaultLimits(config),
   });
   registerGauges(metrics, { jobs, chain: providers.chain, breakers: providers.breakers, db: store.db, providerSlots, lexical, vectors });
