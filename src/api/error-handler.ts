@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, isAppError, toAppError, type ErrorCode } from '../core/errors';
 import { isStoreUnavailable } from '../core/db/store-errors';
+import { loggableError } from '../core/loggable-error';
 import { isRedisUnavailable } from './limits/redis-fail-open';
 
 /** Maps fastify's own error codes to ours, so every error body has the same shape. */
@@ -51,7 +52,7 @@ export function toHttpError(error: unknown): AppError {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const appError = toHttpError(error);
-    if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
+    if (appError.status >= 500) request.log.error({ error: loggableError(error), code: appError.code }, 'request failed');
     if (appError.retryAfterMs !== undefined) reply.header('retry-after', Math.max(1, Math.ceil(appError.retryAfterMs / 1000)));
     return reply.status(appError.status).send(appError.toBody());
   });

@@ -9,6 +9,7 @@ import { estimateTokens } from '../../core/tokens';
 import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
 import { toHttpError } from '../error-handler';
+import { loggableError } from '../../core/loggable-error';
 
 const answerBody = z
   .object({
@@ -106,7 +107,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       } catch (error) {
         await settle(undefined);
         const appError = toHttpError(failure(error));
-        if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN') request.log.error({ err: error }, 'streamed answer failed');
+        if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN') request.log.error({ error: loggableError(error) }, 'streamed answer failed');
         send('error', toAppError(appError).toBody().error);
       } finally {
         inFlight.delete(controller);
