@@ -43,6 +43,7 @@ export function fakeProviderEnv(fake: FakeProviders, env: Record<string, string>
     DAILY_TOKEN_BUDGET: '1000000000',
     MAX_CONCURRENT_ANSWERS: '200',
     MAX_INFLIGHT_PROVIDER_CALLS: '200',
+    MAX_INFLIGHT_ANSWERS: '200',
     ...env,
   };
 }

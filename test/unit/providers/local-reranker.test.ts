@@ -79,6 +79,22 @@ describe('LocalLexicalReranker', () => {
     await expect(reranker.rerank('text', candidates, { topK: 1, signal: AbortSignal.abort() })).rejects.toThrow();
   });
 
+  it('scores a chunk seen before exactly as a fresh reranker does, and never from a stale analysis of the same id', async () => {
+    const kept = new LocalLexicalReranker();
+    const candidates: RerankCandidate[] = [
+      { id: 'a', text: `${filler} the warranty period extension applies`, title: 'Warranty' },
+      { id: 'b', text: `warranty ${filler} extension`, title: 'Terms' },
+    ];
+    await kept.rerank('warranty period', candidates, { topK: 2 });
+    const again = await kept.rerank('warranty extension', candidates, { topK: 2 });
+    expect(again).toEqual(await new LocalLexicalReranker({ analysisEntries: 0 }).rerank('warranty extension', candidates, { topK: 2 }));
+    // Same id, other text (or title): analysed again.
+    const changed: RerankCandidate[] = [{ ...candidates[0]!, text: filler }, candidates[1]!];
+    const afterChange = await kept.rerank('warranty extension', changed, { topK: 2 });
+    expect(afterChange).toEqual(await new LocalLexicalReranker({ analysisEntries: 0 }).rerank('warranty extension', changed, { topK: 2 }));
+    expect(afterChange[0]?.id).toBe('b');
+  });
+
   it('validates its options', () => {
     expect(() => new LocalLexicalReranker({ priorWeight: 1.5 })).toThrow(RangeError);
     expect(() => new LocalLexicalReranker({ signalWeights: { coverage: 0, proximity: 0, phrase: 0, title: 0 } })).toThrow(RangeError);

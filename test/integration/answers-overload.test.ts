@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerOf, askRequest, createCorpus, startHarness, uploadText, type AnswerHarness } from '../helpers/answers';
+
+/**
+ * MAX_INFLIGHT_ANSWERS: a process answering as many questions as it may turns
+ * the next one away at once (503 OVERLOADED, Retry-After) instead of queueing
+ * it behind the others, and every way an answer ends gives its place back.
+ */
+const WARRANTY = 'Warranty terms\n\nThe warranty period is 24 months from the date of purchase.\n';
+const GOOD = answerOf([{ text: 'The warranty lasts 24 months from purchase.', source: 1, quote: 'The warranty period is 24 months from the date of purchase' }]);
+
+describe('answers: the process-wide in-flight cap', () => {
+  let h: AnswerHarness;
+  beforeAll(async () => {
+    h = await startHarness({ MAX_INFLIGHT_ANSWERS: '2', ANSWER_CACHE_MEMORY_ENTRIES: '0', PROVIDER_MAX_RETRIES: '0' });
+    await createCorpus(h.t, 'kb');
+    await uploadText(h.t, 'kb', 'warranty.txt', WARRANTY);
+  });
+  afterAll(async () => h?.close());
+
+  it('the third concurrent question gets 503 OVERLOADED at once, JSON or SSE; finished answers free their places', async () => {
+    h.fake.setDefault('openai.chat', { answer: GOOD, latencyMs: 800 });
+    const chats = () => h.fake.callCount('openai.chat');
+    const slow = [askRequest(h.t, 'kb', 'How long is the warranty? (a)'), askRequest(h.t, 'kb', 'How long is the warranty? (b)', { headers: { accept: 'text/event-stream' } })];
+    // Both admitted and waiting on the provider before the next one arrives.
+    const deadline = Date.now() + 5_000;
+    while (chats() < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(chats()).toBe(2);
+    for (const headers of [{}, { accept: 'text/event-stream' }] as Record<string, string>[]) {
+      const started = performance.now();
+      const turnedAway = await askRequest(h.t, 'kb', 'How long is the warranty? (c)', { headers });
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(turnedAway.statusCode, turnedAway.body).toBe(503);
+      expect(turnedAway.json().error.code).toBe('OVERLOADED');
+      expect(turnedAway.headers['retry-after']).toBe('1');
+    }
+    const finished = await Promise.all(slow);
+    expect(finished.map((response) => response.statusCode)).toEqual([200, 200]);
+    expect(chats()).toBe(2);
+
+    // A failed answer gives its place back too.
+    h.fake.setDefault('openai.chat', { status: 500 });
+    const failed = await Promise.all([askRequest(h.t, 'kb', 'warranty? (d)'), askRequest(h.t, 'kb', 'warranty? (e)')]);
+    expect(failed.map((response) => response.statusCode)).toEqual([502, 502]);
+    h.fake.setDefault('openai.chat', { answer: GOOD });
+    const after = await Promise.all([askRequest(h.t, 'kb', 'How long is the warranty? (f)'), askRequest(h.t, 'kb', 'How long is the warranty? (g)')]);
+    expect(after.map((response) => response.statusCode)).toEqual([200, 200]);
+  });
+});
