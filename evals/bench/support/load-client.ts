@@ -38,6 +38,8 @@ interface RawAnswer {
   networkError?: string;
   stream?: { done: boolean; errorCode?: string };
   body?: z.infer<typeof answerBody>;
+  /** Retry-After of a 429/503, in seconds. */
+  retryAfterSeconds?: number;
 }
 
 /** One answer over JSON or SSE; never throws (a failure is an outcome). */
@@ -91,7 +93,8 @@ function askOnce(service: Service, corpus: string, question: string, stream: boo
               return settle({ status, networkError: 'invalid-json' });
             }
           }
-          settle({ status, body });
+          const retryAfter = Number(response.headers['retry-after']);
+          settle({ status, body, ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}) });
         });
         response.on('error', (error: NodeJS.ErrnoException) => settle({ status, networkError: error.code ?? error.message }));
       },
@@ -164,8 +167,9 @@ export async function runClosedLoop(options: LoadRunOptions): Promise<LoadRun> {
         record.refused = raw.body?.refused;
         record.cached = raw.body?.cached;
       } else if (outcome.kind === 'rateLimited' || outcome.kind === 'unavailable') {
-        // A refused client backs off a little instead of spinning on the limit.
-        await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+        // A refused client waits as told (Retry-After, as the provider SDKs do), 100 ms when not told.
+        const waitMs = raw.retryAfterSeconds !== undefined ? Math.min(raw.retryAfterSeconds * 1000, 5_000) : 100;
+        await new Promise((resolveWait) => setTimeout(resolveWait, waitMs));
       }
       records.push(record);
     }

@@ -59,73 +59,86 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
   routes.post(
     '/v1/corpora/:corpus/answers',
-    { schema: { params: z.object({ corpus: z.string().min(1) }), body: answerBody }, preHandler: requireScope(deps.authenticate, 'query') },
+    {
+      schema: { params: z.object({ corpus: z.string().min(1) }), body: answerBody },
+      // First of all, before authentication and any database read: a saturated process must turn questions
+      // away for almost nothing, or the refusals themselves take the CPU the admitted answers need.
+      onRequest: (_request, reply, done) => {
+        if (working >= deps.config.MAX_INFLIGHT_ANSWERS) {
+          done(new AppError('OVERLOADED', `this server is answering ${working} questions; retry shortly`, { retryAfterMs: 1_000 }));
+          return;
+        }
+        working++;
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          working--;
+        };
+        reply.raw.once('finish', release);
+        reply.raw.once('close', release);
+        done();
+      },
+      preHandler: requireScope(deps.authenticate, 'query'),
+    },
     async (request, reply) => {
       const { tenantId } = principalOf(request);
       const corpus = await getCorpus(deps.store.db, tenantId, request.params.corpus);
       // Before admission and before an SSE stream starts: an over-budget question is a plain 413.
       deps.services.answers.checkBudget(request.body.question);
-      if (working >= deps.config.MAX_INFLIGHT_ANSWERS) {
-        throw new AppError('OVERLOADED', `this server is answering ${working} questions; retry shortly`, { retryAfterMs: 1_000 });
-      }
-      working++;
-      try {
-        const controller = new AbortController();
-        inFlight.add(controller);
-        // A client that goes away cancels the provider call.
-        reply.raw.on('close', () => {
-          inFlight.delete(controller);
-          if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
-        });
-        // What the answer failed with, or the shutdown that aborted it (the provider's abort error says less).
-        const failure = (error: unknown) => (isShutdown(controller.signal.reason) ? controller.signal.reason : error);
-        // Tokens per minute are charged at admission from an estimate and reconciled with the real usage.
-        const estimate = estimateTokens(request.body.question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
-        const lease = await deps.limits.admitAnswer(tenantId, estimate);
-        const settle = (body: { usage: { inputTokens: number; outputTokens: number; costUsd: number } } | undefined) =>
-          lease.settle(body ? { tokens: body.usage.inputTokens + body.usage.outputTokens, costUsd: body.usage.costUsd } : undefined).catch(() => undefined);
-        if (!wantsStream(request.headers.accept)) {
-          try {
-            const body = await deps.services.answers.answer(corpus, request.body.question, request.body.options, { signal: controller.signal, requestId: request.id });
-            await settle(body);
-            return body;
-          } catch (error) {
-            await settle(undefined);
-            throw failure(error);
-          } finally {
-            inFlight.delete(controller);
-          }
-        }
-        reply.hijack();
-        const send = sseWriter(reply);
+      const controller = new AbortController();
+      inFlight.add(controller);
+      // A client that goes away cancels the provider call.
+      reply.raw.on('close', () => {
+        inFlight.delete(controller);
+        if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+      });
+      // What the answer failed with, or the shutdown that aborted it (the provider's abort error says less).
+      const failure = (error: unknown) => (isShutdown(controller.signal.reason) ? controller.signal.reason : error);
+      // Tokens per minute are charged at admission from an estimate and reconciled with the real usage.
+      const estimate = estimateTokens(request.body.question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
+      const lease = await deps.limits.admitAnswer(tenantId, estimate);
+      const settle = (body: { usage: { inputTokens: number; outputTokens: number; costUsd: number } } | undefined) =>
+        lease.settle(body ? { tokens: body.usage.inputTokens + body.usage.outputTokens, costUsd: body.usage.costUsd } : undefined).catch(() => undefined);
+      if (!wantsStream(request.headers.accept)) {
         try {
-          const body = await deps.services.answers.answer(corpus, request.body.question, request.body.options, {
-            signal: controller.signal,
-            requestId: request.id,
-            events: {
-              onRetrieval: (sources) => send('retrieval', { sources }),
-              onDelta: (text) => send('delta', { text }),
-              onReset: (reason) => send('reset', { reason }),
-              onCitation: (citation) => send('citation', citation),
-            },
-          });
+          const body = await deps.services.answers.answer(corpus, request.body.question, request.body.options, { signal: controller.signal, requestId: request.id });
           await settle(body);
-          send('done', body);
+          return body;
         } catch (error) {
           await settle(undefined);
-          const appError = toHttpError(failure(error));
-          if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN') request.log.error({ error: loggableError(error) }, 'streamed answer failed');
-          send('error', toAppError(appError).toBody().error);
+          throw failure(error);
         } finally {
           inFlight.delete(controller);
-          reply.raw.end();
-          // The stream said keep-alive; a closing server must not wait for this idle socket's keep-alive timeout.
-          if (isShutdown(controller.signal.reason)) reply.raw.socket?.end();
         }
-        return reply;
-      } finally {
-        working--;
       }
+      reply.hijack();
+      const send = sseWriter(reply);
+      try {
+        const body = await deps.services.answers.answer(corpus, request.body.question, request.body.options, {
+          signal: controller.signal,
+          requestId: request.id,
+          events: {
+            onRetrieval: (sources) => send('retrieval', { sources }),
+            onDelta: (text) => send('delta', { text }),
+            onReset: (reason) => send('reset', { reason }),
+            onCitation: (citation) => send('citation', citation),
+          },
+        });
+        await settle(body);
+        send('done', body);
+      } catch (error) {
+        await settle(undefined);
+        const appError = toHttpError(failure(error));
+        if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN') request.log.error({ error: loggableError(error) }, 'streamed answer failed');
+        send('error', toAppError(appError).toBody().error);
+      } finally {
+        inFlight.delete(controller);
+        reply.raw.end();
+        // The stream said keep-alive; a closing server must not wait for this idle socket's keep-alive timeout.
+        if (isShutdown(controller.signal.reason)) reply.raw.socket?.end();
+      }
+      return reply;
     },
   );
 
