@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import underPressure from '@fastify/under-pressure';
 import { AppError } from '../core/errors';
 import type { AppDeps } from './deps';
 import { registerErrorHandling } from './error-handler';
@@ -122,6 +123,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     const problem = inputProblem(request.params, 'path') ?? inputProblem(request.query, 'query') ?? inputProblem(request.body, 'body');
     if (problem) throw new AppError('VALIDATION_FAILED', problem);
   });
+  // Samples event-loop utilisation for load shedding (the answers route reads it); no global thresholds.
+  await app.register(underPressure, { sampleInterval: 250 });
   registerShell(app, deps);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

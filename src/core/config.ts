@@ -123,7 +123,14 @@ export const configSchema = z.object({
    * Retry-After at once, before any work (and before an SSE stream opens). A saturated process that queues
    * instead makes every answer late (npm run bench -- load: 200 clients without it, overhead p99 4.6 s).
    */
-  MAX_INFLIGHT_ANSWERS: int(48, 1),
+  MAX_INFLIGHT_ANSWERS: int(256, 1),
+  /**
+   * New questions get 503 OVERLOADED while the event loop was busy more than this share of the last 250 ms
+   * (0 turns it off). Shedding by CPU rather than by count alone: how many answers fit depends on how long
+   * providers take, how busy the loop is does not. Unset: 0.7 with REDIS_URL (ingestion runs in workers), off
+   * on the embedded default, whose in-process ingestion would otherwise turn questions away while it runs.
+   */
+  ANSWER_SHED_EVENT_LOOP_UTILIZATION: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).optional()),
   /** PostgreSQL connections per process (API and worker each). */
   DATABASE_POOL_SIZE: int(20, 1, 1000),
   /** Uploads are refused (503, Retry-After) while this many ingestion jobs wait, so the queue cannot grow without bound. */

@@ -44,6 +44,7 @@ export function fakeProviderEnv(fake: FakeProviders, env: Record<string, string>
     MAX_CONCURRENT_ANSWERS: '200',
     MAX_INFLIGHT_PROVIDER_CALLS: '200',
     MAX_INFLIGHT_ANSWERS: '200',
+    ANSWER_SHED_EVENT_LOOP_UTILIZATION: '0',
     ...env,
   };
 }

@@ -46,4 +46,27 @@ describe('answers: the process-wide in-flight cap', () => {
     const after = await Promise.all([askRequest(h.t, 'kb', 'How long is the warranty? (f)'), askRequest(h.t, 'kb', 'How long is the warranty? (g)')]);
     expect(after.map((response) => response.statusCode)).toEqual([200, 200]);
   });
+
+  it('with ANSWER_SHED_EVENT_LOOP_UTILIZATION, a question that arrives while the event loop is saturated gets 503 OVERLOADED; once it is idle, an answer', async () => {
+    const busy = await startHarness({ ANSWER_SHED_EVENT_LOOP_UTILIZATION: '0.5', ANSWER_CACHE_MEMORY_ENTRIES: '0' }, { store: h.t.container.store });
+    try {
+      busy.fake.setDefault('openai.chat', { answer: GOOD });
+      // A full sampling window (250 ms) of synchronous work: the loop is 100% utilised.
+      const until = performance.now() + 600;
+      while (performance.now() < until) Math.sqrt(Math.random());
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const shed = await askRequest(busy.t, 'kb', 'How long is the warranty? (busy)');
+      expect(shed.statusCode, shed.body).toBe(503);
+      expect(shed.json().error).toMatchObject({ code: 'OVERLOADED', message: expect.stringContaining('event loop') });
+      expect(busy.fake.callCount('openai.chat')).toBe(0);
+      // Background work of this process (snapshot loads after the first test's questions) can keep it busy a while.
+      const idleBy = Date.now() + 10_000;
+      do await new Promise((resolve) => setTimeout(resolve, 300));
+      while (busy.t.app.memoryUsage().eventLoopUtilized > 0.4 && Date.now() < idleBy);
+      const answered = await askRequest(busy.t, 'kb', 'How long is the warranty? (idle)');
+      expect(answered.statusCode, answered.body).toBe(200);
+    } finally {
+      await busy.close();
+    }
+  });
 });

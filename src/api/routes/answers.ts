@@ -68,6 +68,12 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
           done(new AppError('OVERLOADED', `this server is answering ${working} questions; retry shortly`, { retryAfterMs: 1_000 }));
           return;
         }
+        const busy = app.memoryUsage().eventLoopUtilized;
+        const shedAbove = deps.config.ANSWER_SHED_EVENT_LOOP_UTILIZATION ?? (deps.config.REDIS_URL ? 0.7 : 0);
+        if (shedAbove > 0 && busy > shedAbove) {
+          done(new AppError('OVERLOADED', `this server is busy (event loop ${Math.round(busy * 100)}% utilised); retry shortly`, { retryAfterMs: 1_000 }));
+          return;
+        }
         working++;
         let released = false;
         const release = () => {
