@@ -123,7 +123,7 @@ export const configSchema = z.object({
    * Retry-After at once, before any work (and before an SSE stream opens). A saturated process that queues
    * instead makes every answer late (npm run bench -- load: 200 clients without it, overhead p99 4.6 s).
    */
-  MAX_INFLIGHT_ANSWERS: int(256, 1),
+  MAX_INFLIGHT_ANSWERS: int(64, 1),
   /**
    * New questions get 503 OVERLOADED while the event loop was busy more than this share of the last 250 ms
    * (0 turns it off). Shedding by CPU rather than by count alone: how many answers fit depends on how long

@@ -167,8 +167,9 @@ export async function runClosedLoop(options: LoadRunOptions): Promise<LoadRun> {
         record.refused = raw.body?.refused;
         record.cached = raw.body?.cached;
       } else if (outcome.kind === 'rateLimited' || outcome.kind === 'unavailable') {
-        // A refused client waits as told (Retry-After, as the provider SDKs do), 100 ms when not told.
-        const waitMs = raw.retryAfterSeconds !== undefined ? Math.min(raw.retryAfterSeconds * 1000, 5_000) : 100;
+        // A refused client waits as told (Retry-After), plus up to half again at random as the SDKs' backoff does:
+        // clients refused together and retrying in step would arrive as one burst. 100 ms when not told.
+        const waitMs = raw.retryAfterSeconds !== undefined ? Math.min(raw.retryAfterSeconds * 1000, 5_000) * (1 + Math.random() / 2) : 100;
         await new Promise((resolveWait) => setTimeout(resolveWait, waitMs));
       }
       records.push(record);
