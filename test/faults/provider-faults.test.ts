@@ -15,6 +15,7 @@ import {
   uploadText,
   type AnswerHarness,
 } from '../helpers/answers';
+import { WARRANTY } from '../helpers/documents';
 
 /**
  * Issue 9, provider faults end to end: each fault is injected by the fake
@@ -33,14 +34,6 @@ import {
  *   exactly two calls, with the removal traced.
  * - test/unit/resilience/*: the retry, breaker, timeout and chain mechanics alone.
  */
-const WARRANTY = [
-  'Warranty terms',
-  '',
-  'The warranty period is 24 months from the date of purchase. It covers manufacturing defects in the motor and the control board.',
-  '',
-  'Accidental damage and water damage are not covered by the warranty. Claims must be filed within 14 days of noticing the defect.',
-  '',
-].join('\n');
 /** A second document, so that a model can "cite" real corpus text it was never given for the question. */
 const SHIPPING = 'Shipping\n\nOrders ship from the Rotterdam depot within 3 business days. Express delivery costs 19 euros.\n';
 const SHIPPING_QUOTE = 'Orders ship from the Rotterdam depot within 3 business days';

@@ -8,6 +8,7 @@ import type { Store } from '../../src/core/db/client';
 import { createApiKey, ensureTenant } from '../../src/core/tenancy';
 import { createContainer } from '../../src/container';
 import { redisConnection } from '../../src/jobs/bullmq-queue';
+import { expect } from 'vitest';
 import type { TestApp } from './app';
 
 /**
@@ -164,6 +165,16 @@ export interface VersionRows {
   statsTotalLength: number;
   recountDocCount: number;
   recountTotalLength: number;
+}
+
+/** Exactly one copy of a version of `chunkCount` chunks: no duplicate chunk, every chunk in the build's postings and vectors. */
+export function expectOneCopy(rows: VersionRows, chunkCount: number, label?: string): void {
+  expect(rows.chunks, label).toBe(chunkCount);
+  expect(rows.duplicateChunkKeys, label).toBe(0);
+  expect(rows.buildChunks, label).toBe(chunkCount);
+  expect(rows.vectors, label).toBe(chunkCount);
+  expect(rows.unindexedChunks, label).toBe(0);
+  expect(rows.postings, label).toBeGreaterThan(chunkCount);
 }
 
 export async function versionRows(store: Store, versionId: string, buildId: string): Promise<VersionRows> {

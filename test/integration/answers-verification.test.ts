@@ -12,6 +12,7 @@ import {
   type AnswerHarness,
   type AnswerResponse,
 } from '../helpers/answers';
+import { WARRANTY } from '../helpers/documents';
 
 /**
  * Citation verification and licensed refusal through the HTTP API, with the
@@ -20,14 +21,6 @@ import {
  * verified with offsets into the version's normalized text; unanswerable
  * questions are refused with and without a provider call.
  */
-const WARRANTY = [
-  'Warranty terms',
-  '',
-  'The warranty period is 24 months from the date of purchase. It covers manufacturing defects in the motor and the control board.',
-  '',
-  'Accidental damage and water damage are not covered by the warranty. Claims must be filed within 14 days of noticing the defect.',
-  '',
-].join('\n');
 
 const QUESTION = 'How long is the warranty period?';
 
