@@ -128,13 +128,18 @@ export class AnswerService {
     const deadlineMs = this.deps.limits.deadlineMs ?? 0;
     if (deadlineMs <= 0) return this.answerWithin(corpus, question, options, context);
     // Per-call timeouts bound one attempt; retries and fallbacks can add up past what a client waits for.
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const signal = context.signal ? AbortSignal.any([context.signal, deadline]) : deadline;
+    // A timer cleared when the answer ends, not AbortSignal.timeout: that one stays armed its full 60 s after
+    // the answer, keeping the combined signal and any abort listener left on it reachable until then.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new AppError('PROVIDER_TIMEOUT', `no answer within the ${deadlineMs} ms deadline`)), deadlineMs);
+    const signal = context.signal ? AbortSignal.any([context.signal, deadline.signal]) : deadline.signal;
     try {
       return await this.answerWithin(corpus, question, options, { ...context, signal });
     } catch (error) {
-      if (!deadline.aborted || context.signal?.aborted) throw error;
+      if (!deadline.signal.aborted || context.signal?.aborted) throw error;
       throw new AppError('PROVIDER_TIMEOUT', `no answer within the ${deadlineMs} ms deadline`, { cause: error, details: { deadlineMs } });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
