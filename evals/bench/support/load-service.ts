@@ -194,7 +194,7 @@ function startChild(script: string, env: NodeJS.ProcessEnv, logFile: string, nod
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code, signal) => resolveExit(code ?? (signal ? 128 : null))));
+  const exited = new Promise<number | null>((whenGone) => child.once('exit', (code, signal) => whenGone(code ?? (signal ? 128 : null))));
   return { process: child, exited, logFile };
 }
 

@@ -47,7 +47,7 @@ describe('PDF worker pool', () => {
 
   it('a document that hits the time limit fails with PDF_TIMEOUT, and its worker is stopped and replaced', async () => {
     const warm = await parseOn(small());
-    const exited = new Promise<void>((onExit) => warm.worker.once('exit', () => onExit()));
+    const exited = new Promise<void>((whenGone) => warm.worker.once('exit', () => whenGone()));
     const slow = await parseOn(readPdf('born-digital/freeculture.pdf'), { pdfTimeoutMs: 200 });
     expect(slow.ok ? undefined : slow.error.code).toBe('PDF_TIMEOUT');
     expect(slow.worker).toBe(warm.worker);
@@ -68,7 +68,7 @@ describe('PDF worker pool', () => {
   it('an aborted parse stops its worker', async () => {
     const warm = await parseOn(small());
     const controller = new AbortController();
-    const exited = new Promise<void>((onExit) => warm.worker.once('exit', () => onExit()));
+    const exited = new Promise<void>((whenGone) => warm.worker.once('exit', () => whenGone()));
     setTimeout(() => controller.abort(new Error('cancelled by test')), 20);
     const aborted = await parseOn(readPdf('born-digital/freeculture.pdf'), { signal: controller.signal });
     expect(aborted.ok).toBe(false);
