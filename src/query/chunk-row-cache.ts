@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Hydrated chunk rows kept in memory between queries, least recently used
  * evicted first. A chunk row never changes once written (a new version makes
@@ -10,34 +12,22 @@
  * PGlite (whose engine runs on the API's thread), a tenth of an answer's
  * service time at 10K chunks, for rows that repeat across questions.
  */
-export class ChunkRowCache<Row> {
-  private readonly rows = new Map<string, Row>();
+export class ChunkRowCache<Row extends NonNullable<unknown>> {
+  private readonly rows: LRUCache<string, Row> | undefined;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(maxEntries: number) {
+    this.rows = maxEntries > 0 ? new LRUCache<string, Row>({ max: maxEntries }) : undefined;
+  }
 
   get(scope: string, chunkId: string): Row | undefined {
-    const key = `${scope}:${chunkId}`;
-    const row = this.rows.get(key);
-    if (row === undefined) return undefined;
-    // Map keeps insertion order: re-inserting marks it most recently used.
-    this.rows.delete(key);
-    this.rows.set(key, row);
-    return row;
+    return this.rows?.get(`${scope}:${chunkId}`);
   }
 
   set(scope: string, chunkId: string, row: Row): void {
-    if (this.maxEntries <= 0) return;
-    const key = `${scope}:${chunkId}`;
-    this.rows.delete(key);
-    this.rows.set(key, row);
-    while (this.rows.size > this.maxEntries) {
-      const oldest = this.rows.keys().next().value;
-      if (oldest === undefined) break;
-      this.rows.delete(oldest);
-    }
+    this.rows?.set(`${scope}:${chunkId}`, row);
   }
 
   get size(): number {
-    return this.rows.size;
+    return this.rows?.size ?? 0;
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { analyze } from '../../../indexes/analyzer';
 import type { RerankCandidate, RerankOptions, RerankResult, Reranker } from './ports';
 
@@ -67,12 +68,12 @@ export class LocalLexicalReranker implements Reranker {
   readonly modelId = 'local-lexical-v1';
   private readonly priorWeight: number;
   private readonly weights: SignalWeights;
-  private readonly analysis = new Map<string, { text: string; title: string | undefined; analyzed: AnalyzedCandidate }>();
-  private readonly analysisEntries: number;
+  private readonly analysis: LRUCache<string, { text: string; title: string | undefined; analyzed: AnalyzedCandidate }> | undefined;
 
   constructor(options: LocalLexicalRerankerOptions = {}) {
     this.priorWeight = options.priorWeight ?? DEFAULT_PRIOR_WEIGHT;
-    this.analysisEntries = options.analysisEntries ?? 5_000;
+    const analysisEntries = options.analysisEntries ?? 5_000;
+    this.analysis = analysisEntries > 0 ? new LRUCache({ max: analysisEntries }) : undefined;
     if (!(this.priorWeight >= 0 && this.priorWeight <= 1)) throw new RangeError(`priorWeight must be in [0, 1], got ${this.priorWeight}`);
     const merged = { ...DEFAULT_SIGNAL_WEIGHTS, ...options.signalWeights };
     const values = [merged.coverage, merged.proximity, merged.phrase, merged.title];
@@ -112,20 +113,10 @@ export class LocalLexicalReranker implements Reranker {
    * was most of a rerank, ~3 ms of ~3.1 at 11.5K chunks). An entry is used only for the same text and title.
    */
   private analyzed(candidate: RerankCandidate): AnalyzedCandidate {
-    const kept = this.analysis.get(candidate.id);
-    if (kept && kept.text === candidate.text && kept.title === candidate.title) {
-      this.analysis.delete(candidate.id);
-      this.analysis.set(candidate.id, kept);
-      return kept.analyzed;
-    }
+    const kept = this.analysis?.get(candidate.id);
+    if (kept && kept.text === candidate.text && kept.title === candidate.title) return kept.analyzed;
     const analyzed = analyzeCandidate(candidate);
-    if (this.analysisEntries > 0) {
-      this.analysis.set(candidate.id, { text: candidate.text, title: candidate.title, analyzed });
-      if (this.analysis.size > this.analysisEntries) {
-        const oldest = this.analysis.keys().next().value;
-        if (oldest !== undefined) this.analysis.delete(oldest);
-      }
-    }
+    this.analysis?.set(candidate.id, { text: candidate.text, title: candidate.title, analyzed });
     return analyzed;
   }
 
