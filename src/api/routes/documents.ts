@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { getCorpus } from '../../core/corpora';
 import { AppError, isAppError } from '../../core/errors';
 import { isEmpty, sniffMime } from '../../../ingestion/sniff';
+import { inputProblem } from '../input-check';
 import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
 
@@ -91,11 +92,9 @@ async function readUpload(request: FastifyRequest, maxBytes: number) {
   return { file, fields };
 }
 
-// Multipart fields skip the app's JSON input check: PostgreSQL text cannot hold U+0000, so it is refused here.
-const uploadText = z.string().trim().min(1).max(300).refine((value) => !value.includes('\u0000'), 'must not contain the NUL character (U+0000)');
 const uploadFields = z.object({
-  title: uploadText.optional(),
-  externalId: uploadText.optional(),
+  title: z.string().trim().min(1).max(300).optional(),
+  externalId: z.string().trim().min(1).max(300).optional(),
 });
 
 export function documentRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -129,6 +128,9 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps): void {
           });
         }
         const { file, fields } = await readUpload(request, maxBytes);
+        // Multipart is parsed in the handler, after the app's preValidation input check: the same check here.
+        const problem = inputProblem({ ...fields, fileName: file.fileName }, 'multipart');
+        if (problem) throw new AppError('VALIDATION_FAILED', problem);
         const parsedFields = uploadFields.safeParse(fields);
         if (!parsedFields.success) throw new AppError('VALIDATION_FAILED', parsedFields.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
         if (isEmpty(file.bytes)) throw new AppError('EMPTY_FILE', 'the uploaded file is empty');
