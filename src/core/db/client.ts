@@ -233,15 +233,12 @@ export async function migrateStore(store: Store): Promise<void> {
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   if (!store.session) throw new Error('migrateStore: a pg store without session()');
   await store.session(async (db) => {
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(7242001)`);
-      await tx.execute(sql`CREATE EXTENSION IF NOT EXISTS vector`);
-    });
-    // The migrator opens its own transaction, so the lock is taken at session level around it. Lock, migrations
-    // and unlock share this one connection: through the pool, the unlock could land on another connection, fail
-    // there, and leave the lock held by an idle pooled connection, blocking every later start.
+    // One session-level lock around the extension and the migrator (which opens its own transaction). Lock,
+    // migrations and unlock share this one connection: through the pool, the unlock could land on another
+    // connection, fail there, and leave the lock held by an idle pooled connection, blocking every later start.
     await db.execute(sql`SELECT pg_advisory_lock(7242002)`);
     try {
+      await db.execute(sql`CREATE EXTENSION IF NOT EXISTS vector`);
       await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
     } finally {
       await db.execute(sql`SELECT pg_advisory_unlock(7242002)`);
