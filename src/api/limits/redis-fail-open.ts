@@ -1,5 +1,6 @@
 import { Counter } from 'prom-client';
 import type { Redis } from 'ioredis';
+import { isSocketErrorCode } from '../../core/socket-errors';
 import type { Metrics } from '../metrics';
 
 /**
@@ -16,7 +17,6 @@ import type { Metrics } from '../metrics';
  */
 export const REDIS_LIMIT_TIMEOUT_MS = 500;
 
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED', 'ENETUNREACH']);
 const MESSAGES = [
   // ioredis: a command sent on (or queued for) a connection that closed before it answered.
   /connection is closed/iu,
@@ -35,8 +35,7 @@ export function isRedisUnavailable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
     if (current.name === 'MaxRetriesPerRequestError' || current instanceof RedisLimitTimeout) return true;
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && SOCKET_CODES.has(code)) return true;
+    if (isSocketErrorCode((current as { code?: unknown }).code)) return true;
     const message = current.message;
     if (MESSAGES.some((pattern) => pattern.test(message))) return true;
     current = (current as { cause?: unknown }).cause ?? (current as { lastNodeError?: unknown }).lastNodeError;

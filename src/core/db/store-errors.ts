@@ -1,3 +1,5 @@
+import { isSocketErrorCode } from '../socket-errors';
+
 /**
  * Tells a lost or refused database connection apart from a bug, so the API can
  * answer 503 STORE_UNAVAILABLE (retry later) instead of 500. node-postgres
@@ -5,7 +7,6 @@
  * code; the server reports shutdowns and refusals with SQLSTATE codes; drizzle
  * wraps either in DrizzleQueryError with the original as `cause`.
  */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED']);
 // Class 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now; 53300: too many connections.
 const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/u;
 const MESSAGES = [
@@ -22,7 +23,7 @@ export function isStoreUnavailable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATE.test(code))) return true;
+    if (isSocketErrorCode(code) || (typeof code === 'string' && SQLSTATE.test(code))) return true;
     if (MESSAGES.some((pattern) => pattern.test(current instanceof Error ? current.message : ''))) return true;
     current = current.cause;
   }
