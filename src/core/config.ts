@@ -125,6 +125,14 @@ export const configSchema = z.object({
    */
   MAX_INFLIGHT_ANSWERS: int(64, 1),
   /**
+   * The p90 of an answer's time in this process beyond the provider's that admission aims for: while answers
+   * take longer, fewer are admitted at once (down to ANSWER_INFLIGHT_MIN), and more again while they meet it
+   * (up to MAX_INFLIGHT_ANSWERS). 0 turns it off (a fixed MAX_INFLIGHT_ANSWERS). Set it above what one answer
+   * takes on an idle server: a corpus whose answers are slow by themselves would otherwise run at the floor.
+   */
+  ANSWER_OVERHEAD_TARGET_MS: int(60, 0),
+  ANSWER_INFLIGHT_MIN: int(8, 1),
+  /**
    * New questions get 503 OVERLOADED while the event loop was busy more than this share of the last 250 ms
    * (0 turns it off). Shedding by CPU rather than by count alone: how many answers fit depends on how long
    * providers take, how busy the loop is does not. Unset: 0.7 with REDIS_URL (ingestion runs in workers), off

@@ -128,13 +128,18 @@ export class Limits {
         details: { budget: limits.dailyTokenBudget, spent },
       });
     }
-    const release = await this.deps.gates.acquire(`answers:${tenantId}`, limits.maxConcurrentAnswers);
-    if (!release) {
-      throw new AppError('RATE_LIMITED', `at most ${limits.maxConcurrentAnswers} answers may run at once`, { retryAfterMs: 1_000, details: { limit: limits.maxConcurrentAnswers, kind: 'concurrency' } });
-    }
     const bucket = { capacity: limits.tokensPerMinute, refillPerSecond: limits.tokensPerMinute / 60 };
     const charge = Math.min(estimatedTokens, limits.tokensPerMinute);
-    const taken = await this.deps.buckets.take(`tpm:${tenantId}`, bucket, charge);
+    // The slot and the tokens at once (two Redis round trips in parallel, not in a row); whichever was granted
+    // is given back when the other is refused.
+    const [release, taken] = await Promise.all([
+      this.deps.gates.acquire(`answers:${tenantId}`, limits.maxConcurrentAnswers),
+      this.deps.buckets.take(`tpm:${tenantId}`, bucket, charge),
+    ]);
+    if (!release) {
+      if (taken.allowed) await this.deps.buckets.take(`tpm:${tenantId}`, bucket, -charge);
+      throw new AppError('RATE_LIMITED', `at most ${limits.maxConcurrentAnswers} answers may run at once`, { retryAfterMs: 1_000, details: { limit: limits.maxConcurrentAnswers, kind: 'concurrency' } });
+    }
     if (!taken.allowed) {
       await release();
       throw new AppError('RATE_LIMITED', `tokens-per-minute limit of ${limits.tokensPerMinute} reached`, {
@@ -147,17 +152,15 @@ export class Limits {
       settle: async (actual) => {
         if (settled) return;
         settled = true;
-        try {
-          if (actual) {
-            const difference = actual.tokens - charge;
-            if (difference !== 0) await this.deps.buckets.take(`tpm:${tenantId}`, bucket, difference);
-            await this.record(tenantId, actual.tokens, actual.costUsd);
-          } else {
-            await this.deps.buckets.take(`tpm:${tenantId}`, bucket, -charge);
-          }
-        } finally {
-          await release();
-        }
+        // Independent writes, in parallel; the slot is given back whatever happens to the others.
+        const difference = actual ? actual.tokens - charge : -charge;
+        const results = await Promise.allSettled([
+          difference !== 0 ? this.deps.buckets.take(`tpm:${tenantId}`, bucket, difference) : undefined,
+          actual ? this.record(tenantId, actual.tokens, actual.costUsd) : undefined,
+          release(),
+        ]);
+        const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failed) throw failed.reason;
       },
     };
   }

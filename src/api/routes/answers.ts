@@ -10,6 +10,7 @@ import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
 import { toHttpError } from '../error-handler';
 import { loggableError } from '../../core/loggable-error';
+import { AdaptiveLimit } from '../limits/adaptive-limit';
 
 const answerBody = z
   .object({
@@ -51,8 +52,24 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
   // PROVIDER_TIMEOUT_MS per attempt. Aborting them when the close begins ends every stream with
   // an `error` event (never a `done` after part of an answer) and lets the drain finish at once.
   const inFlight = new Set<AbortController>();
-  // Answers admitted and not yet finished in this process (the MAX_INFLIGHT_ANSWERS gate).
+  // Answers admitted and not yet finished in this process, and how many may be (MAX_INFLIGHT_ANSWERS at
+  // most; fewer while answers take longer than ANSWER_OVERHEAD_TARGET_MS of this process's own time).
   let working = 0;
+  const target = deps.config.ANSWER_OVERHEAD_TARGET_MS;
+  const admission = new AdaptiveLimit({
+    max: deps.config.MAX_INFLIGHT_ANSWERS,
+    min: target > 0 ? Math.min(deps.config.ANSWER_INFLIGHT_MIN, deps.config.MAX_INFLIGHT_ANSWERS) : deps.config.MAX_INFLIGHT_ANSWERS,
+    targetMs: target > 0 ? target : Number.POSITIVE_INFINITY,
+  });
+  // The provider's share of each admitted answer's time (set when it succeeds), by request.
+  const providerMs = new WeakMap<object, number>();
+  deps.metrics.gauge('attest_answer_admission', 'Answers this process admits at once (limit), is working on (in_flight), and adaptive cuts and raises since start', ['state'], (gauge) => {
+    const state = admission.state();
+    gauge.set({ state: 'limit' }, state.limit);
+    gauge.set({ state: 'in_flight' }, working);
+    gauge.set({ state: 'cuts' }, state.cuts);
+    gauge.set({ state: 'raises' }, state.raises);
+  });
   app.addHook('preClose', (done) => {
     for (const controller of inFlight) controller.abort(shuttingDown());
     done();
@@ -63,8 +80,8 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: { params: z.object({ corpus: z.string().min(1) }), body: answerBody },
       // First of all, before authentication and any database read: a saturated process must turn questions
       // away for almost nothing, or the refusals themselves take the CPU the admitted answers need.
-      onRequest: (_request, reply, done) => {
-        if (working >= deps.config.MAX_INFLIGHT_ANSWERS) {
+      onRequest: (request, reply, done) => {
+        if (!admission.admit(working)) {
           done(new AppError('OVERLOADED', `this server is answering ${working} questions; retry shortly`, { retryAfterMs: 1_000 }));
           return;
         }
@@ -75,11 +92,17 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
           return;
         }
         working++;
+        const admittedAt = performance.now();
         let released = false;
         const release = () => {
           if (released) return;
           released = true;
           working--;
+          const provider = providerMs.get(request);
+          // Only answers that were given: a failure's time says nothing about this process's queue.
+          if (provider === undefined) return;
+          const now = performance.now();
+          admission.record(admittedAt, Math.max(0, now - admittedAt - provider), now);
         };
         reply.raw.once('finish', release);
         reply.raw.once('close', release);
@@ -109,6 +132,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (!wantsStream(request.headers.accept)) {
         try {
           const body = await deps.services.answers.answer(corpus, request.body.question, request.body.options, { signal: controller.signal, requestId: request.id });
+          providerMs.set(request, body.timings.generateMs);
           await settle(body);
           return body;
         } catch (error) {
@@ -131,6 +155,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
             onCitation: (citation) => send('citation', citation),
           },
         });
+        providerMs.set(request, body.timings.generateMs);
         await settle(body);
         send('done', body);
       } catch (error) {

@@ -1,0 +1,99 @@
+/**
+ * How many answers one process admits at once, adapted to what it can do (AIMD, as TCP does for its window).
+ *
+ * A fixed cap is wrong both ways: how many answers fit depends on how long the provider takes (waiting costs
+ * nothing) and on how much CPU each answer's own work takes (retrieval, assembly, verification, the SDK). Too
+ * high and a saturated process queues every answer's own work behind everyone else's: at 200 clients on
+ * Postgres the cap of 64 made the service's own time per answer 340 ms at the median and 1.3 s at p99
+ * (npm run bench -- load). So the limit follows the signal that matters to callers: each admitted answer's
+ * service overhead, its time in this process minus the provider's. While a window's p90 overhead is over the
+ * target the limit shrinks by a factor; while answers meet it and the limit was reached, it grows by one.
+ *
+ * Answers admitted before the last cut finish about one provider latency later and still carry the old
+ * queue, so they are not counted against the new limit (else one overload would cut it to the floor).
+ * Pure: the caller passes the clock.
+ */
+export interface AdaptiveLimitOptions {
+  /** Where the limit starts and the most it grows to. */
+  max: number;
+  /** The least it shrinks to: some answers are slow on their own (a large corpus), not from queueing. */
+  min: number;
+  /** The p90 service overhead (ms) the limit aims to keep answers under. */
+  targetMs: number;
+  /** How often (ms) the limit is reconsidered. */
+  windowMs?: number;
+  /** Share of the limit kept at a cut. */
+  decrease?: number;
+  /** Fewest answers in a window to judge it by. */
+  minSamples?: number;
+}
+
+export interface AdaptiveLimitState {
+  limit: number;
+  cuts: number;
+  raises: number;
+}
+
+export class AdaptiveLimit {
+  private current: number;
+  private readonly windowMs: number;
+  private readonly decrease: number;
+  private readonly minSamples: number;
+  private windowStart: number | undefined;
+  private samples: number[] = [];
+  private saturated = false;
+  private lastCutAt = Number.NEGATIVE_INFINITY;
+  private cuts = 0;
+  private raises = 0;
+
+  constructor(private readonly options: AdaptiveLimitOptions) {
+    if (options.min < 1 || options.max < options.min) throw new RangeError(`adaptive limit: need 1 <= min (${options.min}) <= max (${options.max})`);
+    this.current = options.max;
+    this.windowMs = options.windowMs ?? 250;
+    this.decrease = options.decrease ?? 0.75;
+    this.minSamples = options.minSamples ?? 5;
+  }
+
+  get limit(): number {
+    return this.current;
+  }
+
+  state(): AdaptiveLimitState {
+    return { limit: this.current, cuts: this.cuts, raises: this.raises };
+  }
+
+  /** Whether one more answer may start while `inFlight` are running; a refusal marks the window as saturated. */
+  admit(inFlight: number): boolean {
+    if (inFlight < this.current) {
+      if (inFlight + 1 >= this.current) this.saturated = true;
+      return true;
+    }
+    this.saturated = true;
+    return false;
+  }
+
+  /** An admitted answer finished: `admittedAt` and `now` on the caller's clock, `overheadMs` its own time. */
+  record(admittedAt: number, overheadMs: number, now: number): void {
+    // The first window opens when its first answer was admitted.
+    this.windowStart ??= admittedAt;
+    // Admitted before the last cut: it queued behind the old limit, and says nothing about the new one.
+    if (admittedAt >= this.lastCutAt) this.samples.push(overheadMs);
+    if (now - this.windowStart < this.windowMs || this.samples.length < this.minSamples) return;
+    const sorted = this.samples.sort((a, b) => a - b);
+    const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))]!;
+    if (p90 > this.options.targetMs) {
+      const next = Math.max(this.options.min, Math.floor(this.current * this.decrease));
+      if (next < this.current) {
+        this.current = next;
+        this.cuts++;
+      }
+      this.lastCutAt = now;
+    } else if (this.saturated && this.current < this.options.max) {
+      this.current++;
+      this.raises++;
+    }
+    this.samples = [];
+    this.saturated = false;
+    this.windowStart = now;
+  }
+}
