@@ -2,6 +2,7 @@ import { buildApp, loggerOptions } from './api/app';
 import { ConfigError, loadConfig } from './core/config';
 import { DEFAULT_TENANT, ensureApiKey, ensureTenant, tenantHasKeys, createApiKey } from './core/tenancy';
 import { createContainer, type Container } from './container';
+import { countTokens } from './core/tokens';
 import { startTracing } from './core/otel';
 
 /** Makes sure an admin key exists: BOOTSTRAP_API_KEY, or a generated one printed once on first start. */
@@ -33,6 +34,9 @@ async function main(): Promise<void> {
   const container = await createContainer(config, { defaultMetrics: true });
   await bootstrapKeys(container);
   const app = await buildApp(container, { logger: loggerOptions(config.LOG_LEVEL) });
+  // The BPE ranks take about half a second to load: before the first question, not during it (it blocked every
+  // request in flight then; npm run bench -- load saw it as the worst stall of a run).
+  countTokens('warm-up');
 
   // The embedded default runs jobs in this process; with Redis, `npm run worker` does.
   await container.services.canarySchedules.syncAll();

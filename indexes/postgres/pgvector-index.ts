@@ -173,10 +173,16 @@ export class PgvectorIndex implements VectorIndex {
     checkLength(scope, model, vector);
     if (limit <= 0) return [];
     const statement = this.searchStatement(scope, model, vector, Math.floor(limit));
-    const rows = await inTransaction(this.store, async (executor) => {
-      await executor(this.searchSettings());
-      return executor<{ chunk_id: string; distance: number | string }>(statement);
-    });
+    type Row = { chunk_id: string; distance: number | string };
+    // On pg, settings and search in one round trip instead of four (BEGIN, settings, search, COMMIT): under load
+    // each round trip waits its turn on a busy event loop. Its literals are uuids and numbers only (checked).
+    const rows =
+      this.store.script && inlinable(scope, vector)
+        ? await this.store.script<Row>([this.searchSettings(), statement])
+        : await inTransaction(this.store, async (executor) => {
+            await executor(this.searchSettings());
+            return executor<Row>(statement);
+          });
     // relaxed_order may return neighbours slightly out of order; the final order is exact.
     return rows
       .map((row) => ({ chunkId: row.chunk_id, score: 1 - Number(row.distance) }))
@@ -235,6 +241,11 @@ export class PgvectorIndex implements VectorIndex {
     if (model.modelId !== modelId) throw mismatch(scope, model, `vectors of model ${modelId}`);
     return model;
   }
+}
+
+/** Whether a search's values may be written into its text (Store.script): uuids and finite numbers only. */
+function inlinable(scope: IndexScope, vector: readonly number[]): boolean {
+  return UUID.test(scope.tenantId) && UUID.test(scope.corpusId) && vector.every(Number.isFinite);
 }
 
 export function checkLength(scope: IndexScope, model: BuildModel, vector: readonly number[]): void {

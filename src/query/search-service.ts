@@ -4,12 +4,19 @@ import type { Reranker } from '../core/providers/ports';
 import type { LexicalIndex, VectorIndex } from '../../indexes/ports';
 import type { BuildStore } from '../../ingestion/builds';
 import type { EmbeddingRegistry } from '../../ingestion/embedding-registry';
+import { LRUCache } from 'lru-cache';
 import { ChunkRowCache } from './chunk-row-cache';
 import { retrieve, type HydratedRow, type RetrievalResult, type RetrieveOptions } from './retrieve';
 
 /** Retrieval against a corpus's active build (or a named one: canaries score builds before promotion). */
 export class SearchService {
   private readonly rowCache: ChunkRowCache<HydratedRow>;
+  /**
+   * Active builds by id. Search reads only what a build never changes (its id, tenant, corpus and embedding
+   * model), and the corpus row read for each request names the active build, so a promotion is seen at once:
+   * one database round trip less per question.
+   */
+  private readonly builds = new LRUCache<string, IndexBuild>({ max: 1_000 });
 
   constructor(
     private readonly deps: { db: Db; lexical: LexicalIndex; vectors: VectorIndex; registry: EmbeddingRegistry; reranker: Reranker; builds: BuildStore },
@@ -24,8 +31,16 @@ export class SearchService {
     return this.deps.builds.active(corpus);
   }
 
+  private async activeBuildOf(corpus: Corpus): Promise<IndexBuild> {
+    const cached = corpus.activeBuildId ? this.builds.get(corpus.activeBuildId) : undefined;
+    if (cached && cached.tenantId === corpus.tenantId && cached.corpusId === corpus.id) return cached;
+    const build = await this.deps.builds.active(corpus);
+    this.builds.set(build.id, build);
+    return build;
+  }
+
   async search(corpus: Corpus, query: string, options: Partial<RetrieveOptions> = {}, build?: IndexBuild): Promise<RetrievalResult & { build: IndexBuild }> {
-    const target = build ?? (await this.deps.builds.active(corpus));
+    const target = build ?? (await this.activeBuildOf(corpus));
     const embedder = this.deps.registry.provider(target.embeddingModelId);
     // The lexical hashing embedder mostly repeats BM25's evidence with more noise. On SciFact (400
     // train queries, full corpus, one ingest) hybrid+rerank nDCG@10 was 0.6998 at vector weight 0.2,

@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { PostgresBm25Index } from '../../indexes/postgres/bm25-index';
 import { CachedBm25Index } from '../../indexes/postgres/cached-bm25-index';
 import { CachedVectorIndex } from '../../indexes/postgres/cached-vector-index';
 import { hnswIndexName, PgvectorIndex } from '../../indexes/postgres/pgvector-index';
-import type { Store } from '../../src/core/db/client';
+import { migrateStore, openStore, type Store } from '../../src/core/db/client';
+import { createTestDatabase } from '../helpers/services';
 import { AppError } from '../../src/core/errors';
 import { seedChunks, seedCorpus } from '../helpers/seed';
 import { storeTargets } from '../helpers/stores';
@@ -121,6 +123,50 @@ for (const target of targets) {
         expect(forcedPlan.join('\n')).toContain(`Index Scan using ${hnswIndexName(small.buildId)}`);
         expect((await forced.search(smallScope, small.modelId, vectors[0]!, 10)).map((hit) => hit.chunkId)[0]).toBe(smallChunks[0]!.chunkId);
       }, 120_000);
+
+      if (target.name === 'postgres') {
+        it('on pg a vector search is one round trip, and its settings end with it', async () => {
+          // One connection, so the statements after the search run on the session the search ran on.
+          const database = await createTestDatabase();
+          const store = await openStore({ databaseUrl: database.url, poolSize: 1 });
+          onTestFinished(async () => {
+            await store.close();
+            await database.drop();
+          });
+          await migrateStore(store);
+          const forced = new PgvectorIndex(store, { alwaysUseIndex: true, efSearch: 77 });
+          const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { dimensions: 8 });
+          const scope = { tenantId, corpusId, buildId };
+          await forced.createBuild(scope, { id: modelId, dimensions: 8 });
+          const chunks = await seedChunks(store, scope, ['a', 'b', 'c', 'd']);
+          const vectors = randomUnitVectors(chunks.length, 8, 5);
+          await forced.upsert(scope, modelId, chunks.map((chunk, position) => ({ ...chunk, vector: vectors[position]! })));
+          const texts: string[] = [];
+          const original = pg.Client.prototype.query;
+          pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+            const first = args[0] as string | { text?: string };
+            texts.push(typeof first === 'string' ? first : (first.text ?? ''));
+            return (original as (...a: unknown[]) => unknown).apply(this, args);
+          } as typeof original;
+          let hits;
+          try {
+            hits = await forced.search(scope, modelId, vectors[2]!, 3);
+          } finally {
+            pg.Client.prototype.query = original;
+          }
+          expect(hits.map((hit) => hit.chunkId)[0]).toBe(chunks[2]!.chunkId);
+          expect(texts).toHaveLength(1);
+          expect(texts[0]).toContain("set_config('hnsw.ef_search', '77', true)");
+          const [after] = await store.query<{ ef: string; seqscan: string }>(sql`SELECT coalesce(current_setting('hnsw.ef_search', true), 'default') AS ef, current_setting('enable_seqscan') AS seqscan`);
+          expect(after?.seqscan).toBe('on');
+          expect(['default', '40', '']).toContain(after?.ef);
+          // A statement that fails leaves no settings behind either.
+          await expect(store.script!([forced.searchSettings(), sql`SELECT 1 / 0`])).rejects.toThrow();
+          const [later] = await store.query<{ ef: string; seqscan: string }>(sql`SELECT coalesce(current_setting('hnsw.ef_search', true), 'default') AS ef, current_setting('enable_seqscan') AS seqscan`);
+          expect(later?.seqscan).toBe('on');
+          expect(['default', '40', '']).toContain(later?.ef);
+        });
+      }
 
       it('cached BM25 answers from memory exactly as SQL does, never from a stale or foreign snapshot', async () => {
         // The same ranking up to summation order: scores equal to 1e-9, ties (at that precision) by chunk id,

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -21,6 +22,12 @@ export interface Store {
    * big store (migrations that backfill, e.g. 0005 counting every chunk_vectors row).
    */
   session?<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * pg only: runs the statements in one round trip (one simple-protocol query, which PostgreSQL runs as one
+   * implicit transaction, so `set_config(..., true)` in one holds for the next) and returns the last one's rows.
+   * Parameters are inlined as literals: only for values that are not free text (uuids, numbers, vectors).
+   */
+  script?<T = Record<string, unknown>>(statements: readonly ReturnType<typeof sql>[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -183,10 +190,23 @@ async function openPostgres(databaseUrl: string, options: { poolSize: number; qu
   });
   releaseDeadClients(pool);
   const db = drizzle(pool, { schema }) as unknown as Db;
+  const dialect = new PgDialect();
   let closed = false;
   return {
     db,
     driver: 'pg',
+    async script<T>(statements: readonly ReturnType<typeof sql>[]) {
+      const text = statements.map((statement) => dialect.sqlToQuery(statement.inlineParams()).sql).join(';\n');
+      try {
+        // pg answers a query of several statements with one result per statement.
+        const results = (await pool.query(text)) as unknown as { rows: T[] } | { rows: T[] }[];
+        return (Array.isArray(results) ? (results.at(-1)?.rows ?? []) : results.rows);
+      } catch (error) {
+        // Wrapped as drizzle wraps a failed statement, so the store's error handling (503 STORE_UNAVAILABLE,
+        // logs without the statement) treats it alike.
+        throw new DrizzleQueryError(text, [], error as Error);
+      }
+    },
     async query<T>(statement: ReturnType<typeof sql>) {
       const result = (await db.execute(statement)) as unknown as { rows: T[] };
       return result.rows;
