@@ -11,6 +11,8 @@ const GOOD = answerOf([{ text: 'The warranty lasts 24 months from purchase.', so
 
 describe('answers: the process-wide in-flight cap', () => {
   let h: AnswerHarness;
+  // The first harness's store for another harness, which must not close it.
+  const borrowed = () => ({ ...h.t.container.store, close: async () => undefined });
   beforeAll(async () => {
     h = await startHarness({ MAX_INFLIGHT_ANSWERS: '2', ANSWER_CACHE_MEMORY_ENTRIES: '0', PROVIDER_MAX_RETRIES: '0' });
     await createCorpus(h.t, 'kb');
@@ -48,7 +50,7 @@ describe('answers: the process-wide in-flight cap', () => {
   });
 
   it('with ANSWER_SHED_EVENT_LOOP_UTILIZATION, a question that arrives while the event loop is saturated gets 503 OVERLOADED; once it is idle, an answer', async () => {
-    const busy = await startHarness({ ANSWER_SHED_EVENT_LOOP_UTILIZATION: '0.5', ANSWER_CACHE_MEMORY_ENTRIES: '0' }, { store: h.t.container.store });
+    const busy = await startHarness({ ANSWER_SHED_EVENT_LOOP_UTILIZATION: '0.5', ANSWER_CACHE_MEMORY_ENTRIES: '0' }, { store: borrowed() });
     try {
       busy.fake.setDefault('openai.chat', { answer: GOOD });
       // Several sampling windows (250 ms) of synchronous work: the loop is 100% utilised.
@@ -69,6 +71,40 @@ describe('answers: the process-wide in-flight cap', () => {
       expect(answered.statusCode, answered.body).toBe(200);
     } finally {
       await busy.close();
+    }
+  });
+
+  it('with ANSWER_OVERHEAD_TARGET_MS, answers slower than the target in this process lower the limit, and the next burst is partly turned away', async () => {
+    const adaptive = await startHarness(
+      { MAX_INFLIGHT_ANSWERS: '8', ANSWER_INFLIGHT_MIN: '2', ANSWER_OVERHEAD_TARGET_MS: '1', ANSWER_CACHE_MEMORY_ENTRIES: '0' },
+      { store: borrowed() },
+    );
+    const admission = async () => {
+      const text = (await adaptive.t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const value = (state: string) => Number(new RegExp(`attest_answer_admission\\{state="${state}"\\} (\\d+)`).exec(text)?.[1]);
+      return { limit: value('limit'), cuts: value('cuts') };
+    };
+    try {
+      adaptive.fake.setDefault('openai.chat', { answer: GOOD });
+      expect(await admission()).toEqual({ limit: 8, cuts: 0 });
+      // Every answer takes this process more than 1 ms besides the provider: each full window (250 ms, 5 answers) is over target.
+      const until = Date.now() + 10_000;
+      for (let i = 0; (await admission()).cuts < 2 && Date.now() < until; i++) {
+        const answered = await askRequest(adaptive.t, 'kb', `How long is the warranty? (slow ${i})`);
+        expect(answered.statusCode, answered.body).toBe(200);
+      }
+      const lowered = await admission();
+      expect(lowered.cuts).toBeGreaterThanOrEqual(2);
+      expect(lowered.limit).toBeLessThanOrEqual(4);
+      adaptive.fake.setDefault('openai.chat', { answer: GOOD, latencyMs: 500 });
+      const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => askRequest(adaptive.t, 'kb', `How long is the warranty? (burst ${i})`)));
+      const statuses = burst.map((response) => response.statusCode);
+      expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(1);
+      expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(lowered.limit);
+      expect(statuses.filter((status) => status === 503).length).toBeGreaterThanOrEqual(8 - lowered.limit);
+      for (const response of burst.filter((each) => each.statusCode === 503)) expect(response.json().error.code).toBe('OVERLOADED');
+    } finally {
+      await adaptive.close();
     }
   });
 });

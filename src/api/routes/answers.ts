@@ -81,7 +81,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       // First of all, before authentication and any database read: a saturated process must turn questions
       // away for almost nothing, or the refusals themselves take the CPU the admitted answers need.
       onRequest: (request, reply, done) => {
-        if (!admission.admit(working)) {
+        if (!admission.admit(working, performance.now())) {
           done(new AppError('OVERLOADED', `this server is answering ${working} questions; retry shortly`, { retryAfterMs: 1_000 }));
           return;
         }

@@ -15,14 +15,14 @@ function finish(limit: AdaptiveLimit, count: number, admittedAt: number, now: nu
 
 describe('AdaptiveLimit', () => {
   it('admits up to the limit and refuses beyond it', () => {
-    const limit = new AdaptiveLimit({ max: 10, min: 2, targetMs: 50 });
+    const limit = new AdaptiveLimit({ max: 10, min: 2, initial: 10, targetMs: 50 });
     expect(fill(limit, 0)).toBe(10);
     expect(limit.admit(10)).toBe(false);
     expect(limit.admit(9)).toBe(true);
   });
 
   it('cuts the limit by a quarter when a window p90 is over the target, down to the floor and no further', () => {
-    const limit = new AdaptiveLimit({ max: 64, min: 8, targetMs: 50 });
+    const limit = new AdaptiveLimit({ max: 64, min: 8, initial: 64, targetMs: 50 });
     let now = 0;
     const seen: number[] = [];
     for (let round = 0; round < 12; round++) {
@@ -38,7 +38,7 @@ describe('AdaptiveLimit', () => {
   });
 
   it('does not cut twice for answers admitted before the last cut (they queued behind the old limit)', () => {
-    const limit = new AdaptiveLimit({ max: 64, min: 8, targetMs: 50 });
+    const limit = new AdaptiveLimit({ max: 64, min: 8, initial: 64, targetMs: 50 });
     finish(limit, 10, 0, 1_000, 500);
     expect(limit.limit).toBe(48);
     // More slow answers from the same early burst, windows later: no further cut.
@@ -51,7 +51,7 @@ describe('AdaptiveLimit', () => {
   });
 
   it('judges a window by its p90: a few slow answers among fast ones do not cut it', () => {
-    const limit = new AdaptiveLimit({ max: 20, min: 4, targetMs: 50 });
+    const limit = new AdaptiveLimit({ max: 20, min: 4, initial: 20, targetMs: 50 });
     finish(limit, 19, 0, 100, 10);
     finish(limit, 1, 0, 300, 900);
     expect(limit.limit).toBe(20);
@@ -62,7 +62,7 @@ describe('AdaptiveLimit', () => {
   });
 
   it('grows by one per window while answers meet the target and the limit was reached, never above max', () => {
-    const limit = new AdaptiveLimit({ max: 12, min: 4, targetMs: 50 });
+    const limit = new AdaptiveLimit({ max: 12, min: 4, initial: 12, targetMs: 50 });
     finish(limit, 10, 0, 1_000, 500);
     finish(limit, 10, 1_001, 2_000, 500);
     expect(limit.limit).toBe(6);
@@ -79,9 +79,9 @@ describe('AdaptiveLimit', () => {
   });
 
   it('waits for a full window with enough answers before judging', () => {
-    const limit = new AdaptiveLimit({ max: 16, min: 4, targetMs: 50, windowMs: 250, minSamples: 5 });
+    const limit = new AdaptiveLimit({ max: 16, min: 4, initial: 16, targetMs: 50, windowMs: 250, minSamples: 5 });
     // A full window, but too few answers to judge.
-    const quiet = new AdaptiveLimit({ max: 16, min: 4, targetMs: 50, windowMs: 250, minSamples: 5 });
+    const quiet = new AdaptiveLimit({ max: 16, min: 4, initial: 16, targetMs: 50, windowMs: 250, minSamples: 5 });
     finish(quiet, 4, 0, 900, 500);
     expect(quiet.limit).toBe(16);
     finish(quiet, 1, 0, 900, 500);
@@ -95,13 +95,57 @@ describe('AdaptiveLimit', () => {
   });
 
   it('with an unreachable target (off) it is a fixed cap', () => {
-    const limit = new AdaptiveLimit({ max: 5, min: 5, targetMs: Number.POSITIVE_INFINITY });
+    const limit = new AdaptiveLimit({ max: 5, min: 5, initial: 5, targetMs: Number.POSITIVE_INFINITY });
     for (let i = 0; i < 5; i++) finish(limit, 10, i * 1_000, i * 1_000 + 900, 10_000);
     expect(limit.limit).toBe(5);
     expect(fill(limit, 0)).toBe(5);
   });
 
+  it('from a low start, doubles per good window until the first cut, then grows by one', () => {
+    const limit = new AdaptiveLimit({ max: 64, min: 4, initial: 4, targetMs: 50 });
+    expect(limit.limit).toBe(4);
+    let now = 0;
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      fill(limit, 0);
+      finish(limit, 10, now, (now += 300), 5);
+      seen.push(limit.limit);
+    }
+    expect(seen).toEqual([8, 16, 32, 64, 64]);
+    finish(limit, 10, now, (now += 300), 500);
+    expect(limit.limit).toBe(48);
+    fill(limit, 0);
+    finish(limit, 10, now, (now += 300), 5);
+    expect(limit.limit).toBe(49);
+  });
+
+  it('below its ceiling, paces admissions at limit / mean answer duration, with a burst of an eighth of the limit', () => {
+    const limit = new AdaptiveLimit({ max: 64, min: 16, targetMs: 50 });
+    // At the ceiling, and without a measured duration, nothing is paced.
+    expect(fill(limit, 0)).toBe(64);
+    // Answers take 1 s and run slow: the limit is cut to 48 and then to 36, 27, 20, 16.
+    for (let i = 0; i < 5; i++) finish(limit, 5, i * 1_000, (i + 1) * 1_000, 500);
+    expect(limit.limit).toBe(16);
+    expect(limit.state().cuts).toBe(5);
+    let admitted = 0;
+    for (let t = 6_000; t < 7_000; t += 1) if (limit.admit(0, t)) admitted++;
+    expect(admitted).toBeGreaterThanOrEqual(15);
+    expect(admitted).toBeLessThanOrEqual(18);
+    // A burst of arrivals at one instant gets the burst, not the limit.
+    let burst = 0;
+    for (let i = 0; i < 16; i++) if (limit.admit(i, 9_000)) burst++;
+    expect(burst).toBe(2);
+  });
+
+  it('an idle process at its ceiling takes a burst up to the ceiling at once, duration known or not', () => {
+    const limit = new AdaptiveLimit({ max: 32, min: 4, targetMs: 50 });
+    finish(limit, 5, 0, 1_000, 5);
+    let burst = 0;
+    for (let i = 0; i < 40; i++) if (limit.admit(burst, 2_000)) burst++;
+    expect(burst).toBe(32);
+  });
+
   it('refuses a floor above the ceiling', () => {
-    expect(() => new AdaptiveLimit({ max: 4, min: 8, targetMs: 50 })).toThrow(RangeError);
+    expect(() => new AdaptiveLimit({ max: 4, min: 8, initial: 4, targetMs: 50 })).toThrow(RangeError);
   });
 });
