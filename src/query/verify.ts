@@ -114,7 +114,7 @@ type SentenceCheck = { ok: true; resolved: ResolvedCitation[] } | { ok: false; r
 function checkSentence(
   text: string,
   citations: GeneratedAnswer['sentences'][number]['citations'],
-  sources: ReadonlyMap<number, PreparedSource>,
+  sources: PreparedSources,
   threshold: number,
 ): SentenceCheck {
   if (citations.length === 0) return { ok: false, reasons: ['no_citation'], details: ['the sentence cites no source'] };
@@ -159,6 +159,30 @@ function checkSentence(
   return reasons.size === 0 ? { ok: true, resolved } : { ok: false, reasons: [...reasons], details };
 }
 
+/**
+ * The sources by number, each normalized and split into sentences on first use: an answer cites one to three
+ * of the eight or so sources it was given, and preparing every one of them was most of verification's time.
+ */
+class PreparedSources {
+  private readonly given: ReadonlyMap<number, AssembledSource>;
+  private readonly prepared = new Map<number, PreparedSource>();
+
+  constructor(sources: readonly AssembledSource[]) {
+    this.given = new Map(sources.map((source) => [source.n, source] as const));
+  }
+
+  get(n: number): PreparedSource | undefined {
+    let entry = this.prepared.get(n);
+    if (entry === undefined) {
+      const source = this.given.get(n);
+      if (source === undefined) return undefined;
+      entry = prepare(source);
+      this.prepared.set(n, entry);
+    }
+    return entry;
+  }
+}
+
 function chunkFields(source: AssembledSource, start: number, end: number): { chunkIds: string[]; page: number | null } {
   const overlapping = source.chunks.filter((chunk) => chunk.charStart < end && chunk.charEnd > start);
   const holder = source.chunks.find((chunk) => chunk.charStart <= start && start < chunk.charEnd);
@@ -182,7 +206,7 @@ export function verifyAnswer(
     return { sentences: [], citations: [], removed: [], refused: true, refusalReason: output.refusalReason?.trim() || 'refused' };
   }
   const threshold = options.coverageThreshold ?? DEFAULT_COVERAGE_THRESHOLD;
-  const prepared = new Map(sources.map((source) => [source.n, prepare(source)] as const));
+  const prepared = new PreparedSources(sources);
   const sentences: VerifiedSentence[] = [];
   const citations: VerifiedCitation[] = [];
   const removed: RemovedSentence[] = [];

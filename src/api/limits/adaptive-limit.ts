@@ -79,6 +79,11 @@ export class AdaptiveLimit {
    * 672 ms without pacing, 231 ms with it, at more answers per second.)
    */
   admit(inFlight: number, now?: number): boolean {
+    // The floor is always open: fewer answers than that are never what makes a process late.
+    if (inFlight < this.options.min) {
+      if (inFlight + 1 >= this.current) this.saturated = true;
+      return true;
+    }
     if (inFlight >= this.current || !this.paced(now)) {
       this.saturated = true;
       return false;

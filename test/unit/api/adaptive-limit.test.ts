@@ -119,22 +119,22 @@ describe('AdaptiveLimit', () => {
     expect(limit.limit).toBe(49);
   });
 
-  it('below its ceiling, paces admissions at limit / mean answer duration, with a burst of an eighth of the limit', () => {
-    const limit = new AdaptiveLimit({ max: 64, min: 16, targetMs: 50 });
+  it('below its ceiling and above its floor, paces admissions at limit / mean answer duration, with a burst of an eighth of the limit', () => {
+    const limit = new AdaptiveLimit({ max: 64, min: 4, targetMs: 50 });
     // At the ceiling, and without a measured duration, nothing is paced.
     expect(fill(limit, 0)).toBe(64);
-    // Answers take 1 s and run slow: the limit is cut to 48 and then to 36, 27, 20, 16.
+    // Answers take 1 s and run slow: the limit is cut to 48, 36, 27, 20 and 15.
     for (let i = 0; i < 5; i++) finish(limit, 5, i * 1_000, (i + 1) * 1_000, 500);
-    expect(limit.limit).toBe(16);
-    expect(limit.state().cuts).toBe(5);
+    expect(limit.limit).toBe(15);
+    // With 4 in flight (the floor): 15 per second may start.
     let admitted = 0;
-    for (let t = 6_000; t < 7_000; t += 1) if (limit.admit(0, t)) admitted++;
-    expect(admitted).toBeGreaterThanOrEqual(15);
-    expect(admitted).toBeLessThanOrEqual(18);
-    // A burst of arrivals at one instant gets the burst, not the limit.
+    for (let t = 6_000; t < 7_000; t += 1) if (limit.admit(4, t)) admitted++;
+    expect(admitted).toBeGreaterThanOrEqual(14);
+    expect(admitted).toBeLessThanOrEqual(17);
+    // A burst of arrivals at one instant gets the floor and then the burst (2), not the limit.
     let burst = 0;
-    for (let i = 0; i < 16; i++) if (limit.admit(i, 9_000)) burst++;
-    expect(burst).toBe(2);
+    for (let i = 0; i < 15; i++) if (limit.admit(burst, 9_000)) burst++;
+    expect(burst).toBe(4 + 2);
   });
 
   it('an idle process at its ceiling takes a burst up to the ceiling at once, duration known or not', () => {
@@ -143,6 +143,17 @@ describe('AdaptiveLimit', () => {
     let burst = 0;
     for (let i = 0; i < 40; i++) if (limit.admit(burst, 2_000)) burst++;
     expect(burst).toBe(32);
+  });
+
+  it('never refuses below its floor, paced or not', () => {
+    const limit = new AdaptiveLimit({ max: 64, min: 8, targetMs: 50 });
+    for (let i = 0; i < 10; i++) finish(limit, 5, i * 1_000, (i + 1) * 1_000, 500);
+    expect(limit.limit).toBe(8);
+    // Eight arrivals at one instant on an idle process: all in, though the pacing burst is 2.
+    let admitted = 0;
+    for (let i = 0; i < 8; i++) if (limit.admit(admitted, 20_000)) admitted++;
+    expect(admitted).toBe(8);
+    expect(limit.admit(8, 20_000)).toBe(false);
   });
 
   it('refuses a floor above the ceiling', () => {
