@@ -200,4 +200,18 @@ describe('production shell', () => {
     expect(log).not.toContain(key);
     expect(log).not.toContain('flamingo');
   });
+
+  it('writes one access-log line per request, when it ends, with method, url, status and time', async () => {
+    logLines.length = 0;
+    await t.app.inject({ method: 'GET', url: '/v1/corpora', headers: bearer(t.adminKey) });
+    await t.app.inject({ method: 'GET', url: '/v1/no-such-route' });
+    const entries = logLines.join('').trim().split('\n').map((line) => JSON.parse(line) as { msg: string; req?: { method: string; url: string }; res?: { statusCode: number }; responseTime?: number });
+    expect(entries.some((entry) => entry.msg === 'incoming request')).toBe(false);
+    const completed = entries.filter((entry) => entry.msg === 'request completed');
+    expect(completed.map((entry) => [entry.req?.method, entry.req?.url, entry.res?.statusCode])).toEqual([
+      ['GET', '/v1/corpora', 200],
+      ['GET', '/v1/no-such-route', 404],
+    ]);
+    for (const entry of completed) expect(entry.responseTime).toBeGreaterThan(0);
+  });
 });
