@@ -125,7 +125,7 @@ export const configSchema = z.object({
    */
   MAX_INFLIGHT_ANSWERS: int(64, 1),
   /**
-   * The p90 of an answer's time in this process beyond the provider's that admission aims for: while answers
+   * The median of an answer's time in this process beyond the provider's that admission aims for: while answers
    * take longer, fewer are admitted at once (down to ANSWER_INFLIGHT_MIN), and more again while they meet it
    * (up to MAX_INFLIGHT_ANSWERS). 0 turns it off (a fixed MAX_INFLIGHT_ANSWERS). Set it above what one answer
    * takes on an idle server: a corpus whose answers are slow by themselves would otherwise run at the floor.

@@ -6,8 +6,8 @@
  * high and a saturated process queues every answer's own work behind everyone else's: at 200 clients on
  * Postgres the cap of 64 made the service's own time per answer 340 ms at the median and 1.3 s at p99
  * (npm run bench -- load). So the limit follows the signal that matters to callers: each admitted answer's
- * service overhead, its time in this process minus the provider's. While a window's p90 overhead is over the
- * target the limit shrinks by a factor; while answers meet it and the limit was reached, it grows by one
+ * service overhead, its time in this process minus the provider's. While a window's median overhead is over the
+ * target the limit shrinks by a factor; while answers meet it and the limit was reached, it grows by a tenth
  * (doubles, before the first cut). Admissions are also paced (see admit).
  *
  * Answers admitted before the last cut finish about one provider latency later and still carry the old
@@ -21,7 +21,12 @@ export interface AdaptiveLimitOptions {
   initial?: number;
   /** The least it shrinks to: some answers are slow on their own (a large corpus), not from queueing. */
   min: number;
-  /** The p90 service overhead (ms) the limit aims to keep answers under. */
+  /**
+   * The median service overhead (ms) the limit aims to keep answers under. The median, not a high percentile:
+   * on a shared machine a few answers of any window are slow for reasons no limit changes (a GC pause, a
+   * neighbour's burst), and judging by p90 cut a process at 30 clients, half idle, to half its answers/s.
+   * Queueing moves the median: at 200 clients without a limit it was 340 ms.
+   */
   targetMs: number;
   /** How often (ms) the limit is reconsidered. */
   windowMs?: number;
@@ -113,8 +118,8 @@ export class AdaptiveLimit {
     if (admittedAt >= this.lastCutAt) this.samples.push(overheadMs);
     if (now - this.windowStart < this.windowMs || this.samples.length < this.minSamples) return;
     const sorted = this.samples.sort((a, b) => a - b);
-    const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))]!;
-    if (p90 > this.options.targetMs) {
+    const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+    if (median > this.options.targetMs) {
       const next = Math.max(this.options.min, Math.floor(this.current * this.decrease));
       if (next < this.current) {
         this.current = next;
@@ -122,7 +127,10 @@ export class AdaptiveLimit {
       }
       this.lastCutAt = now;
     } else if (this.saturated && this.current < this.options.max) {
-      this.current = this.cuts === 0 ? Math.min(this.options.max, this.current * 2) : this.current + 1;
+      // Well under the target (a cut in a slow spell, start-up's cold code, that has passed): back up by half at
+      // a time; near it, by a tenth.
+      const fast = this.cuts === 0 || median < this.options.targetMs / 2;
+      this.current = Math.min(this.options.max, fast ? Math.ceil(this.current * (this.cuts === 0 ? 2 : 1.5)) : this.current + Math.ceil(this.current / 10));
       this.raises++;
     }
     this.samples = [];

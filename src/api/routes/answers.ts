@@ -60,6 +60,10 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
     max: deps.config.MAX_INFLIGHT_ANSWERS,
     min: target > 0 ? Math.min(deps.config.ANSWER_INFLIGHT_MIN, deps.config.MAX_INFLIGHT_ANSWERS) : deps.config.MAX_INFLIGHT_ANSWERS,
     targetMs: target > 0 ? target : Number.POSITIVE_INFINITY,
+    // A second of answers per judgement: over 250-ms windows of five or so answers, one GC pause or noisy
+    // neighbour moved a window's median past the target and cut a half-idle process (30 clients: 71 refused).
+    windowMs: 1_000,
+    minSamples: 10,
   });
   // The provider's share of each admitted answer's time (set when it succeeds), by request.
   const providerMs = new WeakMap<object, number>();
