@@ -85,14 +85,15 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       // First of all, before authentication and any database read: a saturated process must turn questions
       // away for almost nothing, or the refusals themselves take the CPU the admitted answers need.
       onRequest: (request, reply, done) => {
-        if (!admission.admit(working, performance.now())) {
-          done(new AppError('OVERLOADED', `this server is answering ${working} questions; retry shortly`, { retryAfterMs: 1_000 }));
-          return;
-        }
         const busy = app.memoryUsage().eventLoopUtilized;
-        const shedAbove = deps.config.ANSWER_SHED_EVENT_LOOP_UTILIZATION ?? (deps.config.REDIS_URL ? 0.7 : 0);
+        const shedAbove = deps.config.ANSWER_SHED_EVENT_LOOP_UTILIZATION;
         if (shedAbove > 0 && busy > shedAbove) {
           done(new AppError('OVERLOADED', `this server is busy (event loop ${Math.round(busy * 100)}% utilised); retry shortly`, { retryAfterMs: 1_000 }));
+          return;
+        }
+        // Last: admitting takes a pacing token.
+        if (!admission.admit(working, performance.now())) {
+          done(new AppError('OVERLOADED', `this server is answering ${working} questions; retry shortly`, { retryAfterMs: 1_000 }));
           return;
         }
         working++;
