@@ -31,8 +31,12 @@ export class Metrics {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'attest_' });
   }
 
-  /** Gauges read at scrape time (queue depth, circuit state, canary recall). */
+  /**
+   * Gauges read at scrape time (queue depth, circuit state, canary recall). Registering a name again replaces
+   * the gauge: an app built twice over one container (tests, the API fuzzer) reports its latest routes' state.
+   */
   gauge(name: string, help: string, labelNames: string[], collect: (gauge: Gauge<string>) => Promise<void> | void): void {
+    this.registry.removeSingleMetric(name);
     new Gauge({
       name,
       help,
