@@ -131,6 +131,7 @@ export const configSchema = z.object({
    * takes on an idle server: a corpus whose answers are slow by themselves would otherwise run at the floor.
    */
   ANSWER_OVERHEAD_TARGET_MS: int(60, 0),
+  /** The adaptive limit's floor: this many answers are always admitted. */
   ANSWER_INFLIGHT_MIN: int(8, 1),
   /**
    * New questions get 503 OVERLOADED while the event loop was busy more than this share of the last 250 ms

@@ -7,8 +7,9 @@
  * Postgres the cap of 64 made the service's own time per answer 340 ms at the median and 1.3 s at p99
  * (npm run bench -- load). So the limit follows the signal that matters to callers: each admitted answer's
  * service overhead, its time in this process minus the provider's. While a window's median overhead is over the
- * target the limit shrinks by a factor; while answers meet it and the limit was reached, it grows by a tenth
- * (doubles, before the first cut). Admissions are also paced (see admit).
+ * target the limit shrinks by a factor; while answers meet it and the limit was reached, it grows: by half
+ * while well under the target, by a tenth near it (doubling before the first cut, from a low `initial`).
+ * Admissions are also paced (see admit).
  *
  * Answers admitted before the last cut finish about one provider latency later and still carry the old
  * queue, so they are not counted against the new limit (else one overload would cut it to the floor).
