@@ -17,7 +17,7 @@
  * Targets (issue 5): overhead p95 < 20 ms at 10K chunks; cache hit p95 < 5 ms.
  *
  *   npx tsx evals/bench/answer-overhead.ts [--docs 5183] [--chunk-tokens 200] [--latency 50]
- *       [--questions 200] [--warmup 20] [--concurrency 4] [--data-dir DIR]
+ *       [--questions 200] [--warmup 20] [--concurrency 4] [--data-dir DIR] [--cpu-prof FILE]
  *
  * All 5,183 SciFact abstracts at CHUNK_TARGET_TOKENS 200 make about 11.5K
  * chunks; ingesting them takes minutes, so --data-dir keeps the seeded store
@@ -26,6 +26,8 @@
  * The fake provider quotes the first sentence of source [1] verbatim, so
  * answers verify and no repair call is made (repairs are counted if any).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -51,6 +53,8 @@ const { values: args } = parseArgs({
     /** Keep the seeded PGlite store here and reuse it on the next run (ingestion takes minutes). */
     'data-dir': { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    /** Write a V8 CPU profile of the fresh answers (only them: not seeding, warm-up or cache hits) to this file. */
+    'cpu-prof': { type: 'string' },
     dataset: { type: 'string', default: join(import.meta.dirname, '../../../shared/datasets/scifact') },
   },
 });
@@ -83,6 +87,22 @@ function firstSentenceOfSource(body: unknown): string | undefined {
 }
 
 const CORPUS = 'bench-scifact';
+
+/** A V8 CPU profile of this process from now until `stop` (node:inspector, 0.1 ms sampling). */
+async function startProfiler(): Promise<{ stop(): Promise<unknown> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const fake = await startFakeProviders();
@@ -179,6 +199,7 @@ async function main(): Promise<void> {
     let repairs = 0;
     let refusedEmpty = 0;
     let refusedOther = 0;
+    const profiler = args['cpu-prof'] ? await startProfiler() : undefined;
     for (const question of measured) {
       const { totalMs, providerMs, cpuMs, calls, body } = await ask(question);
       if (body.cached) throw new Error('a measured question was a cache hit');
@@ -194,6 +215,11 @@ async function main(): Promise<void> {
       for (const stage of ['retrieveMs', 'rerankMs', 'assembleMs', 'verifyMs']) stages[stage]!.push(t[stage] ?? 0);
       // Everything in the request that is neither a pipeline stage nor the provider: HTTP, auth, admission, cache, trace.
       stages.otherMs!.push(totalMs - providerMs - (t.retrieveMs ?? 0) - (t.rerankMs ?? 0) - (t.assembleMs ?? 0) - (t.verifyMs ?? 0));
+    }
+
+    if (profiler && args['cpu-prof']) {
+      writeFileSync(args['cpu-prof'], JSON.stringify(await profiler.stop()));
+      console.log(`CPU profile of the fresh answers: ${args['cpu-prof']}`);
     }
 
     const hits: number[] = [];

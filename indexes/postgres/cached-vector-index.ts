@@ -40,10 +40,13 @@ export interface CachedVectorOptions {
 interface Snapshot extends BuildSnapshot {
   modelId: string;
   dimensions: number;
-  /** Chunk ids in uuid order; row r of `vectors` is chunkIds[r], so ties break by chunk id as the SQL path does. */
+  /** Chunk ids in uuid order; row r is chunkIds[r], so ties break by chunk id as the SQL path does. */
   chunkIds: string[];
-  /** Unit-normalised rows, `dimensions` floats each (a zero vector stays zero and scores 0). */
-  vectors: Float32Array;
+  /**
+   * Unit-normalised vectors stored by dimension: component d of row r is at `d * rows + r` (a zero
+   * vector stays zero and scores 0). See `scan` for why not row by row.
+   */
+  columns: Float32Array;
   /** Scratch for scoring (scoring is synchronous, so one per snapshot is safe). */
   scores: Float64Array;
 }
@@ -169,38 +172,59 @@ export class CachedVectorIndex implements VectorIndex {
       modelId: model.modelId,
       dimensions,
       chunkIds,
-      vectors: vectors.length === chunkIds.length * dimensions ? vectors : vectors.slice(0, chunkIds.length * dimensions),
+      columns: byDimension(vectors, chunkIds.length, dimensions),
       scores: new Float64Array(chunkIds.length),
       lastUsed: performance.now(),
     };
   }
 }
 
-/** Exact cosine similarity (pgvector's 1 - `<=>`) of every held vector, top `limit`, ties by chunk id. */
-function scan(snapshot: Snapshot, query: readonly number[], limit: number): ScoredChunk[] {
-  const { dimensions, vectors, scores, chunkIds } = snapshot;
-  let norm = 0;
-  for (const value of query) norm += value * value;
-  const unit = new Float64Array(dimensions);
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let index = 0; index < dimensions; index++) unit[index] = query[index]! * scale;
-  const rows = chunkIds.length;
+/** Row-major rows × dimensions (rows first in `rowMajor`) to dimension-major. */
+function byDimension(rowMajor: Float32Array, rows: number, dimensions: number): Float32Array {
+  const columns = new Float32Array(rows * dimensions);
   for (let row = 0; row < rows; row++) {
     const offset = row * dimensions;
-    // Four accumulators: independent additions the CPU can overlap (11.5K x 384: 4.1 ms of CPU against 5.1 with one sum).
-    let a0 = 0;
-    let a1 = 0;
-    let a2 = 0;
-    let a3 = 0;
-    let index = 0;
-    for (; index + 3 < dimensions; index += 4) {
-      a0 += vectors[offset + index]! * unit[index]!;
-      a1 += vectors[offset + index + 1]! * unit[index + 1]!;
-      a2 += vectors[offset + index + 2]! * unit[index + 2]!;
-      a3 += vectors[offset + index + 3]! * unit[index + 3]!;
+    for (let dimension = 0; dimension < dimensions; dimension++) columns[dimension * rows + row] = rowMajor[offset + dimension]!;
+  }
+  return columns;
+}
+
+/**
+ * Exact cosine similarity (pgvector's 1 - `<=>`) of every held vector, top `limit`, ties by chunk id.
+ *
+ * Dimension by dimension rather than row by row: each pass reads four contiguous columns and adds
+ * their weighted sum into the scores, and a zero query component is skipped, since it adds nothing.
+ * Local-hash queries (a question's few terms hashed into 384 slots) have about 120 non-zero
+ * components. Side by side on 10.4K SciFact local-hash vectors (300 claims):
+ * row-major with four accumulators 4.5 ms a query, this 1.15 ms; a dense random query 4.5 → 3.5 ms.
+ */
+function scan(snapshot: Snapshot, query: readonly number[], limit: number): ScoredChunk[] {
+  const { dimensions, columns, scores, chunkIds } = snapshot;
+  let norm = 0;
+  for (const value of query) norm += value * value;
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  const rows = chunkIds.length;
+  const offsets: number[] = [];
+  const weights: number[] = [];
+  for (let dimension = 0; dimension < dimensions; dimension++) {
+    const weight = query[dimension]! * scale;
+    if (weight === 0) continue;
+    offsets.push(dimension * rows);
+    weights.push(weight);
+  }
+  scores.fill(0);
+  let next = 0;
+  for (; next + 3 < offsets.length; next += 4) {
+    const [o0, o1, o2, o3] = [offsets[next]!, offsets[next + 1]!, offsets[next + 2]!, offsets[next + 3]!];
+    const [w0, w1, w2, w3] = [weights[next]!, weights[next + 1]!, weights[next + 2]!, weights[next + 3]!];
+    for (let row = 0; row < rows; row++) {
+      scores[row] += columns[o0 + row]! * w0 + columns[o1 + row]! * w1 + columns[o2 + row]! * w2 + columns[o3 + row]! * w3;
     }
-    for (; index < dimensions; index++) a0 += vectors[offset + index]! * unit[index]!;
-    scores[row] = a0 + a1 + a2 + a3;
+  }
+  for (; next < offsets.length; next++) {
+    const offset = offsets[next]!;
+    const weight = weights[next]!;
+    for (let row = 0; row < rows; row++) scores[row] += columns[offset + row]! * weight;
   }
   return topK(rows, scores, limit).map((row) => ({ chunkId: chunkIds[row]!, score: scores[row]! }));
 }

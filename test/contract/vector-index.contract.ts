@@ -64,6 +64,17 @@ export function vectorIndexContract(name: string, open: () => Promise<VectorHarn
       expect(scaled.map((hit) => hit.chunkId)).toEqual(hits.map((hit) => hit.chunkId));
     });
 
+    it('scores a query with zero components (as hashed text embeddings have) by exact cosine', async () => {
+      // 11 dimensions, 5 of them non-zero in the query: neither count a multiple of the 4 components
+      // an in-memory scan may take at a time.
+      const { scope, modelId, written } = await build(11, 30, 11);
+      const query = written[4]!.vector.map((value, index) => ([0, 3, 4, 7, 10].includes(index) ? value : 0));
+      const hits = await harness.index.search(scope, modelId, query, 6);
+      expect(hits.map((hit) => hit.chunkId)).toEqual(exactNeighbours(written, query, 6));
+      const byId = new Map(written.map((record) => [record.chunkId, record.vector]));
+      for (const hit of hits) expect(hit.score).toBeCloseTo(cosine(byId.get(hit.chunkId)!, query), 5);
+    });
+
     it('rejects another model id or a wrong-length vector with EMBEDDING_MODEL_MISMATCH', async () => {
       const { scope, modelId, written } = await build(8, 3, 2);
       const vector = written[0]!.vector;
