@@ -215,16 +215,22 @@ function scan(snapshot: Snapshot, query: readonly number[], limit: number): Scor
   scores.fill(0);
   let next = 0;
   for (; next + 3 < offsets.length; next += 4) {
-    const [o0, o1, o2, o3] = [offsets[next]!, offsets[next + 1]!, offsets[next + 2]!, offsets[next + 3]!];
-    const [w0, w1, w2, w3] = [weights[next]!, weights[next + 1]!, weights[next + 2]!, weights[next + 3]!];
+    const o0 = offsets[next]!;
+    const o1 = offsets[next + 1]!;
+    const o2 = offsets[next + 2]!;
+    const o3 = offsets[next + 3]!;
+    const w0 = weights[next]!;
+    const w1 = weights[next + 1]!;
+    const w2 = weights[next + 2]!;
+    const w3 = weights[next + 3]!;
     for (let row = 0; row < rows; row++) {
-      scores[row] += columns[o0 + row]! * w0 + columns[o1 + row]! * w1 + columns[o2 + row]! * w2 + columns[o3 + row]! * w3;
+      scores[row] = scores[row]! + columns[o0 + row]! * w0 + columns[o1 + row]! * w1 + columns[o2 + row]! * w2 + columns[o3 + row]! * w3;
     }
   }
   for (; next < offsets.length; next++) {
     const offset = offsets[next]!;
     const weight = weights[next]!;
-    for (let row = 0; row < rows; row++) scores[row] += columns[offset + row]! * weight;
+    for (let row = 0; row < rows; row++) scores[row] = scores[row]! + columns[offset + row]! * weight;
   }
   return topK(rows, scores, limit).map((row) => ({ chunkId: chunkIds[row]!, score: scores[row]! }));
 }
