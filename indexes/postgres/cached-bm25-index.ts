@@ -3,6 +3,7 @@ import type { Store } from '../../src/core/db/client';
 import { analyze, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
 import type { PostgresBm25Index } from './bm25-index';
+import type { BuildStateReader } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
 import { topK } from './top-k';
 
@@ -34,6 +35,8 @@ export interface CachedBm25Options {
   waitForLoad?: boolean;
   /** Called when a background load fails (the query path has already answered from SQL). */
   onError?: (error: unknown, buildId: string) => void;
+  /** Reads the build's version through this batcher (shared with the other index's copies) instead of a statement of its own. */
+  states?: BuildStateReader;
 }
 
 interface Snapshot extends BuildSnapshot {
@@ -58,6 +61,7 @@ interface BuildStats {
 }
 
 export class CachedBm25Index implements LexicalIndex {
+  private readonly states: BuildStateReader | undefined;
   private readonly snapshots: BuildSnapshots<Snapshot>;
 
   constructor(
@@ -65,6 +69,7 @@ export class CachedBm25Index implements LexicalIndex {
     private readonly inner: PostgresBm25Index,
     options: CachedBm25Options = {},
   ) {
+    this.states = options.states;
     this.snapshots = new BuildSnapshots((scope) => this.readSnapshot(scope), {
       maxSize: options.maxPostings ?? 20_000_000,
       minReloadIntervalMs: options.minReloadIntervalMs ?? 10_000,
@@ -103,6 +108,7 @@ export class CachedBm25Index implements LexicalIndex {
   }
 
   private async readStats(buildId: string): Promise<BuildStats | undefined> {
+    if (this.states) return this.states.terms(buildId);
     const [row] = await this.store.query<{ version: string | number; doc_count: string | number; total_length: string | number }>(
       sql`SELECT version, doc_count, total_length FROM build_term_stats WHERE build_id = ${buildId}::uuid`,
     );

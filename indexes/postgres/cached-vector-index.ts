@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
+import type { BuildStateReader } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
 import { checkLength, type PgvectorIndex } from './pgvector-index';
 import { topK } from './top-k';
@@ -28,6 +29,8 @@ export interface CachedVectorOptions {
   /** Await a stale build's reload and answer from memory (small builds and the contract suite). */
   waitForLoad?: boolean;
   onError?: (error: unknown, buildId: string) => void;
+  /** Reads the build's version through this batcher (shared with the other index's copies) instead of a statement of its own. */
+  states?: BuildStateReader;
   /**
    * Leave a build without its HNSW index until it holds more than this many
    * vectors (0: index from the start). Below it the copy answers queries, so
@@ -55,6 +58,7 @@ interface Snapshot extends BuildSnapshot {
 const SNAPSHOT_PAGE = 2_000;
 
 export class CachedVectorIndex implements VectorIndex {
+  private readonly states: BuildStateReader | undefined;
   private readonly snapshots: BuildSnapshots<Snapshot>;
   private readonly deferIndexUpTo: number;
   /** Builds known to have their HNSW index (created here, or seen over the threshold). */
@@ -65,6 +69,7 @@ export class CachedVectorIndex implements VectorIndex {
     private readonly inner: PgvectorIndex,
     options: CachedVectorOptions = {},
   ) {
+    this.states = options.states;
     this.snapshots = new BuildSnapshots((scope) => this.readSnapshot(scope), {
       maxSize: options.maxVectors ?? 30_000,
       minReloadIntervalMs: options.minReloadIntervalMs ?? 10_000,
@@ -114,6 +119,7 @@ export class CachedVectorIndex implements VectorIndex {
   }
 
   private async readState(buildId: string): Promise<{ version: number; size: number } | undefined> {
+    if (this.states) return this.states.vectors(buildId);
     const [row] = await this.store.query<{ version: string | number; vector_count: string | number }>(
       sql`SELECT version, vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`,
     );

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { PostgresBm25Index } from '../../indexes/postgres/bm25-index';
+import { BuildStateReader } from '../../indexes/postgres/build-state-reader';
 import { CachedBm25Index } from '../../indexes/postgres/cached-bm25-index';
 import { CachedVectorIndex } from '../../indexes/postgres/cached-vector-index';
 import { hnswIndexName, PgvectorIndex } from '../../indexes/postgres/pgvector-index';
@@ -82,6 +83,37 @@ for (const target of targets) {
       });
       afterAll(async () => {
         await store?.close();
+      });
+
+      it('with a shared BuildStateReader, a hybrid search reads both versions in one statement and sees every finished write', async () => {
+        const states = new BuildStateReader(store);
+        const lexical = new CachedBm25Index(store, new PostgresBm25Index(store), { minReloadIntervalMs: 0, waitForLoad: true, states });
+        const vectors = new CachedVectorIndex(store, new PgvectorIndex(store), { minReloadIntervalMs: 0, waitForLoad: true, states });
+        const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { dimensions: 8 });
+        const scope = { tenantId, corpusId, buildId };
+        await vectors.createBuild(scope, { id: modelId, dimensions: 8 });
+        const chunks = await seedChunks(store, scope, syntheticTexts(40, 5));
+        await lexical.add(scope, chunks);
+        const unit = randomUnitVectors(40, 8, 3);
+        await vectors.upsert(scope, modelId, chunks.map((chunk, index) => ({ chunkId: chunk.chunkId, documentId: chunk.documentId, versionId: chunk.versionId, vector: unit[index]! })));
+        await Promise.all([lexical.warm(scope), vectors.warm(scope)]);
+
+        const before = states.stats();
+        const [, nearest] = await Promise.all([lexical.search(scope, 'alpha', 5), vectors.search(scope, modelId, unit[3]!, 3)]);
+        expect(states.stats().statements - before.statements).toBe(1);
+        expect(states.stats().reads - before.reads).toBe(2);
+        expect(nearest[0]!.chunkId).toBe(chunks[3]!.chunkId);
+        expect(lexical.counters().memoryHits).toBe(1);
+        expect(vectors.counters().memoryHits).toBe(1);
+
+        // A write that finished before a search is seen by it: the new version misses the copy.
+        const [twin] = await seedChunks(store, scope, ['quokka quokka quokka']);
+        await lexical.add(scope, [twin!]);
+        expect((await lexical.search(scope, 'quokka', 1)).map((hit) => hit.chunkId)).toEqual([twin!.chunkId]);
+        // Not a uuid: no row, no statement (the SQL path then reports the id).
+        const statements = states.stats().statements;
+        await expect(states.terms('not-a-uuid')).resolves.toBeUndefined();
+        expect(states.stats().statements).toBe(statements);
       });
 
       it('createBuild refuses a model other than the build records, and ids that are not uuids', async () => {
