@@ -85,10 +85,25 @@ export class RedisAnswerCache implements AnswerCache {
  */
 export class MemoryFrontedAnswerCache implements AnswerCache {
   private readonly entries = new Map<string, { tenantId: string; body: Record<string, unknown>; expiresAt: number }>();
+  /** Shared-cache writes started by `set` and not yet finished (write-behind). */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly shared: AnswerCache,
-    private readonly options: { maxEntries: number; defaultTtlSeconds: number; now?: () => number },
+    private readonly options: {
+      maxEntries: number;
+      defaultTtlSeconds: number;
+      now?: () => number;
+      /**
+       * `set` keeps the entry in memory and returns, the shared write finishing in the background
+       * (only with a memory tier: maxEntries > 0). Why: that write (a jsonb upsert of the whole
+       * body) is a round trip, about 2 ms on PGlite, in every fresh answer's response time, for an
+       * entry this process already answers from memory. Another process may miss it for that long and
+       * compute the answer again; a failed write is only a later miss (`onWriteError` is told).
+       */
+      writeBehind?: boolean;
+      onWriteError?: (error: unknown) => void;
+    },
   ) {}
 
   private now(): number {
@@ -115,8 +130,22 @@ export class MemoryFrontedAnswerCache implements AnswerCache {
   }
 
   async set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number) {
-    await this.shared.set(key, tenantId, body, ttlSeconds);
+    if (!this.options.writeBehind || this.options.maxEntries <= 0) {
+      await this.shared.set(key, tenantId, body, ttlSeconds);
+      this.remember(key, tenantId, body, ttlSeconds);
+      return;
+    }
     this.remember(key, tenantId, body, ttlSeconds);
+    const write: Promise<void> = this.shared
+      .set(key, tenantId, body, ttlSeconds)
+      .catch((error: unknown) => this.options.onWriteError?.(error))
+      .finally(() => this.pending.delete(write));
+    this.pending.add(write);
+  }
+
+  /** Waits for the shared-cache writes in flight (before the store closes). */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
   /** Drops every entry held in this process (the shared cache is untouched). */

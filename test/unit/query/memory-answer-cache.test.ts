@@ -80,4 +80,60 @@ describe('MemoryFrontedAnswerCache', () => {
     shared.rows.clear();
     expect(await off.get('x', 't')).toBeUndefined();
   });
+
+  describe('write-behind', () => {
+    /** A shared cache whose writes finish only when the test lets them (or fail when it says so). */
+    function gatedShared() {
+      const base = sharedCache();
+      const gates: { open: () => void; fail: (error: Error) => void }[] = [];
+      return Object.assign(base, {
+        gates,
+        async set(key: string, tenantId: string, body: Record<string, unknown>) {
+          await new Promise<void>((resolve, reject) => gates.push({ open: resolve, fail: reject }));
+          base.rows.set(key, { tenantId, body });
+        },
+      });
+    }
+
+    it('answers from memory at once; the shared write lands in the background and flush waits for it', async () => {
+      const shared = gatedShared();
+      const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60, writeBehind: true });
+      await cache.set('k1', 't1', { answer: 'a' }, 60);
+      expect(shared.gates).toHaveLength(1);
+      expect(shared.rows.has('k1')).toBe(false);
+      expect(cache.peek('k1', 't1')).toEqual({ answer: 'a' });
+      expect(await cache.get('k1', 't1')).toEqual({ answer: 'a' });
+      let flushed = false;
+      const flushing = cache.flush().then(() => (flushed = true));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(flushed).toBe(false);
+      shared.gates[0]!.open();
+      await flushing;
+      expect(shared.rows.get('k1')?.body).toEqual({ answer: 'a' });
+    });
+
+    it('a failed shared write is reported, never thrown or unhandled, and the entry still answers from memory', async () => {
+      const shared = gatedShared();
+      const errors: unknown[] = [];
+      const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60, writeBehind: true, onWriteError: (error) => errors.push(error) });
+      await cache.set('k1', 't1', { answer: 'a' }, 60);
+      shared.gates[0]!.fail(new Error('connection lost'));
+      await cache.flush();
+      expect(errors).toEqual([new Error('connection lost')]);
+      expect(shared.rows.has('k1')).toBe(false);
+      expect(await cache.get('k1', 't1')).toEqual({ answer: 'a' });
+    });
+
+    it('without a memory tier (maxEntries 0), set waits for the shared write: nothing else would hold the entry', async () => {
+      const shared = gatedShared();
+      const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 0, defaultTtlSeconds: 60, writeBehind: true });
+      let done = false;
+      const setting = cache.set('k1', 't1', { answer: 'a' }, 60).then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(done).toBe(false);
+      shared.gates[0]!.open();
+      await setting;
+      expect(shared.rows.get('k1')?.body).toEqual({ answer: 'a' });
+    });
+  });
 });
