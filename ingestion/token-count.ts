@@ -1,4 +1,3 @@
-import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import { countTokens } from '../src/core/tokens';
 
 /**
@@ -8,20 +7,23 @@ import { countTokens } from '../src/core/tokens';
  * - BPE runs on each pre-token (the pattern's pieces: a word with its leading
  *   space, a number group, punctuation, whitespace) independently, so a text's
  *   count is the sum of its pieces' counts. Pieces repeat endlessly in prose, so
- *   each distinct piece is encoded once and remembered: js-tiktoken's own
- *   per-piece work (UTF-8 bytes joined into a string key, then BPE) was the
- *   chunker's main cost.
- * - js-tiktoken's byte-pair merge is quadratic in the length of a piece, and a
- *   run of CJK text (or base64, or a long URL) is a single piece: 1,600 CJK
- *   characters take over a second. Pieces longer than MAX_RUN_CHARS are counted
+ *   each distinct piece is encoded once and remembered (with js-tiktoken, whose
+ *   per-piece work was the chunker's main cost; gpt-tokenizer is several times
+ *   faster, and the memo still saves most of it).
+ * - Byte-pair merging is superlinear in the length of a piece (js-tiktoken's
+ *   quadratic: 1,600 CJK characters took over a second), and a run of CJK text
+ *   (or base64, or a long URL) is a single piece. Pieces longer than MAX_RUN_CHARS are counted
  *   in slices, which keeps counting linear at the cost of at most a token per
  *   slice boundary.
  * - Special-token text such as "<|endoftext|>" in a document is ordinary text
- *   here; js-tiktoken's encode() of the whole text throws on it.
+ *   here; the encoder's count of the whole text throws on it.
  */
 export const MAX_RUN_CHARS = 32;
 
-const PIECE = new RegExp(cl100k.pat_str, 'gu');
+/** cl100k_base's pre-tokenizer pattern, as tiktoken defines it (JS has no inline (?i), so the contractions are spelled out). */
+const CL100K_PATTERN =
+  "('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const PIECE = new RegExp(CL100K_PATTERN, 'gu');
 /** Distinct pieces remembered; prose has a few tens of thousands. Cleared when full. */
 const MEMO_LIMIT = 200_000;
 const memo = new Map<string, number>();
