@@ -16,7 +16,7 @@ describe('PGlite data directory on first start', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is created (initdb in a worker, staged and moved into place), keeps what is written, and is reused as is', async () => {
+  it('is created (initdb in a child process, staged and moved into place), keeps what is written, and is reused as is', async () => {
     const dataDir = scratch();
     // A staging directory left by a start killed mid-initdb.
     mkdirSync(join(dataDir, 'pglite.init-99999-1'));

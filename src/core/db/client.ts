@@ -85,7 +85,7 @@ async function initializeDataDir(location: string): Promise<void> {
   const staging = `${location}.init-${process.pid}-${Date.now()}`;
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [fileURLToPath(new URL('./pglite-init-worker.mjs', import.meta.url)), staging, JSON.stringify(PGLITE_SETTINGS)], {
+      const child = spawn(process.execPath, [fileURLToPath(new URL('./pglite-initdb.mjs', import.meta.url)), staging, JSON.stringify(PGLITE_SETTINGS)], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';

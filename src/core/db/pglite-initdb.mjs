@@ -1,5 +1,5 @@
 // Creates a PGlite data directory (initdb) and exits: see initializeDataDir in client.ts for why in a child process.
-// Usage: node pglite-init-worker.mjs <location> <JSON array of extra postgres start parameters>
+// Usage: node pglite-initdb.mjs <location> <JSON array of extra postgres start parameters>
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 
