@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
+import { UUID } from './pgvector-index';
 
 /** A build's BM25 statistics row (build_term_stats). */
 export interface TermState {
@@ -13,8 +14,6 @@ export interface VectorState {
   version: number;
   size: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Pending =
   | { kind: 'terms'; buildId: string; resolve: (state: TermState | undefined) => void; reject: (error: unknown) => void }

@@ -34,7 +34,7 @@ export interface BuildModel {
   dimensions: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** pgvector's HNSW limit for `vector`. */
 const MAX_HNSW_DIMENSIONS = 2000;
 

@@ -97,9 +97,11 @@ export class MemoryFrontedAnswerCache implements AnswerCache {
       /**
        * `set` keeps the entry in memory and returns, the shared write finishing in the background
        * (only with a memory tier: maxEntries > 0). Why: that write (a jsonb upsert of the whole
-       * body) is a round trip, about 2 ms on PGlite, in every fresh answer's response time, for an
-       * entry this process already answers from memory. Another process may miss it for that long and
-       * compute the answer again; a failed write is only a later miss (`onWriteError` is told).
+       * body, or a Redis SET) is a round trip in every fresh answer's response time, for an entry
+       * this process already answers from memory. On PGlite the upsert (about 2 ms) still runs on
+       * the API thread, so there it barely shortens answers (answer-overhead bench). Another process
+       * may miss the entry for that long and compute the answer again; a failed write is only a
+       * later miss (`onWriteError` is told).
        */
       writeBehind?: boolean;
       onWriteError?: (error: unknown) => void;
