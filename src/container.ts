@@ -30,6 +30,7 @@ import { registerGauges } from './api/gauges';
 import { CachedVectorIndex } from '../indexes/postgres/cached-vector-index';
 import { DEFAULT_PRICES } from './core/pricing';
 import { AnswerService } from './query/answer-service';
+import { TraceLog } from './query/trace-log';
 import { MemoryFrontedAnswerCache, PostgresAnswerCache, RedisAnswerCache } from './query/answer-cache';
 import { ContextCache } from './query/assemble';
 import { PostgresBm25Index } from '../indexes/postgres/bm25-index';
@@ -179,9 +180,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
     onWriteError: () => metrics.cacheEvents.inc({ cache: 'answer', result: 'write_error' }),
   });
   const providerSlots = new ProviderSemaphore(config.MAX_INFLIGHT_PROVIDER_CALLS, 5_000);
+  // Built before metrics (its callbacks read it later, when a write fails).
+  const traces = new TraceLog(store.db, { onError: (_error, dropped) => countDeferredWriteError('answer_traces', dropped) });
   const answers = new AnswerService({
     providerSlots,
-    db: store.db,
+    traces,
     search,
     chain: providers.chain,
     cache: answerCache,
@@ -200,7 +203,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
     buckets: redis ? new RedisTokenBuckets(redis, undefined, limitsFailOpen) : new InProcessTokenBuckets(),
     gates: redis ? new RedisConcurrencyGates(redis, undefined, limitsFailOpen) : new InProcessConcurrencyGates(),
     defaults: defaultLimits(config),
+    onUsageWriteError: (_error, dropped) => countDeferredWriteError('tenant_usage', dropped),
   });
+  function countDeferredWriteError(table: string, dropped: number): void {
+    metrics.deferredWrites.inc({ table, result: dropped > 0 ? 'dropped' : 'retry' }, dropped > 0 ? dropped : 1);
+  }
   registerGauges(metrics, { jobs, chain: providers.chain, breakers: providers.breakers, db: store.db, providerSlots, lexical, vectors });
 
   const readiness: ReadinessCheck[] = [{ name: 'store', check: () => store.ping() }];
@@ -216,7 +223,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     limits,
     idempotency: new IdempotencyStore(store.db),
     metrics,
-    services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers },
+    services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers, traces },
     providers,
     redis,
     scheduler,
@@ -226,8 +233,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     async close() {
       await scheduler.close();
       await jobs.close();
-      // Answer-cache writes still in flight go to the store (or Redis) before either closes.
-      await answerCache.flush();
+      // Answer-cache writes still in flight go to the store (or Redis) before either closes, and so do the
+      // batched traces and usage (a store that is down by now loses them: nothing else could be done).
+      await Promise.all([answerCache.flush(), traces.flush().catch(() => undefined), limits.flushUsage().catch(() => undefined)]);
       redis?.disconnect();
       await store.close();
     },

@@ -5,6 +5,7 @@ import type { BuildStore } from '../../ingestion/builds';
 import type { IngestionService } from '../../ingestion/service';
 import type { SearchService } from '../query/search-service';
 import type { AnswerService } from '../query/answer-service';
+import type { TraceLog } from '../query/trace-log';
 import type { ReindexService } from '../../ingestion/reindex';
 import type { CanaryService } from '../../evals/canaries/canary-service';
 import type { CanarySchedules } from '../../evals/canaries/schedule';
@@ -30,6 +31,7 @@ export interface Services {
   canaries: CanaryService;
   canarySchedules: CanarySchedules;
   answers: AnswerService;
+  traces: TraceLog;
 }
 
 /** Everything the HTTP layer needs, built by the composition root and injected. */

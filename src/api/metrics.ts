@@ -21,6 +21,12 @@ export class Metrics {
   readonly tokens = new Counter({ name: 'attest_tokens_total', help: 'Provider tokens by tenant, model and kind', labelNames: ['tenant', 'model', 'kind'] as const, registers: [this.registry] });
   readonly cost = new Counter({ name: 'attest_cost_usd_total', help: 'Estimated provider cost in USD', labelNames: ['tenant', 'model'] as const, registers: [this.registry] });
   readonly cacheEvents = new Counter({ name: 'attest_cache_events_total', help: 'Cache hits and misses per cache', labelNames: ['cache', 'result'] as const, registers: [this.registry] });
+  readonly deferredWrites = new Counter({
+    name: 'attest_deferred_write_errors_total',
+    help: 'Batched writes (answer traces, token usage) that failed: result=retry counts failures whose records are kept for a retry (store down), result=dropped counts records given up',
+    labelNames: ['table', 'result'] as const,
+    registers: [this.registry],
+  });
   readonly answers = new Counter({ name: 'attest_answers_total', help: 'Answers by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
   readonly unsupported = new Counter({ name: 'attest_unsupported_sentences_total', help: 'Generated sentences removed by citation verification', registers: [this.registry] });
   readonly citations = new Counter({ name: 'attest_citations_total', help: 'Verified citations in answers', registers: [this.registry] });

@@ -1,7 +1,6 @@
 import { randomUUID, createHash } from 'node:crypto';
-import type { Db } from '../core/db/client';
-import { answerTraces, type Corpus } from '../core/db/schema';
-import { AppError, toAppError } from '../core/errors';
+import type { Corpus } from '../core/db/schema';
+import { AppError } from '../core/errors';
 import { estimateCostUsd, type ModelPrice } from '../core/pricing';
 import type { GenerationMessage, GenerationResult } from '../core/providers/ports';
 import type { FallbackChain } from '../core/resilience';
@@ -14,6 +13,7 @@ import type { Prompt } from './prompts';
 import { escapeText } from './prompts/render';
 import type { RetrievedChunk } from './retrieve';
 import type { SearchService } from './search-service';
+import type { TraceLog } from './trace-log';
 import { StreamTextExtractor } from './stream-text';
 import { describeFailures, verifyAnswer, type VerifiedAnswer } from './verify';
 
@@ -59,7 +59,8 @@ export interface AnswerBody extends Record<string, unknown> {
 }
 
 export interface AnswerServiceDeps {
-  db: Db;
+  /** Where every answer's trace goes (written in batches, off the answer's path). */
+  traces: Pick<TraceLog, 'record'>;
   search: SearchService;
   chain: FallbackChain;
   cache: AnswerCache;
@@ -203,7 +204,7 @@ export class AnswerService {
       usage: { ...original.usage, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 },
       timings: { retrieveMs: 0, rerankMs: 0, assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: round(performance.now() - started) },
     };
-    body.traceId = await this.recordTrace(corpus, context.requestId, question, body, {
+    body.traceId = this.recordTrace(corpus, context.requestId, question, body, {
       cache,
       buildId,
       sourceTraceId: original.traceId,
@@ -227,7 +228,7 @@ export class AnswerService {
 
     if (retrieval.empty) {
       const body = this.body(toAnswerBody({ sentences: [], citations: [], removed: [], refused: true, refusalReason: 'no_relevant_sources' }), { degraded: false, sources, usage: none, timings, started });
-      body.traceId = await this.recordTrace(corpus, context.requestId, question, body, {
+      body.traceId = this.recordTrace(corpus, context.requestId, question, body, {
         cache: 'miss',
         retrieved: [],
         buildId: retrieval.build.id,
@@ -343,7 +344,7 @@ export class AnswerService {
       timings,
       started,
     });
-    body.traceId = await this.recordTrace(corpus, context.requestId, question, body, {
+    body.traceId = this.recordTrace(corpus, context.requestId, question, body, {
       cache: 'miss',
       buildId: retrieval.build.id,
       retrieved: retrieval.results.map((item) => item.chunkId),
@@ -371,7 +372,7 @@ export class AnswerService {
   }
 
   /** The canonical trace: no question text (only its hash) and no document text. */
-  private async recordTrace(corpus: Corpus, requestId: string | undefined, question: string, body: AnswerBody, extra: Record<string, unknown>): Promise<string> {
+  private recordTrace(corpus: Corpus, requestId: string | undefined, question: string, body: AnswerBody, extra: Record<string, unknown>): string {
     const id = randomUUID();
     const trace = {
       requestId: requestId ?? null,
@@ -393,11 +394,7 @@ export class AnswerService {
       cached: body.cached,
       ...extra,
     };
-    try {
-      await this.deps.db.insert(answerTraces).values({ id, tenantId: corpus.tenantId, corpusId: corpus.id, requestId: requestId ?? null, trace });
-    } catch (error) {
-      throw toAppError(error);
-    }
+    this.deps.traces.record({ id, tenantId: corpus.tenantId, corpusId: corpus.id, requestId: requestId ?? null, trace, createdAt: new Date() });
     const verification = extra['verification'] as { removed?: unknown[] } | undefined;
     this.deps.onAnswered?.(corpus.tenantId, { ...body, traceId: id, removedCount: verification?.removed?.length ?? 0 });
     return id;

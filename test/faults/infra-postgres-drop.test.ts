@@ -12,11 +12,12 @@ import { startFakeProviders, type FakeProviders } from '../fake-providers/server
 
 /**
  * PostgreSQL going away under a running API (issue 9): the app talks to the
- * database through a TCP proxy that the test cuts and refuses. A request in
- * flight when the connection drops, and any request while the database is
- * unreachable, answers 503 STORE_UNAVAILABLE with Retry-After (an SSE answer:
- * an `error` event with that code), never 500 and never a hang; when the
- * database is back the same app instance answers again, without a restart.
+ * database through a TCP proxy that the test cuts and refuses. A request that
+ * needs the database while it is unreachable (a read, an upload whose
+ * transaction loses its connection) answers 503 STORE_UNAVAILABLE with
+ * Retry-After, never 500 and never a hang; an answer past retrieval when the
+ * connection drops is still given, and its trace written when the database is
+ * back; the same app instance answers again without a restart.
  */
 const postgresUp = await requireService('postgres', 'postgres connection drop');
 
@@ -90,7 +91,16 @@ describe.skipIf(!postgresUp)('PostgreSQL connection dropped under a running API'
     expect(answer.json()).toMatchObject({ refused: false, degraded: false });
   }
 
-  it('a JSON answer waiting on the provider when the connection drops answers 503 STORE_UNAVAILABLE, then the app recovers', async () => {
+  /** The trace the answer names, read through the API: 503 while the database is down, the trace once it is back. */
+  async function traceRequest(traceId: string) {
+    return t.app.inject({ method: 'GET', url: `/v1/traces/${traceId}`, headers: bearer(t.adminKey) });
+  }
+
+  // Nothing an answer does after retrieval waits for the database (the trace and the token usage are written
+  // in batches, kept in memory while the store is down): an answer whose connection drops while the provider
+  // generates is still given, verified, and its trace is written once the database is back. Requests that need
+  // the database while it is down answer 503 (the trace read here; every read and the upload below).
+  it('a JSON answer waiting on the provider when the connection drops is still given; its trace lands once the database is back', async () => {
     fake.script('openai.chat', [{ stallMs: 1_000 }]);
     const pending = timed(askRequest(t, 'kb', 'How long is the warranty period?'));
     // The answer has read the database (auth, corpus, retrieval) and now waits on the provider.
@@ -100,19 +110,28 @@ describe.skipIf(!postgresUp)('PostgreSQL connection dropped under a running API'
     await proxy.refuse(true);
     const { value: response, ms } = await pending;
     expect(ms).toBeLessThan(DEADLINE_MS);
-    expect(response.statusCode, response.body).toBe(503);
-    expect(response.json().error.code).toBe('STORE_UNAVAILABLE');
-    expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json() as { refused: boolean; traceId: string; citations: { verified: boolean; chunkId: string }[] };
+    expect(body.refused).toBe(false);
+    expect(body.citations.length).toBeGreaterThan(0);
+    expect(body.citations.every((citation) => citation.verified)).toBe(true);
 
     const notReady = await t.app.inject({ method: 'GET', url: '/readyz' });
     expect(notReady.statusCode).toBe(503);
     expect(notReady.json().error.code).toBe('STORE_UNAVAILABLE');
+    const unreadable = await traceRequest(body.traceId);
+    expect(unreadable.statusCode, unreadable.body).toBe(503);
+    expect(unreadable.json().error.code).toBe('STORE_UNAVAILABLE');
+    expect(Number(unreadable.headers['retry-after'])).toBeGreaterThanOrEqual(1);
 
     await proxy.restore();
+    const trace = await traceRequest(body.traceId);
+    expect(trace.statusCode, trace.body).toBe(200);
+    expect(trace.json()).toMatchObject({ id: body.traceId, refused: false, citedChunkIds: body.citations.map((citation) => citation.chunkId) });
     await expectRecovered('How long is the warranty period?');
   });
 
-  it('a streamed answer whose connection drops ends with an error event STORE_UNAVAILABLE, never done', async () => {
+  it('a streamed answer whose connection drops while the provider generates ends with done, never a half answer; its trace lands later', async () => {
     fake.script('openai.chat', [{ stallMs: 1_000 }]);
     const pending = timed(askRequest(t, 'kb', 'What does the warranty cover?', { headers: { accept: 'text/event-stream' } }));
     await waitFor(() => fake.callCount('openai.chat') === 1, 'the provider call');
@@ -124,11 +143,17 @@ describe.skipIf(!postgresUp)('PostgreSQL connection dropped under a running API'
     const events = parseSse(response.body);
     const names = events.map((event) => event.event);
     expect(names[0]).toBe('retrieval');
-    expect(names).not.toContain('done');
-    expect(names.at(-1)).toBe('error');
-    expect(events.at(-1)!.data.code).toBe('STORE_UNAVAILABLE');
+    expect(names).not.toContain('error');
+    expect(names.filter((name) => name === 'done')).toHaveLength(1);
+    expect(names.at(-1)).toBe('done');
+    const done = events.at(-1)!.data as { traceId: string; refused: boolean; citations: { verified: boolean }[] };
+    expect(done.refused).toBe(false);
+    expect(done.citations.every((citation) => citation.verified)).toBe(true);
 
     await proxy.restore();
+    const trace = await traceRequest(done.traceId);
+    expect(trace.statusCode, trace.body).toBe(200);
+    expect(trace.json()).toMatchObject({ id: done.traceId });
     await expectRecovered('What does the warranty cover?');
   });
 

@@ -3,6 +3,7 @@ import type { Config } from '../../core/config';
 import type { Db } from '../../core/db/client';
 import { tenants, tenantUsage } from '../../core/db/schema';
 import { AppError } from '../../core/errors';
+import { WriteBatcher } from '../../core/write-batcher';
 import type { ConcurrencyGates } from './concurrency';
 import type { TakeResult, TokenBuckets } from './token-bucket';
 
@@ -60,14 +61,68 @@ export interface AnswerLease {
 const utcDay = (date: Date = new Date()) => date.toISOString().slice(0, 10);
 const SPENT_REFRESH_MS = 1_000;
 
+interface UsageRecord {
+  tenantId: string;
+  day: string;
+  tokens: number;
+  costUsd: number;
+}
+
+/** One upsert for a batch of usage records, summed per (tenant, day) first: an upsert may touch a row only once. */
+async function writeUsage(db: Db, records: UsageRecord[]): Promise<void> {
+  const totals = new Map<string, UsageRecord>();
+  for (const record of records) {
+    const key = `${record.tenantId}:${record.day}`;
+    const total = totals.get(key);
+    if (total) {
+      total.tokens += record.tokens;
+      total.costUsd += record.costUsd;
+    } else {
+      totals.set(key, { ...record });
+    }
+  }
+  await db
+    .insert(tenantUsage)
+    .values([...totals.values()])
+    .onConflictDoUpdate({
+      target: [tenantUsage.tenantId, tenantUsage.day],
+      set: { tokens: sql`${tenantUsage.tokens} + excluded.tokens`, costUsd: sql`${tenantUsage.costUsd} + excluded.cost_usd` },
+    });
+}
+
+export interface LimitsDeps {
+  db: Db;
+  buckets: TokenBuckets;
+  gates: ConcurrencyGates;
+  defaults: TenantLimits;
+  /** How long a usage record waits for others to share its upsert (default 50 ms). */
+  usageWriteDelayMs?: number;
+  /** A usage write failed; `dropped` records were given up (kept for a retry while the store is down). */
+  onUsageWriteError?: (error: unknown, dropped: number) => void;
+}
+
 /** Per-tenant admission: requests per minute, tokens per minute, concurrent answers, daily token budget. */
 export class Limits {
   private readonly cache = new Map<string, { limits: TenantLimits; at: number }>();
   private readonly spent = new Map<string, { day: string; tokens: number; at: number }>();
+  /** Token usage, written in batches off the answer's path (see WriteBatcher). */
+  private readonly usage: WriteBatcher<UsageRecord>;
 
-  constructor(
-    private readonly deps: { db: Db; buckets: TokenBuckets; gates: ConcurrencyGates; defaults: TenantLimits },
-  ) {}
+  constructor(private readonly deps: LimitsDeps) {
+    this.usage = new WriteBatcher<UsageRecord>({
+      write: (records) => writeUsage(deps.db, records),
+      delayMs: deps.usageWriteDelayMs ?? 50,
+      maxBatch: 500,
+      maxPending: 100_000,
+      retryDelayMs: 1_000,
+      ...(deps.onUsageWriteError ? { onError: deps.onUsageWriteError } : {}),
+    });
+  }
+
+  /** Writes the usage recorded so far (before the store closes; tests). */
+  flushUsage(): Promise<void> {
+    return this.usage.flush();
+  }
 
   async limitsFor(tenantId: string): Promise<TenantLimits> {
     const cached = this.cache.get(tenantId);
@@ -107,7 +162,9 @@ export class Limits {
       .select({ tokens: tenantUsage.tokens })
       .from(tenantUsage)
       .where(and(eq(tenantUsage.tenantId, tenantId), eq(tenantUsage.day, day)));
-    const tokens = Number(row?.tokens ?? 0);
+    // Plus what this process recorded that is not written yet.
+    const unwritten = this.usage.items().reduce((sum, record) => (record.tenantId === tenantId && record.day === day ? sum + record.tokens : sum), 0);
+    const tokens = Number(row?.tokens ?? 0) + unwritten;
     this.spent.set(tenantId, { day, tokens, at: Date.now() });
     return tokens;
   }
@@ -154,9 +211,9 @@ export class Limits {
         settled = true;
         // Independent writes, in parallel; the slot is given back whatever happens to the others.
         const difference = actual ? actual.tokens - charge : -charge;
+        if (actual) this.record(tenantId, actual.tokens, actual.costUsd);
         const results = await Promise.allSettled([
           difference !== 0 ? this.deps.buckets.take(`tpm:${tenantId}`, bucket, difference) : undefined,
-          actual ? this.record(tenantId, actual.tokens, actual.costUsd) : undefined,
           release(),
         ]);
         const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -165,16 +222,12 @@ export class Limits {
     };
   }
 
-  async record(tenantId: string, tokens: number, costUsd: number): Promise<void> {
+  /** Counts spent tokens now; the row is written with the next batch. */
+  record(tenantId: string, tokens: number, costUsd: number): void {
     if (tokens <= 0 && costUsd <= 0) return;
+    const day = utcDay();
     const cached = this.spent.get(tenantId);
-    if (cached && cached.day === utcDay()) cached.tokens += tokens;
-    await this.deps.db
-      .insert(tenantUsage)
-      .values({ tenantId, day: utcDay(), tokens, costUsd })
-      .onConflictDoUpdate({
-        target: [tenantUsage.tenantId, tenantUsage.day],
-        set: { tokens: sql`${tenantUsage.tokens} + ${tokens}`, costUsd: sql`${tenantUsage.costUsd} + ${costUsd}` },
-      });
+    if (cached && cached.day === day) cached.tokens += tokens;
+    this.usage.add({ tenantId, day, tokens, costUsd });
   }
 }

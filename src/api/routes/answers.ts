@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getCorpus } from '../../core/corpora';
-import { answerTraces, feedback } from '../../core/db/schema';
+import { feedback } from '../../core/db/schema';
 import { AppError, toAppError } from '../../core/errors';
 import { estimateTokens } from '../../core/tokens';
 import { principalOf, requireScope } from '../auth';
@@ -180,10 +179,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   routes.get('/v1/traces/:id', { schema: { params: z.object({ id: z.string().uuid() }) }, preHandler: deps.authenticate }, async (request) => {
     const { tenantId } = principalOf(request);
-    const [row] = await deps.store.db
-      .select()
-      .from(answerTraces)
-      .where(and(eq(answerTraces.id, request.params.id), eq(answerTraces.tenantId, tenantId)));
+    const row = await deps.services.traces.find(tenantId, request.params.id);
     if (!row) throw new AppError('TRACE_NOT_FOUND', `trace ${request.params.id} not found`);
     return { id: row.id, createdAt: row.createdAt.toISOString(), ...row.trace };
   });
@@ -198,10 +194,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const { tenantId } = principalOf(request);
-      const [trace] = await deps.store.db
-        .select({ id: answerTraces.id })
-        .from(answerTraces)
-        .where(and(eq(answerTraces.id, request.body.traceId), eq(answerTraces.tenantId, tenantId)));
+      const trace = await deps.services.traces.find(tenantId, request.body.traceId);
       if (!trace) throw new AppError('TRACE_NOT_FOUND', `trace ${request.body.traceId} not found`);
       const [row] = await deps.store.db
         .insert(feedback)
