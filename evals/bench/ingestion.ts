@@ -104,6 +104,8 @@ async function openPipeline(root: string, label: string): Promise<Pipeline> {
   const dataDir = args['memory-dir'] || databaseUrl ? 'memory://' : mkdtempSync(join(tmpdir(), 'attest-bench-'));
   const env: Record<string, string> = { LOG_LEVEL: 'silent', DATA_DIR: dataDir, PDF_TIMEOUT_MS: '120000' };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  // Passed on, so that PGLITE_LIFTOFF_ONLY=false npx tsx evals/bench/ingestion.ts measures V8's optimizing tier too.
+  if (process.env.PGLITE_LIFTOFF_ONLY) env.PGLITE_LIFTOFF_ONLY = process.env.PGLITE_LIFTOFF_ONLY;
   const container = await createContainer(loadConfig(env));
   await container.jobs.startWorker();
   const tenant = await ensureTenant(container.store.db, 'bench');

@@ -142,6 +142,16 @@ export const configSchema = z.object({
   ANSWER_SHED_EVENT_LOOP_UTILIZATION: num(0, 0, 1),
   /** PostgreSQL connections per process (API and worker each). */
   DATABASE_POOL_SIZE: int(20, 1, 1000),
+  /**
+   * PGlite (the embedded default) only: run its WASM engine on V8's baseline compiler (Liftoff) alone,
+   * without tiering hot functions up to the optimizing one. Why: the optimized code and its compilation
+   * cost about 50 MiB of RSS for good (freeculture.pdf ingested in a fresh process: peak 465-479 against
+   * 508-555 MiB; `[PGLITE_LIFTOFF_ONLY=false] npx tsx evals/bench/ingestion.ts`), and neither the answer path
+   * (answer-overhead bench) nor a warm ingestion pipeline (CPU 2.34 against 2.30x raw extraction) gets
+   * slower; a fresh process's first large document takes 25-40% longer. Process-wide, from the first store
+   * opened.
+   */
+  PGLITE_LIFTOFF_ONLY: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true').transform((value) => value === 'true')),
   /** Uploads are refused (503, Retry-After) while this many ingestion jobs wait, so the queue cannot grow without bound. */
   MAX_INGEST_QUEUE_DEPTH: int(10_000, 1),
 

@@ -9,6 +9,13 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.GENERATORS).toEqual(['local']);
     expect(config.MAX_UPLOAD_BYTES).toBe(50 * 1024 * 1024);
+    expect(config.PGLITE_LIFTOFF_ONLY).toBe(true);
+  });
+
+  it('reads PGLITE_LIFTOFF_ONLY as true or false and nothing else', () => {
+    expect(loadConfig({ PGLITE_LIFTOFF_ONLY: 'false' }).PGLITE_LIFTOFF_ONLY).toBe(false);
+    expect(loadConfig({ PGLITE_LIFTOFF_ONLY: 'true' }).PGLITE_LIFTOFF_ONLY).toBe(true);
+    expect(() => loadConfig({ PGLITE_LIFTOFF_ONLY: 'yes' })).toThrow(ConfigError);
   });
 
   it('names the variable of a bad value in one line', () => {

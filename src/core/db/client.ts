@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
@@ -29,7 +31,65 @@ export interface Store {
    * Parameters are inlined as literals: only for values that are not free text (uuids, numbers, vectors).
    */
   script?<T = Record<string, unknown>>(statements: readonly ReturnType<typeof sql>[]): Promise<T[]>;
+  /**
+   * PGlite only (a store no other process writes to): a number that changes whenever a statement that may
+   * have changed data other than the per-answer records (traces, usage, answer cache, feedback, key use) has
+   * been sent through this store. A value read from the database when the fence was F is still current
+   * while the fence reads F, so it can be kept instead of read again. Conservative: everything that is not a
+   * SELECT or a write to one of those tables moves it, BEGIN and failed statements included.
+   */
+  writeFence?(): number;
   close(): Promise<void>;
+}
+
+/** Tables written by every answer (and key use) that no cached read depends on: writes to them leave the fence. */
+const UNFENCED_WRITE = /^\s*(?:insert\s+into|update|delete\s+from)\s+"?(?:answer_traces|tenant_usage|answer_cache|feedback|api_keys)"?[\s(]/iu;
+const READ = /^\s*select\b/iu;
+
+/** Whether a statement moves the write fence (see Store.writeFence). */
+export function movesWriteFence(text: string): boolean {
+  return !READ.test(text) && !UNFENCED_WRITE.test(text);
+}
+
+/** Counts the fence-moving statements sent through a PGlite client, its transactions' included. */
+function fenceWrites(client: PGliteInterface): () => number {
+  let writes = 0;
+  const note = (text: unknown) => {
+    if (typeof text !== 'string' || movesWriteFence(text)) writes++;
+  };
+  const wrap = <T extends Pick<PGliteInterface, 'query' | 'exec'>>(target: T): T => {
+    const query = target.query.bind(target);
+    const exec = target.exec.bind(target);
+    // Counted before and after: a reader that captures the fence while the write runs sees it move again once it is done.
+    target.query = (async (text: string, ...rest: unknown[]) => {
+      note(text);
+      try {
+        return await (query as (...args: unknown[]) => Promise<unknown>)(text, ...rest);
+      } finally {
+        note(text);
+      }
+    }) as T['query'];
+    target.exec = (async (text: string, ...rest: unknown[]) => {
+      writes++;
+      try {
+        return await (exec as (...args: unknown[]) => Promise<unknown>)(text, ...rest);
+      } finally {
+        writes++;
+      }
+    }) as T['exec'];
+    return target;
+  };
+  wrap(client);
+  const transaction = client.transaction.bind(client);
+  client.transaction = (async (callback: (tx: Transaction) => Promise<unknown>) => {
+    writes++;
+    try {
+      return await transaction((tx) => callback(wrap(tx)));
+    } finally {
+      writes++;
+    }
+  }) as PGliteInterface['transaction'];
+  return () => writes;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -45,12 +105,26 @@ export interface StoreOptions {
    * STORE_UNAVAILABLE) and its connection is dropped. Unset or 0: no limit (benchmarks, evals).
    */
   queryTimeoutMs?: number | undefined;
+  /** PGlite only: its engine on V8's baseline WASM compiler alone (config PGLITE_LIFTOFF_ONLY; default true). */
+  liftoffOnly?: boolean | undefined;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, { poolSize: options.poolSize ?? 10, queryTimeoutMs: options.queryTimeoutMs ?? 0 })
-    : openPglite(options.dataDir ?? 'memory://');
+    : openPglite(options.dataDir ?? 'memory://', options.liftoffOnly ?? true);
+}
+
+let liftoffChosen = false;
+
+/**
+ * V8 reads its WASM tiering flags when a module is compiled, so the choice has to be made before PGlite
+ * compiles its engine, and holds for the process from then on (a later store cannot take it back).
+ */
+function chooseWasmTier(liftoffOnly: boolean): void {
+  if (!liftoffOnly || liftoffChosen) return;
+  v8.setFlagsFromString('--liftoff-only');
+  liftoffChosen = true;
 }
 
 /**
@@ -100,7 +174,8 @@ async function initializeDataDir(location: string): Promise<void> {
   }
 }
 
-async function openPglite(dataDir: string): Promise<Store> {
+async function openPglite(dataDir: string, liftoffOnly: boolean): Promise<Store> {
+  chooseWasmTier(liftoffOnly);
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -110,10 +185,12 @@ async function openPglite(dataDir: string): Promise<Store> {
     await initializeDataDir(location);
   }
   const client = await PGlite.create(location, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+  const writeFence = fenceWrites(client);
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
     driver: 'pglite',
+    writeFence,
     async query<T>(statement: ReturnType<typeof sql>) {
       const result = (await db.execute(statement)) as unknown as { rows: T[] };
       return result.rows;
