@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { corpora as corporaTable } from './core/db/schema';
 import type { Config } from './core/config';
 import { migrateStore, openStore, type Store } from './core/db/client';
-import { insertCorpus } from './core/corpora';
+import { CorpusLookup, insertCorpus } from './core/corpora';
 import { LocalHashEmbedder } from './core/providers/local-hash-embedder';
 import type { EmbeddingProvider } from './core/providers/ports';
 import { createAuthenticator } from './api/auth';
@@ -88,7 +88,7 @@ function createQueue(config: Config, records: JobRecords): JobQueue {
 
 /** Wires adapters from config: the only place that knows which adapter is in use. */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
-  const store = options.store ?? (await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, poolSize: config.DATABASE_POOL_SIZE }));
+  const store = options.store ?? (await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, poolSize: config.DATABASE_POOL_SIZE, liftoffOnly: config.PGLITE_LIFTOFF_ONLY }));
   await migrateStore(store);
   const built = createProviders(config, { breaker: { coolDownMs: config.PROVIDER_CIRCUIT_COOLDOWN_MS } });
   const providers: Providers = { ...built, ...options.providers };
@@ -154,7 +154,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const canarySchedules = new CanarySchedules(store.db, scheduler, canaries);
   canarySchedules.registerHandlers(jobs);
 
+  const corpusLookup = new CorpusLookup(store);
   const corpora: CorpusService = {
+    find: (tenantId, idOrName) => corpusLookup.find(tenantId, idOrName),
     async create(tenantId, name) {
       const corpus = await insertCorpus(store.db, tenantId, name);
       let build;

@@ -37,10 +37,16 @@ interface Row {
  * Each read still sees the database as of after it was asked for: the statement is sent only once
  * the turn has ended, after every read in it was made, so a write that finished before a search
  * started is always seen (a read is never shared with one already in flight).
+ *
+ * On a store with a write fence (PGlite, which no other process writes to) a state read while the
+ * fence stood where it stands now is answered from memory: no statement at all between writes,
+ * and any write (an upload's index stage, a delete, a promote) moves the fence before it is done.
  */
 export class BuildStateReader {
   private queue: Pending[] = [];
-  private readonly counts = { statements: 0, reads: 0 };
+  private readonly counts = { statements: 0, reads: 0, fenced: 0 };
+  /** States read, by `kind:buildId`, with the fence as it stood before the statement that read them. */
+  private readonly known = new Map<string, { fence: number; row: Row | undefined }>();
 
   constructor(private readonly store: Store) {}
 
@@ -52,8 +58,8 @@ export class BuildStateReader {
     return new Promise((resolve, reject) => this.enqueue({ kind: 'vectors', buildId, resolve, reject }));
   }
 
-  /** Statements sent and reads answered since start (tests, benchmarks). */
-  stats(): Readonly<{ statements: number; reads: number }> {
+  /** Statements sent, reads answered and reads answered from memory behind the write fence since start (tests, benchmarks). */
+  stats(): Readonly<{ statements: number; reads: number; fenced: number }> {
     return { ...this.counts };
   }
 
@@ -63,7 +69,14 @@ export class BuildStateReader {
       pending.resolve(undefined);
       return;
     }
-    this.queue.push({ ...pending, buildId: pending.buildId.toLowerCase() } as Pending);
+    const item = { ...pending, buildId: pending.buildId.toLowerCase() } as Pending;
+    const known = this.store.writeFence ? this.known.get(`${item.kind}:${item.buildId}`) : undefined;
+    if (known && known.fence === this.store.writeFence?.()) {
+      this.counts.fenced++;
+      settle(item, known.row);
+      return;
+    }
+    this.queue.push(item);
     // After the microtasks of this turn: the other search of the same retrieval asks after a few awaits.
     if (this.queue.length === 1) setImmediate(() => void this.flush());
   }
@@ -81,6 +94,7 @@ export class BuildStateReader {
       parts.push(sql`SELECT 'vectors' AS kind, build_id::text AS build_id, version, vector_count AS amount, 0 AS total_length FROM build_vector_stats WHERE build_id = ${id}::uuid`);
     }
     let rows: Row[];
+    const fence = this.store.writeFence?.();
     try {
       this.counts.statements++;
       rows = await this.store.query<Row>(sql.join(parts, sql` UNION ALL `));
@@ -91,12 +105,20 @@ export class BuildStateReader {
     this.counts.reads += batch.length;
     const found = new Map(rows.map((row) => [`${row.kind}:${row.build_id}`, row]));
     for (const item of batch) {
-      const row = found.get(`${item.kind}:${item.buildId}`);
-      if (item.kind === 'terms') {
-        item.resolve(row ? { version: Number(row.version), docCount: Number(row.amount), totalLength: Number(row.total_length) } : undefined);
-      } else {
-        item.resolve(row ? { version: Number(row.version), size: Number(row.amount) } : undefined);
-      }
+      const key = `${item.kind}:${item.buildId}`;
+      const row = found.get(key);
+      if (fence !== undefined) this.known.set(key, { fence, row });
+      settle(item, row);
     }
+    // States of builds no longer asked for do not pile up: one entry per build read since the last write.
+    if (this.known.size > 10_000) this.known.clear();
+  }
+}
+
+function settle(item: Pending, row: Row | undefined): void {
+  if (item.kind === 'terms') {
+    item.resolve(row ? { version: Number(row.version), docCount: Number(row.amount), totalLength: Number(row.total_length) } : undefined);
+  } else {
+    item.resolve(row ? { version: Number(row.version), size: Number(row.amount) } : undefined);
   }
 }

@@ -20,6 +20,8 @@ import type { ReadinessCheck } from './routes/health';
 export interface CorpusService {
   /** Creates the corpus and its first active index build. */
   create(tenantId: string, name: string): Promise<Corpus>;
+  /** Resolves a corpus by id or name within the tenant (CORPUS_NOT_FOUND otherwise); the question paths' lookup. */
+  find(tenantId: string, idOrName: string): Promise<Corpus>;
 }
 
 export interface Services {

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db } from './db/client';
+import type { Db, Store } from './db/client';
 import { corpora, type Corpus } from './db/schema';
 import { AppError } from './errors';
 
@@ -27,6 +27,31 @@ export async function getCorpus(db: Db, tenantId: string, idOrName: string): Pro
     .where(and(eq(corpora.tenantId, tenantId), isUuid(idOrName) ? eq(corpora.id, idOrName) : eq(corpora.name, idOrName)));
   if (!row) throw new AppError('CORPUS_NOT_FOUND', `corpus "${idOrName}" not found`);
   return row;
+}
+
+/**
+ * getCorpus, remembered behind the store's write fence (PGlite: see Store.writeFence): a corpus read
+ * while the fence stood where it stands now is still the corpus (its generation and active build
+ * included), so the question path does not read it again between writes. Without a fence (PostgreSQL,
+ * shared with other processes) every lookup reads the database.
+ */
+export class CorpusLookup {
+  private readonly known = new Map<string, { fence: number; corpus: Corpus }>();
+
+  constructor(private readonly store: Pick<Store, 'db' | 'writeFence'>) {}
+
+  async find(tenantId: string, idOrName: string): Promise<Corpus> {
+    const fence = this.store.writeFence?.();
+    if (fence === undefined) return getCorpus(this.store.db, tenantId, idOrName);
+    const key = `${tenantId}\u0000${idOrName}`;
+    const known = this.known.get(key);
+    // A copy: a caller changing its corpus must not change the next caller's.
+    if (known?.fence === fence) return { ...known.corpus };
+    const corpus = await getCorpus(this.store.db, tenantId, idOrName);
+    if (this.known.size >= 10_000) this.known.clear();
+    this.known.set(key, { fence, corpus: { ...corpus } });
+    return corpus;
+  }
 }
 
 export async function getCorpusById(db: Db, corpusId: string): Promise<Corpus | undefined> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { WriteBatcher } from '../core/write-batcher';
 import type { Redis } from 'ioredis';
 import type { Db } from '../core/db/client';
 import { answerCache } from '../core/db/schema';
@@ -8,8 +9,17 @@ import { answerCache } from '../core/db/schema';
 export interface AnswerCache {
   get(key: string, tenantId: string): Promise<Record<string, unknown> | undefined>;
   set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number): Promise<void>;
+  /** Several entries in one round trip (one statement, one pipeline), later ones winning over earlier ones for a key. */
+  setMany?(entries: readonly AnswerCacheEntry[]): Promise<void>;
   /** What this process holds for the key, without a round trip (caches with a local tier). */
   peek?(key: string, tenantId: string): Record<string, unknown> | undefined;
+}
+
+export interface AnswerCacheEntry {
+  key: string;
+  tenantId: string;
+  body: Record<string, unknown>;
+  ttlSeconds: number;
 }
 
 export interface AnswerCacheKeyInput {
@@ -56,8 +66,18 @@ export class PostgresAnswerCache implements AnswerCache {
   }
 
   async set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number) {
-    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-    await this.db.insert(answerCache).values({ key, tenantId, body, expiresAt }).onConflictDoUpdate({ target: answerCache.key, set: { body, expiresAt } });
+    await this.setMany([{ key, tenantId, body, ttlSeconds }]);
+  }
+
+  async setMany(entries: readonly AnswerCacheEntry[]) {
+    // An upsert may touch a row only once: the last entry for a key wins.
+    const byKey = new Map(entries.map((entry) => [entry.key, entry]));
+    if (byKey.size === 0) return;
+    const now = Date.now();
+    await this.db
+      .insert(answerCache)
+      .values([...byKey.values()].map(({ key, tenantId, body, ttlSeconds }) => ({ key, tenantId, body, expiresAt: new Date(now + ttlSeconds * 1000) })))
+      .onConflictDoUpdate({ target: answerCache.key, set: { tenantId: sql`excluded.tenant_id`, body: sql`excluded.body`, expiresAt: sql`excluded.expires_at` } });
     // Opportunistic cleanup keeps the table from growing without a sweeper job.
     if (Math.random() < 0.01) await this.db.delete(answerCache).where(lt(answerCache.expiresAt, new Date()));
   }
@@ -74,6 +94,14 @@ export class RedisAnswerCache implements AnswerCache {
   async set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number) {
     await this.redis.set(`attest:${tenantId}:${key}`, JSON.stringify(body), 'EX', ttlSeconds);
   }
+
+  async setMany(entries: readonly AnswerCacheEntry[]) {
+    const pipeline = this.redis.pipeline();
+    for (const { key, tenantId, body, ttlSeconds } of entries) pipeline.set(`attest:${tenantId}:${key}`, JSON.stringify(body), 'EX', ttlSeconds);
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+  }
 }
 
 /**
@@ -85,8 +113,8 @@ export class RedisAnswerCache implements AnswerCache {
  */
 export class MemoryFrontedAnswerCache implements AnswerCache {
   private readonly entries = new Map<string, { tenantId: string; body: Record<string, unknown>; expiresAt: number }>();
-  /** Shared-cache writes started by `set` and not yet finished (write-behind). */
-  private readonly pending = new Set<Promise<void>>();
+  /** Shared-cache writes queued by `set` (write-behind), written in batches. */
+  private readonly writes: WriteBatcher<AnswerCacheEntry> | undefined;
 
   constructor(
     private readonly shared: AnswerCache,
@@ -95,18 +123,31 @@ export class MemoryFrontedAnswerCache implements AnswerCache {
       defaultTtlSeconds: number;
       now?: () => number;
       /**
-       * `set` keeps the entry in memory and returns, the shared write finishing in the background
-       * (only with a memory tier: maxEntries > 0). Why: that write (a jsonb upsert of the whole
-       * body, or a Redis SET) is a round trip in every fresh answer's response time, for an entry
-       * this process already answers from memory. On PGlite the upsert (about 2 ms) still runs on
-       * the API thread, so there it barely shortens answers (answer-overhead bench). Another process
-       * may miss the entry for that long and compute the answer again; a failed write is only a
-       * later miss (`onWriteError` is told).
+       * `set` keeps the entry in memory and returns; the shared write follows within `writeDelayMs`,
+       * batched with the other entries set meanwhile (one upsert, one Redis pipeline). Only with a memory
+       * tier (maxEntries > 0). Why: that write (a jsonb upsert of the whole body, or a Redis SET) was a
+       * round trip in every fresh answer's response time, for an entry this process already answers from
+       * memory; on PGlite it is about 2 ms of the API thread's CPU, which a batch shares. Another process
+       * may miss the entry for that long and compute the answer again; a failed write is only a later
+       * miss (`onWriteError` is told).
        */
       writeBehind?: boolean;
+      /** How long a write-behind entry waits for others to share its write (default 50 ms). */
+      writeDelayMs?: number;
       onWriteError?: (error: unknown) => void;
     },
-  ) {}
+  ) {
+    if (options.writeBehind && options.maxEntries > 0) {
+      this.writes = new WriteBatcher<AnswerCacheEntry>({
+        write: (entries) => (shared.setMany ? shared.setMany(entries) : Promise.all(entries.map((entry) => shared.set(entry.key, entry.tenantId, entry.body, entry.ttlSeconds))).then(() => undefined)),
+        delayMs: options.writeDelayMs ?? 50,
+        maxBatch: 100,
+        maxPending: options.maxEntries,
+        retryDelayMs: 1_000,
+        onError: (error) => options.onWriteError?.(error),
+      });
+    }
+  }
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
@@ -132,22 +173,19 @@ export class MemoryFrontedAnswerCache implements AnswerCache {
   }
 
   async set(key: string, tenantId: string, body: Record<string, unknown>, ttlSeconds: number) {
-    if (!this.options.writeBehind || this.options.maxEntries <= 0) {
+    if (!this.writes) {
       await this.shared.set(key, tenantId, body, ttlSeconds);
       this.remember(key, tenantId, body, ttlSeconds);
       return;
     }
     this.remember(key, tenantId, body, ttlSeconds);
-    const write: Promise<void> = this.shared
-      .set(key, tenantId, body, ttlSeconds)
-      .catch((error: unknown) => this.options.onWriteError?.(error))
-      .finally(() => this.pending.delete(write));
-    this.pending.add(write);
+    this.writes.add({ key, tenantId, body, ttlSeconds });
   }
 
-  /** Waits for the shared-cache writes in flight (before the store closes). */
+  /** Writes the queued shared-cache entries now and waits for them (before the store closes). */
   async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    // A failure has been reported to onWriteError already.
+    await this.writes?.flush().catch(() => undefined);
   }
 
   /** Drops every entry held in this process (the shared cache is untouched). */

@@ -98,6 +98,8 @@ for (const target of targets) {
         await vectors.upsert(scope, modelId, chunks.map((chunk, index) => ({ chunkId: chunk.chunkId, documentId: chunk.documentId, versionId: chunk.versionId, vector: unit[index]! })));
         await Promise.all([lexical.warm(scope), vectors.warm(scope)]);
 
+        // Past the write fence (PGlite), which would answer these reads from memory: a write that changes nothing.
+        await store.query(sql`UPDATE corpora SET generation = generation WHERE false`);
         const before = states.stats();
         const [, nearest] = await Promise.all([lexical.search(scope, 'alpha', 5), vectors.search(scope, modelId, unit[3]!, 3)]);
         expect(states.stats().statements - before.statements).toBe(1);
@@ -114,6 +116,47 @@ for (const target of targets) {
         const statements = states.stats().statements;
         await expect(states.terms('not-a-uuid')).resolves.toBeUndefined();
         expect(states.stats().statements).toBe(statements);
+      });
+
+      it('the write fence: on PGlite it answers repeated version reads from memory until any write that may touch an index', async () => {
+        if (target.name !== 'pglite') {
+          // PostgreSQL is shared with other processes: it has no fence, and every read goes to the database.
+          expect(store.writeFence).toBeUndefined();
+          return;
+        }
+        if (!store.writeFence) throw new Error('a PGlite store has a write fence');
+        const states = new BuildStateReader(store);
+        const lexical = new CachedBm25Index(store, new PostgresBm25Index(store), { minReloadIntervalMs: 0, waitForLoad: true, states });
+        const { tenantId, corpusId, buildId } = await seedCorpus(store, { dimensions: 8 });
+        const scope = { tenantId, corpusId, buildId };
+        const chunks = await seedChunks(store, scope, syntheticTexts(20, 9));
+        await lexical.add(scope, chunks);
+        await lexical.search(scope, 'alpha', 3);
+
+        // No write between them: no statement for the next searches' version reads.
+        const before = states.stats();
+        for (let index = 0; index < 3; index++) await lexical.search(scope, 'alpha', 3);
+        expect(states.stats().statements).toBe(before.statements);
+        expect(states.stats().fenced - before.fenced).toBe(3);
+
+        // The per-answer records (traces, usage) leave the fence where it is.
+        const fence = store.writeFence();
+        await store.query(sql`INSERT INTO tenant_usage (tenant_id, day, tokens, cost_usd) VALUES (${tenantId}::uuid, '2099-01-01', 1, 0)`);
+        expect(store.writeFence()).toBe(fence);
+
+        // Anything else moves it, and the search after it sees the write.
+        const [twin] = await seedChunks(store, scope, ['wombat wombat wombat']);
+        await lexical.add(scope, [twin!]);
+        expect(store.writeFence()).not.toBe(fence);
+        expect((await lexical.search(scope, 'wombat', 1)).map((hit) => hit.chunkId)).toEqual([twin!.chunkId]);
+        expect(states.stats().statements).toBeGreaterThan(before.statements);
+
+        // A raw write inside a transaction moves it too.
+        const inside = store.writeFence();
+        await store.db.transaction(async (tx) => {
+          await tx.execute(sql`UPDATE build_term_stats SET version = version + 1 WHERE build_id = ${buildId}::uuid`);
+        });
+        expect(store.writeFence()).not.toBe(inside);
       });
 
       it('createBuild refuses a model other than the build records, and ids that are not uuids', async () => {

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getCorpus } from '../../core/corpora';
 import { feedback } from '../../core/db/schema';
 import { AppError, toAppError } from '../../core/errors';
 import { estimateTokens } from '../../core/tokens';
@@ -116,7 +115,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const { tenantId } = principalOf(request);
-      const corpus = await getCorpus(deps.store.db, tenantId, request.params.corpus);
+      const corpus = await deps.services.corpora.find(tenantId, request.params.corpus);
       // Before admission and before an SSE stream starts: an over-budget question is a plain 413.
       deps.services.answers.checkBudget(request.body.question);
       const controller = new AbortController();

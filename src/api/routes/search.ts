@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getCorpus } from '../../core/corpora';
 import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
 
@@ -20,7 +19,7 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
     { schema: { params: z.object({ corpus: z.string().min(1) }), body: searchBody }, preHandler: requireScope(deps.authenticate, 'query') },
     async (request) => {
       const { tenantId } = principalOf(request);
-      const corpus = await getCorpus(deps.store.db, tenantId, request.params.corpus);
+      const corpus = await deps.services.corpora.find(tenantId, request.params.corpus);
       const { query, k, mode, filters } = request.body;
       const result = await deps.services.search.search(corpus, query, { k, mode, documentIds: filters?.documentIds });
       return {

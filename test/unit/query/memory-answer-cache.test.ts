@@ -97,19 +97,38 @@ describe('MemoryFrontedAnswerCache', () => {
 
     it('answers from memory at once; the shared write lands in the background and flush waits for it', async () => {
       const shared = gatedShared();
-      const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60, writeBehind: true });
+      const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60, writeBehind: true, writeDelayMs: 10_000 });
       await cache.set('k1', 't1', { answer: 'a' }, 60);
-      expect(shared.gates).toHaveLength(1);
+      // Queued for the next batch, not written yet.
+      expect(shared.gates).toHaveLength(0);
       expect(shared.rows.has('k1')).toBe(false);
       expect(cache.peek('k1', 't1')).toEqual({ answer: 'a' });
       expect(await cache.get('k1', 't1')).toEqual({ answer: 'a' });
       let flushed = false;
       const flushing = cache.flush().then(() => (flushed = true));
       await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(shared.gates).toHaveLength(1);
       expect(flushed).toBe(false);
       shared.gates[0]!.open();
       await flushing;
       expect(shared.rows.get('k1')?.body).toEqual({ answer: 'a' });
+    });
+
+    it('writes the entries set within the delay as one batch through setMany', async () => {
+      const shared = sharedCache();
+      const batches: string[][] = [];
+      const batching = Object.assign(shared, {
+        async setMany(entries: readonly { key: string; tenantId: string; body: Record<string, unknown> }[]) {
+          batches.push(entries.map((entry) => entry.key));
+          for (const entry of entries) shared.rows.set(entry.key, { tenantId: entry.tenantId, body: entry.body });
+        },
+      });
+      const cache = new MemoryFrontedAnswerCache(batching, { maxEntries: 10, defaultTtlSeconds: 60, writeBehind: true, writeDelayMs: 20 });
+      for (const key of ['k1', 'k2', 'k3']) await cache.set(key, 't1', { answer: key }, 60);
+      expect(batches).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(batches).toEqual([['k1', 'k2', 'k3']]);
+      expect(shared.rows.get('k2')?.body).toEqual({ answer: 'k2' });
     });
 
     it('a failed shared write is reported, never thrown or unhandled, and the entry still answers from memory', async () => {
@@ -117,8 +136,10 @@ describe('MemoryFrontedAnswerCache', () => {
       const errors: unknown[] = [];
       const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60, writeBehind: true, onWriteError: (error) => errors.push(error) });
       await cache.set('k1', 't1', { answer: 'a' }, 60);
+      const flushing = cache.flush();
+      await new Promise((resolve) => setTimeout(resolve, 5));
       shared.gates[0]!.fail(new Error('connection lost'));
-      await cache.flush();
+      await flushing;
       expect(errors).toEqual([new Error('connection lost')]);
       expect(shared.rows.has('k1')).toBe(false);
       expect(await cache.get('k1', 't1')).toEqual({ answer: 'a' });
