@@ -182,7 +182,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     onWriteError: () => metrics.cacheEvents.inc({ cache: 'answer', result: 'write_error' }),
   });
   const providerSlots = new ProviderSemaphore(config.MAX_INFLIGHT_PROVIDER_CALLS, 5_000);
-  // Built before metrics (its callbacks read it later, when a write fails).
+  // Its error callback uses `metrics`, declared below: it runs only when a write fails, long after both exist.
   const traces = new TraceLog(store.db, { onError: (_error, dropped) => countDeferredWriteError('answer_traces', dropped) });
   const answers = new AnswerService({
     providerSlots,
