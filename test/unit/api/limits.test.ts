@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateStore, openStore, type Store } from '../../../src/core/db/client';
 import { ensureTenant } from '../../../src/core/tenancy';
@@ -23,11 +24,11 @@ afterAll(async () => {
 });
 
 /** Each test gets its own tenant (and so its own buckets and usage) in one shared store. */
-async function setup(overrides: Partial<TenantLimits> = {}) {
+async function setup(overrides: Partial<TenantLimits> = {}, options: { usageWriteDelayMs?: number } = {}) {
   tenantCount += 1;
   const tenant = await ensureTenant(store.db, `limits-${tenantCount}`);
   let now = 1_000_000;
-  const limits = new Limits({ db: store.db, buckets: new InProcessTokenBuckets(() => now), gates: new InProcessConcurrencyGates(), defaults: { ...DEFAULTS, ...overrides } });
+  const limits = new Limits({ db: store.db, buckets: new InProcessTokenBuckets(() => now), gates: new InProcessConcurrencyGates(), defaults: { ...DEFAULTS, ...overrides }, ...options });
   return { tenantId: tenant.id, limits, advance: (ms: number) => (now += ms) };
 }
 
@@ -82,6 +83,30 @@ describe('tokens per minute', () => {
     const lease = await limits.admitAnswer(tenantId, 100);
     await lease.settle({ tokens: 1_200, costUsd: 0 });
     await expect(limits.admitAnswer(tenantId, 100)).rejects.toMatchObject({ code: 'BUDGET_EXCEEDED', status: 429, details: { budget: 1_000, spent: 1_200 } });
+  });
+});
+
+describe('token usage, written in batches', () => {
+  it('counts usage not written yet when the daily figure is read again from the database, and writes it as one row per day', async () => {
+    const { limits, tenantId } = await setup({}, { usageWriteDelayMs: 60_000 });
+    expect(await limits.spentToday(tenantId)).toBe(0);
+    for (const tokens of [100, 250, 650]) {
+      const lease = await limits.admitAnswer(tenantId, 10);
+      await lease.settle({ tokens, costUsd: 0.001 });
+    }
+    const rows = () => store.query<{ tokens: string | number; cost_usd: number }>(sql`SELECT tokens, cost_usd FROM tenant_usage WHERE tenant_id = ${tenantId}::uuid`);
+    // Nothing written yet (the batch waits a minute here) ...
+    expect(await rows()).toEqual([]);
+    // ... yet once the per-second figure is stale and read from the database again, the unwritten 1,000 count.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await limits.spentToday(tenantId)).toBe(1_000);
+    await limits.flushUsage();
+    const written = await rows();
+    expect(written).toHaveLength(1);
+    expect(Number(written[0]!.tokens)).toBe(1_000);
+    expect(written[0]!.cost_usd).toBeCloseTo(0.003, 9);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await limits.spentToday(tenantId)).toBe(1_000);
   });
 });
 
