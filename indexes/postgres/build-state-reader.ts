@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
-import { UUID } from './pgvector-index';
+import { isUuid } from '../../src/core/corpora';
 
 /** A build's BM25 statistics row (build_term_stats). */
 export interface TermState {
@@ -65,7 +65,7 @@ export class BuildStateReader {
 
   private enqueue(pending: Pending): void {
     // Not a uuid: nothing to read (as no row would be); the caller's SQL path reports the bad id.
-    if (!UUID.test(pending.buildId)) {
+    if (!isUuid(pending.buildId)) {
       pending.resolve(undefined);
       return;
     }

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
+import { isUuid } from '../../src/core/corpora';
 import { AppError } from '../../src/core/errors';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
 import { inTransaction, sqlState } from './transaction';
@@ -34,13 +35,12 @@ export interface BuildModel {
   dimensions: number;
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** pgvector's HNSW limit for `vector`. */
 const MAX_HNSW_DIMENSIONS = 2000;
 
 /** The build id as a SQL literal, after strict validation (it is interpolated into DDL and index predicates). */
 function buildLiteral(buildId: string): string {
-  if (!UUID.test(buildId)) throw new AppError('VALIDATION_FAILED', `not a uuid build id: ${JSON.stringify(buildId)}`);
+  if (!isUuid(buildId)) throw new AppError('VALIDATION_FAILED', `not a uuid build id: ${JSON.stringify(buildId)}`);
   return `'${buildId.toLowerCase()}'::uuid`;
 }
 
@@ -245,7 +245,7 @@ export class PgvectorIndex implements VectorIndex {
 
 /** Whether a search's values may be written into its text (Store.script): uuids and finite numbers only. */
 function inlinable(scope: IndexScope, vector: readonly number[]): boolean {
-  return UUID.test(scope.tenantId) && UUID.test(scope.corpusId) && vector.every(Number.isFinite);
+  return isUuid(scope.tenantId) && isUuid(scope.corpusId) && vector.every(Number.isFinite);
 }
 
 export function checkLength(scope: IndexScope, model: BuildModel, vector: readonly number[]): void {

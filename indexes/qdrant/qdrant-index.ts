@@ -1,5 +1,6 @@
 import { QdrantClientUnexpectedResponseError, type QdrantClient, type Schemas } from '@qdrant/js-client-rest';
 import { z } from 'zod';
+import { isUuid } from '../../src/core/corpora';
 import { AppError } from '../../src/core/errors';
 import { ANALYZER_VERSION } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
@@ -27,7 +28,6 @@ export interface QdrantIndexOptions {
 
 const DENSE = 'dense';
 const SPARSE = 'bm25';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const collectionMetadata = z.object({
   tenant_id: z.string(),
@@ -39,7 +39,7 @@ const collectionMetadata = z.object({
 type CollectionMetadata = z.infer<typeof collectionMetadata>;
 
 export function collectionName(buildId: string): string {
-  if (!UUID.test(buildId)) throw new AppError('VALIDATION_FAILED', `not a uuid build id: ${JSON.stringify(buildId)}`);
+  if (!isUuid(buildId)) throw new AppError('VALIDATION_FAILED', `not a uuid build id: ${JSON.stringify(buildId)}`);
   return `attest_${buildId.toLowerCase()}`;
 }
 

@@ -56,12 +56,4 @@ export class TraceLog {
   flush(): Promise<void> {
     return this.batcher.flush();
   }
-
-  get pending(): number {
-    return this.batcher.items().length;
-  }
-
-  get dropped(): number {
-    return this.batcher.dropped;
-  }
 }
