@@ -130,6 +130,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const search = new SearchService(
     { db: store.db, lexical, vectors, registry, reranker, builds },
     { candidates: config.RETRIEVE_CANDIDATES, rerankCandidates: config.RERANK_CANDIDATES, rrfK: config.RRF_K },
+    {
+      maxRows: config.CHUNK_ROW_CACHE_ROWS,
+      preloadUpTo: config.CHUNK_ROW_CACHE_ROWS,
+      minReloadIntervalMs: config.BM25_CACHE_RELOAD_INTERVAL_MS,
+    },
   );
 
   const delivery = new AlertDelivery(store.db, jobs);

@@ -43,6 +43,7 @@ import { migrateStore, openStore, type Store } from '../../src/core/db/client';
 import { indexBuilds, type IndexBuild } from '../../src/core/db/schema';
 import { LocalHashEmbedder } from '../../src/core/providers/local-hash-embedder';
 import { LocalLexicalReranker } from '../../src/core/providers/local-reranker';
+import { readChunkRows } from '../../src/query/chunk-rows';
 import { retrieve, type RetrieveOptions } from '../../src/query/retrieve';
 import { loadBeir } from '../beir';
 import { bulkSeed, type SeedDocument } from './support/bulk-seed';
@@ -262,7 +263,7 @@ async function main(): Promise<void> {
     const lexical: LexicalIndex = lexicalChoice === 'cached' ? cached! : bm25;
     const [buildRow] = await store.db.select().from(indexBuilds).where(eq(indexBuilds.id, scope.buildId));
     const build: IndexBuild = buildRow!;
-    const deps = { db: store.db, lexical, vectors, embedder, reranker: new LocalLexicalReranker() };
+    const deps = { lexical, vectors, embedder, reranker: new LocalLexicalReranker(), readRows: (chunkIds: readonly string[]) => readChunkRows(store.db, build, chunkIds) };
 
     const queries = [...dataset.queries.values()].slice(0, QUERIES).map((query) => query.text);
     const queryVectors = queries.map((query) => Array.from(embedder.embedOne(query)));

@@ -94,6 +94,9 @@ export const configSchema = z.object({
   // the reload interval is BM25_CACHE_RELOAD_INTERVAL_MS. Unset: 30000 on the embedded PGlite (pgvector runs on the API's own
   // thread there), 0 (off) on PostgreSQL, whose HNSW search runs in the database.
   VECTOR_CACHE_MAX_VECTORS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).optional()),
+  // Chunk rows (text, offsets, title) kept in memory for retrieval; a corpus whose active build has at most this many
+  // chunks is copied whole in the background (src/query/chunk-rows.ts). 0: every search reads its rows.
+  CHUNK_ROW_CACHE_ROWS: int(30_000, 0),
   // The local hashing embedder packs cosines into a narrow band (0.78-0.94), which HNSW finds hard. HNSW
   // recall@10 against exact search at 100K chunks on PostgreSQL (evals/bench/retrieval-latency.ts, 200 SciFact
   // queries), by ef_search 200/300/400/500/600: m 24 / ef_construction 200: 0.875/0.911/0.937/-/0.967;

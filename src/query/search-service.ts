@@ -5,12 +5,12 @@ import type { LexicalIndex, VectorIndex } from '../../indexes/ports';
 import type { BuildStore } from '../../ingestion/builds';
 import type { EmbeddingRegistry } from '../../ingestion/embedding-registry';
 import { LRUCache } from 'lru-cache';
-import { ChunkRowCache } from './chunk-row-cache';
-import { retrieve, type HydratedRow, type RetrievalResult, type RetrieveOptions } from './retrieve';
+import { ChunkRows, type ChunkRowsOptions } from './chunk-rows';
+import { retrieve, type RetrievalResult, type RetrieveOptions } from './retrieve';
 
 /** Retrieval against a corpus's active build (or a named one: canaries score builds before promotion). */
 export class SearchService {
-  private readonly rowCache: ChunkRowCache<HydratedRow>;
+  private readonly rows: ChunkRows;
   /**
    * Active builds by id. Search reads only what a build never changes (its id, tenant, corpus and embedding
    * model), and the corpus row read for each request names the active build, so a promotion is seen at once:
@@ -21,10 +21,16 @@ export class SearchService {
   constructor(
     private readonly deps: { db: Db; lexical: LexicalIndex; vectors: VectorIndex; registry: EmbeddingRegistry; reranker: Reranker; builds: BuildStore },
     private readonly defaults: Partial<RetrieveOptions>,
-    /** Hydrated rows kept between queries (0: none). */
-    rowCacheEntries = 10_000,
+    /** Chunk rows kept between queries (default: up to 30K, small builds copied whole). */
+    rows: ChunkRowsOptions = { maxRows: 30_000, preloadUpTo: 30_000, minReloadIntervalMs: 10_000 },
   ) {
-    this.rowCache = new ChunkRowCache(rowCacheEntries);
+    this.rows = new ChunkRows(deps.db, rows);
+  }
+
+  /** Copies the rows of the corpus's active build into memory now (what the first search starts in the background). */
+  async warmRows(corpus: Corpus): Promise<void> {
+    const build = await this.activeBuildOf(corpus);
+    await this.rows.preload({ tenantId: corpus.tenantId, corpusId: corpus.id, generation: corpus.generation, buildId: build.id });
   }
 
   async activeBuild(corpus: Corpus): Promise<IndexBuild> {
@@ -48,12 +54,11 @@ export class SearchService {
     const weights = { bm25: 1, vector: embedder.provider === 'local' ? 0.1 : 1 };
     const result = await retrieve(
       {
-        db: this.deps.db,
         lexical: this.deps.lexical,
         vectors: this.deps.vectors,
         reranker: this.deps.reranker,
         embedder,
-        rowCache: { cache: this.rowCache, scope: `${corpus.id}:${corpus.generation}` },
+        readRows: (chunkIds) => this.rows.read({ tenantId: corpus.tenantId, corpusId: corpus.id, generation: corpus.generation, buildId: target.id }, chunkIds, !build),
       },
       target,
       query,
