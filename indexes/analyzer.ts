@@ -56,19 +56,10 @@ const NUMBER_WITH_SEPARATORS = /^\p{N}+(?:[.,]\p{N}+)+$/u;
 const POSSESSIVE = /['\u2019]s$/u;
 const ASCII_WORD = /^[a-z]+$/;
 
-/** Porter is regex-heavy; vocabularies are small, so memoising pays for itself. */
-const STEM_CACHE_LIMIT = 100_000;
-const stemCache = new Map<string, string>();
-
 function stem(word: string): string {
   // The Porter algorithm is defined over ASCII English; leave everything else intact.
   if (word.length < 3 || !ASCII_WORD.test(word)) return word;
-  const cached = stemCache.get(word);
-  if (cached !== undefined) return cached;
-  const result = stemmer(word);
-  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-  stemCache.set(word, result);
-  return result;
+  return stemmer(word);
 }
 
 /** A token without joiners: stopword + stem if it is a word, exact if it has digits. */
@@ -117,14 +108,36 @@ function emitMixed(token: string, out: string[]): void {
   }
 }
 
+/**
+ * The terms a token emits, by token. Tokens repeat far more than they vary (a 3,000-abstract SciFact sample:
+ * 604K tokens, 36K distinct), and each fresh one costs several regular-expression tests and a stem:
+ * analysing those abstracts took 265 ms, 138 ms with this cache.
+ */
+const TOKEN_CACHE_LIMIT = 200_000;
+const tokenCache = new Map<string, string | readonly string[]>();
+const NO_TERMS: readonly string[] = [];
+
+function termsOf(token: string): string | readonly string[] {
+  const cached = tokenCache.get(token);
+  if (cached !== undefined) return cached;
+  const out: string[] = [];
+  if (HAS_CJK.test(token)) emitMixed(token, out);
+  else emitToken(token, out);
+  const terms = out.length === 1 ? out[0]! : out.length === 0 ? NO_TERMS : out;
+  if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
+  tokenCache.set(token, terms);
+  return terms;
+}
+
 /** Analyzed terms in text order, duplicates kept (positions matter for proximity). */
 export function analyze(text: string): string[] {
   const normalized = text.normalize('NFKC').toLowerCase();
   const out: string[] = [];
-  for (const match of normalized.matchAll(TOKEN_PATTERN)) {
-    const token = match[0];
-    if (HAS_CJK.test(token)) emitMixed(token, out);
-    else emitToken(token, out);
+  TOKEN_PATTERN.lastIndex = 0;
+  for (let match = TOKEN_PATTERN.exec(normalized); match !== null; match = TOKEN_PATTERN.exec(normalized)) {
+    const terms = termsOf(match[0]);
+    if (typeof terms === 'string') out.push(terms);
+    else for (const term of terms) out.push(term);
   }
   return out;
 }

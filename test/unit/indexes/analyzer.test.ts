@@ -25,6 +25,16 @@ describe('analyze', () => {
     expect(analyze('mail bob@example.com')).toEqual(['mail', 'bob@example.com', 'bob', 'exampl', 'com']);
   });
 
+  it('gives a token the same terms every time it recurs (terms are kept per token)', () => {
+    const text = 'The v2.3.1 runners, IL-6 and state-of-the-art: the runners again';
+    const expected = ['v2.3.1', 'v2', '3', '1', 'runner', 'il-6', 'il', '6', 'state', 'art', 'runner', 'again'];
+    expect(analyze(text)).toEqual(expected);
+    const first = analyze(text);
+    first.push('mutated');
+    expect(analyze(text)).toEqual(expected);
+    expect(analyze('IL-6 v2.3.1')).toEqual(['il-6', 'il', '6', 'v2.3.1', 'v2', '3', '1']);
+  });
+
   it('matches a partial query against an identifier through its parts', () => {
     const document = new Set(analyze('Replace part SKU_99-A before use'));
     expect(analyze('sku 99').every((term) => document.has(term))).toBe(true);
