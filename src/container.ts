@@ -185,6 +185,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     defaultTtlSeconds: ANSWER_CACHE_TTL_SECONDS,
     writeBehind: true,
     onWriteError: () => metrics.cacheEvents.inc({ cache: 'answer', result: 'write_error' }),
+    soleWriter: !redis && store.driver === 'pglite',
   });
   const providerSlots = new ProviderSemaphore(config.MAX_INFLIGHT_PROVIDER_CALLS, 5_000);
   // Its error callback uses `metrics`, declared below: it runs only when a write fails, long after both exist.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateStore, openStore, type Store } from '../../src/core/db/client';
+import { answerCache } from '../../src/core/db/schema';
 import { ensureTenant } from '../../src/core/tenancy';
 import { PostgresAnswerCache, RedisAnswerCache, type AnswerCache } from '../../src/query/answer-cache';
 import { REDIS_URL, requireService } from '../helpers/services';
@@ -44,6 +45,20 @@ describe('PostgresAnswerCache.setMany (PGlite)', () => {
   it('writes a batch in one upsert, the last entry for a key winning', async () => {
     const [one, two] = await Promise.all([ensureTenant(store.db, 'cache-one'), ensureTenant(store.db, 'cache-two')]);
     await exercise(new PostgresAnswerCache(store.db), one.id, two.id);
+  });
+
+  it('lists the keys of unexpired entries, or nothing when there are more than asked for', async () => {
+    const tenant = await ensureTenant(store.db, 'cache-keys');
+    const cache = new PostgresAnswerCache(store.db);
+    await store.db.delete(answerCache);
+    await cache.setMany([
+      { key: 'live-1', tenantId: tenant.id, body: {}, ttlSeconds: 60 },
+      { key: 'live-2', tenantId: tenant.id, body: {}, ttlSeconds: 60 },
+      { key: 'expired', tenantId: tenant.id, body: {}, ttlSeconds: 0 },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await cache.liveKeys(2))?.sort()).toEqual(['live-1', 'live-2']);
+    expect(await cache.liveKeys(1)).toBeUndefined();
   });
 });
 

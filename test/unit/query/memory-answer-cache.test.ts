@@ -157,4 +157,66 @@ describe('MemoryFrontedAnswerCache', () => {
       expect(shared.rows.get('k1')?.body).toEqual({ answer: 'a' });
     });
   });
+
+  describe('sole writer (the embedded PGlite: one process owns the shared cache)', () => {
+    /** A shared cache that lists its live keys, as the Postgres one does. */
+    function listingCache(keys: string[]) {
+      const shared = sharedCache();
+      for (const key of keys) shared.rows.set(key, { tenantId: 't1', body: { answer: key } });
+      let listed: (value: string[] | undefined) => void = () => undefined;
+      const listing = new Promise<string[] | undefined>((resolve) => (listed = resolve));
+      return { shared: Object.assign(shared, { liveKeys: () => listing }), list: (value: string[] | undefined) => listed(value) };
+    }
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('misses without a read for a key it never wrote, and reads a key it did (evicted from memory) or found at start', async () => {
+      const { shared, list } = listingCache(['from-before']);
+      const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 1, defaultTtlSeconds: 60, soleWriter: true });
+      list(['from-before']);
+      await settle();
+      expect(await cache.get('never-written', 't1')).toBeUndefined();
+      expect(shared.reads).toBe(0);
+      expect(await cache.get('from-before', 't1')).toEqual({ answer: 'from-before' });
+      expect(shared.reads).toBe(1);
+      await cache.set('mine', 't1', { answer: 'mine' }, 60);
+      await cache.set('pushes-mine-out', 't1', { answer: 'x' }, 60);
+      expect(await cache.get('mine', 't1')).toEqual({ answer: 'mine' });
+      expect(shared.reads).toBe(2);
+    });
+
+    it('reads on every miss until the keys are listed, and keeps keys set meanwhile', async () => {
+      const { shared, list } = listingCache([]);
+      const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 0, defaultTtlSeconds: 60, soleWriter: true });
+      expect(await cache.get('unknown', 't1')).toBeUndefined();
+      expect(shared.reads).toBe(1);
+      await cache.set('written-during-listing', 't1', { answer: 'w' }, 60);
+      list([]);
+      await settle();
+      expect(await cache.get('written-during-listing', 't1')).toEqual({ answer: 'w' });
+      expect(await cache.get('unknown', 't1')).toBeUndefined();
+      expect(shared.reads).toBe(2);
+    });
+
+    it('with more keys than it keeps, reads on every miss', async () => {
+      const { shared, list } = listingCache(['a']);
+      const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60, soleWriter: true, maxSharedKeys: 2 });
+      list(['a']);
+      await settle();
+      expect(await cache.get('unknown', 't1')).toBeUndefined();
+      expect(shared.reads).toBe(0);
+      await cache.set('b', 't1', { answer: 'b' }, 60);
+      await cache.set('c', 't1', { answer: 'c' }, 60);
+      expect(await cache.get('unknown', 't1')).toBeUndefined();
+      expect(shared.reads).toBe(1);
+    });
+
+    it('a listing that is too long (undefined) leaves every miss to a read', async () => {
+      const { shared, list } = listingCache([]);
+      const cache = new MemoryFrontedAnswerCache(shared, { maxEntries: 10, defaultTtlSeconds: 60, soleWriter: true });
+      list(undefined);
+      await settle();
+      expect(await cache.get('unknown', 't1')).toBeUndefined();
+      expect(shared.reads).toBe(1);
+    });
+  });
 });
