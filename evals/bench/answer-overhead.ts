@@ -26,7 +26,7 @@
  * The fake provider quotes the first sentence of source [1] verbatim, so
  * answers verify and no repair call is made (repairs are counted if any).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,7 @@ import { sql } from 'drizzle-orm';
 import { CachedBm25Index } from '../../indexes/postgres/cached-bm25-index';
 import { CachedVectorIndex } from '../../indexes/postgres/cached-vector-index';
 import { buildApp } from '../../src/api/app';
+import { openStore } from '../../src/core/db/client';
 import { normalizeQuestion } from '../../src/query/answer-cache';
 import { createApiKey } from '../../src/core/tenancy';
 import { assembleContext } from '../../src/query/assemble';
@@ -122,6 +123,13 @@ async function main(): Promise<void> {
     TOKENS_PER_MINUTE: '1000000000',
     DAILY_TOKEN_BUDGET: '1000000000',
   };
+  // A reused store still holds the answers of the last run: gone before the service starts, as a fresh
+  // store's would be (the embedded answer cache lists the keys it holds at start).
+  if (args['data-dir'] && existsSync(join(args['data-dir'], 'pglite'))) {
+    const previous = await openStore({ dataDir: args['data-dir'] });
+    await previous.query(sql`DELETE FROM answer_cache`);
+    await previous.close();
+  }
   const harness = await openHarness({ env, dataDir: args['data-dir'], concurrency: Number(args.concurrency), corpusName: CORPUS });
   try {
     const { store } = harness.container;
@@ -151,8 +159,6 @@ async function main(): Promise<void> {
       `answer-overhead: ${counts.documents} documents, ${counts.chunks} chunks (CHUNK_TARGET_TOKENS ${args['chunk-tokens']}) on PGlite; fake OpenAI latency ${LATENCY_MS} ms`,
     );
 
-    // A reused store still holds the answers of the last run.
-    await store.query(sql`DELETE FROM answer_cache`);
     const app = await buildApp(harness.container);
     const { key } = await createApiKey(store.db, { tenantId: harness.corpus.tenantId, name: 'bench', scopes: ['query'] });
     // SciFact repeats some claims: distinct questions only, so that every measured answer is fresh.
