@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, isAppError, toAppError, type ErrorCode } from '../core/errors';
+import { AppError, DELIBERATE_CODES, isAppError, toAppError, type ErrorCode } from '../core/errors';
 import { isStoreUnavailable } from '../core/db/store-errors';
 import { loggableError } from '../core/loggable-error';
 import { isRedisUnavailable } from './limits/redis-fail-open';
@@ -49,18 +49,10 @@ export function toHttpError(error: unknown): AppError {
   return new AppError('INTERNAL', 'internal error', { cause: error });
 }
 
-/**
- * 503s the service gives on purpose (shedding load, draining for shutdown). They are not failures to
- * investigate, and under overload there are thousands a second: an error log with a stack trace for each
- * (formatting a stack through source maps: about 0.3 ms each in the load bench profile) took the CPU the
- * admitted answers needed. The access log still records each one with its status.
- */
-const DELIBERATE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['OVERLOADED', 'SHUTTING_DOWN']);
-
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const appError = toHttpError(error);
-    if (appError.status >= 500 && !DELIBERATE.has(appError.code)) request.log.error({ error: loggableError(error), code: appError.code }, 'request failed');
+    if (appError.status >= 500 && !DELIBERATE_CODES.has(appError.code)) request.log.error({ error: loggableError(error), code: appError.code }, 'request failed');
     if (appError.retryAfterMs !== undefined) reply.header('retry-after', Math.max(1, Math.ceil(appError.retryAfterMs / 1000)));
     return reply.status(appError.status).send(appError.toBody());
   });
