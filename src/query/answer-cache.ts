@@ -130,6 +130,7 @@ export class MemoryFrontedAnswerCache implements AnswerCache {
   private sharedKeys: Set<string> | undefined;
   /** Keys set while the start-up read of the shared keys runs. */
   private pendingKeys: Set<string> | undefined;
+  private readonly maxSharedKeys: number;
 
   constructor(
     private readonly shared: AnswerCache,
@@ -171,25 +172,22 @@ export class MemoryFrontedAnswerCache implements AnswerCache {
         onError: (error) => options.onWriteError?.(error),
       });
     }
+    this.maxSharedKeys = options.maxSharedKeys ?? 100_000;
     if (options.soleWriter && shared.liveKeys) this.loadSharedKeys(shared.liveKeys.bind(shared));
   }
 
   private loadSharedKeys(liveKeys: NonNullable<AnswerCache['liveKeys']>): void {
-    const limit = this.options.maxSharedKeys ?? 100_000;
     // Keys set while the read runs are kept too: the read may predate their writes.
     const setMeanwhile = new Set<string>();
     this.pendingKeys = setMeanwhile;
-    liveKeys(limit)
+    liveKeys(this.maxSharedKeys)
       .then((keys) => {
-        if (this.pendingKeys !== setMeanwhile || keys === undefined) return;
-        const known = new Set(keys);
-        for (const key of setMeanwhile) known.add(key);
-        this.sharedKeys = known.size <= limit ? known : undefined;
+        if (keys === undefined) return;
+        const known = new Set([...keys, ...setMeanwhile]);
+        if (known.size <= this.maxSharedKeys) this.sharedKeys = known;
       })
       .catch(() => undefined)
-      .finally(() => {
-        if (this.pendingKeys === setMeanwhile) this.pendingKeys = undefined;
-      });
+      .finally(() => (this.pendingKeys = undefined));
   }
 
   private now(): number {
@@ -232,7 +230,7 @@ export class MemoryFrontedAnswerCache implements AnswerCache {
     if (!this.sharedKeys) return;
     this.sharedKeys.add(key);
     // Too many to keep: from now on every miss reads the shared cache.
-    if (this.sharedKeys.size > (this.options.maxSharedKeys ?? 100_000)) this.sharedKeys = undefined;
+    if (this.sharedKeys.size > this.maxSharedKeys) this.sharedKeys = undefined;
   }
 
   /** Writes the queued shared-cache entries now and waits for them (before the store closes). */
