@@ -5,7 +5,7 @@
  * steady closed-loop load for --minutes, sampling the service's RSS
  * (/proc/<pid>/status) and V8 heap in use (/metrics) every --sample-seconds.
  *
- *   npm run bench -- soak [--minutes 5] [--clients 50] [--sample-seconds 5] [--max-slope 1]
+ *   npm run bench -- soak [--minutes 5] [--warmup-minutes 0] [--clients 50] [--sample-seconds 5] [--max-slope 1]
  *       [--json FILE] [--database-url URL] [--redis-url URL] [--env NAME=value ...]
  *
  * Memory is "flat" when the least-squares slope of the RSS floor (at each
@@ -19,6 +19,12 @@
  * PASS/FAIL against it, with the plain slopes and the heap floor's, first/last/
  * max RSS and a per-minute table (answers/s, overhead p99, errors, RSS, heap
  * floor and mean).
+ *
+ * --warmup-minutes W runs the same load for W minutes first and leaves them out:
+ * the figures count the measured minutes only, and the memory fit takes all of
+ * them (not their second half). A cold service grows its V8 heap and pools for
+ * its first several minutes under load, so a 5-minute run from cold ends
+ * inside that growth.
  */
 import { writeFileSync } from 'node:fs';
 import { figuresOf, runClosedLoop, type RequestRecord } from './support/load-client';
@@ -40,7 +46,8 @@ async function main(): Promise<void> {
   const service = await startService({ backend: args.backend, fake: provider, label: 'soak' });
   let failed = true;
   try {
-    console.log(`soak: ${args.clients} clients (half streaming) for ${args.minutes} min on ${service.backendLabel}; service pid ${service.pid}; load average ${loadAverage()}`);
+    const warmup = args.warmupMinutes > 0 ? ` after ${args.warmupMinutes} min of warm-up` : '';
+    console.log(`soak: ${args.clients} clients (half streaming) for ${args.minutes} min${warmup} on ${service.backendLabel}; service pid ${service.pid}; load average ${loadAverage()}`);
     const topics = await seedCorpus(service, CORPUS, args.documents);
     console.log(`  seeded ${topics.length} documents; fake provider latency ${args.latencyMs} ms; sampling every ${args.sampleSeconds} s`);
     const proc = new ProcSampler(service.pid, args.sampleSeconds * 1000);
@@ -62,7 +69,7 @@ async function main(): Promise<void> {
       corpus: CORPUS,
       topics,
       clients: args.clients,
-      warmupSeconds: 0,
+      warmupSeconds: args.warmupMinutes * 60,
       seconds: args.minutes * 60,
       streamingShare: 0.5,
       onTick,
@@ -70,35 +77,38 @@ async function main(): Promise<void> {
     proc.stop();
     await scraper.stop();
     const figures = figuresOf(run);
-    const rss = memoryTrend(proc.samples, args.maxSlopeMbPerMin);
-    const heap = memoryTrend(heapSamples(scraper), args.maxSlopeMbPerMin);
+    const fitFromMs = args.warmupMinutes > 0 ? args.warmupMinutes * 60_000 : undefined;
+    const rss = memoryTrend(proc.samples, args.maxSlopeMbPerMin, undefined, fitFromMs);
+    const heap = memoryTrend(heapSamples(scraper), args.maxSlopeMbPerMin, undefined, fitFromMs);
 
     console.log('\n| minute | answers/s | overhead p99 (ms) | errors | RSS min / mean (MB) | heap used min / mean (MB) |');
     console.log('|---|---|---|---|---|---|');
-    for (let minute = 0; minute < Math.ceil(args.minutes); minute++) {
+    const totalMinutes = args.warmupMinutes + args.minutes;
+    for (let minute = 0; minute < Math.ceil(totalMinutes); minute++) {
       const from = started + minute * 60_000;
       const to = from + 60_000;
       const inMinute = run.records.filter((record) => record.startedAt >= from && record.startedAt < to);
       const ok = inMinute.filter((record) => record.outcome.kind === 'ok');
-      const span = Math.min(60, args.minutes * 60 - minute * 60);
+      const span = Math.min(60, totalMinutes * 60 - minute * 60);
       const minMean = (values: number[]) =>
         values.length ? `${Math.min(...values).toFixed(1)} / ${(values.reduce((sum, value) => sum + value, 0) / values.length).toFixed(1)}` : '-';
       const rssCell = minMean(proc.samples.filter((sample) => sample.atMs >= minute * 60_000 && sample.atMs < (minute + 1) * 60_000).map((sample) => sample.rssMb));
       const heapCell = minMean(scraper.windows.filter((window) => window.atMs >= minute * 60_000 && window.atMs < (minute + 1) * 60_000).map((window) => window.heapUsedMb));
-      console.log(`| ${minute + 1} | ${(ok.length / span).toFixed(1)} | ${summarize(ok.map((record) => record.overheadMs ?? Number.NaN)).p99.toFixed(1)} | ${inMinute.length - ok.length} | ${rssCell} | ${heapCell} |`);
+      console.log(`| ${minute + 1}${minute < args.warmupMinutes ? ' (warm-up)' : ''} | ${(ok.length / span).toFixed(1)} | ${summarize(ok.map((record) => record.overheadMs ?? Number.NaN)).p99.toFixed(1)} | ${inMinute.length - ok.length} | ${rssCell} | ${heapCell} |`);
     }
     console.log(
       `\n${figures.requests} requests: ${figures.errors} errors ${JSON.stringify(figures.errorCodes)}, ${figures.rateLimited} × 429, ${figures.unavailable} × 503; overhead p50 ${figures.overhead.p50.toFixed(1)} p99 ${figures.overhead.p99.toFixed(1)} ms; ${figures.throughputRps.toFixed(1)} answers/s`,
     );
     console.log(`RSS: first ${rss.firstRssMb.toFixed(1)} MB, last ${rss.lastRssMb.toFixed(1)} MB, max ${rss.maxRssMb.toFixed(1)} MB, peak (VmHWM) ${proc.peakRssMb.toFixed(1)} MB`);
     console.log(
-      `slopes over the second half: floor (minima of the 60 s around each sample) RSS ${rss.rssFloorSlopeMbPerMin.toFixed(2)} MB/min, heap used ${heap.heapFloorSlopeMbPerMin.toFixed(2)} MB/min; every sample (${rss.samplesInFit}) RSS ${rss.rssSlopeMbPerMin.toFixed(2)} MB/min, heap used ${heap.heapSlopeMbPerMin.toFixed(2)} MB/min (${heap.samplesInFit} scrapes, ${scraper.failures} failed)`,
+      `slopes over ${fitFromMs === undefined ? 'the second half' : 'the measured minutes'}: floor (minima of the 60 s around each sample) RSS ${rss.rssFloorSlopeMbPerMin.toFixed(2)} MB/min, heap used ${heap.heapFloorSlopeMbPerMin.toFixed(2)} MB/min; every sample (${rss.samplesInFit}) RSS ${rss.rssSlopeMbPerMin.toFixed(2)} MB/min, heap used ${heap.heapSlopeMbPerMin.toFixed(2)} MB/min (${heap.samplesInFit} scrapes, ${scraper.failures} failed)`,
     );
     console.log(`memory flat (RSS floor slope < ${args.maxSlopeMbPerMin} MB/min): ${rss.flat ? 'PASS' : 'FAIL'}; load average ${loadAverage()}`);
     if (args.json) {
       const result = {
         clients: args.clients,
         minutes: args.minutes,
+        warmupMinutes: args.warmupMinutes,
         backend: service.backendLabel,
         requests: figures.requests,
         errors: figures.errors,

@@ -117,18 +117,23 @@ export function floorSamples(points: readonly { x: number; y: number }[], window
  * time between major GCs: under a minute in the soaks measured), taken over
  * the whole run and fitted over the second half. "Flat" means the RSS
  * floor's slope is below `maxSlopeMbPerMin`.
+ *
+ * `fitFromMs`: fit from this sample time on instead (after a separate warm-up,
+ * the whole measured window).
  */
-export function memoryTrend(samples: readonly MemorySample[], maxSlopeMbPerMin: number, windowMs = 60_000): MemoryTrend {
+export function memoryTrend(samples: readonly MemorySample[], maxSlopeMbPerMin: number, windowMs = 60_000, fitFromMs?: number): MemoryTrend {
   if (samples.length === 0) throw new Error('memoryTrend: no samples');
   const sorted = [...samples].sort((left, right) => left.atMs - right.atMs);
   const start = sorted[0]!.atMs;
   const end = sorted.at(-1)!.atMs;
-  const half = start + (end - start) / 2;
+  const half = fitFromMs ?? start + (end - start) / 2;
   const secondHalf = sorted.filter((sample) => sample.atMs >= half);
   const perMinute = (points: { x: number; y: number }[]) => linearFit(points).slope * 60_000;
   const inSecondHalf = (point: { x: number }) => point.x >= half;
-  const rssPoints = sorted.map((sample) => ({ x: sample.atMs, y: sample.rssMb }));
-  const heapPoints = sorted.filter((sample) => sample.heapUsedMb !== undefined).map((sample) => ({ x: sample.atMs, y: sample.heapUsedMb! }));
+  // After a separate warm-up its samples are not the run's, floors included.
+  const measured = fitFromMs === undefined ? sorted : secondHalf;
+  const rssPoints = measured.map((sample) => ({ x: sample.atMs, y: sample.rssMb }));
+  const heapPoints = measured.filter((sample) => sample.heapUsedMb !== undefined).map((sample) => ({ x: sample.atMs, y: sample.heapUsedMb! }));
   const rssFloorSlope = perMinute(floorSamples(rssPoints, windowMs).filter(inSecondHalf));
   return {
     rssFloorSlopeMbPerMin: rssFloorSlope,
@@ -359,6 +364,8 @@ export function parseLoadArgs(argv: readonly string[], environment: Record<strin
 
 export interface SoakArgs {
   minutes: number;
+  /** Load before the measured minutes, left out of the figures and of the memory fit (0: none; the fit then takes the second half). */
+  warmupMinutes: number;
   clients: number;
   sampleSeconds: number;
   maxSlopeMbPerMin: number;
@@ -371,6 +378,7 @@ export interface SoakArgs {
 export function parseSoakArgs(argv: readonly string[], environment: Record<string, string | undefined> = {}): SoakArgs {
   const values = parse(argv, {
     minutes: { type: 'string', default: '5' },
+    'warmup-minutes': { type: 'string', default: '0' },
     clients: { type: 'string', default: '50' },
     'sample-seconds': { type: 'string', default: '5' },
     'max-slope': { type: 'string', default: '1' },
@@ -381,6 +389,7 @@ export function parseSoakArgs(argv: readonly string[], environment: Record<strin
   });
   return {
     minutes: checked(positiveNumber('minutes'), values.minutes),
+    warmupMinutes: checked(z.coerce.number().min(0, '--warmup-minutes must be >= 0'), values['warmup-minutes']),
     clients: checked(positiveInt('clients'), values.clients),
     sampleSeconds: checked(positiveNumber('sample-seconds'), values['sample-seconds']),
     maxSlopeMbPerMin: checked(positiveNumber('max-slope'), values['max-slope']),

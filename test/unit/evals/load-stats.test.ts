@@ -93,6 +93,13 @@ describe('linearFit and memoryTrend', () => {
     expect(trend.samplesInFit).toBe(31);
   });
 
+  it('after a separate warm-up, fits the whole measured window from fitFromMs', () => {
+    // Growth for the first 3 minutes, then flat: fitted from 180 s it is flat; fitted from 60 s it is not.
+    const samples = times.map((atMs) => ({ atMs, rssMb: 200 + Math.min(atMs, 180_000) / 1_000 }));
+    expect(memoryTrend(samples, 1, 60_000, 180_000)).toMatchObject({ flat: true, samplesInFit: 25 });
+    expect(memoryTrend(samples, 1, 60_000, 60_000).flat).toBe(false);
+  });
+
   it('a steady leak of 2 MB/min fails a 1 MB/min threshold, with the slope in MB per minute', () => {
     const samples = times.map((atMs) => ({ atMs, rssMb: 300 + (2 * atMs) / 60_000, heapUsedMb: 80 + atMs / 60_000 }));
     const trend = memoryTrend(samples, 1);
@@ -278,6 +285,9 @@ describe('argument parsing', () => {
     expect(parseSoakArgs([])).toMatchObject({ minutes: 5, clients: 50, sampleSeconds: 5, maxSlopeMbPerMin: 1 });
     expect(parseSoakArgs(['--minutes', '0.5', '--max-slope', '2'])).toMatchObject({ minutes: 0.5, maxSlopeMbPerMin: 2 });
     expect(() => parseSoakArgs(['--minutes', '0'])).toThrow(UsageError);
+    expect(parseSoakArgs([]).warmupMinutes).toBe(0);
+    expect(parseSoakArgs(['--warmup-minutes', '3']).warmupMinutes).toBe(3);
+    expect(() => parseSoakArgs(['--warmup-minutes', '-1'])).toThrow(UsageError);
   });
 
   it('ingest-load defaults to 1,000 documents from 20 clients', () => {
