@@ -133,9 +133,9 @@ function termsOf(token: string): string | readonly string[] {
 export function analyze(text: string): string[] {
   const normalized = text.normalize('NFKC').toLowerCase();
   const out: string[] = [];
-  TOKEN_PATTERN.lastIndex = 0;
-  for (let match = TOKEN_PATTERN.exec(normalized); match !== null; match = TOKEN_PATTERN.exec(normalized)) {
-    const terms = termsOf(match[0]);
+  // match() with /g gives the tokens alone: no match object (index, input, groups) per token.
+  for (const token of normalized.match(TOKEN_PATTERN) ?? []) {
+    const terms = termsOf(token);
     if (typeof terms === 'string') out.push(terms);
     else for (const term of terms) out.push(term);
   }

@@ -14,8 +14,8 @@ export interface MappedText {
   /** Normalized text: NFKD without marks, lowercased, straight quotes, one dash, single spaces. */
   text: string;
   /** For each UTF-16 unit of `text`, the original [start, end) it came from. */
-  starts: number[];
-  ends: number[];
+  starts: Uint32Array;
+  ends: Uint32Array;
 }
 
 const FOLD: Record<string, string> = {
@@ -44,23 +44,43 @@ function foldCodePoint(codePoint: string): string {
 
 /** Normalizes for matching and keeps, per normalized unit, its original offsets. */
 export function mapNormalize(original: string): MappedText {
-  let text = '';
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Pieces joined once at the end, the last one's space remembered (asking the growing string whether it
+  // ended in a space flattened it on every character), and offsets in typed arrays: together most of what
+  // verifying an answer allocated.
+  const pieces: string[] = [];
+  let starts = new Uint32Array(original.length + 8);
+  let ends = new Uint32Array(original.length + 8);
+  let length = 0;
+  let afterSpace = true;
   let index = 0;
   for (const codePoint of original) {
     const end = index + codePoint.length;
     for (const unit of foldCodePoint(codePoint)) {
-      if (unit === ' ' && (text.length === 0 || text.endsWith(' '))) continue;
-      for (let part = 0; part < unit.length; part++) {
-        starts.push(index);
-        ends.push(end);
+      if (unit === ' ') {
+        if (afterSpace) continue;
+        afterSpace = true;
+      } else {
+        afterSpace = false;
       }
-      text += unit;
+      // Folding can expand a character (an ellipsis into three, a ligature into two).
+      if (length + unit.length > starts.length) {
+        const grownStarts = new Uint32Array(starts.length * 2 + unit.length);
+        const grownEnds = new Uint32Array(grownStarts.length);
+        grownStarts.set(starts);
+        grownEnds.set(ends);
+        starts = grownStarts;
+        ends = grownEnds;
+      }
+      for (let part = 0; part < unit.length; part++) {
+        starts[length] = index;
+        ends[length] = end;
+        length++;
+      }
+      pieces.push(unit);
     }
     index = end;
   }
-  return { text, starts, ends };
+  return { text: pieces.join(''), starts: starts.subarray(0, length), ends: ends.subarray(0, length) };
 }
 
 export function normalizeForMatch(text: string): string {

@@ -15,6 +15,16 @@ describe('mapNormalize', () => {
     expect(original.slice(mapped.starts[at], mapped.ends[at + 'efficient'.length - 1])).toBe('Efﬁcient');
   });
 
+  it('maps every unit of a text that folds to several times its length', () => {
+    const original = `a${'…'.repeat(20)}ﬁ b`;
+    const mapped = mapNormalize(original);
+    expect(mapped.text).toBe(`a${'...'.repeat(20)}fi b`);
+    expect(mapped.starts).toHaveLength(mapped.text.length);
+    expect(original.slice(mapped.starts[60], mapped.ends[60])).toBe('…');
+    expect(original.slice(mapped.starts[61], mapped.ends[62])).toBe('ﬁ');
+    expect(original.slice(mapped.starts[64], mapped.ends[64])).toBe('b');
+  });
+
   it('matches a combining accent against a precomposed one', () => {
     const spans = findQuote(mapNormalize('A cafe\u0301 opens.'), 'café opens');
     expect(spans).toEqual([{ start: 2, end: 13 }]);
