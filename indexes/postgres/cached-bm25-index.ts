@@ -49,6 +49,8 @@ interface Snapshot extends BuildSnapshot {
   /** Scratch for scoring (JS is single-threaded and scoring is synchronous, so one per snapshot is safe). */
   scores: Float64Array;
   seen: Uint8Array;
+  /** Scratch: the chunk numbers a query touched, in `touched[0..count)` (scoring is synchronous: one per snapshot is safe). */
+  touched: Int32Array;
 }
 
 /** Postings per page while copying a build: bounds each statement's time and the rows held at once. */
@@ -177,6 +179,7 @@ export class CachedBm25Index implements LexicalIndex {
       size: postings,
       scores: new Float64Array(chunkRows.length),
       seen: new Uint8Array(chunkRows.length),
+      touched: new Int32Array(chunkRows.length),
       lastUsed: performance.now(),
     };
   }
@@ -188,8 +191,8 @@ export class CachedBm25Index implements LexicalIndex {
  * top `limit` by score, ties by chunk id.
  */
 function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, limit: number, k1: number, b: number): ScoredChunk[] {
-  const { scores, seen, docLengths, avgdl, docCount } = snapshot;
-  const touched: number[] = [];
+  const { scores, seen, touched, docLengths, avgdl, docCount } = snapshot;
+  let touchedCount = 0;
   for (const [term, qtf] of frequencies) {
     const postings = snapshot.terms.get(term);
     if (!postings) continue;
@@ -201,14 +204,15 @@ function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, lim
       const tf = tfs[index]!;
       if (seen[chunk] === 0) {
         seen[chunk] = 1;
-        touched.push(chunk);
+        touched[touchedCount++] = chunk;
       }
       scores[chunk]! += (weight * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * docLengths[chunk]!) / avgdl));
     }
   }
-  const top = topK(touched, scores, limit);
+  const top = topK(touched.subarray(0, touchedCount), scores, limit);
   const results = top.map((chunk) => ({ chunkId: snapshot.chunkIds[chunk]!, score: scores[chunk]! }));
-  for (const chunk of touched) {
+  for (let index = 0; index < touchedCount; index++) {
+    const chunk = touched[index]!;
     scores[chunk] = 0;
     seen[chunk] = 0;
   }
