@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { fnv1a, FNV_OFFSET } from '../../src/core/fnv1a';
 import type { Db } from '../../src/core/db/client';
 import { alerts } from '../../src/core/db/schema';
 import { AppError } from '../../src/core/errors';
@@ -57,9 +58,7 @@ export class AlertDelivery {
 }
 
 function hashUrl(url: string): string {
-  let hash = 2166136261;
-  for (let index = 0; index < url.length; index++) hash = Math.imul(hash ^ url.charCodeAt(index), 16777619) >>> 0;
-  return hash.toString(16);
+  return fnv1a(FNV_OFFSET, url).toString(16);
 }
 
 /** Webhook URLs often embed a token in the path (Slack): never log more than the origin. */

@@ -1,4 +1,5 @@
 import type { GenerationMessage, GenerationSource } from '../core/providers/ports';
+import { fnv1a, fnvMix, FNV_OFFSET } from '../core/fnv1a';
 import type { Prompt } from './prompts';
 import { escapeText, fillUserTemplate, renderSource } from './prompts/render';
 import type { Span } from './text-match';
@@ -132,25 +133,18 @@ interface Group {
   shingles: Set<number>;
 }
 
-/** FNV-1a over a word's UTF-16 units. */
-function wordHash(word: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < word.length; index++) hash = Math.imul(hash ^ word.charCodeAt(index), 0x01000193);
-  return hash;
-}
-
 /**
  * The text's runs of SHINGLE_SIZE words, each as a 32-bit hash of its words. Hashes rather than the joined
  * words: a string and an array per shingle were a tenth of what an answer allocated. Two sources of ~130
  * shingles each share a colliding hash with odds of about 4 in a million, which can only nudge one Jaccard.
  */
 function shingles(text: string): Set<number> {
-  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(wordHash);
+  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((word) => fnv1a(FNV_OFFSET, word));
   const out = new Set<number>();
   const size = Math.min(SHINGLE_SIZE, words.length);
   for (let index = 0; index + size <= words.length && words.length > 0; index++) {
-    let hash = 0x811c9dc5;
-    for (let offset = 0; offset < size; offset++) hash = Math.imul(hash ^ words[index + offset]!, 0x01000193);
+    let hash = FNV_OFFSET;
+    for (let offset = 0; offset < size; offset++) hash = fnvMix(hash, words[index + offset]!);
     out.add(hash);
   }
   return out;

@@ -1,4 +1,5 @@
 import { ANALYZER_VERSION, analyze } from '../../../indexes/analyzer';
+import { fnv1a, FNV_OFFSET } from '../fnv1a';
 import { AppError } from '../errors';
 import type { EmbeddingInputType, EmbeddingProvider } from './ports';
 
@@ -48,18 +49,6 @@ const FAMILY_WEIGHTS = { unigram: 1.0, bigram: 0.1, charGram: 1.5 } as const;
 const CHAR_GRAM_MIN = 3;
 const CHAR_GRAM_MAX = 5;
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** FNV-1a over UTF-16 code units of value[start, end), continuing from `hash`. */
-function fnv1a(hash: number, value: string, start = 0, end = value.length): number {
-  let state = hash;
-  for (let index = start; index < end; index++) {
-    state ^= value.charCodeAt(index);
-    state = Math.imul(state, FNV_PRIME);
-  }
-  return state >>> 0;
-}
 
 /** murmur3's finaliser: FNV's low bits are weak, and we take index and sign from them. */
 function mix(hash: number): number {
