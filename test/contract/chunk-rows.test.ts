@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../../src/core/db/client';
-import { ChunkRows, type ChunkRowScope } from '../../../src/query/chunk-rows';
-import { seedChunks, seedCorpus, type SeededCorpus } from '../../helpers/seed';
+import type { Store } from '../../src/core/db/client';
+import { ChunkRows, type ChunkRowScope } from '../../src/query/chunk-rows';
+import { seedChunks, seedCorpus, type SeededCorpus } from '../helpers/seed';
+import { storeTargets } from '../helpers/stores';
 
 /** Puts the chunks in the build, as indexing does (what a preload copies). */
 async function addToBuild(store: Store, corpus: SeededCorpus, chunkIds: readonly string[]): Promise<void> {
@@ -19,11 +20,12 @@ async function rewriteText(store: Store, chunkId: string, text: string): Promise
 const scopeOf = (corpus: SeededCorpus, generation = 0): ChunkRowScope => ({ tenantId: corpus.tenantId, corpusId: corpus.corpusId, buildId: corpus.buildId, generation });
 const options = { maxRows: 100, preloadUpTo: 100, minReloadIntervalMs: 0 };
 
-describe('ChunkRows', () => {
+const targets = await storeTargets('chunk rows');
+
+describe.each(targets)('ChunkRows on $name', (target) => {
   let store: Store;
   beforeAll(async () => {
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    store = await target.open();
   });
   afterAll(async () => {
     await store?.close();
