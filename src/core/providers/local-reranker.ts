@@ -100,8 +100,9 @@ export class LocalLexicalReranker implements Reranker {
     const scaledPriors = priors === undefined ? undefined : minMaxScale(candidates.map((candidate) => priors.get(candidate.id)));
     const priorWeight = scaledPriors === undefined ? 0 : this.priorWeight;
 
+    const weighted = queryWeights(queryTerms, idf);
     const results = analyzed.map((candidate, index) => {
-      const lexical = this.lexicalScore(queryTerms, candidate, idf);
+      const lexical = this.lexicalScore(weighted, candidate, idf);
       const prior = scaledPriors?.[index] ?? 0;
       return { id: candidate.id, score: priorWeight * prior + (1 - priorWeight) * lexical };
     });
@@ -120,9 +121,7 @@ export class LocalLexicalReranker implements Reranker {
     return analyzed;
   }
 
-  private lexicalScore(queryTerms: readonly string[], candidate: AnalyzedCandidate, idf: Map<string, number>): number {
-    const distinct = [...new Set(queryTerms)];
-    const totalWeight = sum(distinct.map((term) => idf.get(term) ?? 0));
+  private lexicalScore({ terms: queryTerms, distinct, totalWeight }: QueryWeights, candidate: AnalyzedCandidate, idf: Map<string, number>): number {
     if (totalWeight === 0) return 0;
     const matched = distinct.filter((term) => candidate.positions.has(term));
     const matchedWeight = sum(matched.map((term) => idf.get(term) ?? 0));
@@ -153,6 +152,18 @@ function analyzeCandidate(candidate: RerankCandidate): AnalyzedCandidate {
   return { id: candidate.id, positions, titleTerms: new Set(titleTerms) };
 }
 
+/** What scoring needs of the query, the same for every candidate. */
+interface QueryWeights {
+  terms: readonly string[];
+  distinct: readonly string[];
+  totalWeight: number;
+}
+
+function queryWeights(terms: readonly string[], idf: ReadonlyMap<string, number>): QueryWeights {
+  const distinct = [...new Set(terms)];
+  return { terms, distinct, totalWeight: sum(distinct.map((term) => idf.get(term) ?? 0)) };
+}
+
 /** BM25-style IDF over the candidate set, for the query's terms only. */
 function candidateSetIdf(queryTerms: ReadonlySet<string>, candidates: readonly AnalyzedCandidate[]): Map<string, number> {
   const idf = new Map<string, number>();
@@ -164,25 +175,38 @@ function candidateSetIdf(queryTerms: ReadonlySet<string>, candidates: readonly A
   return idf;
 }
 
-/** Largest IDF weight of distinct query terms that fit in any window of `width` consecutive positions. */
+/**
+ * Largest IDF weight of distinct query terms that fit in any window of `width` consecutive positions.
+ * Every position holds one term, so an event is the number position × terms + term, sorted as numbers:
+ * no object per position (these were most of what a rerank allocated).
+ */
 function densestWindow(terms: readonly string[], positions: ReadonlyMap<string, number[]>, idf: ReadonlyMap<string, number>, width: number): number {
-  const events: { position: number; term: number }[] = [];
+  const count = terms.length;
+  let size = 0;
+  for (const term of terms) size += positions.get(term)?.length ?? 0;
+  if (size === 0) return 0;
+  const events = new Float64Array(size);
+  let at = 0;
   terms.forEach((term, index) => {
-    for (const position of positions.get(term) ?? []) events.push({ position, term: index });
+    for (const position of positions.get(term) ?? []) events[at++] = position * count + index;
   });
-  events.sort((left, right) => left.position - right.position);
+  events.sort();
+  const positionOf = (event: number) => Math.floor(event / count);
+  const termOf = (event: number) => event - positionOf(event) * count;
   const weights = terms.map((term) => idf.get(term) ?? 0);
-  const inWindow = new Array<number>(terms.length).fill(0);
+  const inWindow = new Int32Array(count);
   let current = 0;
   let best = 0;
   let start = 0;
   for (const event of events) {
-    if ((inWindow[event.term] ?? 0) === 0) current += weights[event.term] ?? 0;
-    inWindow[event.term] = (inWindow[event.term] ?? 0) + 1;
-    for (let first = events[start]; first !== undefined && first.position <= event.position - width; first = events[start]) {
-      inWindow[first.term] = (inWindow[first.term] ?? 0) - 1;
-      if (inWindow[first.term] === 0) current -= weights[first.term] ?? 0;
-      start++;
+    const term = termOf(event);
+    if (inWindow[term] === 0) current += weights[term]!;
+    inWindow[term]! += 1;
+    const position = positionOf(event);
+    for (; start < events.length && positionOf(events[start]!) <= position - width; start++) {
+      const first = termOf(events[start]!);
+      inWindow[first]! -= 1;
+      if (inWindow[first] === 0) current -= weights[first]!;
     }
     best = Math.max(best, current);
   }
@@ -207,10 +231,17 @@ function phraseScore(queryTerms: readonly string[], positions: ReadonlyMap<strin
   return total === 0 ? 0 : found / total;
 }
 
+/** Whether some position in `right` is `distance` after one in `left` (both ascending, as analyzeCandidate records them). */
 function adjacent(left: readonly number[] | undefined, right: readonly number[] | undefined, distance: number): boolean {
   if (left === undefined || right === undefined) return false;
-  const rightSet = new Set(right);
-  return left.some((position) => rightSet.has(position + distance));
+  let next = 0;
+  for (const position of left) {
+    const wanted = position + distance;
+    while (next < right.length && right[next]! < wanted) next++;
+    if (next === right.length) return false;
+    if (right[next] === wanted) return true;
+  }
+  return false;
 }
 
 function wholePhrase(queryTerms: readonly string[], positions: ReadonlyMap<string, number[]>): boolean {
