@@ -56,11 +56,21 @@ const PROXIMITY_WIDTH_PER_TERM = 2;
 /** Keeps a proximity window from spanning the title/body boundary. */
 const TITLE_BODY_GAP = 1_000;
 
+/** A candidate as one query sees it: only the query's terms are looked up, so only they are kept. */
 interface AnalyzedCandidate {
   id: string;
-  /** term → positions, title first then body (offset by TITLE_BODY_GAP). */
+  /** Query term → its positions, title first then body (offset by TITLE_BODY_GAP), ascending. */
   positions: Map<string, number[]>;
+  /** The query terms found in the title. */
   titleTerms: Set<string>;
+}
+
+/** A candidate's analysed text, the same for every query. */
+interface CandidateTerms {
+  text: string;
+  title: string | undefined;
+  titleTerms: string[];
+  bodyTerms: string[];
 }
 
 export class LocalLexicalReranker implements Reranker {
@@ -68,7 +78,7 @@ export class LocalLexicalReranker implements Reranker {
   readonly modelId = 'local-lexical-v1';
   private readonly priorWeight: number;
   private readonly weights: SignalWeights;
-  private readonly analysis: LRUCache<string, { text: string; title: string | undefined; analyzed: AnalyzedCandidate }> | undefined;
+  private readonly analysis: LRUCache<string, CandidateTerms> | undefined;
 
   constructor(options: LocalLexicalRerankerOptions = {}) {
     this.priorWeight = options.priorWeight ?? DEFAULT_PRIOR_WEIGHT;
@@ -95,8 +105,9 @@ export class LocalLexicalReranker implements Reranker {
   /** All candidates, best first (synchronous core; rerank() truncates to topK). */
   score(query: string, candidates: readonly RerankCandidate[], priors?: ReadonlyMap<string, number>): RerankResult[] {
     const queryTerms = analyze(query);
-    const analyzed = candidates.map((candidate) => this.analyzed(candidate));
-    const idf = candidateSetIdf(new Set(queryTerms), analyzed);
+    const querySet = new Set(queryTerms);
+    const analyzed = candidates.map((candidate) => forQuery(candidate.id, this.terms(candidate), querySet));
+    const idf = candidateSetIdf(querySet, analyzed);
     const scaledPriors = priors === undefined ? undefined : minMaxScale(candidates.map((candidate) => priors.get(candidate.id)));
     const priorWeight = scaledPriors === undefined ? 0 : this.priorWeight;
 
@@ -110,15 +121,17 @@ export class LocalLexicalReranker implements Reranker {
   }
 
   /**
-   * The candidate's terms and positions, kept per id (chunks recur across questions: analysing 30 of them
-   * was most of a rerank, ~3 ms of ~3.1 at 11.5K chunks). An entry is used only for the same text and title.
+   * The candidate's analysed title and text, kept per id (chunks recur across questions: analysing 30 of
+   * them was most of a rerank). An entry is used only for the same text and title. Kept as term lists, not
+   * term → positions maps: a query looks up only its own terms, and a map of every term of 5,000 chunks was
+   * a large share of what survived each young-generation GC.
    */
-  private analyzed(candidate: RerankCandidate): AnalyzedCandidate {
+  private terms(candidate: RerankCandidate): CandidateTerms {
     const kept = this.analysis?.get(candidate.id);
-    if (kept && kept.text === candidate.text && kept.title === candidate.title) return kept.analyzed;
-    const analyzed = analyzeCandidate(candidate);
-    this.analysis?.set(candidate.id, { text: candidate.text, title: candidate.title, analyzed });
-    return analyzed;
+    if (kept && kept.text === candidate.text && kept.title === candidate.title) return kept;
+    const terms = { text: candidate.text, title: candidate.title, titleTerms: candidate.title === undefined ? [] : analyze(candidate.title), bodyTerms: analyze(candidate.text) };
+    this.analysis?.set(candidate.id, terms);
+    return terms;
   }
 
   private lexicalScore({ terms: queryTerms, distinct, totalWeight }: QueryWeights, candidate: AnalyzedCandidate, idf: Map<string, number>): number {
@@ -137,11 +150,10 @@ export class LocalLexicalReranker implements Reranker {
   }
 }
 
-function analyzeCandidate(candidate: RerankCandidate): AnalyzedCandidate {
-  const titleTerms = candidate.title === undefined ? [] : analyze(candidate.title);
-  const bodyTerms = analyze(candidate.text);
+function forQuery(id: string, { titleTerms, bodyTerms }: CandidateTerms, query: ReadonlySet<string>): AnalyzedCandidate {
   const positions = new Map<string, number[]>();
   const record = (term: string, position: number): void => {
+    if (!query.has(term)) return;
     const list = positions.get(term);
     if (list === undefined) positions.set(term, [position]);
     else list.push(position);
@@ -149,7 +161,7 @@ function analyzeCandidate(candidate: RerankCandidate): AnalyzedCandidate {
   titleTerms.forEach((term, index) => record(term, index));
   const offset = titleTerms.length + TITLE_BODY_GAP;
   bodyTerms.forEach((term, index) => record(term, offset + index));
-  return { id: candidate.id, positions, titleTerms: new Set(titleTerms) };
+  return { id, positions, titleTerms: new Set(titleTerms.filter((term) => query.has(term))) };
 }
 
 /** What scoring needs of the query, the same for every candidate. */
@@ -231,7 +243,7 @@ function phraseScore(queryTerms: readonly string[], positions: ReadonlyMap<strin
   return total === 0 ? 0 : found / total;
 }
 
-/** Whether some position in `right` is `distance` after one in `left` (both ascending, as analyzeCandidate records them). */
+/** Whether some position in `right` is `distance` after one in `left` (both ascending, as forQuery records them). */
 function adjacent(left: readonly number[] | undefined, right: readonly number[] | undefined, distance: number): boolean {
   if (left === undefined || right === undefined) return false;
   let next = 0;
