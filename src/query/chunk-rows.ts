@@ -76,8 +76,11 @@ const PRELOAD_PAGE = 500;
 export class ChunkRows {
   private readonly rows: LRUCache<string, StoredRow> | undefined;
   private readonly titles: LRUCache<string, string> | undefined;
-  /** Per corpus: the build whose rows were copied, the generation whose titles were, and when the last load began. */
-  private readonly loads = new Map<string, { buildId?: string; generation?: number; startedAt: number; running?: Promise<void> }>();
+  /**
+   * Per corpus: the build whose rows were copied and how many chunks it had then, the generation whose
+   * titles were, and when the last load began.
+   */
+  private readonly loads = new Map<string, { buildId?: string; copiedChunks?: number; generation?: number; startedAt: number; running?: Promise<void> }>();
 
   constructor(
     private readonly db: Db,
@@ -124,16 +127,23 @@ export class ChunkRows {
   }
 
   /**
-   * Copies the build's rows (once per build) and the generation's titles, now: what the background load does.
-   * A build or corpus too large to hold is not copied, and not tried again until the build or generation moves.
+   * Copies the build's rows and the generation's titles, now: what the background load does. The rows are
+   * copied again only when the build has grown by more than a tenth since the last copy (a corpus first
+   * searched while empty, or filling up), so a bulk upload costs a few copies, not one per generation. A
+   * build or corpus too large to hold is not copied.
    */
   async preload(scope: ChunkRowScope): Promise<void> {
     const state = this.loads.get(scope.corpusId) ?? { startedAt: 0 };
     this.loads.set(scope.corpusId, state);
     state.startedAt = performance.now();
     if (state.buildId !== scope.buildId) {
-      await this.copyRows(scope);
       state.buildId = scope.buildId;
+      delete state.copiedChunks;
+    }
+    const inBuild = await this.countBuildChunks(scope);
+    if (state.copiedChunks === undefined || inBuild > state.copiedChunks * 1.1) {
+      if (inBuild <= Math.min(this.options.preloadUpTo, this.options.maxRows)) await this.copyRows(scope);
+      state.copiedChunks = inBuild;
     }
     if (state.generation !== scope.generation) {
       await this.copyTitles(scope);
@@ -156,10 +166,13 @@ export class ChunkRows {
     if (current) current.running = running;
   }
 
+  private async countBuildChunks(scope: ChunkRowScope): Promise<number> {
+    const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(buildChunks).where(inBuildOf(scope));
+    return count?.n ?? 0;
+  }
+
   private async copyRows(scope: ChunkRowScope): Promise<void> {
-    const inBuild = and(eq(buildChunks.buildId, scope.buildId), eq(buildChunks.tenantId, scope.tenantId), eq(buildChunks.corpusId, scope.corpusId));
-    const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(buildChunks).where(inBuild);
-    if (!count || count.n > Math.min(this.options.preloadUpTo, this.options.maxRows)) return;
+    const inBuild = inBuildOf(scope);
     let after: string | undefined;
     for (;;) {
       const page = await this.db
@@ -194,5 +207,7 @@ export class ChunkRows {
   }
 }
 
+const inBuildOf = (scope: ChunkRowScope) =>
+  and(eq(buildChunks.buildId, scope.buildId), eq(buildChunks.tenantId, scope.tenantId), eq(buildChunks.corpusId, scope.corpusId));
 const rowKey = (scope: ChunkRowScope, chunkId: string) => `${scope.tenantId}:${scope.corpusId}:${chunkId}`;
 const titleKey = (scope: ChunkRowScope, documentId: string) => `${scope.tenantId}:${scope.corpusId}:${scope.generation}:${documentId}`;

@@ -75,6 +75,26 @@ describe.each(targets)('ChunkRows on $name', (target) => {
     await expect.poll(() => rows.size).toBe(4);
   });
 
+  it('a corpus first copied while empty is copied again once it has grown, not on every generation', async () => {
+    const corpus = await seedCorpus(store);
+    const rows = new ChunkRows(store.db, options);
+    await rows.preload(scopeOf(corpus, 0));
+    expect(rows.size).toBe(0);
+    const first = await seedChunks(store, corpus, ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten']);
+    await addToBuild(store, corpus, first.map((chunk) => chunk.chunkId));
+    await rows.preload(scopeOf(corpus, 1));
+    expect(rows.size).toBe(10);
+    // One more chunk is under a tenth more: left to be read on demand.
+    const [eleventh] = await seedChunks(store, corpus, ['eleven']);
+    await addToBuild(store, corpus, [eleventh!.chunkId]);
+    await rows.preload(scopeOf(corpus, 2));
+    expect(rows.size).toBe(10);
+    const more = await seedChunks(store, corpus, ['twelve', 'thirteen']);
+    await addToBuild(store, corpus, more.map((chunk) => chunk.chunkId));
+    await rows.preload(scopeOf(corpus, 3));
+    expect(rows.size).toBe(13);
+  });
+
   it('keeps a title for one generation: the next one reads it again, without re-reading the rows', async () => {
     const corpus = await seedCorpus(store);
     const [chunk] = await seedChunks(store, corpus, ['body'], { documentTitle: 'Old title' });

@@ -49,7 +49,6 @@ const FAMILY_WEIGHTS = { unigram: 1.0, bigram: 0.1, charGram: 1.5 } as const;
 const CHAR_GRAM_MIN = 3;
 const CHAR_GRAM_MAX = 5;
 
-
 /** murmur3's finaliser: FNV's low bits are weak, and we take index and sign from them. */
 function mix(hash: number): number {
   let state = hash;
