@@ -3,6 +3,7 @@ import type { Store } from '../../src/core/db/client';
 import { isUuid } from '../../src/core/corpora';
 import { AppError } from '../../src/core/errors';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
+import { BinaryCopyWriter, uuidBytes } from './copy-binary';
 import { inTransaction, sqlState } from './transaction';
 
 /**
@@ -144,7 +145,20 @@ export class PgvectorIndex implements VectorIndex {
     const rows = [...latest.values()];
     if (rows.length === 0) return;
     const build = buildLiteral(scope.buildId);
-    await inTransaction(this.store, async (executor) => {
+    await inTransaction(this.store, async (executor, copyIn) => {
+      if (copyIn) {
+        // PGlite: replace by delete + binary COPY (copy-binary.ts says why). A build has one owner, checked above,
+        // so the tenant condition of the ON CONFLICT below has nothing to guard here.
+        const writer = new BinaryCopyWriter(rows.length * (120 + 4 * model.dimensions));
+        const [buildId, tenant, corpus] = [uuidBytes(scope.buildId), uuidBytes(scope.tenantId), uuidBytes(scope.corpusId)];
+        for (const record of rows) writer.row(6).uuid(buildId).uuid(record.chunkId).uuid(tenant).uuid(corpus).text(modelId).vector(record.vector);
+        await executor(sql`
+          DELETE FROM chunk_vectors
+          WHERE build_id = ${sql.raw(build)} AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+            AND chunk_id = ANY(${sql.param(rows.map((record) => record.chunkId))}::uuid[])`);
+        await copyIn('chunk_vectors (build_id, chunk_id, tenant_id, corpus_id, model_id, embedding)', writer.finish());
+        return;
+      }
       for (let start = 0; start < rows.length; start += this.batchSize) {
         const batch = rows.slice(start, start + this.batchSize);
         await executor(sql`

@@ -15,6 +15,7 @@ import { lexicalIndexContract, syntheticTexts, type LexicalHarness } from './lex
 import { vectorIndexContract, type VectorHarness } from './vector-index.contract';
 import { randomUnitVectors } from './vectors';
 import { explainLines } from './explain';
+import { inTransaction } from '../../indexes/postgres/transaction';
 
 const targets = await storeTargets('postgres index contract');
 
@@ -116,6 +117,44 @@ for (const target of targets) {
         const statements = states.stats().statements;
         await expect(states.terms('not-a-uuid')).resolves.toBeUndefined();
         expect(states.stats().statements).toBe(statements);
+      });
+
+      it('writes postings and vectors by binary COPY on PGlite and by INSERT on PostgreSQL, with the same rows', async () => {
+        const copyOffered = await inTransaction(store, async (_executor, copyIn) => copyIn !== undefined);
+        // If a drizzle upgrade hid the PGlite transaction's client, ingestion would silently fall back to the slow path.
+        expect(copyOffered).toBe(target.name === 'pglite');
+        const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { dimensions: 3 });
+        const scope = { tenantId, corpusId, buildId };
+        const chunks = await seedChunks(store, scope, ['zebra apple apple', 'apple mango']);
+        await new PostgresBm25Index(store).add(scope, chunks);
+        const postings = await store.query<{ term: string; chunk_id: string; tenant_id: string; corpus_id: string; tf: number; doc_length: number }>(sql`
+          SELECT term, chunk_id, tenant_id, corpus_id, tf, doc_length FROM postings WHERE build_id = ${buildId}::uuid ORDER BY term, chunk_id`);
+        const [first, second] = chunks.map((chunk) => chunk.chunkId);
+        const mine = { tenant_id: tenantId, corpus_id: corpusId };
+        expect(postings).toEqual(
+          [
+            { term: 'appl', chunk_id: first, tf: 2, doc_length: 3, ...mine },
+            { term: 'appl', chunk_id: second, tf: 1, doc_length: 2, ...mine },
+            { term: 'mango', chunk_id: second, tf: 1, doc_length: 2, ...mine },
+            { term: 'zebra', chunk_id: first, tf: 1, doc_length: 3, ...mine },
+          ].sort((left, right) => (left.term + left.chunk_id < right.term + right.chunk_id ? -1 : 1)),
+        );
+
+        const vectors = new PgvectorIndex(store);
+        const record = (chunkId: string, vector: number[]) => ({ chunkId, documentId: chunks[0]!.documentId, versionId: chunks[0]!.versionId, vector });
+        await vectors.upsert(scope, modelId, [record(first!, [0.1, -0.2, 0.3]), record(second!, [1, 0, 0])]);
+        // A second upsert replaces (PGlite: delete + COPY), keeping one row per chunk.
+        await vectors.upsert(scope, modelId, [record(first!, [1 / 3, 2 / 3, -2 / 3])]);
+        const stored = await store.query<{ chunk_id: string; embedding: string; model_id: string }>(sql`
+          SELECT chunk_id, embedding::text AS embedding, model_id FROM chunk_vectors WHERE build_id = ${buildId}::uuid ORDER BY chunk_id`);
+        const byChunk = new Map(stored.map((row) => [row.chunk_id, row]));
+        expect(stored).toHaveLength(2);
+        const values = (chunkId: string) => (JSON.parse(byChunk.get(chunkId)!.embedding) as number[]).map((value) => Math.fround(value));
+        expect(values(first!)).toEqual([1 / 3, 2 / 3, -2 / 3].map((value) => Math.fround(value)));
+        expect(values(second!)).toEqual([1, 0, 0]);
+        expect(byChunk.get(first!)!.model_id).toBe(modelId);
+        const [stats] = await store.query<{ vector_count: string | number }>(sql`SELECT vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`);
+        expect(Number(stats!.vector_count)).toBe(2);
       });
 
       it('the write fence: on PGlite it answers repeated version reads from memory until any write that may touch an index', async () => {
