@@ -62,8 +62,8 @@ function mix(hash: number): number {
 
 type FeatureCounts = Map<number, number>;
 
-function count(features: FeatureCounts, hash: number): void {
-  features.set(hash, (features.get(hash) ?? 0) + 1);
+function count(features: FeatureCounts, hash: number, times = 1): void {
+  features.set(hash, (features.get(hash) ?? 0) + times);
 }
 
 export class LocalHashEmbedder implements EmbeddingProvider {
@@ -117,16 +117,20 @@ export class LocalHashEmbedder implements EmbeddingProvider {
     if (terms.length === 0) terms = text.normalize('NFKC').toLowerCase().split(/\s+/).filter((term) => term.length > 0);
     const vector = new Float32Array(this.dimensions);
     if (terms.length === 0) return vector;
-    this.accumulate(vector, this.unigrams(terms), FAMILY_WEIGHTS.unigram);
+    // Unigrams and char-grams are hashed once per distinct term, counted as often as it occurs: the same counts,
+    // first seen in the same order, so the same vector bit for bit.
+    const occurrences = new Map<string, number>();
+    for (const term of terms) occurrences.set(term, (occurrences.get(term) ?? 0) + 1);
+    this.accumulate(vector, this.unigrams(occurrences), FAMILY_WEIGHTS.unigram);
     this.accumulate(vector, this.bigrams(terms), FAMILY_WEIGHTS.bigram);
-    this.accumulate(vector, this.charGrams(terms), FAMILY_WEIGHTS.charGram);
+    this.accumulate(vector, this.charGrams(occurrences), FAMILY_WEIGHTS.charGram);
     normalize(vector);
     return vector;
   }
 
-  private unigrams(terms: readonly string[]): FeatureCounts {
+  private unigrams(occurrences: ReadonlyMap<string, number>): FeatureCounts {
     const features: FeatureCounts = new Map();
-    for (const term of terms) count(features, fnv1a(this.familySeeds.unigram, term));
+    for (const [term, times] of occurrences) count(features, fnv1a(this.familySeeds.unigram, term), times);
     return features;
   }
 
@@ -139,13 +143,13 @@ export class LocalHashEmbedder implements EmbeddingProvider {
     return features;
   }
 
-  private charGrams(terms: readonly string[]): FeatureCounts {
+  private charGrams(occurrences: ReadonlyMap<string, number>): FeatureCounts {
     const features: FeatureCounts = new Map();
-    for (const term of terms) {
+    for (const [term, times] of occurrences) {
       const marked = `<${term}>`;
       for (let size = CHAR_GRAM_MIN; size <= CHAR_GRAM_MAX; size++) {
         for (let start = 0; start + size <= marked.length; start++) {
-          count(features, fnv1a(this.familySeeds.charGram, marked, start, start + size));
+          count(features, fnv1a(this.familySeeds.charGram, marked, start, start + size), times);
         }
       }
     }
