@@ -155,9 +155,11 @@ export function layoutPage(runs: readonly TextRun[]): LayoutBlock[] {
 const roundSize = (size: number): number => Math.round(size * 2) / 2;
 
 function isHeadingCandidate(block: LayoutBlock, bodySize: number): boolean {
-  const text = block.lines.join(' ');
-  if ((text.match(/\p{L}/gu)?.length ?? 0) < 2) return false;
+  // Size first: most blocks are body text, and the letter count would scan the whole of each.
   const ratio = block.size / Math.max(bodySize, 0.1);
+  if (ratio < 1.08) return false;
+  const text = block.lines.join(' ');
+  if (!/\p{L}.*\p{L}/su.test(text)) return false;
   if (ratio >= 1.2) return block.lines.length <= 3 && text.length <= 200;
   // LaTeX \section is only ~10% larger than body text; then it must also look like a title.
   return ratio >= 1.08 && block.lines.length <= 2 && text.length <= 120 && !/[.,;:]$/u.test(text);
