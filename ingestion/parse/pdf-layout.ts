@@ -162,7 +162,7 @@ function isHeadingCandidate(block: LayoutBlock, bodySize: number): boolean {
   if (!/\p{L}.*\p{L}/su.test(text)) return false;
   if (ratio >= 1.2) return block.lines.length <= 3 && text.length <= 200;
   // LaTeX \section is only ~10% larger than body text; then it must also look like a title.
-  return ratio >= 1.08 && block.lines.length <= 2 && text.length <= 120 && !/[.,;:]$/u.test(text);
+  return block.lines.length <= 2 && text.length <= 120 && !/[.,;:]$/u.test(text);
 }
 
 /**
