@@ -1,3 +1,4 @@
+import { isUuid } from '../../src/core/corpora';
 import { AppError } from '../../src/core/errors';
 
 /**
@@ -100,9 +101,8 @@ export class BinaryCopyWriter {
 
 /** A uuid's 16 bytes. */
 export function uuidBytes(value: string): Uint8Array {
-  const hex = value.replaceAll('-', '');
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new AppError('VALIDATION_FAILED', `not a uuid: ${JSON.stringify(value)}`);
-  return Buffer.from(hex, 'hex');
+  if (!isUuid(value)) throw new AppError('VALIDATION_FAILED', `not a uuid: ${JSON.stringify(value)}`);
+  return Buffer.from(value.replaceAll('-', ''), 'hex');
 }
 
 const SIGNATURE = Uint8Array.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
