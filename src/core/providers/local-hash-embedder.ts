@@ -1,4 +1,4 @@
-import { ANALYZER_VERSION, analyze } from '../../../indexes/analyzer';
+import { ANALYZER_VERSION, analyze, termFrequencies } from '../../../indexes/analyzer';
 import { fnv1a, FNV_OFFSET } from '../fnv1a';
 import { AppError } from '../errors';
 import type { EmbeddingInputType, EmbeddingProvider } from './ports';
@@ -119,8 +119,7 @@ export class LocalHashEmbedder implements EmbeddingProvider {
     if (terms.length === 0) return vector;
     // Unigrams and char-grams are hashed once per distinct term, counted as often as it occurs: the same counts,
     // first seen in the same order, so the same vector bit for bit.
-    const occurrences = new Map<string, number>();
-    for (const term of terms) occurrences.set(term, (occurrences.get(term) ?? 0) + 1);
+    const occurrences = termFrequencies(terms);
     this.accumulate(vector, this.unigrams(occurrences), FAMILY_WEIGHTS.unigram);
     this.accumulate(vector, this.bigrams(terms), FAMILY_WEIGHTS.bigram);
     this.accumulate(vector, this.charGrams(occurrences), FAMILY_WEIGHTS.charGram);
