@@ -81,8 +81,9 @@ async function main(): Promise<void> {
     const rss = memoryTrend(proc.samples, args.maxSlopeMbPerMin, undefined, fitFromMs);
     const heap = memoryTrend(heapSamples(scraper), args.maxSlopeMbPerMin, undefined, fitFromMs);
 
-    console.log('\n| minute | answers/s | overhead p99 (ms) | errors | RSS min / mean (MB) | heap used min / mean (MB) |');
-    console.log('|---|---|---|---|---|---|');
+    // Committed heap and external memory beside RSS: when RSS moves and the heap in use does not, they say which part moved.
+    console.log('\n| minute | answers/s | overhead p99 (ms) | errors | RSS min / mean (MB) | heap used min / mean (MB) | heap committed min / mean (MB) | external min / mean (MB) |');
+    console.log('|---|---|---|---|---|---|---|---|');
     const totalMinutes = args.warmupMinutes + args.minutes;
     for (let minute = 0; minute < Math.ceil(totalMinutes); minute++) {
       const from = started + minute * 60_000;
@@ -93,8 +94,9 @@ async function main(): Promise<void> {
       const minMean = (values: number[]) =>
         values.length ? `${Math.min(...values).toFixed(1)} / ${(values.reduce((sum, value) => sum + value, 0) / values.length).toFixed(1)}` : '-';
       const rssCell = minMean(proc.samples.filter((sample) => sample.atMs >= minute * 60_000 && sample.atMs < (minute + 1) * 60_000).map((sample) => sample.rssMb));
-      const heapCell = minMean(scraper.windows.filter((window) => window.atMs >= minute * 60_000 && window.atMs < (minute + 1) * 60_000).map((window) => window.heapUsedMb));
-      console.log(`| ${minute + 1}${minute < args.warmupMinutes ? ' (warm-up)' : ''} | ${(ok.length / span).toFixed(1)} | ${summarize(ok.map((record) => record.overheadMs ?? Number.NaN)).p99.toFixed(1)} | ${inMinute.length - ok.length} | ${rssCell} | ${heapCell} |`);
+      const windows = scraper.windows.filter((window) => window.atMs >= minute * 60_000 && window.atMs < (minute + 1) * 60_000);
+      const heapCells = [minMean(windows.map((window) => window.heapUsedMb)), minMean(windows.map((window) => window.heapTotalMb)), minMean(windows.map((window) => window.externalMb))];
+      console.log(`| ${minute + 1}${minute < args.warmupMinutes ? ' (warm-up)' : ''} | ${(ok.length / span).toFixed(1)} | ${summarize(ok.map((record) => record.overheadMs ?? Number.NaN)).p99.toFixed(1)} | ${inMinute.length - ok.length} | ${rssCell} | ${heapCells.join(' | ')} |`);
     }
     console.log(
       `\n${figures.requests} requests: ${figures.errors} errors ${JSON.stringify(figures.errorCodes)}, ${figures.rateLimited} × 429, ${figures.unavailable} × 503; overhead p50 ${figures.overhead.p50.toFixed(1)} p99 ${figures.overhead.p99.toFixed(1)} ms; ${figures.throughputRps.toFixed(1)} answers/s`,
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
         maxSlopeMbPerMin: args.maxSlopeMbPerMin,
         flat: rss.flat,
         rssSamples: proc.samples,
-        heapSamples: scraper.windows.map((window) => ({ atMs: window.atMs, heapUsedMb: window.heapUsedMb, rssMb: window.rssMb })),
+        heapSamples: scraper.windows.map((window) => ({ atMs: window.atMs, heapUsedMb: window.heapUsedMb, heapTotalMb: window.heapTotalMb, externalMb: window.externalMb, rssMb: window.rssMb })),
         loadAverage: loadAverage(),
       };
       writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);

@@ -454,7 +454,8 @@ export class ProcSampler {
  * V8 heap in use.
  */
 export class MetricsScraper {
-  readonly windows: { atMs: number; lagP99Ms: number; lagMaxMs: number; lagMeanMs: number; heapUsedMb: number; rssMb: number }[] = [];
+  /** heapTotalMb: V8's committed heap; externalMb: memory V8 knows is held outside it (buffers, array buffers). */
+  readonly windows: { atMs: number; lagP99Ms: number; lagMaxMs: number; lagMeanMs: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; rssMb: number }[] = [];
   failures = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt = performance.now();
@@ -484,6 +485,8 @@ export class MetricsScraper {
         lagMaxMs: ms('attest_nodejs_eventloop_lag_max_seconds'),
         lagMeanMs: ms('attest_nodejs_eventloop_lag_mean_seconds'),
         heapUsedMb: mb('attest_nodejs_heap_size_used_bytes'),
+        heapTotalMb: mb('attest_nodejs_heap_size_total_bytes'),
+        externalMb: mb('attest_nodejs_external_memory_bytes'),
         rssMb: mb('attest_process_resident_memory_bytes'),
       });
     } catch {
