@@ -170,6 +170,9 @@ export class PostgresBm25Index implements LexicalIndex {
   }
 }
 
+/** Code-unit order (the same as the databases' byte order for uuids and most terms). */
+const compareCodeUnits = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
+
 /** Analyzes title + text; a chunk id given twice keeps its last copy. */
 export function analyzeChunks(chunks: readonly IndexedChunk[]): AnalyzedChunk[] {
   const byId = new Map<string, AnalyzedChunk>();
@@ -179,13 +182,13 @@ export function analyzeChunks(chunks: readonly IndexedChunk[]): AnalyzedChunk[] 
     byId.set(chunk.chunkId, { chunkId: chunk.chunkId, docLength: terms.length, terms: termFrequencies(terms) });
   }
   // A stable order across writers keeps concurrent transactions from locking rows in opposite orders.
-  return [...byId.values()].sort((left, right) => (left.chunkId < right.chunkId ? -1 : left.chunkId > right.chunkId ? 1 : 0));
+  return [...byId.values()].sort((left, right) => compareCodeUnits(left.chunkId, right.chunkId));
 }
 
 /**
  * The postings as binary COPY rows (PGlite), in primary-key order: term, then chunk id (analyzed is sorted by
  * it). Sorted, each primary-key insert lands beside the previous one: 20% less CPU than the same rows in
- * chunk order, measured on 84.6K postings.
+ * chunk order, measured on 84.6K postings. The order only helps locality; nothing depends on it.
  */
 function postingsCopy(scope: IndexScope, analyzed: readonly AnalyzedChunk[]): Uint8Array<ArrayBuffer> {
   const byTerm = new Map<string, number[]>();
@@ -211,8 +214,6 @@ function postingsCopy(scope: IndexScope, analyzed: readonly AnalyzedChunk[]): Ui
   return writer.finish();
 }
 
-/** Code-unit order: the databases' byte order for most terms; the order only helps locality, nothing depends on it. */
-const compareCodeUnits = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
 
 interface PostingBatch {
   terms: string[];
