@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import { AppError } from '../../src/core/errors';
-import { analyze, termFrequencies } from '../analyzer';
+import { analyze, analyzeQuery, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
 import { inTransaction, isRetryableConflict, type CopyIn, type Executor } from './transaction';
@@ -91,7 +91,7 @@ export class PostgresBm25Index implements LexicalIndex {
    * stale row estimates) re-ran the count once per matching posting.
    */
   searchStatement(scope: IndexScope, query: string, limit = 10): SQL | undefined {
-    const frequencies = termFrequencies(analyze(query));
+    const frequencies = termFrequencies(analyzeQuery(query));
     if (frequencies.size === 0) return undefined;
     const terms = [...frequencies.keys()];
     const queryFrequencies = terms.map((term) => frequencies.get(term) ?? 1);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
-import { analyze, termFrequencies } from '../analyzer';
+import { analyzeQuery, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
 import type { PostgresBm25Index } from './bm25-index';
 import type { BuildStateReader } from './build-state-reader';
@@ -94,7 +94,7 @@ export class CachedBm25Index implements LexicalIndex {
   }
 
   async search(scope: IndexScope, query: string, limit: number): Promise<ScoredChunk[]> {
-    const frequencies = termFrequencies(analyze(query));
+    const frequencies = termFrequencies(analyzeQuery(query));
     if (frequencies.size === 0 || limit <= 0) return [];
     // The budget is in postings; a build's total length (sum of term frequencies) bounds its posting count.
     const stats = this.snapshots.enabled ? await this.readStats(scope.buildId) : undefined;

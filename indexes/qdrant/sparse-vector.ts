@@ -1,5 +1,5 @@
 import type { Schemas } from '@qdrant/js-client-rest';
-import { analyze, termFrequencies } from '../analyzer';
+import { analyze, analyzeQuery, termFrequencies } from '../analyzer';
 
 /**
  * BM25 as Qdrant sparse vectors. Qdrant's `idf` modifier multiplies each query
@@ -69,5 +69,5 @@ export function documentSparseVector(
 
 /** The query side: query-term frequencies (Qdrant applies the idf). */
 export function querySparseVector(query: string): Schemas['SparseVector'] {
-  return toSparse(termFrequencies(analyze(query)));
+  return toSparse(termFrequencies(analyzeQuery(query)));
 }

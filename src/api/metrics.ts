@@ -1,3 +1,5 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AnswerBody } from '../query/answer-service';
 
@@ -34,7 +36,10 @@ export class Metrics {
   readonly rateLimited = new Counter({ name: 'attest_rate_limited_total', help: 'Requests refused by limits', labelNames: ['class', 'code'] as const, registers: [this.registry] });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'attest_' });
+    if (options.defaultMetrics) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'attest_' });
+      watchRetainedHeap(this.registry);
+    }
   }
 
   /**
@@ -71,4 +76,35 @@ export class Metrics {
       this.cost.inc({ tenant: tenantId, model }, body.usage.costUsd);
     }
   }
+}
+
+// V8 spaces that hold objects until a full GC; the young generation's only until the next scavenge.
+const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);
+let retainedAfterFullGc = 0;
+let gcObserver: PerformanceObserver | undefined;
+
+/**
+ * The old generation's size just after the latest full (mark-compact) GC: what the process keeps, without the
+ * garbage that a heap sample at scrape time also counts. A leak raises it. RSS and the committed heap do not
+ * tell: under steady load they follow V8's sizing of the heap after each full GC and move by 50-100 MB from
+ * minute to minute (npm run bench -- soak). The observer's callback runs just after the GC, so it reads the
+ * old spaces before much is promoted into them. One observer per process, however many registries read it.
+ */
+function watchRetainedHeap(registry: Registry): void {
+  gcObserver ??= new PerformanceObserver((list) => {
+    const full = list.getEntries().some((entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+    if (!full) return;
+    let retained = 0;
+    for (const space of getHeapSpaceStatistics()) if (!YOUNG_SPACES.has(space.space_name)) retained += space.space_used_size;
+    retainedAfterFullGc = retained;
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  new Gauge({
+    name: 'attest_nodejs_heap_retained_after_full_gc_bytes',
+    help: 'V8 old-generation bytes in use just after the latest full (mark-compact) GC: the leak signal (0 before the first)',
+    registers: [registry],
+    collect() {
+      this.set(retainedAfterFullGc);
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { analyze } from '../../indexes/analyzer';
+import { analyze, analyzeQuery } from '../../indexes/analyzer';
 import { countTextTokens } from './tokens';
 import type { GeneratedAnswer, GenerationRequest, GenerationResult, GenerationSource, Generator } from '../core/providers/ports';
 import { normalizeForMatch, splitSentences } from './text-match';
@@ -54,7 +54,7 @@ interface Unit {
 }
 
 export function queryTerms(question: string): string[] {
-  return [...new Set(analyze(question).filter((term) => !QUESTION_TERMS.has(term)))];
+  return [...new Set(analyzeQuery(question).filter((term) => !QUESTION_TERMS.has(term)))];
 }
 
 function units(sources: readonly GenerationSource[]): Unit[] {

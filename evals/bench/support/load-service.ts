@@ -454,8 +454,21 @@ export class ProcSampler {
  * V8 heap in use.
  */
 export class MetricsScraper {
-  /** heapTotalMb: V8's committed heap; externalMb: memory V8 knows is held outside it (buffers, array buffers). */
-  readonly windows: { atMs: number; lagP99Ms: number; lagMaxMs: number; lagMeanMs: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; rssMb: number }[] = [];
+  /**
+   * heapTotalMb: V8's committed heap; externalMb: memory V8 knows is held outside it (buffers, array buffers);
+   * retainedMb: the old generation in use just after the latest full GC (NaN before the first).
+   */
+  readonly windows: {
+    atMs: number;
+    lagP99Ms: number;
+    lagMaxMs: number;
+    lagMeanMs: number;
+    heapUsedMb: number;
+    heapTotalMb: number;
+    externalMb: number;
+    rssMb: number;
+    retainedMb: number;
+  }[] = [];
   failures = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt = performance.now();
@@ -488,6 +501,7 @@ export class MetricsScraper {
         heapTotalMb: mb('attest_nodejs_heap_size_total_bytes'),
         externalMb: mb('attest_nodejs_external_memory_bytes'),
         rssMb: mb('attest_process_resident_memory_bytes'),
+        retainedMb: mb('attest_nodejs_heap_retained_after_full_gc_bytes') || Number.NaN,
       });
     } catch {
       this.failures++;
@@ -501,7 +515,13 @@ export class MetricsScraper {
 }
 
 export function heapSamples(scraper: MetricsScraper): MemorySample[] {
-  return scraper.windows.map((window) => ({ atMs: window.atMs, rssMb: window.rssMb, heapUsedMb: window.heapUsedMb }));
+  return scraper.windows.map((window) => ({
+    atMs: window.atMs,
+    rssMb: window.rssMb,
+    heapUsedMb: window.heapUsedMb,
+    retainedMb: window.retainedMb,
+    offHeapMb: window.rssMb - window.heapTotalMb,
+  }));
 }
 
 /** The 1-minute load average, to print beside figures measured on a shared machine. */

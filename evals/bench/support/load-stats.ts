@@ -74,6 +74,10 @@ export interface MemorySample {
   atMs: number;
   rssMb: number;
   heapUsedMb?: number | undefined;
+  /** The old generation in use just after the latest full GC (NaN before the first). */
+  retainedMb?: number | undefined;
+  /** RSS minus V8's committed heap: the process's memory outside the JavaScript heap. */
+  offHeapMb?: number | undefined;
 }
 
 export interface MemoryTrend {
@@ -83,11 +87,23 @@ export interface MemoryTrend {
   /** Least-squares slope of every sample over the second half, MB per minute (follows the GC's sawtooth). */
   rssSlopeMbPerMin: number;
   heapSlopeMbPerMin: number;
+  /** Least-squares slope of the heap retained after full GCs (every sample), MB per minute. */
+  retainedSlopeMbPerMin: number;
+  /** Slope of the lower envelope of RSS minus the committed heap, MB per minute. */
+  offHeapFloorSlopeMbPerMin: number;
   firstRssMb: number;
   lastRssMb: number;
   maxRssMb: number;
   samplesInFit: number;
+  /** The RSS floor's slope is below the threshold. */
   flat: boolean;
+  /**
+   * The soak's verdict: both the heap retained after full GCs and the memory outside the V8 heap grow by less
+   * than the threshold. RSS also holds the garbage V8 has room for, and V8 resizes that room after every full
+   * GC: RSS floors moved by 50-100 MB from minute to minute with the retained heap flat, and slopes of the same
+   * build ranged from -14 to +22 MB/min. False without samples of both.
+   */
+  retainedFlat: boolean;
 }
 
 /**
@@ -135,17 +151,28 @@ export function memoryTrend(samples: readonly MemorySample[], maxSlopeMbPerMin: 
   const rssPoints = measured.map((sample) => ({ x: sample.atMs, y: sample.rssMb }));
   const heapPoints = measured.filter((sample) => sample.heapUsedMb !== undefined).map((sample) => ({ x: sample.atMs, y: sample.heapUsedMb! }));
   const rssFloorSlope = perMinute(floorSamples(rssPoints, windowMs).filter(inSecondHalf));
+  const pointsOf = (pick: (sample: MemorySample) => number | undefined) =>
+    measured.flatMap((sample) => {
+      const y = pick(sample);
+      return y !== undefined && Number.isFinite(y) ? [{ x: sample.atMs, y }] : [];
+    });
+  const retainedSlope = perMinute(pointsOf((sample) => sample.retainedMb).filter(inSecondHalf));
+  const offHeapFloorSlope = perMinute(floorSamples(pointsOf((sample) => sample.offHeapMb), windowMs).filter(inSecondHalf));
+  const below = (slope: number) => Number.isFinite(slope) && slope < maxSlopeMbPerMin;
   return {
     rssFloorSlopeMbPerMin: rssFloorSlope,
     heapFloorSlopeMbPerMin: perMinute(floorSamples(heapPoints, windowMs).filter(inSecondHalf)),
     rssSlopeMbPerMin: perMinute(rssPoints.filter(inSecondHalf)),
     heapSlopeMbPerMin: perMinute(heapPoints.filter(inSecondHalf)),
+    retainedSlopeMbPerMin: retainedSlope,
+    offHeapFloorSlopeMbPerMin: offHeapFloorSlope,
     firstRssMb: sorted[0]!.rssMb,
     lastRssMb: sorted.at(-1)!.rssMb,
     maxRssMb: sorted.reduce((max, sample) => Math.max(max, sample.rssMb), -Infinity),
     samplesInFit: secondHalf.length,
     // NaN (too few samples or buckets) is not flat: the run did not show it.
-    flat: Number.isFinite(rssFloorSlope) && rssFloorSlope < maxSlopeMbPerMin,
+    flat: below(rssFloorSlope),
+    retainedFlat: below(retainedSlope) && below(offHeapFloorSlope),
   };
 }
 

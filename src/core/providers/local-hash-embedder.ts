@@ -1,4 +1,4 @@
-import { ANALYZER_VERSION, analyze, termFrequencies } from '../../../indexes/analyzer';
+import { ANALYZER_VERSION, analyze, analyzeQuery, termFrequencies } from '../../../indexes/analyzer';
 import { fnv1a, FNV_OFFSET } from '../fnv1a';
 import { AppError } from '../errors';
 import type { EmbeddingInputType, EmbeddingProvider } from './ports';
@@ -104,14 +104,14 @@ export class LocalHashEmbedder implements EmbeddingProvider {
     const vectors: number[][] = [];
     for (const text of texts) {
       options.signal?.throwIfAborted();
-      vectors.push(Array.from(this.embedOne(text)));
+      vectors.push(Array.from(this.embedOne(text, options.inputType)));
     }
     return vectors;
   }
 
   /** Synchronous core, also used directly by benchmarks. */
-  embedOne(text: string): Float32Array {
-    let terms = analyze(text);
+  embedOne(text: string, inputType: EmbeddingInputType = 'document'): Float32Array {
+    let terms = inputType === 'query' ? analyzeQuery(text) : analyze(text);
     // Text made only of stopwords or symbols still deserves a non-zero vector;
     // only empty or whitespace-only text maps to the zero vector.
     if (terms.length === 0) terms = text.normalize('NFKC').toLowerCase().split(/\s+/).filter((term) => term.length > 0);

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { analyze } from '../../../indexes/analyzer';
+import { analyze, analyzeQuery } from '../../../indexes/analyzer';
 import type { RerankCandidate, RerankOptions, RerankResult, Reranker } from './ports';
 
 /**
@@ -104,7 +104,7 @@ export class LocalLexicalReranker implements Reranker {
 
   /** All candidates, best first (synchronous core; rerank() truncates to topK). */
   score(query: string, candidates: readonly RerankCandidate[], priors?: ReadonlyMap<string, number>): RerankResult[] {
-    const queryTerms = analyze(query);
+    const queryTerms = analyzeQuery(query);
     const querySet = new Set(queryTerms);
     const analyzed = candidates.map((candidate) => forQuery(candidate.id, this.terms(candidate), querySet));
     const idf = candidateSetIdf(querySet, analyzed);

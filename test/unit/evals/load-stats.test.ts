@@ -130,6 +130,30 @@ describe('linearFit and memoryTrend', () => {
     expect(trend.flat).toBe(false);
   });
 
+  // V8 resizing its heap after full GCs: the committed heap (and RSS with it) steps by ±60 MB, the retained heap does not move.
+  const resized = (atMs: number) => (Math.floor(atMs / 70_000) % 2 === 0 ? 0 : 60) + (atMs > 200_000 ? 60 : 0);
+
+  it('the verdict follows the retained heap and the memory outside the heap, not RSS moved by heap resizing', () => {
+    const samples = times.map((atMs) => ({ atMs, rssMb: 450 + resized(atMs), retainedMb: 95 + ((atMs / 5_000) % 2) * 0.3, offHeapMb: 140 }));
+    const trend = memoryTrend(samples, 1);
+    expect(trend.rssFloorSlopeMbPerMin).toBeGreaterThan(5);
+    expect(trend.flat).toBe(false);
+    expect(Math.abs(trend.retainedSlopeMbPerMin)).toBeLessThan(0.2);
+    expect(trend.offHeapFloorSlopeMbPerMin).toBeCloseTo(0, 6);
+    expect(trend.retainedFlat).toBe(true);
+  });
+
+  it('a retained-heap leak or an off-heap leak each fails the verdict, and no retained samples show nothing', () => {
+    const heapLeak = times.map((atMs) => ({ atMs, rssMb: 450, retainedMb: 95 + (2 * atMs) / 60_000, offHeapMb: 140 }));
+    expect(memoryTrend(heapLeak, 1)).toMatchObject({ retainedFlat: false, flat: true });
+    expect(memoryTrend(heapLeak, 1).retainedSlopeMbPerMin).toBeCloseTo(2, 6);
+    const offHeapLeak = times.map((atMs) => ({ atMs, rssMb: 450, retainedMb: 95, offHeapMb: 140 + (2 * atMs) / 60_000 }));
+    expect(memoryTrend(offHeapLeak, 1).retainedFlat).toBe(false);
+    expect(memoryTrend(offHeapLeak, 1).offHeapFloorSlopeMbPerMin).toBeCloseTo(2, 6);
+    const beforeAnyFullGc = times.map((atMs) => ({ atMs, rssMb: 450, retainedMb: Number.NaN, offHeapMb: 140 }));
+    expect(memoryTrend(beforeAnyFullGc, 1).retainedFlat).toBe(false);
+  });
+
   it('floorSamples gives each point the minimum over the window centred on it', () => {
     const points = [
       { x: 40_000, y: 9 },

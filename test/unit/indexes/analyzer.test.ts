@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYZER_VERSION, ENGLISH_STOPWORDS, analyze, termFrequencies } from '../../../indexes/analyzer';
+import { ANALYZER_VERSION, ENGLISH_STOPWORDS, analyze, analyzeQuery, analyzerCacheSize, termFrequencies } from '../../../indexes/analyzer';
 
 describe('analyze', () => {
   it('lowercases, drops Lucene English stopwords and Porter-stems, keeping order and duplicates', () => {
@@ -75,6 +75,31 @@ describe('analyze', () => {
 
   it('has a version to record with index builds', () => {
     expect(ANALYZER_VERSION).toBe('en-porter-v1');
+  });
+});
+
+describe('analyzeQuery', () => {
+  const texts = [
+    'What does order ORD-2291-xq say about the refund?',
+    'The runners are running and the Runner ran',
+    '東京都の人口 and Tokyo population 2024',
+    "O'Brien's café: ﬁnal résumé",
+  ];
+
+  it('gives the terms analyze gives, whether or not the tokens were seen before', () => {
+    const fresh = texts.map((text) => analyzeQuery(text));
+    expect(fresh).toEqual(texts.map((text) => analyze(text)));
+    expect(texts.map((text) => analyzeQuery(text))).toEqual(fresh);
+  });
+
+  it("does not remember a question's new tokens; analyze does", () => {
+    const unique = `ticket q${Date.now().toString(36)}x7 and z${process.pid}k9-${Math.random().toString(36).slice(2)}`;
+    const before = analyzerCacheSize();
+    const terms = analyzeQuery(unique);
+    expect(terms.length).toBeGreaterThan(2);
+    expect(analyzerCacheSize()).toBe(before);
+    expect(analyze(unique)).toEqual(terms);
+    expect(analyzerCacheSize()).toBeGreaterThan(before);
   });
 });
 
