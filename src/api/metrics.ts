@@ -91,14 +91,16 @@ let gcObserver: PerformanceObserver | undefined;
  * old spaces before much is promoted into them. One observer per process, however many registries read it.
  */
 function watchRetainedHeap(registry: Registry): void {
-  gcObserver ??= new PerformanceObserver((list) => {
-    const full = list.getEntries().some((entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
-    if (!full) return;
-    let retained = 0;
-    for (const space of getHeapSpaceStatistics()) if (!YOUNG_SPACES.has(space.space_name)) retained += space.space_used_size;
-    retainedAfterFullGc = retained;
-  });
-  gcObserver.observe({ entryTypes: ['gc'] });
+  if (!gcObserver) {
+    gcObserver = new PerformanceObserver((list) => {
+      const full = list.getEntries().some((entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+      if (!full) return;
+      let retained = 0;
+      for (const space of getHeapSpaceStatistics()) if (!YOUNG_SPACES.has(space.space_name)) retained += space.space_used_size;
+      retainedAfterFullGc = retained;
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
+  }
   new Gauge({
     name: 'attest_nodejs_heap_retained_after_full_gc_bytes',
     help: 'V8 old-generation bytes in use just after the latest full (mark-compact) GC: the leak signal (0 before the first)',
