@@ -72,7 +72,7 @@ export function vectorRuns(data: BeirDataset, embedder: LocalHashEmbedder): { ru
   const runs: Runs = new Map();
   const scores = new Float32Array(ids.length);
   for (const query of data.queries.values()) {
-    const vector = embedder.embedOne(query.text);
+    const vector = embedder.embedOne(query.text, 'query');
     for (let row = 0; row < ids.length; row++) {
       let dot = 0;
       const base = row * dimensions;

@@ -266,7 +266,7 @@ async function main(): Promise<void> {
     const deps = { lexical, vectors, embedder, reranker: new LocalLexicalReranker(), readRows: (chunkIds: readonly string[]) => readChunkRows(store.db, build, chunkIds) };
 
     const queries = [...dataset.queries.values()].slice(0, QUERIES).map((query) => query.text);
-    const queryVectors = queries.map((query) => Array.from(embedder.embedOne(query)));
+    const queryVectors = queries.map((query) => Array.from(embedder.embedOne(query, 'query')));
     const buildModel = { modelId: model.id, dimensions };
     const exactScan = (vector: number[]) =>
       inTransaction(store, async (executor) => {

@@ -101,7 +101,7 @@ export interface MemoryTrend {
    * The soak's verdict: both the heap retained after full GCs and the memory outside the V8 heap grow by less
    * than the threshold. RSS also holds the garbage V8 has room for, and V8 resizes that room after every full
    * GC: RSS floors moved by 50-100 MB from minute to minute with the retained heap flat, and slopes of the same
-   * build ranged from -14 to +22 MB/min. False without samples of both.
+   * build ranged from -34 to +37 MB/min. False without samples of both.
    */
   retainedFlat: boolean;
 }
