@@ -214,7 +214,6 @@ function postingsCopy(scope: IndexScope, analyzed: readonly AnalyzedChunk[]): Ui
   return writer.finish();
 }
 
-
 interface PostingBatch {
   terms: string[];
   tfs: number[];
