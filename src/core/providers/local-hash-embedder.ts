@@ -60,11 +60,74 @@ function mix(hash: number): number {
   return state >>> 0;
 }
 
-type FeatureCounts = Map<number, number>;
+/**
+ * Feature counts in first-seen order, in typed arrays reused from text to text.
+ * Order matters: the vector is a float sum taken in that order, and it must stay
+ * the same bit for bit (stored vectors carry this fingerprint). A Map did the
+ * same at about four times the cost per feature.
+ */
+class FeatureCounts {
+  hashes = new Uint32Array(256);
+  counts = new Float64Array(256);
+  size = 0;
+  /** Open addressing over positions in hashes/counts (+1; 0 = empty). */
+  private slots = new Int32Array(512);
 
-function count(features: FeatureCounts, hash: number, times = 1): void {
-  features.set(hash, (features.get(hash) ?? 0) + times);
+  add(hash: number, times: number): void {
+    const mask = this.slots.length - 1;
+    for (let slot = Math.imul(hash, 0x9e3779b1) >>> 0 & mask; ; slot = (slot + 1) & mask) {
+      const at = this.slots[slot]!;
+      if (at === 0) {
+        if (this.size === this.hashes.length) this.growEntries();
+        this.hashes[this.size] = hash;
+        this.counts[this.size] = times;
+        this.slots[slot] = ++this.size;
+        if (this.size * 2 > this.slots.length) this.rehash();
+        return;
+      }
+      if (this.hashes[at - 1] === hash) {
+        this.counts[at - 1]! += times;
+        return;
+      }
+    }
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.slots.fill(0);
+  }
+
+  private growEntries(): void {
+    const hashes = new Uint32Array(this.hashes.length * 2);
+    hashes.set(this.hashes);
+    const counts = new Float64Array(this.counts.length * 2);
+    counts.set(this.counts);
+    this.hashes = hashes;
+    this.counts = counts;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let at = 0; at < this.size; at++) {
+      let slot = Math.imul(this.hashes[at]!, 0x9e3779b1) >>> 0 & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = at + 1;
+    }
+  }
 }
+
+/** What a term contributes, whatever text it is in: its hashes, and its char-grams counted within it in first-seen order. */
+interface TermFeatures {
+  unigram: number;
+  /** The bigram hash state after this term as the left word and the separator. */
+  bigramLeft: number;
+  grams: Uint32Array;
+  gramCounts: Uint32Array;
+}
+
+/** Terms whose features are kept (a few hundred bytes each); the cache starts over when full, as the analyzer's does. */
+const TERM_CACHE_SIZE = 20_000;
 
 export class LocalHashEmbedder implements EmbeddingProvider {
   readonly provider = 'local';
@@ -73,6 +136,10 @@ export class LocalHashEmbedder implements EmbeddingProvider {
   readonly maxEmbeddingsPerCall = 256;
   readonly fingerprint: string;
   private readonly familySeeds: { unigram: number; bigram: number; charGram: number };
+  private readonly terms = new Map<string, TermFeatures>();
+  /** Scratch, reused: embedding is synchronous, so one per embedder is safe. */
+  private readonly features = new FeatureCounts();
+  private readonly gramScratch = new FeatureCounts();
 
   constructor(options: LocalHashEmbedderOptions = {}) {
     const dimensions = options.dimensions ?? 384;
@@ -117,55 +184,58 @@ export class LocalHashEmbedder implements EmbeddingProvider {
     if (terms.length === 0) terms = text.normalize('NFKC').toLowerCase().split(/\s+/).filter((term) => term.length > 0);
     const vector = new Float32Array(this.dimensions);
     if (terms.length === 0) return vector;
-    // Unigrams and char-grams are hashed once per distinct term, counted as often as it occurs: the same counts,
-    // first seen in the same order, so the same vector bit for bit.
+    // Each distinct term's features are hashed once (and kept for later texts), counted as often as it occurs:
+    // the same counts, first seen in the same order, so the same vector bit for bit.
     const occurrences = termFrequencies(terms);
-    this.accumulate(vector, this.unigrams(occurrences), FAMILY_WEIGHTS.unigram);
-    this.accumulate(vector, this.bigrams(terms), FAMILY_WEIGHTS.bigram);
-    this.accumulate(vector, this.charGrams(occurrences), FAMILY_WEIGHTS.charGram);
+    const features = this.features;
+    features.clear();
+    for (const [term, times] of occurrences) features.add(this.termFeatures(term).unigram, times);
+    this.accumulate(vector, features, FAMILY_WEIGHTS.unigram);
+    features.clear();
+    for (let index = 0; index + 1 < terms.length; index++) features.add(fnv1a(this.termFeatures(terms[index]!).bigramLeft, terms[index + 1]!), 1);
+    this.accumulate(vector, features, FAMILY_WEIGHTS.bigram);
+    features.clear();
+    for (const [term, times] of occurrences) {
+      const { grams, gramCounts } = this.termFeatures(term);
+      for (let index = 0; index < grams.length; index++) features.add(grams[index]!, gramCounts[index]! * times);
+    }
+    this.accumulate(vector, features, FAMILY_WEIGHTS.charGram);
     normalize(vector);
     return vector;
   }
 
-  private unigrams(occurrences: ReadonlyMap<string, number>): FeatureCounts {
-    const features: FeatureCounts = new Map();
-    for (const [term, times] of occurrences) count(features, fnv1a(this.familySeeds.unigram, term), times);
-    return features;
-  }
-
-  private bigrams(terms: readonly string[]): FeatureCounts {
-    const features: FeatureCounts = new Map();
-    for (let index = 0; index + 1 < terms.length; index++) {
-      const left = fnv1a(this.familySeeds.bigram, terms[index] ?? '');
-      count(features, fnv1a(fnv1a(left, '\u0000'), terms[index + 1] ?? ''));
+  private termFeatures(term: string): TermFeatures {
+    let cached = this.terms.get(term);
+    if (cached) return cached;
+    const grams = this.gramScratch;
+    grams.clear();
+    const marked = `<${term}>`;
+    for (let size = CHAR_GRAM_MIN; size <= CHAR_GRAM_MAX; size++) {
+      for (let start = 0; start + size <= marked.length; start++) grams.add(fnv1a(this.familySeeds.charGram, marked, start, start + size), 1);
     }
-    return features;
-  }
-
-  private charGrams(occurrences: ReadonlyMap<string, number>): FeatureCounts {
-    const features: FeatureCounts = new Map();
-    for (const [term, times] of occurrences) {
-      const marked = `<${term}>`;
-      for (let size = CHAR_GRAM_MIN; size <= CHAR_GRAM_MAX; size++) {
-        for (let start = 0; start + size <= marked.length; start++) {
-          count(features, fnv1a(this.familySeeds.charGram, marked, start, start + size), times);
-        }
-      }
-    }
-    return features;
+    cached = {
+      unigram: fnv1a(this.familySeeds.unigram, term),
+      bigramLeft: fnv1a(fnv1a(this.familySeeds.bigram, term), '\u0000'),
+      grams: grams.hashes.slice(0, grams.size),
+      gramCounts: Uint32Array.from(grams.counts.subarray(0, grams.size)),
+    };
+    if (this.terms.size >= TERM_CACHE_SIZE) this.terms.clear();
+    this.terms.set(term, cached);
+    return cached;
   }
 
   /** Adds one family, scaled to unit norm and then by its weight. */
   private accumulate(vector: Float32Array, features: FeatureCounts, weight: number): void {
     if (features.size === 0) return;
+    const { hashes, counts, size } = features;
     let squared = 0;
-    for (const tf of features.values()) squared += (1 + Math.log(tf)) ** 2;
+    for (let at = 0; at < size; at++) squared += (1 + Math.log(counts[at]!)) ** 2;
     const scale = weight / Math.sqrt(squared);
-    for (const [hash, tf] of features) {
-      const mixed = mix(hash);
+    for (let at = 0; at < size; at++) {
+      const mixed = mix(hashes[at]!);
       const index = mixed % this.dimensions;
       const sign = mix(mixed ^ 0x9e3779b9) & 1 ? 1 : -1;
-      vector[index] = (vector[index] ?? 0) + sign * scale * (1 + Math.log(tf));
+      vector[index] = (vector[index] ?? 0) + sign * scale * (1 + Math.log(counts[at]!));
     }
   }
 }

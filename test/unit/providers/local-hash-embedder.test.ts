@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors';
 import { LocalHashEmbedder } from '../../../src/core/providers/local-hash-embedder';
@@ -23,6 +24,35 @@ describe('LocalHashEmbedder', () => {
     expect(new LocalHashEmbedder().fingerprint).toBe(embedder.fingerprint);
     expect(new LocalHashEmbedder({ dimensions: 128 }).fingerprint).toMatch(/^local:local-hash:128:/);
     expect(new LocalHashEmbedder({ seed: 'other' }).fingerprint).not.toBe(embedder.fingerprint);
+  });
+
+  it('gives the vectors it gave before, bit for bit, whatever it embedded in between (stored vectors carry its fingerprint)', () => {
+    const texts = [
+      'The mutation rate of the mutated gene was measured in mutant mice, and the mutation was confirmed.',
+      'Free culture: how big media uses technology and the law to lock down culture and control creativity.',
+      'naïve café résumé — Straße, ÆØÅ; 東京都の人口は約1400万人です。 데이터베이스',
+      'a a a a a a b b c',
+      'x',
+      '',
+      'the of and to in',
+    ];
+    const digest = (embedder: LocalHashEmbedder, order: readonly string[]) => {
+      const hash = createHash('sha256');
+      for (const text of order) {
+        for (const inputType of ['document', 'query'] as const) {
+          const vector = embedder.embedOne(text, inputType);
+          hash.update(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+        }
+      }
+      return hash.digest('hex');
+    };
+    // Computed by the Map-based version before the per-term feature cache (a1be4f7).
+    const before = '677a306215cf5aab5a87da5fa4f67836b9a92338739347b378c1559f30c5a490';
+    expect(digest(new LocalHashEmbedder({ dimensions: 64 }), texts)).toBe(before);
+    // Warm caches (terms seen in other texts first) change nothing.
+    const warmed = new LocalHashEmbedder({ dimensions: 64 });
+    digest(warmed, [...texts].reverse());
+    expect(digest(warmed, texts)).toBe(before);
   });
 
   it('returns unit vectors of the stated dimension, in order, deterministically', async () => {
