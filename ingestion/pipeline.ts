@@ -1,12 +1,13 @@
 import { and, eq, gt, gte, inArray, lt, ne, sql } from 'drizzle-orm';
-import type { Db } from '../src/core/db/client';
-import { chunks, documentVersions, documents, versionBlobs, type ChunkRow, type DocumentVersion, type IndexBuild } from '../src/core/db/schema';
+import type { Db, Store } from '../src/core/db/client';
+import { chunks, documentVersions, documents, type ChunkRow, type DocumentVersion, type IndexBuild } from '../src/core/db/schema';
 import { bumpGeneration } from '../src/core/corpora';
 import { AppError, isAppError, toAppError } from '../src/core/errors';
 import type { LexicalIndex, VectorIndex } from '../indexes/ports';
 import type { JobContext } from '../src/jobs/ports';
 import { buildScope, type BuildStore } from './builds';
 import { chunkDocument, type ChunkDraft, type ChunkerConfig } from './chunk';
+import { readVersionBytes } from './documents';
 import { embedWithCache } from './embed';
 import type { EmbeddingRegistry } from './embedding-registry';
 import { normalizeDocument, type NormalizedDocument } from './normalize';
@@ -17,6 +18,8 @@ export const INGEST_JOB = 'ingest-version';
 
 export interface PipelineDeps {
   db: Db;
+  /** PGlite takes binary COPY (see indexes/postgres/transaction.ts). */
+  driver: Store['driver'];
   builds: BuildStore;
   registry: EmbeddingRegistry;
   lexical: LexicalIndex;
@@ -131,13 +134,9 @@ export async function loadVersion(db: Db, versionId: string): Promise<{ version:
 }
 
 export async function parseVersion(deps: PipelineDeps, version: DocumentVersion, signal?: AbortSignal): Promise<NormalizedDocument & { pageCount: number | null }> {
-  // Read as base64 text: decoding bytea's hex output in JS (PGlite) is several times slower.
-  const [blob] = await deps.db
-    .select({ base64: sql<string>`encode(${versionBlobs.content}, 'base64')` })
-    .from(versionBlobs)
-    .where(eq(versionBlobs.versionId, version.id));
-  if (!blob) throw new AppError('INTERNAL', `original bytes of version ${version.id} are missing`, { retryable: false });
-  const parsed = await parseDocument(new Uint8Array(Buffer.from(blob.base64, 'base64')), version.mime as DocumentMime, {
+  const bytes = await readVersionBytes(deps.db, deps.driver, version.id);
+  if (!bytes) throw new AppError('INTERNAL', `original bytes of version ${version.id} are missing`, { retryable: false });
+  const parsed = await parseDocument(bytes, version.mime as DocumentMime, {
     pdfTimeoutMs: deps.parse.pdfTimeoutMs,
     pdfMaxMemoryMb: deps.parse.pdfMaxMemoryMb,
     ...(signal ? { signal } : {}),

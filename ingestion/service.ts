@@ -49,7 +49,7 @@ export class IngestionService {
    * re-enqueued when a worker starts: nothing uploaded is lost.
    */
   async upload(input: UploadInput, requestId?: string): Promise<UploadResult> {
-    const stored = await storeUpload(this.db, input);
+    const stored = await storeUpload(this.db, input, this.deps.driver);
     const { document, version } = stored;
     if (stored.deduplicated && (version.status === 'superseded' || version.status === 'failed')) {
       // Old bytes again (A → B → A), or a retry of a failed version: it becomes the live version anew.

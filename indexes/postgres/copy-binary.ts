@@ -46,6 +46,13 @@ export class BinaryCopyWriter {
     return this;
   }
 
+  /** A bytea: the bytes as they are. */
+  bytea(value: Uint8Array): this {
+    this.int32(value.length);
+    this.bytes(value);
+    return this;
+  }
+
   int4(value: number): this {
     this.int32(4);
     this.int32(value);
@@ -128,6 +135,38 @@ export class BinaryCopyWriter {
     const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + size));
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
+  }
+}
+
+/**
+ * The rows of a binary COPY file (`COPY … TO '/dev/blob' WITH (FORMAT binary)` on PGlite), each field's raw
+ * bytes (null for NULL), as views into `data`. Decoding the fields is the caller's: their types are its query's.
+ */
+export function readBinaryCopy(data: Uint8Array): (Uint8Array | null)[][] {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (data.length < SIGNATURE.length + 8 || SIGNATURE.some((byte, index) => data[index] !== byte)) {
+    throw new AppError('INTERNAL', 'not a binary COPY file');
+  }
+  let at = SIGNATURE.length + 4;
+  at += 4 + view.getInt32(at);
+  const rows: (Uint8Array | null)[][] = [];
+  for (;;) {
+    const fields = view.getInt16(at);
+    at += 2;
+    if (fields === -1) return rows;
+    const row: (Uint8Array | null)[] = [];
+    for (let field = 0; field < fields; field++) {
+      const size = view.getInt32(at);
+      at += 4;
+      if (size < 0) {
+        row.push(null);
+        continue;
+      }
+      if (at + size > data.length) throw new AppError('INTERNAL', 'binary COPY file ends inside a field');
+      row.push(data.subarray(at, at + size));
+      at += size;
+    }
+    rows.push(row);
   }
 }
 

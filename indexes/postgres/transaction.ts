@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
+import { AppError } from '../../src/core/errors';
 
 /** Runs one statement inside the current transaction and returns its rows. */
 export type Executor = <T = Record<string, unknown>>(statement: SQL) => Promise<T[]>;
@@ -10,34 +11,51 @@ export type Executor = <T = Record<string, unknown>>(statement: SQL) => Promise<
  */
 export type CopyIn = (target: string, data: Uint8Array<ArrayBuffer>) => Promise<void>;
 
+/** Runs `COPY (<query>) TO '/dev/blob' WITH (FORMAT binary)` and returns the file (read it with readBinaryCopy). PGlite only. */
+export type CopyOut = (query: string) => Promise<Uint8Array>;
+
 /** The PGlite transaction under a drizzle one (its session's client), which takes COPY's `/dev/blob` input. */
 interface PgliteCopyClient {
-  query(text: string, params: unknown[], options: { blob: Blob }): Promise<unknown>;
+  query(text: string, params?: unknown[], options?: { blob: Blob }): Promise<{ blob?: Blob }>;
 }
 
-function copyClientOf(store: Store, transaction: unknown): PgliteCopyClient | undefined {
-  if (store.driver !== 'pglite') return undefined;
+/**
+ * `copyIn` for a drizzle transaction on PGlite (when drizzle's transaction exposes its client, as drizzle-orm 0.4x
+ * does); undefined on pg, where callers keep their plain-SQL path.
+ */
+export function copyInOf(driver: Store['driver'], transaction: unknown): CopyIn | undefined {
+  const client = copyClientOf(driver, transaction);
+  if (!client) return undefined;
+  return async (target, data) => {
+    await client.query(`COPY ${target} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
+  };
+}
+
+/** `copyOut` for a drizzle transaction on PGlite; undefined on pg. */
+export function copyOutOf(driver: Store['driver'], transaction: unknown): CopyOut | undefined {
+  const client = copyClientOf(driver, transaction);
+  if (!client) return undefined;
+  return async (query) => {
+    const { blob } = await client.query(`COPY (${query}) TO '/dev/blob' WITH (FORMAT binary)`);
+    if (!blob) throw new AppError('INTERNAL', 'COPY TO /dev/blob returned no data');
+    return new Uint8Array(await blob.arrayBuffer());
+  };
+}
+
+function copyClientOf(driver: Store['driver'], transaction: unknown): PgliteCopyClient | undefined {
+  if (driver !== 'pglite') return undefined;
   const client = (transaction as { session?: { client?: unknown } }).session?.client;
   return typeof (client as Partial<PgliteCopyClient> | undefined)?.query === 'function' ? (client as PgliteCopyClient) : undefined;
 }
 
-/**
- * One transaction on either driver (PGlite serialises them; pg holds one pooled connection). `copyIn` is given on
- * PGlite (when drizzle's transaction exposes its client, as drizzle-orm 0.4x does); callers keep a plain-SQL path.
- */
+/** One transaction on either driver (PGlite serialises them; pg holds one pooled connection), with `copyIn` on PGlite. */
 export async function inTransaction<T>(store: Store, work: (executor: Executor, copyIn?: CopyIn) => Promise<T>): Promise<T> {
   return store.db.transaction(async (transaction) => {
     const executor: Executor = async <R>(statement: SQL) => {
       const result = (await transaction.execute(statement)) as unknown as { rows: R[] };
       return result.rows;
     };
-    const client = copyClientOf(store, transaction);
-    const copyIn: CopyIn | undefined = client
-      ? async (target, data) => {
-          await client.query(`COPY ${target} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
-        }
-      : undefined;
-    return work(executor, copyIn);
+    return work(executor, copyInOf(store.driver, transaction));
   });
 }
 

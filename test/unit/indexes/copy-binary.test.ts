@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinaryCopyWriter, uuidBytes } from '../../../indexes/postgres/copy-binary';
+import { BinaryCopyWriter, readBinaryCopy, uuidBytes } from '../../../indexes/postgres/copy-binary';
 import { AppError } from '../../../src/core/errors';
 
 const HEADER = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -39,6 +39,21 @@ describe('BinaryCopyWriter', () => {
   it('refuses an empty array (it would need a zero-dimension form) and a uuid that is not 16 bytes', () => {
     expect(() => new BinaryCopyWriter().row(1).int4Array([])).toThrow(/empty array/);
     expect(() => new BinaryCopyWriter().row(1).uuidArray([new Uint8Array(15)])).toThrow(/16 bytes/);
+  });
+
+  it('reads back what it writes, field by field, and refuses what is not a whole binary COPY file', () => {
+    const id = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+    const payload = Uint8Array.from({ length: 70_000 }, (_, index) => index % 251);
+    const file = new BinaryCopyWriter(16).row(2).uuid(id).bytea(payload).row(2).text('é').int4(7).finish();
+    const rows = readBinaryCopy(file);
+    expect(rows).toHaveLength(2);
+    expect(Buffer.from(rows[0]![0]!).toString('hex')).toBe(id.replaceAll('-', ''));
+    expect(Buffer.compare(rows[0]![1]!, payload)).toBe(0);
+    expect(rows[0]![1]).toHaveLength(payload.length);
+    expect(Buffer.from(rows[1]![0]!).toString('utf8')).toBe('é');
+    expect(Buffer.from(rows[1]![1]!).readInt32BE(0)).toBe(7);
+    expect(() => readBinaryCopy(Uint8Array.from([1, 2, 3]))).toThrow(/not a binary COPY file/);
+    expect(() => readBinaryCopy(file.subarray(0, 60))).toThrow(/ends inside a field/);
   });
 
   it('takes a uuid as text or as its bytes, the same either way', () => {
