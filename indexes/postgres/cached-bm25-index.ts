@@ -53,8 +53,8 @@ interface Snapshot extends BuildSnapshot {
   touched: Int32Array;
 }
 
-/** Posting blocks per page while copying a build (a few postings each): bounds each statement's time and the rows held at once. */
-const SNAPSHOT_PAGE = 5_000;
+/** Postings per page while copying a build: bounds each statement's time and the rows held at once. */
+const SNAPSHOT_PAGE = 20_000;
 
 interface BuildStats {
   version: number;
@@ -119,8 +119,8 @@ export class CachedBm25Index implements LexicalIndex {
 
   /**
    * One consistent copy without a long transaction: the build's version is read
-   * before and after; the posting blocks come in pages in primary-key order (a
-   * range scan of (build_id, term, block_id)), so other queries interleave between
+   * before and after; the postings come in pages in primary-key order (a range
+   * scan of (build_id, term, chunk_id)), so other queries interleave between
    * pages (PGlite has a single connection). Every change to a build's postings
    * bumps its version in the same transaction, so an unchanged version means the
    * pages saw one state; a changed one throws the copy away (the next query
@@ -138,35 +138,33 @@ export class CachedBm25Index implements LexicalIndex {
     const numbers = new Map(chunkRows.map((row, index) => [row.chunk_id, index]));
     const lists = new Map<string, { chunks: number[]; tfs: number[] }>();
     let postings = 0;
-    let after: { term: string; blockId: string } | undefined;
+    let after: { term: string; chunkId: string } | undefined;
     for (;;) {
-      const page = await this.store.query<{ term: string; block_id: string; chunk_ids: string[]; tfs: number[] }>(sql`
-        SELECT term, block_id, chunk_ids, tfs FROM posting_blocks
+      const page = await this.store.query<{ term: string; chunk_id: string; tf: number }>(sql`
+        SELECT term, chunk_id, tf FROM postings
         WHERE build_id = ${scope.buildId}::uuid
-          ${after ? sql`AND (term, block_id) > (${after.term}, ${after.blockId}::uuid)` : sql``}
+          ${after ? sql`AND (term, chunk_id) > (${after.term}, ${after.chunkId}::uuid)` : sql``}
           AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
-        ORDER BY term, block_id
+        ORDER BY term, chunk_id
         LIMIT ${SNAPSHOT_PAGE}`);
       for (const row of page) {
+        const chunk = numbers.get(row.chunk_id);
+        if (chunk === undefined) continue;
         let list = lists.get(row.term);
         if (!list) lists.set(row.term, (list = { chunks: [], tfs: [] }));
-        for (const [index, chunkId] of row.chunk_ids.entries()) {
-          const chunk = numbers.get(chunkId);
-          if (chunk === undefined) continue;
-          list.chunks.push(chunk);
-          list.tfs.push(Number(row.tfs[index]));
-          postings++;
-        }
+        list.chunks.push(chunk);
+        list.tfs.push(Number(row.tf));
+        postings++;
       }
       const last = page.at(-1);
       if (!last || page.length < SNAPSHOT_PAGE) break;
-      after = { term: last.term, blockId: last.block_id };
+      after = { term: last.term, chunkId: last.chunk_id };
     }
     const current = await this.readStats(scope.buildId);
     if (!current || current.version !== before.version) return undefined;
     const terms = new Map<string, { chunks: Int32Array; tfs: Int32Array }>();
     for (const [term, list] of lists) {
-      // Scoring does not need a list in chunk order: a chunk occurs once per term, and ties break on the number.
+      // Pages come in (term, chunk_id) order and numbers follow chunk_id order: each list is already sorted.
       terms.set(term, { chunks: Int32Array.from(list.chunks), tfs: Int32Array.from(list.tfs) });
     }
     return {

@@ -8,8 +8,8 @@ import { storeTargets } from '../helpers/stores';
 /** Puts the chunks in the build, as indexing does (what a preload copies). */
 async function addToBuild(store: Store, corpus: SeededCorpus, chunkIds: readonly string[]): Promise<void> {
   await store.query(sql`
-    INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)
-    SELECT ${corpus.buildId}::uuid, id, ${corpus.tenantId}::uuid, ${corpus.corpusId}::uuid, 10, gen_random_uuid() FROM unnest(${sql.param([...chunkIds])}::uuid[]) AS u(id)`);
+    INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length)
+    SELECT ${corpus.buildId}::uuid, id, ${corpus.tenantId}::uuid, ${corpus.corpusId}::uuid, 10 FROM unnest(${sql.param([...chunkIds])}::uuid[]) AS u(id)`);
 }
 
 /** Chunk rows are never rewritten in the service; rewriting one here shows whether a read went to the database. */

@@ -32,7 +32,7 @@ const CASES: { stage: string; hold: Hold; what: string; written?: 'postings' | '
   { stage: 'chunk', hold: { kind: 'lock', table: 'chunks' }, what: 'writing chunks' },
   { stage: 'embed', hold: { kind: 'stall-embeddings' }, what: 'waiting on the embedding provider' },
   { stage: 'index', hold: { kind: 'lock', table: 'chunk_vectors' }, what: 'writing vectors (postings already written)', written: 'postings' },
-  { stage: 'index', hold: { kind: 'lock', table: 'posting_blocks' }, what: 'writing postings (vectors already written)', written: 'chunk_vectors' },
+  { stage: 'index', hold: { kind: 'lock', table: 'postings' }, what: 'writing postings (vectors already written)', written: 'chunk_vectors' },
 ];
 
 describe.skipIf(!redisUp || !postgresUp)('worker SIGKILLed at each ingestion stage (real Redis + PostgreSQL)', () => {

@@ -3,8 +3,8 @@ import { createTestDatabase, requireService } from './services';
 
 export interface StoreTarget {
   name: 'pglite' | 'postgres';
-  /** Opens a fresh, migrated store (by the migrations in `migrationsFolder`, default all); close() also drops a real test database. */
-  open(migrationsFolder?: string): Promise<Store>;
+  /** Opens a fresh, migrated store; close() also drops a real test database. */
+  open(): Promise<Store>;
 }
 
 /**
@@ -15,9 +15,9 @@ export async function storeTargets(suite: string): Promise<StoreTarget[]> {
   const targets: StoreTarget[] = [
     {
       name: 'pglite',
-      async open(migrationsFolder) {
+      async open() {
         const store = await openStore({ dataDir: 'memory://' });
-        await migrateStore(store, migrationsFolder);
+        await migrateStore(store);
         return store;
       },
     },
@@ -25,10 +25,10 @@ export async function storeTargets(suite: string): Promise<StoreTarget[]> {
   if (await requireService('postgres', suite)) {
     targets.push({
       name: 'postgres',
-      async open(migrationsFolder) {
+      async open() {
         const database = await createTestDatabase();
         const store = await openStore({ databaseUrl: database.url, poolSize: 5 });
-        await migrateStore(store, migrationsFolder);
+        await migrateStore(store);
         const close = store.close.bind(store);
         return { ...store, close: async () => { await close(); await database.drop(); } };
       },

@@ -12,7 +12,7 @@ import type { LocalHashEmbedder } from '../../../src/core/providers/local-hash-e
  * Bench seeding at scale without the per-document ingestion path: writes the
  * same rows ingestion writes for text documents (documents, document_versions
  * with their normalized text, chunks with real token counts and content
- * hashes, build_chunks, posting_blocks, chunk_vectors), computed with the same code
+ * hashes, build_chunks, postings, chunk_vectors), computed with the same code
  * (the BM25 adapter's analyzeChunks over lexicalTitle + text, the embedder over
  * the chunk text as embedWithCache sends it), but in large multi-row
  * statements, one transaction per batch of chunks. The build_chunks statement
@@ -21,10 +21,9 @@ import type { LocalHashEmbedder } from '../../../src/core/providers/local-hash-e
  * original bytes, never read by retrieval) and the embedding cache (the local
  * embedder bypasses it).
  *
- * Each document version is one posting block, as the BM25 adapter writes a
- * version's chunks; its rows are grouped by term in SQL. Vectors travel as
- * float4 text with 9 significant digits (exact for float4, half the bytes of a
- * double's text).
+ * Postings are sorted by (term, chunk) within a batch so the covering primary
+ * key is filled in key order; vectors travel as float4 text with 9
+ * significant digits (exact for float4, half the bytes of a double's text).
  */
 
 export interface SeedDocument {
@@ -63,9 +62,8 @@ export function float4VectorLiteral(vector: Float32Array): string {
 interface PreparedBatch {
   documents: { id: string; title: string; matchKey: string; versionId: string; text: string; sha: string; bytes: number }[];
   chunks: { id: string; documentId: string; versionId: string; ordinal: number; text: string; start: number; end: number; tokens: number; hash: string }[];
-  buildChunks: { chunkIds: string[]; docLengths: number[]; blockIds: string[] };
-  /** Flat postings in block order; `blocks` holds each posting's 1-based block number, `starts` where each block's postings begin. */
-  postings: { terms: string[]; blocks: number[]; chunkIds: string[]; tfs: number[]; docLengths: number[]; blockIds: string[]; starts: number[] };
+  buildChunks: { chunkIds: string[]; docLengths: number[] };
+  postings: { terms: string[]; chunkIds: string[]; tfs: number[]; docLengths: number[] };
   vectors: { chunkIds: string[]; literals: string[] };
 }
 
@@ -76,8 +74,8 @@ async function prepare(documents: readonly SeedDocument[], offset: number, embed
   const batch: PreparedBatch = {
     documents: [],
     chunks: [],
-    buildChunks: { chunkIds: [], docLengths: [], blockIds: [] },
-    postings: { terms: [], blocks: [], chunkIds: [], tfs: [], docLengths: [], blockIds: [], starts: [] },
+    buildChunks: { chunkIds: [], docLengths: [] },
+    postings: { terms: [], chunkIds: [], tfs: [], docLengths: [] },
     vectors: { chunkIds: [], literals: [] },
   };
   const lexical: { chunkId: string; documentId: string; versionId: string; text: string; title: string }[] = [];
@@ -100,29 +98,19 @@ async function prepare(documents: readonly SeedDocument[], offset: number, embed
   await yieldToEventLoop();
   const analyzed = analyzeChunks(lexical);
   await yieldToEventLoop();
-  // analyzeChunks sorts by chunk id: grouped by version, each block's chunks stay in that order.
-  const byVersion = new Map<string, typeof analyzed>();
+  const postings: { term: string; chunkId: string; tf: number; docLength: number }[] = [];
   for (const chunk of analyzed) {
-    let chunks = byVersion.get(chunk.versionId);
-    if (!chunks) byVersion.set(chunk.versionId, (chunks = []));
-    chunks.push(chunk);
+    batch.buildChunks.chunkIds.push(chunk.chunkId);
+    batch.buildChunks.docLengths.push(chunk.docLength);
+    for (const [term, tf] of chunk.terms) postings.push({ term, chunkId: chunk.chunkId, tf, docLength: chunk.docLength });
   }
-  for (const chunks of byVersion.values()) {
-    const blockId = randomUUID();
-    batch.postings.blockIds.push(blockId);
-    batch.postings.starts.push(batch.postings.terms.length);
-    for (const chunk of chunks) {
-      batch.buildChunks.chunkIds.push(chunk.chunkId);
-      batch.buildChunks.docLengths.push(chunk.docLength);
-      batch.buildChunks.blockIds.push(blockId);
-      for (const [term, tf] of chunk.terms) {
-        batch.postings.terms.push(term);
-        batch.postings.blocks.push(batch.postings.blockIds.length);
-        batch.postings.chunkIds.push(chunk.chunkId);
-        batch.postings.tfs.push(tf);
-        batch.postings.docLengths.push(chunk.docLength);
-      }
-    }
+  await yieldToEventLoop();
+  postings.sort((left, right) => (left.term < right.term ? -1 : left.term > right.term ? 1 : left.chunkId < right.chunkId ? -1 : left.chunkId > right.chunkId ? 1 : 0));
+  for (const posting of postings) {
+    batch.postings.terms.push(posting.term);
+    batch.postings.chunkIds.push(posting.chunkId);
+    batch.postings.tfs.push(posting.tf);
+    batch.postings.docLengths.push(posting.docLength);
   }
   return batch;
 }
@@ -165,24 +153,17 @@ async function write(executor: Executor, scope: IndexScope, chunkerHash: string,
   await timedPhase(phases, 'postingsMs', async () => {
     // One statement: the statement-level trigger adds the batch to build_term_stats once.
     await executor(sql`
-      INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)
-      SELECT ${scope.buildId}::uuid, u.chunk_id, ${tenant}, ${corpus}, u.doc_length, u.block_id
-      FROM unnest(${sql.param(batch.buildChunks.chunkIds)}::uuid[], ${sql.param(batch.buildChunks.docLengths)}::int[],
-                  ${sql.param(batch.buildChunks.blockIds)}::uuid[]) AS u(chunk_id, doc_length, block_id)`);
-    const { terms, blocks, chunkIds, tfs, docLengths, blockIds, starts } = batch.postings;
-    // Statements end at block boundaries: a (build, term, block) row must come from one statement.
-    for (let first = 0; first < blockIds.length; ) {
-      let last = first + 1;
-      while (last < blockIds.length && starts[last]! - starts[first]! < POSTINGS_PER_STATEMENT) last++;
-      const [start, end] = [starts[first]!, starts[last] ?? terms.length];
+      INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length)
+      SELECT ${scope.buildId}::uuid, u.chunk_id, ${tenant}, ${corpus}, u.doc_length
+      FROM unnest(${sql.param(batch.buildChunks.chunkIds)}::uuid[], ${sql.param(batch.buildChunks.docLengths)}::int[]) AS u(chunk_id, doc_length)`);
+    const { terms, chunkIds, tfs, docLengths } = batch.postings;
+    for (let start = 0; start < terms.length; start += POSTINGS_PER_STATEMENT) {
+      const end = start + POSTINGS_PER_STATEMENT;
       await executor(sql`
-        INSERT INTO posting_blocks (build_id, term, block_id, tenant_id, corpus_id, chunk_ids, tfs, doc_lengths)
-        SELECT ${scope.buildId}::uuid, u.term, (${sql.param(blockIds)}::uuid[])[u.block], ${tenant}, ${corpus},
-               array_agg(u.chunk_id ORDER BY u.chunk_id), array_agg(u.tf ORDER BY u.chunk_id), array_agg(u.doc_length ORDER BY u.chunk_id)
-        FROM unnest(${sql.param(terms.slice(start, end))}::text[], ${sql.param(blocks.slice(start, end))}::int[], ${sql.param(chunkIds.slice(start, end))}::uuid[],
-                    ${sql.param(tfs.slice(start, end))}::int[], ${sql.param(docLengths.slice(start, end))}::int[]) AS u(term, block, chunk_id, tf, doc_length)
-        GROUP BY u.term, u.block`);
-      first = last;
+        INSERT INTO postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)
+        SELECT ${scope.buildId}::uuid, u.term, u.chunk_id, ${tenant}, ${corpus}, u.tf, u.doc_length
+        FROM unnest(${sql.param(terms.slice(start, end))}::text[], ${sql.param(chunkIds.slice(start, end))}::uuid[],
+                    ${sql.param(tfs.slice(start, end))}::int[], ${sql.param(docLengths.slice(start, end))}::int[]) AS u(term, chunk_id, tf, doc_length)`);
     }
   });
   await timedPhase(phases, 'vectorsMs', async () => {

@@ -357,13 +357,13 @@ async function openPostgres(databaseUrl: string, options: { poolSize: number; qu
 /**
  * Applies drizzle-kit migrations. pgvector first (drizzle-kit does not emit
  * CREATE EXTENSION); an advisory lock so an API and a worker starting together
- * do not both migrate. `migrationsFolder`: another folder (tests of an upgrade from an older schema).
+ * do not both migrate.
  */
-export async function migrateStore(store: Store, migrationsFolder = MIGRATIONS_DIR): Promise<void> {
+export async function migrateStore(store: Store): Promise<void> {
   if (store.driver === 'pglite') {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     await store.query(sql`CREATE EXTENSION IF NOT EXISTS vector`);
-    await migrate(store.db as never, { migrationsFolder });
+    await migrate(store.db as never, { migrationsFolder: MIGRATIONS_DIR });
     return;
   }
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
@@ -375,7 +375,7 @@ export async function migrateStore(store: Store, migrationsFolder = MIGRATIONS_D
     await db.execute(sql`SELECT pg_advisory_lock(7242002)`);
     try {
       await db.execute(sql`CREATE EXTENSION IF NOT EXISTS vector`);
-      await migrate(db as never, { migrationsFolder });
+      await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
     } finally {
       await db.execute(sql`SELECT pg_advisory_unlock(7242002)`);
     }

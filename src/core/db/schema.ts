@@ -202,10 +202,8 @@ export const buildChunks = pgTable(
     tenantId: uuid('tenant_id').notNull(),
     corpusId: uuid('corpus_id').notNull(),
     docLength: integer('doc_length').notNull(),
-    /** The posting block that holds the chunk's postings in this build (see postingBlocks). */
-    blockId: uuid('block_id').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.buildId, table.chunkId] }), index('build_chunks_block_idx').on(table.blockId)],
+  (table) => [primaryKey({ columns: [table.buildId, table.chunkId] })],
 );
 
 /** BM25 collection statistics, updated in the same transaction as the postings. */
@@ -218,31 +216,23 @@ export const buildTermStats = pgTable('build_term_stats', {
 });
 
 /**
- * BM25 postings in blocks: one row per (build, term, block), where a block is the chunks of
- * one document version written by one index write, each row holding that term's chunk ids,
- * term frequencies and chunk lengths as parallel arrays (in chunk id order). One row per
- * posting cost ~570 ms of PGlite time for 72K postings (five PDFs); the same postings as
- * 17K block rows ~120 ms. The view `postings` (migration 0006) unnests them, one row per
- * (build, term, chunk), for ad-hoc queries and tests.
- *
- * No foreign keys: a block is only ever written beside its build_chunks rows (which name it),
- * in the same transaction, and a statement trigger on build_chunks (migrations 0004, 0006)
- * removes a block whose chunks are all gone, or cuts the removed chunks out of its arrays,
- * so chunk, document and build deletes still cascade.
+ * One row per (build, term, chunk). No foreign keys: their per-row checks cost about half of
+ * every posting insert. A posting is only ever written beside its build_chunks row, in the
+ * same transaction, and leaves with it: a statement trigger on build_chunks (migration 0004)
+ * deletes the postings of removed rows, so chunk, document and build deletes still cascade.
  */
-export const postingBlocks = pgTable(
-  'posting_blocks',
+export const postings = pgTable(
+  'postings',
   {
     buildId: uuid('build_id').notNull(),
     term: text('term').notNull(),
-    blockId: uuid('block_id').notNull(),
+    chunkId: uuid('chunk_id').notNull(),
     tenantId: uuid('tenant_id').notNull(),
     corpusId: uuid('corpus_id').notNull(),
-    chunkIds: uuid('chunk_ids').array().notNull(),
-    tfs: integer('tfs').array().notNull(),
-    docLengths: integer('doc_lengths').array().notNull(),
+    tf: integer('tf').notNull(),
+    docLength: integer('doc_length').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.buildId, table.term, table.blockId] }), index('posting_blocks_block_idx').on(table.blockId)],
+  (table) => [primaryKey({ columns: [table.buildId, table.term, table.chunkId] }), index('postings_chunk_idx').on(table.chunkId)],
 );
 
 export const chunkVectors = pgTable(
