@@ -70,12 +70,18 @@ class FeatureCounts {
   hashes = new Uint32Array(256);
   counts = new Float64Array(256);
   size = 0;
-  /** Open addressing over positions in hashes/counts (+1; 0 = empty). */
+  /** Open addressing over positions in hashes/counts (+1; 0 = empty), 2^(32 - shift) slots. */
   private slots = new Int32Array(512);
+  private shift = 32 - 9;
+
+  /** Fibonacci hashing: the product's top bits, since FNV's low bits are weak. */
+  private home(hash: number): number {
+    return Math.imul(hash, 0x9e3779b1) >>> this.shift;
+  }
 
   add(hash: number, times: number): void {
     const mask = this.slots.length - 1;
-    for (let slot = Math.imul(hash, 0x9e3779b1) >>> 0 & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = this.home(hash); ; slot = (slot + 1) & mask) {
       const at = this.slots[slot]!;
       if (at === 0) {
         if (this.size === this.hashes.length) this.growEntries();
@@ -108,9 +114,10 @@ class FeatureCounts {
 
   private rehash(): void {
     this.slots = new Int32Array(this.slots.length * 2);
+    this.shift -= 1;
     const mask = this.slots.length - 1;
     for (let at = 0; at < this.size; at++) {
-      let slot = Math.imul(this.hashes[at]!, 0x9e3779b1) >>> 0 & mask;
+      let slot = this.home(this.hashes[at]!);
       while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
       this.slots[slot] = at + 1;
     }
@@ -162,6 +169,11 @@ export class LocalHashEmbedder implements EmbeddingProvider {
     this.fingerprint = `local:local-hash:${dimensions}:${fnv1a(FNV_OFFSET, params).toString(16).padStart(8, '0')}`;
   }
 
+  /** Terms whose features are kept (for tests of what a question leaves behind). */
+  get cachedTerms(): number {
+    return this.terms.size;
+  }
+
   /** Query and document are embedded alike: the space is symmetric. */
   async embed(texts: readonly string[], options: { inputType: EmbeddingInputType; signal?: AbortSignal }): Promise<number[][]> {
     if (texts.length > this.maxEmbeddingsPerCall) {
@@ -187,16 +199,17 @@ export class LocalHashEmbedder implements EmbeddingProvider {
     // Each distinct term's features are hashed once (and kept for later texts), counted as often as it occurs:
     // the same counts, first seen in the same order, so the same vector bit for bit.
     const occurrences = termFrequencies(terms);
+    const remember = inputType !== 'query';
     const features = this.features;
     features.clear();
-    for (const [term, times] of occurrences) features.add(this.termFeatures(term).unigram, times);
+    for (const [term, times] of occurrences) features.add(this.termFeatures(term, remember).unigram, times);
     this.accumulate(vector, features, FAMILY_WEIGHTS.unigram);
     features.clear();
-    for (let index = 0; index + 1 < terms.length; index++) features.add(fnv1a(this.termFeatures(terms[index]!).bigramLeft, terms[index + 1]!), 1);
+    for (let index = 0; index + 1 < terms.length; index++) features.add(fnv1a(this.termFeatures(terms[index]!, remember).bigramLeft, terms[index + 1]!), 1);
     this.accumulate(vector, features, FAMILY_WEIGHTS.bigram);
     features.clear();
     for (const [term, times] of occurrences) {
-      const { grams, gramCounts } = this.termFeatures(term);
+      const { grams, gramCounts } = this.termFeatures(term, remember);
       for (let index = 0; index < grams.length; index++) features.add(grams[index]!, gramCounts[index]! * times);
     }
     this.accumulate(vector, features, FAMILY_WEIGHTS.charGram);
@@ -204,7 +217,8 @@ export class LocalHashEmbedder implements EmbeddingProvider {
     return vector;
   }
 
-  private termFeatures(term: string): TermFeatures {
+  /** `remember`: keep them for later texts. A question's own terms (ids, typos) mostly never come back, as in analyzeQuery. */
+  private termFeatures(term: string, remember: boolean): TermFeatures {
     let cached = this.terms.get(term);
     if (cached) return cached;
     const grams = this.gramScratch;
@@ -219,6 +233,7 @@ export class LocalHashEmbedder implements EmbeddingProvider {
       grams: grams.hashes.slice(0, grams.size),
       gramCounts: Uint32Array.from(grams.counts.subarray(0, grams.size)),
     };
+    if (!remember) return cached;
     if (this.terms.size >= TERM_CACHE_SIZE) this.terms.clear();
     this.terms.set(term, cached);
     return cached;

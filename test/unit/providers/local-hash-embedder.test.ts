@@ -55,6 +55,17 @@ describe('LocalHashEmbedder', () => {
     expect(digest(warmed, texts)).toBe(before);
   });
 
+  it('keeps the features of document terms for later texts, but not of a question\'s own terms', () => {
+    const embedder = new LocalHashEmbedder({ dimensions: 64 });
+    embedder.embedOne('warranty claims for the router', 'document');
+    const kept = embedder.cachedTerms;
+    expect(kept).toBeGreaterThan(0);
+    const asQuery = embedder.embedOne('order zx-99812 warranty', 'query');
+    expect(embedder.cachedTerms).toBe(kept);
+    // Kept or not, the vector is the same.
+    expect(new LocalHashEmbedder({ dimensions: 64 }).embedOne('order zx-99812 warranty', 'document')).toEqual(asQuery);
+  });
+
   it('returns unit vectors of the stated dimension, in order, deterministically', async () => {
     const embedder = new LocalHashEmbedder({ dimensions: 64 });
     const texts = ['alpha release notes', 'beta warranty terms', 'gamma shipping times'];
