@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import { AppError } from '../../src/core/errors';
@@ -8,7 +9,8 @@ import { inTransaction, isRetryableConflict, type CopyIn, type Executor } from '
 
 /**
  * Okapi BM25 over the `postings` table, one posting per (build, term, chunk),
- * scored exactly as Lucene/Anserini do:
+ * and on PGlite also `posting_blocks` (a long version's postings, one row per
+ * term with arrays; see schema.ts), scored exactly as Lucene/Anserini do:
  *
  *   score(q, d) = Σ_t qtf(t) · idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))
  *   idf(t)      = ln(1 + (N − df + 0.5) / (df + 0.5))
@@ -30,9 +32,28 @@ export interface Bm25Options {
 
 interface AnalyzedChunk {
   chunkId: string;
+  versionId: string;
   docLength: number;
   terms: Map<string, number>;
 }
+
+/** The chunks of one document version in one write, whose postings share rows (one per term). */
+interface Block {
+  blockId: string;
+  /** In chunk id order. */
+  chunks: AnalyzedChunk[];
+}
+
+/**
+ * A version written with at least this many chunks goes to posting_blocks (PGlite). Fewer share too
+ * few terms for blocks to save rows, and reading a block costs more than reading a row.
+ */
+export const BLOCK_MIN_CHUNKS = 16;
+/**
+ * Longer terms are left out of the postings (they still count in the chunk's length): such a "word" is
+ * a base64 run or a hash, never a search term, and a key holding it could pass B-tree's 2.7 KB limit.
+ */
+export const MAX_TERM_LENGTH = 256;
 
 /** Rows per INSERT statement: arrays travel as one parameter each, this only bounds memory. */
 const POSTINGS_PER_STATEMENT = 20_000;
@@ -104,25 +125,44 @@ export class PostgresBm25Index implements LexicalIndex {
         SELECT doc_count::float8 AS n, total_length::float8 / GREATEST(doc_count, 1) AS avgdl
         FROM build_term_stats WHERE build_id = ${scope.buildId}::uuid AND doc_count > 0
       ),
+      blocks AS MATERIALIZED (
+        SELECT p.term, p.tenant_id, p.corpus_id, p.chunk_ids, p.tfs, p.doc_lengths
+        FROM posting_blocks AS p
+        WHERE p.build_id = ${scope.buildId}::uuid AND p.term = ANY(${sql.param(terms)}::text[])
+      ),
       weights AS MATERIALIZED (
         SELECT query_terms.term, query_terms.qtf * ln(1 + (collection.n - df.df + 0.5) / (df.df + 0.5)) AS weight
         FROM query_terms
         CROSS JOIN collection
         CROSS JOIN LATERAL (
-          SELECT count(*)::float8 AS df FROM postings
-          WHERE postings.build_id = ${scope.buildId}::uuid AND postings.term = query_terms.term
+          -- An aggregate, so the planner cannot inline it and count once per use of df.
+          SELECT sum(parts.n)::float8 AS df FROM (
+            SELECT count(*) AS n FROM postings WHERE postings.build_id = ${scope.buildId}::uuid AND postings.term = query_terms.term
+            UNION ALL
+            SELECT sum(cardinality(blocks.chunk_ids)) FROM blocks WHERE blocks.term = query_terms.term
+          ) AS parts
         ) AS df
         WHERE df.df > 0
+      ),
+      scored AS (
+        SELECT p.term, p.chunk_id, p.tf, p.doc_length
+        FROM weights
+        JOIN postings AS p ON p.build_id = ${scope.buildId}::uuid AND p.term = weights.term
+        WHERE p.tenant_id = ${scope.tenantId}::uuid AND p.corpus_id = ${scope.corpusId}::uuid
+        UNION ALL
+        SELECT blocks.term, u.chunk_id, u.tf, u.doc_length
+        FROM blocks
+        CROSS JOIN LATERAL unnest(blocks.chunk_ids, blocks.tfs, blocks.doc_lengths) AS u(chunk_id, tf, doc_length)
+        WHERE blocks.tenant_id = ${scope.tenantId}::uuid AND blocks.corpus_id = ${scope.corpusId}::uuid
       )
-      SELECT p.chunk_id,
-             sum(weights.weight * p.tf * ${k1 + 1}::float8
-                 / (p.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * p.doc_length / collection.avgdl))) AS score
-      FROM weights
+      SELECT scored.chunk_id,
+             sum(weights.weight * scored.tf * ${k1 + 1}::float8
+                 / (scored.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * scored.doc_length / collection.avgdl))) AS score
+      FROM scored
+      JOIN weights ON weights.term = scored.term
       CROSS JOIN collection
-      JOIN postings AS p ON p.build_id = ${scope.buildId}::uuid AND p.term = weights.term
-      WHERE p.tenant_id = ${scope.tenantId}::uuid AND p.corpus_id = ${scope.corpusId}::uuid
-      GROUP BY p.chunk_id
-      ORDER BY score DESC, p.chunk_id
+      GROUP BY scored.chunk_id
+      ORDER BY score DESC, scored.chunk_id
       LIMIT ${limit}`;
   }
 
@@ -133,13 +173,19 @@ export class PostgresBm25Index implements LexicalIndex {
       scope,
       analyzed.map((chunk) => chunk.chunkId),
     );
+    // Blocks only where binary COPY writes them (PGlite): PostgreSQL reads rows through its covering key faster.
+    const blocks = copyIn ? toBlocks(analyzed) : [];
+    const blockOf = new Map(blocks.flatMap((block) => block.chunks.map((chunk) => [chunk.chunkId, block.blockId] as const)));
     await executor(sql`
-      INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length)
-      SELECT ${scope.buildId}::uuid, u.chunk_id, ${scope.tenantId}::uuid, ${scope.corpusId}::uuid, u.doc_length
+      INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)
+      SELECT ${scope.buildId}::uuid, u.chunk_id, ${scope.tenantId}::uuid, ${scope.corpusId}::uuid, u.doc_length, u.block_id
       FROM unnest(${sql.param(analyzed.map((chunk) => chunk.chunkId))}::uuid[],
-                  ${sql.param(analyzed.map((chunk) => chunk.docLength))}::int[]) AS u(chunk_id, doc_length)`);
+                  ${sql.param(analyzed.map((chunk) => chunk.docLength))}::int[],
+                  ${sql.param(analyzed.map((chunk) => blockOf.get(chunk.chunkId) ?? null))}::uuid[]) AS u(chunk_id, doc_length, block_id)`);
     if (copyIn) {
-      await copyIn('postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)', postingsCopy(scope, analyzed));
+      const rows = analyzed.filter((chunk) => !blockOf.has(chunk.chunkId));
+      if (rows.length > 0) await copyIn('postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)', postingsCopy(scope, rows));
+      if (blocks.length > 0) await copyIn('posting_blocks (build_id, term, block_id, tenant_id, corpus_id, chunk_ids, tfs, doc_lengths)', blocksCopy(scope, blocks));
       return;
     }
     // Each posting names its chunk by position in these arrays (sent once per statement) rather
@@ -157,7 +203,7 @@ export class PostgresBm25Index implements LexicalIndex {
 
   private async deleteChunks(executor: Executor, scope: IndexScope, chunkIds: readonly string[]): Promise<{ count: number; length: number }> {
     const ids = sql.param([...chunkIds]);
-    // The postings of the removed rows go with them, by the build_chunks trigger (migration 0004).
+    // The postings of the removed rows go with them, by the build_chunks trigger (migrations 0004, 0007).
     const [removed] = await executor<{ count: number | string; length: number | string | null }>(sql`
       WITH gone AS (
         DELETE FROM build_chunks
@@ -179,10 +225,68 @@ export function analyzeChunks(chunks: readonly IndexedChunk[]): AnalyzedChunk[] 
   for (const chunk of chunks) {
     const terms = analyze(chunk.title ? `${chunk.title}\n${chunk.text}` : chunk.text);
     byId.delete(chunk.chunkId);
-    byId.set(chunk.chunkId, { chunkId: chunk.chunkId, docLength: terms.length, terms: termFrequencies(terms) });
+    const frequencies = termFrequencies(terms);
+    for (const term of frequencies.keys()) if (term.length > MAX_TERM_LENGTH) frequencies.delete(term);
+    byId.set(chunk.chunkId, { chunkId: chunk.chunkId, versionId: chunk.versionId, docLength: terms.length, terms: frequencies });
   }
   // A stable order across writers keeps concurrent transactions from locking rows in opposite orders.
   return [...byId.values()].sort((left, right) => compareCodeUnits(left.chunkId, right.chunkId));
+}
+
+/** The versions written with at least BLOCK_MIN_CHUNKS chunks, a block each (chunks in chunk id order), named afresh. */
+function toBlocks(analyzed: readonly AnalyzedChunk[]): Block[] {
+  const byVersion = new Map<string, AnalyzedChunk[]>();
+  for (const chunk of analyzed) {
+    let chunks = byVersion.get(chunk.versionId);
+    if (!chunks) byVersion.set(chunk.versionId, (chunks = []));
+    chunks.push(chunk);
+  }
+  return [...byVersion.values()].filter((chunks) => chunks.length >= BLOCK_MIN_CHUNKS).map((chunks) => ({ blockId: randomUUID(), chunks }));
+}
+
+/** A block's postings by term: for each term, (chunk position in the block, tf) pairs in chunk order. */
+function termLists(chunks: readonly AnalyzedChunk[]): Map<string, number[]> {
+  const byTerm = new Map<string, number[]>();
+  for (const [index, chunk] of chunks.entries()) {
+    for (const [term, tf] of chunk.terms) {
+      let list = byTerm.get(term);
+      if (!list) byTerm.set(term, (list = []));
+      list.push(index, tf);
+    }
+  }
+  return byTerm;
+}
+
+/** The blocks as binary COPY rows, in primary-key order (term, then block) for the same locality as postingsCopy. */
+function blocksCopy(scope: IndexScope, blocks: readonly Block[]): Uint8Array<ArrayBuffer> {
+  const rows: { term: string; block: number; list: number[] }[] = [];
+  let postings = 0;
+  for (const [block, { chunks }] of blocks.entries()) {
+    for (const [term, list] of termLists(chunks)) {
+      rows.push({ term, block, list });
+      postings += list.length / 2;
+    }
+  }
+  const blockIds = blocks.map((block) => block.blockId);
+  rows.sort((left, right) => compareCodeUnits(left.term, right.term) || compareCodeUnits(blockIds[left.block]!, blockIds[right.block]!));
+  const writer = new BinaryCopyWriter(rows.length * 120 + postings * 28);
+  const [build, tenant, corpus] = [uuidBytes(scope.buildId), uuidBytes(scope.tenantId), uuidBytes(scope.corpusId)];
+  const blockBytes = blockIds.map(uuidBytes);
+  const chunkBytes = blocks.map((block) => block.chunks.map((chunk) => uuidBytes(chunk.chunkId)));
+  for (const { term, block, list } of rows) {
+    const chunks = blocks[block]!.chunks;
+    const ids: Uint8Array[] = [];
+    const tfs: number[] = [];
+    const lengths: number[] = [];
+    for (let at = 0; at < list.length; at += 2) {
+      const index = list[at]!;
+      ids.push(chunkBytes[block]![index]!);
+      tfs.push(list[at + 1]!);
+      lengths.push(chunks[index]!.docLength);
+    }
+    writer.row(8).uuid(build).text(term).uuid(blockBytes[block]!).uuid(tenant).uuid(corpus).uuidArray(ids).int4Array(tfs).int4Array(lengths);
+  }
+  return writer.finish();
 }
 
 /**

@@ -55,6 +55,8 @@ interface Snapshot extends BuildSnapshot {
 
 /** Postings per page while copying a build: bounds each statement's time and the rows held at once. */
 const SNAPSHOT_PAGE = 20_000;
+/** Posting blocks per page (each row holds one term's postings in a version of 16+ chunks). */
+const SNAPSHOT_BLOCK_PAGE = 1_000;
 
 interface BuildStats {
   version: number;
@@ -160,11 +162,35 @@ export class CachedBm25Index implements LexicalIndex {
       if (!last || page.length < SNAPSHOT_PAGE) break;
       after = { term: last.term, chunkId: last.chunk_id };
     }
+    let afterBlock: { term: string; blockId: string } | undefined;
+    for (;;) {
+      const page = await this.store.query<{ term: string; block_id: string; chunk_ids: string[]; tfs: number[] }>(sql`
+        SELECT term, block_id, chunk_ids, tfs FROM posting_blocks
+        WHERE build_id = ${scope.buildId}::uuid
+          ${afterBlock ? sql`AND (term, block_id) > (${afterBlock.term}, ${afterBlock.blockId}::uuid)` : sql``}
+          AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+        ORDER BY term, block_id
+        LIMIT ${SNAPSHOT_BLOCK_PAGE}`);
+      for (const row of page) {
+        let list = lists.get(row.term);
+        if (!list) lists.set(row.term, (list = { chunks: [], tfs: [] }));
+        for (const [index, chunkId] of row.chunk_ids.entries()) {
+          const chunk = numbers.get(chunkId);
+          if (chunk === undefined) continue;
+          list.chunks.push(chunk);
+          list.tfs.push(Number(row.tfs[index]));
+          postings++;
+        }
+      }
+      const last = page.at(-1);
+      if (!last || page.length < SNAPSHOT_BLOCK_PAGE) break;
+      afterBlock = { term: last.term, blockId: last.block_id };
+    }
     const current = await this.readStats(scope.buildId);
     if (!current || current.version !== before.version) return undefined;
     const terms = new Map<string, { chunks: Int32Array; tfs: Int32Array }>();
     for (const [term, list] of lists) {
-      // Pages come in (term, chunk_id) order and numbers follow chunk_id order: each list is already sorted.
+      // A list need not be in chunk order (blocks follow the rows): a chunk occurs once per term, and ties break on the number.
       terms.set(term, { chunks: Int32Array.from(list.chunks), tfs: Int32Array.from(list.tfs) });
     }
     return {

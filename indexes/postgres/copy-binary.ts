@@ -59,6 +59,27 @@ export class BinaryCopyWriter {
     return this;
   }
 
+  /** A one-dimensional uuid[] of uuidBytes() values (array_recv); at least one element. */
+  uuidArray(values: readonly Uint8Array[]): this {
+    this.arrayHeader(values.length, UUID_OID, 16);
+    for (const value of values) {
+      if (value.length !== 16) throw new AppError('VALIDATION_FAILED', 'a uuid is 16 bytes');
+      this.int32(16);
+      this.bytes(value);
+    }
+    return this;
+  }
+
+  /** A one-dimensional int4[] (array_recv); at least one element. */
+  int4Array(values: readonly number[]): this {
+    this.arrayHeader(values.length, INT4_OID, 4);
+    for (const value of values) {
+      this.int32(4);
+      this.int32(value);
+    }
+    return this;
+  }
+
   /** pgvector's `vector` (vector_recv): int16 dimensions, int16 unused, then float4 values. */
   vector(values: readonly number[]): this {
     if (values.length > 0xffff) throw new AppError('VALIDATION_FAILED', `vector of ${values.length} dimensions is too long`);
@@ -78,6 +99,17 @@ export class BinaryCopyWriter {
   finish(): Uint8Array<ArrayBuffer> {
     this.int16(-1);
     return this.buffer.subarray(0, this.length);
+  }
+
+  /** Field length, then array_recv's header: one dimension, no nulls, the element type, length and lower bound 1. */
+  private arrayHeader(count: number, elementOid: number, elementBytes: number): void {
+    if (count === 0) throw new AppError('VALIDATION_FAILED', 'an empty array has no dimension to write');
+    this.int32(20 + count * (4 + elementBytes));
+    this.int32(1);
+    this.int32(0);
+    this.int32(elementOid);
+    this.int32(count);
+    this.int32(1);
   }
 
   private int16(value: number): void {
@@ -144,4 +176,6 @@ export function uuidBytes(value: string): Uint8Array {
   return Buffer.from(value.replaceAll('-', ''), 'hex');
 }
 
+const UUID_OID = 2950;
+const INT4_OID = 23;
 const SIGNATURE = Uint8Array.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);

@@ -18,7 +18,7 @@ const VIOLATIONS: Record<string, SQL> = {
   'a chunk with negative or inverted offsets': sql`select c.id from chunks c where c.char_start < 0 or c.char_end < c.char_start`,
   'a chunk of another document than its version': sql`select c.id from chunks c join document_versions v on v.id = c.version_id where c.document_id <> v.document_id`,
   'a build_chunks row without its chunk': sql`select bc.chunk_id as id from build_chunks bc where not exists (select 1 from chunks c where c.id = bc.chunk_id)`,
-  'a posting without its build_chunks row': sql`select p.chunk_id as id from postings p where not exists (select 1 from build_chunks bc where bc.build_id = p.build_id and bc.chunk_id = p.chunk_id)`,
+  'a posting without its build_chunks row': sql`select p.chunk_id as id from all_postings p where not exists (select 1 from build_chunks bc where bc.build_id = p.build_id and bc.chunk_id = p.chunk_id)`,
   'a chunk vector without its chunk': sql`select cv.chunk_id as id from chunk_vectors cv where not exists (select 1 from chunks c where c.id = cv.chunk_id)`,
 };
 

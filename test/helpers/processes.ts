@@ -187,7 +187,7 @@ export async function versionRows(store: Store, versionId: string, buildId: stri
     duplicateChunkKeys: await n(sql`SELECT count(*) AS n FROM (SELECT 1 FROM chunks WHERE version_id = ${versionId}::uuid GROUP BY chunker_hash, ordinal HAVING count(*) > 1) d`),
     buildChunks: await n(sql`SELECT count(*) AS n FROM build_chunks b JOIN chunks c ON c.id = b.chunk_id WHERE c.version_id = ${versionId}::uuid AND b.build_id = ${buildId}::uuid`),
     vectors: await n(sql`SELECT count(*) AS n FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id WHERE c.version_id = ${versionId}::uuid AND v.build_id = ${buildId}::uuid`),
-    postings: await n(sql`SELECT count(*) AS n FROM postings p JOIN chunks c ON c.id = p.chunk_id WHERE c.version_id = ${versionId}::uuid AND p.build_id = ${buildId}::uuid`),
+    postings: await n(sql`SELECT count(*) AS n FROM all_postings p JOIN chunks c ON c.id = p.chunk_id WHERE c.version_id = ${versionId}::uuid AND p.build_id = ${buildId}::uuid`),
     unindexedChunks: await n(sql`
       SELECT count(*) AS n FROM chunks c WHERE c.version_id = ${versionId}::uuid
         AND (NOT EXISTS (SELECT 1 FROM build_chunks b WHERE b.chunk_id = c.id AND b.build_id = ${buildId}::uuid)

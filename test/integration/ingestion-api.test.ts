@@ -222,7 +222,7 @@ describe.each(targets)('ingestion API on $name', (target) => {
     const chunkIds = (await t.container.store.query<{ id: string }>(sql`SELECT id FROM chunks WHERE document_id = ${gone.documentId}::uuid`)).map((row) => row.id);
     expect(chunkIds.length).toBeGreaterThan(0);
     const ids = sql.param(chunkIds);
-    expect(await count(t, sql`SELECT count(*) AS n FROM postings WHERE chunk_id = ANY(${ids}::uuid[])`)).toBeGreaterThan(0);
+    expect(await count(t, sql`SELECT count(*) AS n FROM all_postings WHERE chunk_id = ANY(${ids}::uuid[])`)).toBeGreaterThan(0);
     expect(await count(t, sql`SELECT count(*) AS n FROM build_chunks WHERE chunk_id = ANY(${ids}::uuid[])`)).toBeGreaterThan(0);
     expect(await count(t, sql`SELECT count(*) AS n FROM chunk_vectors WHERE chunk_id = ANY(${ids}::uuid[])`)).toBeGreaterThan(0);
     const generation = (await getCorpusView(t, 'deletions')).generation;
@@ -232,7 +232,7 @@ describe.each(targets)('ingestion API on $name', (target) => {
     expect(deleted.body).toBe('');
 
     expect(await count(t, sql`SELECT count(*) AS n FROM chunks WHERE id = ANY(${ids}::uuid[])`)).toBe(0);
-    expect(await count(t, sql`SELECT count(*) AS n FROM postings WHERE chunk_id = ANY(${ids}::uuid[])`)).toBe(0);
+    expect(await count(t, sql`SELECT count(*) AS n FROM all_postings WHERE chunk_id = ANY(${ids}::uuid[])`)).toBe(0);
     expect(await count(t, sql`SELECT count(*) AS n FROM build_chunks WHERE chunk_id = ANY(${ids}::uuid[])`)).toBe(0);
     expect(await count(t, sql`SELECT count(*) AS n FROM chunk_vectors WHERE chunk_id = ANY(${ids}::uuid[])`)).toBe(0);
     expect((await getCorpusView(t, 'deletions')).generation).toBeGreaterThan(generation);

@@ -106,8 +106,8 @@ describe.skipIf(!redisUp || !postgresUp)('ingestion worker crash (real Redis + P
     expect(await q(sql`SELECT count(*) AS n FROM chunks WHERE version_id = ${answer.versionId}::uuid`)).toBe(chunkCount);
     expect(await q(sql`SELECT count(DISTINCT ordinal) AS n FROM chunks WHERE version_id = ${answer.versionId}::uuid`)).toBe(chunkCount);
     // Postings: one per (build, term, chunk).
-    expect(await q(sql`SELECT count(*) AS n FROM (SELECT 1 FROM postings GROUP BY build_id, term, chunk_id HAVING count(*) > 1) d`)).toBe(0);
-    expect(await q(sql`SELECT count(*) AS n FROM postings WHERE build_id = ${build}::uuid`)).toBeGreaterThan(chunkCount);
+    expect(await q(sql`SELECT count(*) AS n FROM (SELECT 1 FROM all_postings GROUP BY build_id, term, chunk_id HAVING count(*) > 1) d`)).toBe(0);
+    expect(await q(sql`SELECT count(*) AS n FROM all_postings WHERE build_id = ${build}::uuid`)).toBeGreaterThan(chunkCount);
     // Index rows: exactly the version's chunks, once each, in build_chunks and chunk_vectors.
     expect(await q(sql`SELECT count(*) AS n FROM build_chunks WHERE build_id = ${build}::uuid`)).toBe(chunkCount);
     expect(await q(sql`SELECT count(*) AS n FROM chunk_vectors WHERE build_id = ${build}::uuid`)).toBe(chunkCount);

@@ -55,7 +55,7 @@ describe('bench bulk seed', () => {
     );
 
     const postings = (buildId: string) =>
-      store.query(sql`SELECT term, chunk_id, tenant_id, corpus_id, tf, doc_length FROM postings WHERE build_id = ${buildId}::uuid ORDER BY term, chunk_id`);
+      store.query(sql`SELECT term, chunk_id, tenant_id, corpus_id, tf, doc_length FROM all_postings WHERE build_id = ${buildId}::uuid ORDER BY term, chunk_id`);
     expect(await postings(bulk.buildId)).toEqual(await postings(adapters.buildId));
     const stats = (buildId: string) =>
       store.query<{ doc_count: string; total_length: string; version: string }>(sql`SELECT doc_count::text, total_length::text, version::text FROM build_term_stats WHERE build_id = ${buildId}::uuid`);

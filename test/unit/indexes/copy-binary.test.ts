@@ -28,6 +28,19 @@ describe('BinaryCopyWriter', () => {
     expect(view.getInt16(16)).toBe(-1);
   });
 
+  it("writes array_recv's form for int4[] and uuid[]: one dimension, no nulls, element type, length, lower bound 1", () => {
+    const bytes = new BinaryCopyWriter().row(2).int4Array([7, -1]).uuidArray([uuidBytes('00112233-4455-6677-8899-aabbccddeeff')]).finish();
+    const int4Array = [0, 0, 0, 36, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 7, 0, 0, 0, 4, 0xff, 0xff, 0xff, 0xff];
+    const uuidArray = [0, 0, 0, 40, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x0b, 0x86, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 16];
+    const id = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff];
+    expect([...bytes]).toEqual([...HEADER, 0, 2, ...int4Array, ...uuidArray, ...id, 0xff, 0xff]);
+  });
+
+  it('refuses an empty array (it would need a zero-dimension form) and a uuid that is not 16 bytes', () => {
+    expect(() => new BinaryCopyWriter().row(1).int4Array([])).toThrow(/empty array/);
+    expect(() => new BinaryCopyWriter().row(1).uuidArray([new Uint8Array(15)])).toThrow(/16 bytes/);
+  });
+
   it('reads back what it writes, field by field, and refuses what is not a whole binary COPY file', () => {
     const id = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
     const payload = Uint8Array.from({ length: 70_000 }, (_, index) => index % 251);
