@@ -145,21 +145,21 @@ export class PostgresBm25Index implements LexicalIndex {
         WHERE df.df > 0
       ),
       scored AS (
-        SELECT p.term, p.chunk_id, p.tf, p.doc_length
+        SELECT p.chunk_id, weights.weight, p.tf, p.doc_length
         FROM weights
         JOIN postings AS p ON p.build_id = ${scope.buildId}::uuid AND p.term = weights.term
         WHERE p.tenant_id = ${scope.tenantId}::uuid AND p.corpus_id = ${scope.corpusId}::uuid
         UNION ALL
-        SELECT blocks.term, u.chunk_id, u.tf, u.doc_length
-        FROM blocks
+        SELECT u.chunk_id, weights.weight, u.tf, u.doc_length
+        FROM weights
+        JOIN blocks ON blocks.term = weights.term
         CROSS JOIN LATERAL unnest(blocks.chunk_ids, blocks.tfs, blocks.doc_lengths) AS u(chunk_id, tf, doc_length)
         WHERE blocks.tenant_id = ${scope.tenantId}::uuid AND blocks.corpus_id = ${scope.corpusId}::uuid
       )
       SELECT scored.chunk_id,
-             sum(weights.weight * scored.tf * ${k1 + 1}::float8
+             sum(scored.weight * scored.tf * ${k1 + 1}::float8
                  / (scored.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * scored.doc_length / collection.avgdl))) AS score
       FROM scored
-      JOIN weights ON weights.term = scored.term
       CROSS JOIN collection
       GROUP BY scored.chunk_id
       ORDER BY score DESC, scored.chunk_id

@@ -122,7 +122,7 @@ export class CachedBm25Index implements LexicalIndex {
   /**
    * One consistent copy without a long transaction: the build's version is read
    * before and after; the postings come in pages in primary-key order (a range
-   * scan of (build_id, term, chunk_id)), so other queries interleave between
+   * scan of (build_id, term, chunk_id); posting blocks likewise, by (term, block_id)), so other queries interleave between
    * pages (PGlite has a single connection). Every change to a build's postings
    * bumps its version in the same transaction, so an unchanged version means the
    * pages saw one state; a changed one throws the copy away (the next query
@@ -140,6 +140,15 @@ export class CachedBm25Index implements LexicalIndex {
     const numbers = new Map(chunkRows.map((row, index) => [row.chunk_id, index]));
     const lists = new Map<string, { chunks: number[]; tfs: number[] }>();
     let postings = 0;
+    const addPosting = (term: string, chunkId: string, tf: number): void => {
+      const chunk = numbers.get(chunkId);
+      if (chunk === undefined) return;
+      let list = lists.get(term);
+      if (!list) lists.set(term, (list = { chunks: [], tfs: [] }));
+      list.chunks.push(chunk);
+      list.tfs.push(tf);
+      postings++;
+    };
     let after: { term: string; chunkId: string } | undefined;
     for (;;) {
       const page = await this.store.query<{ term: string; chunk_id: string; tf: number }>(sql`
@@ -149,15 +158,7 @@ export class CachedBm25Index implements LexicalIndex {
           AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
         ORDER BY term, chunk_id
         LIMIT ${SNAPSHOT_PAGE}`);
-      for (const row of page) {
-        const chunk = numbers.get(row.chunk_id);
-        if (chunk === undefined) continue;
-        let list = lists.get(row.term);
-        if (!list) lists.set(row.term, (list = { chunks: [], tfs: [] }));
-        list.chunks.push(chunk);
-        list.tfs.push(Number(row.tf));
-        postings++;
-      }
+      for (const row of page) addPosting(row.term, row.chunk_id, Number(row.tf));
       const last = page.at(-1);
       if (!last || page.length < SNAPSHOT_PAGE) break;
       after = { term: last.term, chunkId: last.chunk_id };
@@ -171,17 +172,7 @@ export class CachedBm25Index implements LexicalIndex {
           AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
         ORDER BY term, block_id
         LIMIT ${SNAPSHOT_BLOCK_PAGE}`);
-      for (const row of page) {
-        let list = lists.get(row.term);
-        if (!list) lists.set(row.term, (list = { chunks: [], tfs: [] }));
-        for (const [index, chunkId] of row.chunk_ids.entries()) {
-          const chunk = numbers.get(chunkId);
-          if (chunk === undefined) continue;
-          list.chunks.push(chunk);
-          list.tfs.push(Number(row.tfs[index]));
-          postings++;
-        }
-      }
+      for (const row of page) for (const [index, chunkId] of row.chunk_ids.entries()) addPosting(row.term, chunkId, Number(row.tfs[index]));
       const last = page.at(-1);
       if (!last || page.length < SNAPSHOT_BLOCK_PAGE) break;
       afterBlock = { term: last.term, blockId: last.block_id };
