@@ -244,7 +244,7 @@ function toBlocks(analyzed: readonly AnalyzedChunk[]): Block[] {
   return [...byVersion.values()].filter((chunks) => chunks.length >= BLOCK_MIN_CHUNKS).map((chunks) => ({ blockId: randomUUID(), chunks }));
 }
 
-/** A block's postings by term: for each term, (chunk position in the block, tf) pairs in chunk order. */
+/** Postings by term: for each term, (position of the chunk in `chunks`, tf) pairs in chunk order. */
 function termLists(chunks: readonly AnalyzedChunk[]): Map<string, number[]> {
   const byTerm = new Map<string, number[]>();
   for (const [index, chunk] of chunks.entries()) {
@@ -295,16 +295,8 @@ function blocksCopy(scope: IndexScope, blocks: readonly Block[]): Uint8Array<Arr
  * chunk order, measured on 84.6K postings. The order only helps locality; nothing depends on it.
  */
 function postingsCopy(scope: IndexScope, analyzed: readonly AnalyzedChunk[]): Uint8Array<ArrayBuffer> {
-  const byTerm = new Map<string, number[]>();
-  let count = 0;
-  for (const [index, chunk] of analyzed.entries()) {
-    for (const [term, tf] of chunk.terms) {
-      let list = byTerm.get(term);
-      if (!list) byTerm.set(term, (list = []));
-      list.push(index, tf);
-      count++;
-    }
-  }
+  const byTerm = termLists(analyzed);
+  const count = analyzed.reduce((sum, chunk) => sum + chunk.terms.size, 0);
   const writer = new BinaryCopyWriter(count * 110);
   const [build, tenant, corpus] = [uuidBytes(scope.buildId), uuidBytes(scope.tenantId), uuidBytes(scope.corpusId)];
   const chunkIds = analyzed.map((chunk) => uuidBytes(chunk.chunkId));
