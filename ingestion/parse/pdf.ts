@@ -5,7 +5,14 @@ import { pdfWorkers, type PdfWorkerLease } from './pdf-worker-pool';
 import type { ParseOptions, ParsedDocument } from './types';
 
 export const DEFAULT_PDF_TIMEOUT_MS = 30_000;
-export const DEFAULT_PDF_MAX_MEMORY_MB = 512;
+/**
+ * The PDF worker's V8 heap limit. Not lower by default: below 2 GB V8 grows a heap by a smaller factor
+ * (1.3-2.0 instead of 4), so pdf.js's worker ran two to three times as many full collections, and each
+ * one threw away optimized code that the next document compiled again. At 512 MB the pipeline's
+ * optimizing-compiler time per round of the five benchmark PDFs settled near 400 ms instead of under
+ * 200 (scratch --trace-opt runs, six rounds), for the same peak RSS within 10 MB (evals/bench/ingestion.ts).
+ */
+export const DEFAULT_PDF_MAX_MEMORY_MB = 2048;
 
 type WorkerMessage =
   | { type: 'open'; pageCount: number }

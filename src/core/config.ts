@@ -81,7 +81,7 @@ export const configSchema = z.object({
 
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024, 1),
   PDF_TIMEOUT_MS: int(30_000, 100),
-  PDF_MAX_MEMORY_MB: int(512, 64),
+  PDF_MAX_MEMORY_MB: int(2048, 64), // see DEFAULT_PDF_MAX_MEMORY_MB: V8 collects far more often below 2 GB
   CHUNK_TARGET_TOKENS: int(400, 32, 4000),
   CHUNK_OVERLAP_TOKENS: int(60, 0, 1000),
   RETRIEVE_CANDIDATES: int(50, 1, 1000),
