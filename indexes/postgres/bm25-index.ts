@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import { AppError } from '../../src/core/errors';
-import { analyze, analyzeQuery, termFrequencies } from '../analyzer';
+import { analyzeQuery, analyzeTitled, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
 import { inTransaction, isRetryableConflict, type CopyIn, type Executor } from './transaction';
@@ -223,7 +223,7 @@ const compareCodeUnits = (left: string, right: string): number => (left < right 
 export function analyzeChunks(chunks: readonly IndexedChunk[]): AnalyzedChunk[] {
   const byId = new Map<string, AnalyzedChunk>();
   for (const chunk of chunks) {
-    const terms = analyze(chunk.title ? `${chunk.title}\n${chunk.text}` : chunk.text);
+    const terms = analyzeTitled(chunk.title, chunk.text);
     byId.delete(chunk.chunkId);
     const frequencies = termFrequencies(terms);
     for (const term of frequencies.keys()) if (term.length > MAX_TERM_LENGTH) frequencies.delete(term);

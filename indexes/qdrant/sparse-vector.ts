@@ -1,5 +1,5 @@
 import type { Schemas } from '@qdrant/js-client-rest';
-import { analyze, analyzeQuery, termFrequencies } from '../analyzer';
+import { analyzeQuery, analyzeTitled, termFrequencies } from '../analyzer';
 
 /**
  * BM25 as Qdrant sparse vectors. Qdrant's `idf` modifier multiplies each query
@@ -61,7 +61,7 @@ export function documentSparseVector(
   title: string | undefined,
   parameters: SparseBm25Parameters = DEFAULT_SPARSE_BM25,
 ): Schemas['SparseVector'] {
-  const terms = analyze(title ? `${title}\n${text}` : text);
+  const terms = analyzeTitled(title, text);
   const weights = new Map<string, number>();
   for (const [term, tf] of termFrequencies(terms)) weights.set(term, bm25TermWeight(tf, terms.length, parameters));
   return toSparse(weights);

@@ -1,4 +1,4 @@
-import { ANALYZER_VERSION, analyze, analyzeQuery, termFrequencies } from '../../../indexes/analyzer';
+import { ANALYZER_VERSION, analyzeForIndex, analyzeQuery, termFrequencies } from '../../../indexes/analyzer';
 import { fnv1a, FNV_OFFSET } from '../fnv1a';
 import { AppError } from '../errors';
 import type { EmbeddingInputType, EmbeddingProvider } from './ports';
@@ -190,7 +190,7 @@ export class LocalHashEmbedder implements EmbeddingProvider {
 
   /** Synchronous core, also used directly by benchmarks. */
   embedOne(text: string, inputType: EmbeddingInputType = 'document'): Float32Array {
-    let terms = inputType === 'query' ? analyzeQuery(text) : analyze(text);
+    let terms: readonly string[] = inputType === 'query' ? analyzeQuery(text) : analyzeForIndex(text);
     // Text made only of stopwords or symbols still deserves a non-zero vector;
     // only empty or whitespace-only text maps to the zero vector.
     if (terms.length === 0) terms = text.normalize('NFKC').toLowerCase().split(/\s+/).filter((term) => term.length > 0);

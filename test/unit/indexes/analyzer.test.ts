@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYZER_VERSION, ENGLISH_STOPWORDS, analyze, analyzeQuery, analyzerCacheSize, termFrequencies } from '../../../indexes/analyzer';
+import { ANALYZER_VERSION, ENGLISH_STOPWORDS, analyze, analyzeForIndex, analyzeQuery, analyzeTitled, analyzerCacheSize, termFrequencies } from '../../../indexes/analyzer';
 
 describe('analyze', () => {
   it('lowercases, drops Lucene English stopwords and Porter-stems, keeping order and duplicates', () => {
@@ -100,6 +100,28 @@ describe('analyzeQuery', () => {
     expect(analyzerCacheSize()).toBe(before);
     expect(analyze(unique)).toEqual(terms);
     expect(analyzerCacheSize()).toBeGreaterThan(before);
+  });
+});
+
+describe('analyzeTitled and analyzeForIndex', () => {
+  // Edges where joining two texts could change their analysis: Greek final sigma (lower-casing looks at the
+  // neighbours), a combining mark or a compatibility character at a boundary, CJK runs, joiners and possessives.
+  const titles = ['', 'Guide / Refunds', 'ΟΔΥΣΣΕΑΣ', 'Ｆｕｌｌ ｗｉｄｔｈ', '東京', "O'Brien's", 'v2.3.1 -', 'the of and'];
+  const texts = ['\u0301accent first', 'ΣΟΦΟΣ λόγος', '都の人口 2024', "it's ﬁne: SKU_99-A, 10.5", '', 'plain words here', '-dash start'];
+
+  it('gives exactly the terms of analyze(`${title}\\n${text}`)', () => {
+    for (const title of titles) {
+      for (const text of texts) expect([...analyzeTitled(title, text)], JSON.stringify({ title, text })).toEqual(analyze(title ? `${title}\n${text}` : text));
+    }
+    expect(analyzeTitled(undefined, 'Refund policy')).toEqual(analyze('Refund policy'));
+  });
+
+  it('hands the second analysis of the same text the first one’s terms', () => {
+    const text = `chunk ${process.pid} ${Math.random().toString(36).slice(2)} about refunds`;
+    const first = analyzeForIndex(text);
+    expect(first).toEqual(analyze(text));
+    expect(analyzeForIndex(text)).toBe(first);
+    expect(analyzeForIndex(`${text} `)).not.toBe(first);
   });
 });
 
