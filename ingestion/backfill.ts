@@ -38,7 +38,7 @@ export async function backfillBuild(
       if (!structure || version.normalizedText === null) throw new Error('version has no stored structure');
       const normalized: NormalizedDocument = { text: version.normalizedText, pages: structure.pages, blocks: structure.blocks };
       const drafts = chunkDocument(normalized, build.chunker as unknown as ChunkerConfig);
-      const rows = await saveChunks(deps.db, version, build.chunkerHash, drafts);
+      const rows = await saveChunks(deps.db, version, build.chunkerHash, drafts, deps.driver);
       await indexIntoBuild(deps, build, title, rows, undefined, context.signal);
     } catch {
       failures += 1;

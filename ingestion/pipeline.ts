@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, gt, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Store } from '../src/core/db/client';
 import { chunks, documentVersions, documents, type ChunkRow, type DocumentVersion, type IndexBuild } from '../src/core/db/schema';
 import { bumpGeneration } from '../src/core/corpora';
 import { AppError, isAppError, toAppError } from '../src/core/errors';
 import type { LexicalIndex, VectorIndex } from '../indexes/ports';
+import { copyInOf } from '../indexes/postgres/transaction';
 import type { JobContext } from '../src/jobs/ports';
 import { buildScope, type BuildStore } from './builds';
 import { chunkDocument, type ChunkDraft, type ChunkerConfig } from './chunk';
+import { CHUNK_COPY_COLUMNS, chunksCopy } from './chunks-copy';
 import { readVersionBytes } from './documents';
 import { embedWithCache } from './embed';
 import type { EmbeddingRegistry } from './embedding-registry';
@@ -34,26 +37,13 @@ type Progress = JobContext['progress'];
  * chunker, ordinal). A retry rewrites the rows in place (same ids, so the
  * indexes replace rather than duplicate them), with the drafts' content.
  */
-export async function saveChunks(db: Db, version: DocumentVersion, chunkerHash: string, drafts: ChunkDraft[]): Promise<ChunkRow[]> {
+export async function saveChunks(db: Db, version: DocumentVersion, chunkerHash: string, drafts: ChunkDraft[], driver: Store['driver']): Promise<ChunkRow[]> {
   if (drafts.length === 0) return [];
+  const copied = driver === 'pglite' ? await copyFirstChunks(db, driver, version, chunkerHash, drafts) : undefined;
+  if (copied) return copied;
   const rows: ChunkRow[] = [];
   for (let start = 0; start < drafts.length; start += 500) {
-    const values = drafts.slice(start, start + 500).map((draft) => ({
-      tenantId: version.tenantId,
-      corpusId: version.corpusId,
-      documentId: version.documentId,
-      versionId: version.id,
-      chunkerHash,
-      ordinal: draft.ordinal,
-      text: draft.text,
-      charStart: draft.start,
-      charEnd: draft.end,
-      pageStart: draft.pageStart,
-      pageEnd: draft.pageEnd,
-      headingPath: draft.headingPath,
-      tokenCount: draft.tokenCount,
-      contentHash: draft.contentHash,
-    }));
+    const values = drafts.slice(start, start + 500).map((draft) => chunkValues(version, chunkerHash, draft));
     // Only the ids come back: echoing every chunk's text cost as much as writing it.
     const inserted = await db
       .insert(chunks)
@@ -82,6 +72,47 @@ export async function saveChunks(db: Db, version: DocumentVersion, chunkerHash: 
   // Chunking is deterministic, but a chunker bug fixed between attempts must not leave strays.
   await db.delete(chunks).where(and(eq(chunks.versionId, version.id), eq(chunks.chunkerHash, chunkerHash), gte(chunks.ordinal, drafts.length)));
   return rows;
+}
+
+function chunkValues(version: DocumentVersion, chunkerHash: string, draft: ChunkDraft): Omit<ChunkRow, 'id'> {
+  return {
+    tenantId: version.tenantId,
+    corpusId: version.corpusId,
+    documentId: version.documentId,
+    versionId: version.id,
+    chunkerHash,
+    ordinal: draft.ordinal,
+    text: draft.text,
+    charStart: draft.start,
+    charEnd: draft.end,
+    pageStart: draft.pageStart,
+    pageEnd: draft.pageEnd,
+    headingPath: draft.headingPath,
+    tokenCount: draft.tokenCount,
+    contentHash: draft.contentHash,
+  };
+}
+
+/**
+ * PGlite, when the version has no rows for this chunker yet (a first attempt, the usual case): one binary COPY of
+ * all rows, ids made here. Checked and written in one transaction (PGlite runs one at a time), so a retry that
+ * finds rows takes the upsert path and keeps their ids. The upsert's parameters cost as much as writing them:
+ * 705 chunks of five PDFs, ~60 ms of SQL and ~25 ms of building the statements, against ~20 ms for the COPY.
+ */
+async function copyFirstChunks(db: Db, driver: Store['driver'], version: DocumentVersion, chunkerHash: string, drafts: ChunkDraft[]): Promise<ChunkRow[] | undefined> {
+  return db.transaction(async (tx) => {
+    const copyIn = copyInOf(driver, tx);
+    if (!copyIn) return undefined;
+    const [existing] = await tx
+      .select({ id: chunks.id })
+      .from(chunks)
+      .where(and(eq(chunks.versionId, version.id), eq(chunks.chunkerHash, chunkerHash)))
+      .limit(1);
+    if (existing) return undefined;
+    const rows: ChunkRow[] = drafts.map((draft) => ({ id: randomUUID(), ...chunkValues(version, chunkerHash, draft) }));
+    await copyIn(CHUNK_COPY_COLUMNS, chunksCopy(rows));
+    return rows;
+  });
 }
 
 export function lexicalTitle(documentTitle: string, headingPath: string[]): string {
@@ -185,7 +216,7 @@ export async function ingestVersion(deps: PipelineDeps, versionId: string, conte
       if (!rows) {
         await context.progress({ stage: 'chunk', done: 0, total: 1 });
         const drafts = chunkDocument(normalized, build.chunker as unknown as ChunkerConfig);
-        rows = await saveChunks(deps.db, version, build.chunkerHash, drafts);
+        rows = await saveChunks(deps.db, version, build.chunkerHash, drafts, deps.driver);
         byChunker.set(build.chunkerHash, rows);
         chunkTotal = Math.max(chunkTotal, rows.length);
         await context.progress({ stage: 'chunk', done: rows.length, total: rows.length });

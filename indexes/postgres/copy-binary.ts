@@ -53,6 +53,32 @@ export class BinaryCopyWriter {
     return this;
   }
 
+  /** SQL NULL, for any column type. */
+  null(): this {
+    this.int32(-1);
+    return this;
+  }
+
+  /** A one-dimensional text[]; empty is '{}' (array_recv's zero dimensions). */
+  textArray(values: readonly string[]): this {
+    if (values.length === 0) {
+      this.int32(12);
+      this.int32(0);
+      this.int32(0);
+      this.int32(TEXT_OID);
+      return this;
+    }
+    const encoded = values.map((value) => Buffer.from(value, 'utf8'));
+    this.int32(20 + encoded.reduce((sum, value) => sum + 4 + value.length, 0));
+    this.int32(1);
+    this.int32(0);
+    this.int32(TEXT_OID);
+    this.int32(values.length);
+    this.int32(1);
+    for (const value of encoded) this.bytea(value);
+    return this;
+  }
+
   int4(value: number): this {
     this.int32(4);
     this.int32(value);
@@ -177,5 +203,6 @@ export function uuidBytes(value: string): Uint8Array {
 }
 
 const UUID_OID = 2950;
+const TEXT_OID = 25;
 const INT4_OID = 23;
 const SIGNATURE = Uint8Array.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
