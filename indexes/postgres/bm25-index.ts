@@ -176,18 +176,19 @@ export class PostgresBm25Index implements LexicalIndex {
     // Blocks only where binary COPY writes them (PGlite): PostgreSQL reads rows through its covering key faster.
     const blocks = copyIn ? toBlocks(analyzed) : [];
     const blockOf = new Map(blocks.flatMap((block) => block.chunks.map((chunk) => [chunk.chunkId, block.blockId] as const)));
-    await executor(sql`
-      INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)
-      SELECT ${scope.buildId}::uuid, u.chunk_id, ${scope.tenantId}::uuid, ${scope.corpusId}::uuid, u.doc_length, u.block_id
-      FROM unnest(${sql.param(analyzed.map((chunk) => chunk.chunkId))}::uuid[],
-                  ${sql.param(analyzed.map((chunk) => chunk.docLength))}::int[],
-                  ${sql.param(analyzed.map((chunk) => blockOf.get(chunk.chunkId) ?? null))}::uuid[]) AS u(chunk_id, doc_length, block_id)`);
     if (copyIn) {
+      // The statement triggers that keep build_term_stats fire for COPY as for INSERT.
+      await copyIn('build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)', buildChunksCopy(scope, analyzed, blockOf));
       const rows = analyzed.filter((chunk) => !blockOf.has(chunk.chunkId));
       if (rows.length > 0) await copyIn('postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)', postingsCopy(scope, rows));
       if (blocks.length > 0) await copyIn('posting_blocks (build_id, term, block_id, tenant_id, corpus_id, chunk_ids, tfs, doc_lengths)', blocksCopy(scope, blocks));
       return;
     }
+    await executor(sql`
+      INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length)
+      SELECT ${scope.buildId}::uuid, u.chunk_id, ${scope.tenantId}::uuid, ${scope.corpusId}::uuid, u.doc_length
+      FROM unnest(${sql.param(analyzed.map((chunk) => chunk.chunkId))}::uuid[],
+                  ${sql.param(analyzed.map((chunk) => chunk.docLength))}::int[]) AS u(chunk_id, doc_length)`);
     // Each posting names its chunk by position in these arrays (sent once per statement) rather
     // than repeating its uuid and length: that cut the bytes sent per posting by about two thirds.
     const chunkIds = sql.param(analyzed.map((chunk) => chunk.chunkId));
@@ -285,6 +286,25 @@ function blocksCopy(scope: IndexScope, blocks: readonly Block[]): Uint8Array<Arr
       lengths.push(chunks[index]!.docLength);
     }
     writer.row(8).uuid(build).text(term).uuid(blockBytes[block]!).uuid(tenant).uuid(corpus).uuidArray(ids).int4Array(tfs).int4Array(lengths);
+  }
+  return writer.finish();
+}
+
+/** The build's chunk rows as binary COPY rows (PGlite), with the block that holds each one's postings, if any. */
+function buildChunksCopy(scope: IndexScope, analyzed: readonly AnalyzedChunk[], blockOf: ReadonlyMap<string, string>): Uint8Array<ArrayBuffer> {
+  const writer = new BinaryCopyWriter(analyzed.length * 110 + 64);
+  const [build, tenant, corpus] = [uuidBytes(scope.buildId), uuidBytes(scope.tenantId), uuidBytes(scope.corpusId)];
+  const blockBytes = new Map<string, Uint8Array>();
+  for (const chunk of analyzed) {
+    writer.row(6).uuid(build).uuid(chunk.chunkId).uuid(tenant).uuid(corpus).int4(chunk.docLength);
+    const block = blockOf.get(chunk.chunkId);
+    if (block === undefined) {
+      writer.null();
+      continue;
+    }
+    let bytes = blockBytes.get(block);
+    if (!bytes) blockBytes.set(block, (bytes = uuidBytes(block)));
+    writer.uuid(bytes);
   }
   return writer.finish();
 }
