@@ -34,4 +34,14 @@ describe.each(targets)('original bytes on $name', (target) => {
       SELECT attstorage FROM pg_attribute WHERE attrelid = 'version_blobs'::regclass AND attname = 'content'`);
     expect(storage?.attstorage).toBe('e');
   });
+
+  it('keep the normalized text and structure uncompressed, the structure as json (migration 0008)', async () => {
+    const columns = await store.query<{ attname: string; attstorage: string; type: string }>(sql`
+      SELECT attname, attstorage, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+      WHERE attrelid = 'document_versions'::regclass AND attname IN ('normalized_text', 'structure') ORDER BY attname`);
+    expect(columns).toEqual([
+      { attname: 'normalized_text', attstorage: 'e', type: 'text' },
+      { attname: 'structure', attstorage: 'e', type: 'json' },
+    ]);
+  });
 });

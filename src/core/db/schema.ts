@@ -6,6 +6,7 @@ import {
   doublePrecision,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -108,10 +109,13 @@ export const documentVersions = pgTable(
     status: text('status').notNull().default('pending'),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
-    /** The canonical normalized text that chunk and citation offsets point into. */
+    /** The canonical normalized text that chunk and citation offsets point into. Stored uncompressed (migration 0008). */
     normalizedText: text('normalized_text'),
-    /** Page and block offsets of the normalized text, so a new build can re-chunk without re-parsing. */
-    structure: jsonb('structure').$type<{ pages: unknown[]; blocks: unknown[] }>(),
+    /**
+     * Page and block offsets of the normalized text, so a new build can re-chunk without re-parsing. json, not
+     * jsonb: it is only ever read whole, and jsonb's parse cost the upload time for nothing (migration 0008).
+     */
+    structure: json('structure').$type<{ pages: unknown[]; blocks: unknown[] }>(),
     jobId: text('job_id'),
     createdAt: createdAt(),
   },
