@@ -37,7 +37,9 @@ function joinAfter(line: string, next: string): { cut: number; glue: string } {
   // An unspaced dash at a line end ("protected—" / "by") is closed up, as it was set.
   if ((last === '—' || last === '–') && /\S/u.test(line[line.length - 2] ?? ' ')) return { cut: 0, glue: '' };
   if (!HYPHENS.includes(last)) return { cut: 0, glue: ' ' };
-  const broken = BROKEN_WORD.exec(line);
+  // Only the last word can match (the pattern holds no space after its first character), and an unanchored
+  // pattern tried at every position of a long line was most of this function's time.
+  const broken = BROKEN_WORD.exec(line.slice(Math.max(0, line.lastIndexOf(' '))));
   if (!broken) return { cut: 0, glue: ' ' }; // a dash standing alone, not a broken word
   const nextWord = NEXT_WORD.exec(next)?.[1];
   const first = nextWord?.[0];
