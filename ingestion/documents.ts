@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { BinaryCopyWriter, readBinaryCopy } from '../indexes/postgres/copy-binary';
 import { copyInOf, copyOutOf } from '../indexes/postgres/transaction';
+import { readOriginal, removeOriginals, writeOriginal } from './originals';
 import { isUuid } from '../src/core/corpora';
 import type { Db, Store } from '../src/core/db/client';
 import { chunks, documents, documentVersions, versionBlobs, type Corpus, type DocumentRow, type DocumentVersion } from '../src/core/db/schema';
@@ -39,7 +40,22 @@ export function sanitizeFileName(name: string | undefined): string | undefined {
  * one transaction. Identical bytes for the same document return the existing
  * version; new bytes under the same externalId (or title) become a new version.
  */
-export async function storeUpload(db: Db, input: UploadInput, driver: Store['driver']): Promise<StoredUpload> {
+export async function storeUpload(db: Db, input: UploadInput, driver: Store['driver'], originalsDir?: string): Promise<StoredUpload> {
+  if (!originalsDir) return storeUploadRows(db, input, driver);
+  // The file first (see originals.ts), under the id the version row will get; taken back if no row takes it.
+  const versionId = randomUUID();
+  await writeOriginal(originalsDir, versionId, input.bytes);
+  let stored: StoredUpload | undefined;
+  try {
+    stored = await storeUploadRows(db, input, driver, versionId);
+    return stored;
+  } finally {
+    if (stored?.version.id !== versionId) await removeOriginals(originalsDir, [versionId]);
+  }
+}
+
+/** `fileVersionId`: the bytes are already in that version's file, and a new version row takes that id. */
+async function storeUploadRows(db: Db, input: UploadInput, driver: Store['driver'], fileVersionId?: string): Promise<StoredUpload> {
   const sha = sha256Hex(input.bytes);
   const fileName = sanitizeFileName(input.fileName);
   const title = input.title?.trim() || fileName || `document ${sha.slice(0, 12)}`;
@@ -57,6 +73,7 @@ export async function storeUpload(db: Db, input: UploadInput, driver: Store['dri
     const [inserted] = await tx
       .insert(documentVersions)
       .values({
+        ...(fileVersionId ? { id: fileVersionId } : {}),
         tenantId: input.corpus.tenantId,
         corpusId: input.corpus.id,
         documentId: document.id,
@@ -75,22 +92,29 @@ export async function storeUpload(db: Db, input: UploadInput, driver: Store['dri
       if (!existing) throw new AppError('INTERNAL', 'existing version vanished during upload');
       return { document, version: existing, deduplicated: true };
     }
-    const copyIn = copyInOf(driver, tx);
-    if (copyIn) {
-      // PGlite: binary COPY takes the bytes as they are, where a base64 parameter is text for JS to encode and the server to decode.
-      await copyIn('version_blobs (version_id, content)', new BinaryCopyWriter(input.bytes.byteLength + 64).row(2).uuid(inserted.id).bytea(input.bytes).finish());
-    } else {
-      // PostgreSQL: base64 text decoded by the server (node-postgres would send a Buffer as hex, twice the size).
-      await tx.insert(versionBlobs).values({ versionId: inserted.id, content: sql`decode(${Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('base64')}, 'base64')` });
-    }
+    if (fileVersionId === undefined) await storeBlobRow(tx, driver, inserted.id, input.bytes);
     await tx.update(documents).set({ updatedAt: new Date(), title }).where(eq(documents.id, document.id));
     return { document: { ...document, title }, version: inserted, deduplicated: false };
   });
 }
 
-/** A version's original bytes, or undefined if they are gone. */
-export async function readVersionBytes(db: Db, driver: Store['driver'], versionId: string): Promise<Uint8Array | undefined> {
+/** The bytes as a version_blobs row (PostgreSQL, and PGlite without a data directory). */
+async function storeBlobRow(tx: Parameters<Parameters<Db['transaction']>[0]>[0], driver: Store['driver'], versionId: string, bytes: Uint8Array): Promise<void> {
+  const copyIn = copyInOf(driver, tx);
+  if (copyIn) {
+    // PGlite: binary COPY takes the bytes as they are, where a base64 parameter is text for JS to encode and the server to decode.
+    await copyIn('version_blobs (version_id, content)', new BinaryCopyWriter(bytes.byteLength + 64).row(2).uuid(versionId).bytea(bytes).finish());
+    return;
+  }
+  // PostgreSQL: base64 text decoded by the server (node-postgres would send a Buffer as hex, twice the size).
+  await tx.insert(versionBlobs).values({ versionId, content: sql`decode(${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}, 'base64')` });
+}
+
+/** A version's original bytes, or undefined if they are gone. Versions stored before files were used are in version_blobs. */
+export async function readVersionBytes(db: Db, driver: Store['driver'], versionId: string, originalsDir?: string): Promise<Uint8Array | undefined> {
   if (!isUuid(versionId)) throw new AppError('INTERNAL', `not a version id: ${JSON.stringify(versionId)}`);
+  const file = originalsDir ? await readOriginal(originalsDir, versionId) : undefined;
+  if (file) return file;
   if (driver === 'pglite') {
     // Binary COPY hands the bytes over as they are; a bytea or base64 result is text to decode in JS.
     const bytes = await db.transaction(async (tx) => {

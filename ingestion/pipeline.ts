@@ -23,6 +23,8 @@ export interface PipelineDeps {
   db: Db;
   /** PGlite takes binary COPY (see indexes/postgres/transaction.ts). */
   driver: Store['driver'];
+  /** Store.originalsDir: original bytes as files (PGlite with a data directory). */
+  originalsDir?: string | undefined;
   builds: BuildStore;
   registry: EmbeddingRegistry;
   lexical: LexicalIndex;
@@ -165,7 +167,7 @@ export async function loadVersion(db: Db, versionId: string): Promise<{ version:
 }
 
 export async function parseVersion(deps: PipelineDeps, version: DocumentVersion, signal?: AbortSignal): Promise<NormalizedDocument & { pageCount: number | null }> {
-  const bytes = await readVersionBytes(deps.db, deps.driver, version.id);
+  const bytes = await readVersionBytes(deps.db, deps.driver, version.id, deps.originalsDir);
   if (!bytes) throw new AppError('INTERNAL', `original bytes of version ${version.id} are missing`, { retryable: false });
   const parsed = await parseDocument(bytes, version.mime as DocumentMime, {
     pdfTimeoutMs: deps.parse.pdfTimeoutMs,

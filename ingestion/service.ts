@@ -7,6 +7,7 @@ import type { JobQueue } from '../src/jobs/ports';
 import { buildScope } from './builds';
 import { chunkCounts, documentView, getDocument, listDocuments, setVersionJob, storeUpload, versionsOf, type UploadInput } from './documents';
 import { INGEST_JOB, ingestVersion, type PipelineDeps } from './pipeline';
+import { removeOriginals } from './originals';
 
 export interface UploadResult {
   documentId: string;
@@ -49,7 +50,7 @@ export class IngestionService {
    * re-enqueued when a worker starts: nothing uploaded is lost.
    */
   async upload(input: UploadInput, requestId?: string): Promise<UploadResult> {
-    const stored = await storeUpload(this.db, input, this.deps.driver);
+    const stored = await storeUpload(this.db, input, this.deps.driver, this.deps.originalsDir);
     const { document, version } = stored;
     if (stored.deduplicated && (version.status === 'superseded' || version.status === 'failed')) {
       // Old bytes again (A → B → A), or a retry of a failed version: it becomes the live version anew.
@@ -127,11 +128,14 @@ export class IngestionService {
         await this.deps.vectors.removeChunks(buildScope(build), ids);
       }
     }
+    const versions = await this.db.select({ id: documentVersions.id }).from(documentVersions).where(eq(documentVersions.documentId, document.id));
     const deleted = await this.db
       .delete(documents)
       .where(and(eq(documents.id, document.id), eq(documents.tenantId, tenantId)))
       .returning({ id: documents.id });
     if (deleted.length === 0) throw new AppError('DOCUMENT_NOT_FOUND', `document ${documentId} not found`);
+    // After the rows: a crash in between leaves files no version names, never a version without its bytes.
+    if (this.deps.originalsDir) await removeOriginals(this.deps.originalsDir, versions.map((version) => version.id));
     await bumpGeneration(this.db, document.corpusId);
   }
 }

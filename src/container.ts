@@ -120,7 +120,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const builds = new BuildStore(store.db, vectors, registry);
   const jobRecords = new JobRecords(store.db);
   const jobs = options.jobs ?? createQueue(config, jobRecords);
-  const pipelineDeps = { db: store.db, driver: store.driver, builds, registry, lexical, vectors, parse: { pdfTimeoutMs: config.PDF_TIMEOUT_MS, pdfMaxMemoryMb: config.PDF_MAX_MEMORY_MB } };
+  const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: { pdfTimeoutMs: config.PDF_TIMEOUT_MS, pdfMaxMemoryMb: config.PDF_MAX_MEMORY_MB } };
   const ingestion = new IngestionService(pipelineDeps, jobs);
   ingestion.registerHandlers();
   const reindex = new ReindexService(pipelineDeps, jobs, { embeddingModel: config.EMBEDDING_MODEL, chunker: chunkerFromConfig(config) });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
 import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
@@ -16,6 +17,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Store {
   db: Db;
   driver: 'pglite' | 'pg';
+  /** PGlite with a data directory only: where uploads' original bytes are kept as files (ingestion/originals.ts). */
+  originalsDir?: string;
   /** Runs a raw statement and returns its rows (both drivers expose `.rows`). */
   query<T = Record<string, unknown>>(statement: ReturnType<typeof sql>): Promise<T[]>;
   ping(): Promise<void>;
@@ -180,9 +183,12 @@ async function openPglite(dataDir: string, liftoffOnly: boolean): Promise<Store>
   const { vector } = await import('@electric-sql/pglite-pgvector');
   const { drizzle } = await import('drizzle-orm/pglite');
   let location = dataDir;
+  let originalsDir: string | undefined;
   if (!dataDir.startsWith('memory://')) {
     location = path.resolve(dataDir, 'pglite');
     await initializeDataDir(location);
+    originalsDir = path.resolve(dataDir, 'originals');
+    await mkdir(originalsDir, { recursive: true });
   }
   const client = await PGlite.create(location, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   const writeFence = fenceWrites(client);
@@ -190,6 +196,7 @@ async function openPglite(dataDir: string, liftoffOnly: boolean): Promise<Store>
   return {
     db,
     driver: 'pglite',
+    ...(originalsDir ? { originalsDir } : {}),
     writeFence,
     async query<T>(statement: ReturnType<typeof sql>) {
       const result = (await db.execute(statement)) as unknown as { rows: T[] };
