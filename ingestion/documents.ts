@@ -36,8 +36,9 @@ export function sanitizeFileName(name: string | undefined): string | undefined {
 }
 
 /**
- * Stores the original bytes and a version row before anything else happens, in
- * one transaction. Identical bytes for the same document return the existing
+ * Stores the original bytes and a version row before anything else happens: in
+ * one transaction, or with `originalsDir` as a file written before it (see
+ * originals.ts). Identical bytes for the same document return the existing
  * version; new bytes under the same externalId (or title) become a new version.
  */
 export async function storeUpload(db: Db, input: UploadInput, driver: Store['driver'], originalsDir?: string): Promise<StoredUpload> {
