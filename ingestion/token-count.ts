@@ -51,7 +51,8 @@ function pieceTokens(piece: string): number {
 /** cl100k token count, linear in the text's length, exact for pieces up to MAX_RUN_CHARS. */
 export function countTokensLinear(text: string): number {
   let total = 0;
-  for (const match of text.matchAll(PIECE)) total += pieceTokens(match[0]);
+  // match() with /g gives the pieces alone, with no match object (index, input, groups) per piece.
+  for (const piece of text.match(PIECE) ?? []) total += pieceTokens(piece);
   return total;
 }
 
