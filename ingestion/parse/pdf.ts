@@ -165,12 +165,18 @@ function assertNever(value: never): never {
   throw new AppError('INTERNAL', `unhandled PDF worker message ${JSON.stringify(value)}`);
 }
 
-function countNonSpace(extraction: Extraction): number {
+/** Whether the pages hold at least `needed` visible (non-\s) characters; stops counting there. */
+function hasVisibleChars(extraction: Extraction, needed: number): boolean {
   let count = 0;
   for (const { blocks } of extraction.pages) {
-    for (const block of blocks) for (const line of block.lines) count += line.replace(/\s+/gu, '').length;
+    for (const block of blocks) {
+      for (const line of block.lines) {
+        count += line.length - (line.match(/\s/gu)?.length ?? 0);
+        if (count >= needed) return true;
+      }
+    }
   }
-  return count;
+  return count >= needed;
 }
 
 // Producer defaults rather than titles: "Untitled", "Microsoft Word - Document1", file names.
@@ -188,7 +194,7 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions = {}): P
   if (extraction.pageCount === 0) throw badFile('PDF_CORRUPT', 'the PDF has no pages');
   if (extraction.failedPages === extraction.pageCount) throw badFile('PDF_CORRUPT', 'none of the PDF’s pages could be read');
   // Image-only scans yield (almost) nothing; below one visible character per page there is no text layer worth indexing.
-  if (countNonSpace(extraction) < extraction.pageCount) {
+  if (!hasVisibleChars(extraction, extraction.pageCount)) {
     throw badFile('PDF_NO_TEXT', 'the PDF has no extractable text (it looks scanned or image-only); OCR is not supported');
   }
   const title = cleanTitle(extraction.title);
