@@ -10,7 +10,7 @@ import { AppError } from '../src/core/errors';
  *
  * Why files here: PGlite writes each byte of a blob twice (WAL, then the table) through its WASM file system, in
  * 2 KB TOAST pieces, on the thread that serves the API. The five bench PDFs (4.3 MB) cost ~65 ms of the main
- * thread per round that way, a twentieth of the pipeline's own work; a file costs one write.
+ * thread per round that way (of ~900 it spends ingesting them); a file costs one write.
  *
  * A file is written (and flushed) before the version row commits, so a committed version always has its bytes;
  * a transaction that fails or finds the bytes already stored removes the file it wrote.

@@ -30,8 +30,7 @@
  * several documents to settle (its time per round of the five files, from
  * --trace-opt, rounds one to six: raw 540, 480, 190, 350, 45, 50 ms; the
  * pipeline 2090, 630, 410, 420, 190, 75 ms), so one small warm-up PDF measured
- * mostly compilation. Each side keeps
- * the best of its rounds per file.
+ * mostly compilation. Each side keeps the best of its rounds per file.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
