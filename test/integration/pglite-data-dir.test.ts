@@ -28,7 +28,8 @@ describe('PGlite data directory on first start', () => {
     const [extension] = await first.query<{ extname: string }>(sql`SELECT extname FROM pg_extension WHERE extname = 'vector'`);
     expect(extension?.extname).toBe('vector');
     await first.close();
-    expect(readdirSync(dataDir)).toEqual(['pglite']);
+    // The stale staging directory is gone; beside the data directory, the one for uploads' original bytes.
+    expect(readdirSync(dataDir).sort()).toEqual(['originals', 'pglite']);
     expect(readdirSync(join(dataDir, 'pglite'))).toContain('PG_VERSION');
 
     const second = await openStore({ dataDir });
