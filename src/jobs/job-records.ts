@@ -14,8 +14,25 @@ export class JobRecords {
   /** The latest progress not yet written, kept so a failure still records how far the job got. */
   private readonly pending = new Map<string, JobProgress>();
   private readonly flushTimers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Each job's writes, one after another. On PostgreSQL two writes issued in turn can run on two pooled
+   * connections and commit the other way round: a deferred progress flush ("chunk") landed after the next
+   * stage's write ("embed"), and the job read as still chunking while it waited on the embedding provider.
+   */
+  private readonly writeChains = new Map<string, Promise<void>>();
 
   constructor(private readonly db: Db) {}
+
+  private inOrder(id: string, write: () => PromiseLike<unknown>): Promise<void> {
+    const previous = this.writeChains.get(id) ?? Promise.resolve();
+    const done = previous.then(write).then(() => undefined);
+    const settled = done.catch(() => undefined);
+    this.writeChains.set(id, settled);
+    void settled.then(() => {
+      if (this.writeChains.get(id) === settled) this.writeChains.delete(id);
+    });
+    return done;
+  }
 
   async create(queue: string, name: string, data: Record<string, unknown>, options: EnqueueOptions, maxAttempts: number): Promise<string> {
     const id = options.jobId ?? randomUUID();
@@ -40,7 +57,7 @@ export class JobRecords {
   async markActive(id: string, attempt: number): Promise<void> {
     this.startedAt.set(id, Date.now());
     this.pending.delete(id);
-    await this.db.update(jobs).set({ state: 'active', attempts: attempt, error: null, updatedAt: new Date() }).where(eq(jobs.id, id));
+    await this.inOrder(id, () => this.db.update(jobs).set({ state: 'active', attempts: attempt, error: null, updatedAt: new Date() }).where(eq(jobs.id, id)));
   }
 
   /**
@@ -70,17 +87,17 @@ export class JobRecords {
     const sameStage = last?.stage === progress.stage;
     if (sameStage && progress.done < progress.total && now - last.at < PROGRESS_INTERVAL_MS) return;
     this.lastProgress.set(id, { stage: progress.stage, at: now });
-    await this.db.update(jobs).set({ progress, updatedAt: new Date() }).where(eq(jobs.id, id));
+    await this.inOrder(id, () => this.db.update(jobs).set({ progress, updatedAt: new Date() }).where(eq(jobs.id, id)));
   }
 
   async complete(id: string, result: Record<string, unknown> | undefined): Promise<void> {
     const progress = this.pending.get(id);
     this.forget(id);
     if (progress) {
-      await this.db.update(jobs).set({ state: 'completed', progress, result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id));
+      await this.inOrder(id, () => this.db.update(jobs).set({ state: 'completed', progress, result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id)));
       return;
     }
-    await this.db.update(jobs).set({ state: 'completed', result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id));
+    await this.inOrder(id, () => this.db.update(jobs).set({ state: 'completed', result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id)));
   }
 
   /** A failed attempt that will be retried goes back to queued with its last error visible. */
@@ -95,11 +112,13 @@ export class JobRecords {
   async fail(id: string, error: { code: string; message: string }, final: boolean): Promise<void> {
     const progress = this.pending.get(id);
     if (final) this.forget(id);
-    if (progress) await this.db.update(jobs).set({ progress }).where(eq(jobs.id, id));
-    await this.db
-      .update(jobs)
-      .set({ state: final ? 'failed' : 'queued', error, updatedAt: new Date() })
-      .where(eq(jobs.id, id));
+    if (progress) await this.inOrder(id, () => this.db.update(jobs).set({ progress }).where(eq(jobs.id, id)));
+    await this.inOrder(id, () =>
+      this.db
+        .update(jobs)
+        .set({ state: final ? 'failed' : 'queued', error, updatedAt: new Date() })
+        .where(eq(jobs.id, id)),
+    );
   }
 
   async unfinished(queue: string): Promise<JobRow[]> {
