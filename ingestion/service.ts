@@ -128,14 +128,15 @@ export class IngestionService {
         await this.deps.vectors.removeChunks(buildScope(build), ids);
       }
     }
-    const versions = await this.db.select({ id: documentVersions.id }).from(documentVersions).where(eq(documentVersions.documentId, document.id));
+    const { originalsDir } = this.deps;
+    const versions = originalsDir ? await this.db.select({ id: documentVersions.id }).from(documentVersions).where(eq(documentVersions.documentId, document.id)) : [];
     const deleted = await this.db
       .delete(documents)
       .where(and(eq(documents.id, document.id), eq(documents.tenantId, tenantId)))
       .returning({ id: documents.id });
     if (deleted.length === 0) throw new AppError('DOCUMENT_NOT_FOUND', `document ${documentId} not found`);
     // After the rows: a crash in between leaves files no version names, never a version without its bytes.
-    if (this.deps.originalsDir) await removeOriginals(this.deps.originalsDir, versions.map((version) => version.id));
+    if (originalsDir) await removeOriginals(originalsDir, versions.map((version) => version.id));
     await bumpGeneration(this.db, document.corpusId);
   }
 }

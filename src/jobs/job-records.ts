@@ -23,9 +23,10 @@ export class JobRecords {
 
   constructor(private readonly db: Db) {}
 
-  private inOrder(id: string, write: () => PromiseLike<unknown>): Promise<void> {
+  /** Updates the job's row after its earlier updates have finished. */
+  private update(id: string, values: Partial<typeof jobs.$inferInsert>): Promise<void> {
     const previous = this.writeChains.get(id) ?? Promise.resolve();
-    const done = previous.then(write).then(() => undefined);
+    const done = previous.then(() => this.db.update(jobs).set(values).where(eq(jobs.id, id))).then(() => undefined);
     const settled = done.catch(() => undefined);
     this.writeChains.set(id, settled);
     void settled.then(() => {
@@ -57,7 +58,7 @@ export class JobRecords {
   async markActive(id: string, attempt: number): Promise<void> {
     this.startedAt.set(id, Date.now());
     this.pending.delete(id);
-    await this.inOrder(id, () => this.db.update(jobs).set({ state: 'active', attempts: attempt, error: null, updatedAt: new Date() }).where(eq(jobs.id, id)));
+    await this.update(id, { state: 'active', attempts: attempt, error: null, updatedAt: new Date() });
   }
 
   /**
@@ -87,17 +88,17 @@ export class JobRecords {
     const sameStage = last?.stage === progress.stage;
     if (sameStage && progress.done < progress.total && now - last.at < PROGRESS_INTERVAL_MS) return;
     this.lastProgress.set(id, { stage: progress.stage, at: now });
-    await this.inOrder(id, () => this.db.update(jobs).set({ progress, updatedAt: new Date() }).where(eq(jobs.id, id)));
+    await this.update(id, { progress, updatedAt: new Date() });
   }
 
   async complete(id: string, result: Record<string, unknown> | undefined): Promise<void> {
     const progress = this.pending.get(id);
     this.forget(id);
     if (progress) {
-      await this.inOrder(id, () => this.db.update(jobs).set({ state: 'completed', progress, result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id)));
+      await this.update(id, { state: 'completed', progress, result: result ?? null, updatedAt: new Date() });
       return;
     }
-    await this.inOrder(id, () => this.db.update(jobs).set({ state: 'completed', result: result ?? null, updatedAt: new Date() }).where(eq(jobs.id, id)));
+    await this.update(id, { state: 'completed', result: result ?? null, updatedAt: new Date() });
   }
 
   /** A failed attempt that will be retried goes back to queued with its last error visible. */
@@ -112,13 +113,8 @@ export class JobRecords {
   async fail(id: string, error: { code: string; message: string }, final: boolean): Promise<void> {
     const progress = this.pending.get(id);
     if (final) this.forget(id);
-    if (progress) await this.inOrder(id, () => this.db.update(jobs).set({ progress }).where(eq(jobs.id, id)));
-    await this.inOrder(id, () =>
-      this.db
-        .update(jobs)
-        .set({ state: final ? 'failed' : 'queued', error, updatedAt: new Date() })
-        .where(eq(jobs.id, id)),
-    );
+    if (progress) await this.update(id, { progress });
+    await this.update(id, { state: final ? 'failed' : 'queued', error, updatedAt: new Date() });
   }
 
   async unfinished(queue: string): Promise<JobRow[]> {

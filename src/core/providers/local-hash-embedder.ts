@@ -49,7 +49,6 @@ const FAMILY_WEIGHTS = { unigram: 1.0, bigram: 0.1, charGram: 1.5 } as const;
 const CHAR_GRAM_MIN = 3;
 const CHAR_GRAM_MAX = 5;
 
-/** murmur3's finaliser: FNV's low bits are weak, and we take index and sign from them. */
 /** 1 + ln(count) for the counts most features have (the same doubles): two logarithms per feature were a fifth of embedding. */
 const COUNT_WEIGHTS = Float64Array.from({ length: 256 }, (_, count) => 1 + Math.log(count));
 
@@ -57,6 +56,7 @@ function countWeight(count: number): number {
   return count < 256 ? COUNT_WEIGHTS[count]! : 1 + Math.log(count);
 }
 
+/** murmur3's finaliser: FNV's low bits are weak, and we take index and sign from them. */
 function mix(hash: number): number {
   let state = hash;
   state ^= state >>> 16;
