@@ -1,13 +1,16 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import underPressure from '@fastify/under-pressure';
 import { AppError } from '../core/errors';
 import type { AppDeps } from './deps';
 import { registerErrorHandling } from './error-handler';
 import { inputProblem } from './input-check';
 import { registerShell } from './shell';
+import { registerOpenApi } from './openapi/register';
+import { openApiRoutes } from './openapi/routes';
+import { validateResponses, type ResponseViolation } from './openapi/validate-responses';
 import { adminRoutes } from './routes/admin';
 import { metricsRoutes } from './routes/metrics';
 import { answerRoutes } from './routes/answers';
@@ -73,7 +76,11 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Sees every route as it is registered, schema included (the API fuzzer enumerates routes from it, so a new route is fuzzed without editing the test). */
   onRoute?: (route: RouteOptions) => void;
+  /** Checks every JSON response against its OpenAPI schema and reports mismatches (contract tests). */
+  onResponseViolation?: (violation: ResponseViolation) => void;
 }
+
+const API_VERSION = '0.1.0';
 
 /** Builds the HTTP app from injected dependencies; never listens (tests use inject()). */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -98,7 +105,11 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const { onRoute } = options;
   if (onRoute) app.addHook('onRoute', (route) => onRoute(route));
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas document the API (OpenAPI) and are checked by the contract tests; responses are written
+  // as JSON as they are, so a field a schema does not name is never dropped and a mismatch never becomes a 500.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  await registerOpenApi(app, { authenticate: deps.authenticate, version: API_VERSION });
+  if (options.onResponseViolation) validateResponses(app, options.onResponseViolation);
   registerErrorHandling(app);
   // Before validation, authentication and the shell's idempotency hash: nothing downstream sees such input.
   app.addHook('preValidation', async (request) => {
@@ -127,6 +138,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   answerRoutes(app, deps);
   textRoutes(app, deps);
   uiRoutes(app, deps);
+  await openApiRoutes(app);
   await app.ready();
   return app;
 }

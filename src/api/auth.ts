@@ -68,13 +68,22 @@ export function createAuthenticator(db: Db, options: AuthenticatorOptions = {}) 
 
 export type Authenticator = ReturnType<typeof createAuthenticator>;
 
+/** The scope a preHandler made by requireScope demands (the OpenAPI document names it per operation). */
+const REQUIRED_SCOPE = Symbol('requiredScope');
+
 export function requireScope(authenticate: Authenticator, scope: Scope): preHandlerAsyncHookHandler {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
+  const handler = async (request: FastifyRequest, _reply: FastifyReply) => {
     const principal = await authenticate(request);
     if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
       throw new AppError('FORBIDDEN', `this API key lacks the "${scope}" scope`, { details: { required: scope } });
     }
   };
+  return Object.assign(handler, { [REQUIRED_SCOPE]: scope });
+}
+
+export function requiredScopeOf(handler: unknown): Scope | undefined {
+  if (typeof handler !== 'function') return undefined;
+  return (handler as { [REQUIRED_SCOPE]?: Scope })[REQUIRED_SCOPE];
 }
 
 export function principalOf(request: FastifyRequest): Principal {

@@ -36,6 +36,10 @@ declare module 'fastify' {
   }
 }
 
+export function honoursIdempotency(route: string): boolean {
+  return IDEMPOTENT_ROUTES.has(route);
+}
+
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 export interface ShellDeps {

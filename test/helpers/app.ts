@@ -20,13 +20,13 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  options: { store: Store; env?: Record<string, string>; logger?: BuildAppOptions['logger'] } & Omit<ContainerOptions, 'store' | 'jobs'>,
+  options: { store: Store; env?: Record<string, string>; logger?: BuildAppOptions['logger']; appOptions?: Omit<BuildAppOptions, 'logger'> } & Omit<ContainerOptions, 'store' | 'jobs'>,
 ): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env });
   const jobs = new InlineJobQueue(new JobRecords(options.store.db), { queue: 'attest', concurrency: 2, retry: { maxAttempts: 3, backoffMs: 10 } });
   const container = await createContainer(config, { ...options, jobs });
   await jobs.startWorker();
-  const app = await buildApp(container, { logger: options.logger });
+  const app = await buildApp(container, { ...options.appOptions, logger: options.logger });
   const keyFor = async (tenantName: string, scopes: Scope[]) => {
     const tenant = await ensureTenant(container.store.db, tenantName);
     return (await createApiKey(container.store.db, { tenantId: tenant.id, name: `test-${scopes.join('-')}`, scopes })).key;

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { ERROR_CATALOG } from '../../core/errors';
+
+/**
+ * What each route answers, by status, as zod schemas. They are kept here, in one table keyed by
+ * "METHOD /path", rather than on each route: the OpenAPI document is generated from them, the contract
+ * test validates real responses against them, and a route without an entry fails that test. Objects are
+ * loose (extra fields allowed) so a field added to a response is not a breaking change for clients; the
+ * fields named are the ones clients may rely on.
+ */
+
+export const errorCodeSchema = z.enum(Object.keys(ERROR_CATALOG) as [keyof typeof ERROR_CATALOG, ...(keyof typeof ERROR_CATALOG)[]]);
+
+export const errorBodySchema = z
+  .object({
+    error: z.looseObject({
+      code: errorCodeSchema.describe('Stable error code; see the catalogue in the API description'),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+const iso = z.string().describe('ISO 8601 timestamp');
+const uuid = z.string();
+
+export const corpusSchema = z.looseObject({ id: uuid, name: z.string(), activeBuildId: uuid.nullable(), generation: z.number().int(), createdAt: iso }).meta({ id: 'Corpus' });
+
+const jobProgress = z.looseObject({ stage: z.string(), done: z.number(), total: z.number() });
+export const jobSchema = z
+  .looseObject({
+    id: z.string(),
+    name: z.string(),
+    state: z.enum(['waiting', 'active', 'completed', 'failed', 'delayed', 'queued', 'cancelled']).or(z.string()),
+    progress: jobProgress,
+    attempts: z.number().int(),
+    error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
+    result: z.unknown().optional(),
+    createdAt: iso,
+    updatedAt: iso,
+  })
+  .meta({ id: 'Job' });
+
+export const uploadResultSchema = z
+  .looseObject({ documentId: uuid, versionId: uuid, jobId: z.string().nullable(), status: z.string(), deduplicated: z.boolean() })
+  .meta({ id: 'UploadResult' });
+
+const versionSchema = z.looseObject({ id: uuid, status: z.string(), chunkCount: z.number().int().optional(), pages: z.number().int().nullable().optional(), createdAt: iso.optional() });
+export const documentSchema = z
+  .looseObject({ id: uuid, corpusId: uuid.optional(), title: z.string().nullable(), status: z.string().optional(), versions: z.array(versionSchema), createdAt: iso.optional() })
+  .meta({ id: 'Document' });
+
+const sourceLocation = {
+  documentId: uuid,
+  versionId: uuid,
+  title: z.string(),
+  page: z.number().int().nullable().describe('Page where the text starts (paginated sources)'),
+  pageEnd: z.number().int().nullable().optional().describe('Page where it ends'),
+  headingPath: z.array(z.string()).nullable().optional().describe('Section headings above the text (non-paginated sources)'),
+  start: z.number().int().describe("Character offset in the version's normalized text"),
+  end: z.number().int(),
+};
+
+export const searchResultSchema = z.looseObject({ chunkId: uuid, ...sourceLocation, text: z.string(), score: z.number(), scores: z.record(z.string(), z.unknown()).optional(), ranks: z.record(z.string(), z.unknown()).optional() }).meta({ id: 'SearchResult' });
+export const searchResponseSchema = z
+  .looseObject({ query: z.string(), buildId: uuid.nullable(), empty: z.boolean(), reason: z.string().optional(), results: z.array(searchResultSchema), timings: z.record(z.string(), z.number()) })
+  .meta({ id: 'SearchResponse' });
+
+export const citationSchema = z
+  .looseObject({ n: z.number().int(), chunkId: z.string(), ...sourceLocation, quote: z.string().describe('Verbatim text of the source'), verified: z.boolean() })
+  .meta({ id: 'Citation' });
+export const answerSchema = z
+  .looseObject({
+    answer: z.string(),
+    sentences: z.array(z.looseObject({ text: z.string(), citations: z.array(z.number().int()) })),
+    citations: z.array(citationSchema),
+    refused: z.boolean(),
+    refusalReason: z.string().nullable(),
+    degraded: z.boolean(),
+    cached: z.boolean(),
+    traceId: z.string(),
+    sources: z.array(z.looseObject({ documentId: uuid, title: z.string() })),
+    usage: z.looseObject({ provider: z.string(), model: z.string(), inputTokens: z.number(), outputTokens: z.number(), cachedTokens: z.number(), costUsd: z.number() }),
+    timings: z.record(z.string(), z.number()),
+  })
+  .meta({ id: 'Answer' });
+
+/** The events of an answer streamed as Server-Sent Events (`Accept: text/event-stream`), by event name. */
+export const answerEventSchemas = {
+  retrieval: z.looseObject({ sources: z.array(z.looseObject({ documentId: uuid, title: z.string() })) }),
+  delta: z.looseObject({ text: z.string() }),
+  reset: z.looseObject({ reason: z.enum(['retry', 'unverified']).or(z.string()) }),
+  citation: citationSchema,
+  done: answerSchema,
+  error: errorBodySchema.shape.error,
+} as const;
+
+export const buildSchema = z
+  .looseObject({
+    id: uuid,
+    corpusId: uuid,
+    status: z.string(),
+    embeddingModel: z.string(),
+    chunker: z.record(z.string(), z.unknown()),
+    chunkerHash: z.string(),
+    analyzerVersion: z.string().or(z.number()),
+    stats: z.unknown(),
+    warning: z.string().nullable(),
+    canaryReport: z.unknown().nullable(),
+    createdAt: iso,
+    promotedAt: iso.nullable(),
+  })
+  .meta({ id: 'Build' });
+
+export const canarySchema = z
+  .looseObject({ id: uuid, corpusId: uuid, query: z.string(), expect: z.looseObject({ documentId: uuid.optional(), chunkContains: z.string().optional() }), k: z.number().int(), createdAt: iso })
+  .meta({ id: 'Canary' });
+export const canaryRunSchema = z
+  .looseObject({ id: uuid, corpusId: uuid, buildId: uuid.nullable(), trigger: z.string(), recallAtK: z.number().nullable(), mrr: z.number().nullable(), k: z.number().int().nullable(), hits: z.number().int(), total: z.number().int() })
+  .meta({ id: 'CanaryRun' });
+const canarySettingsSchema = z.looseObject({}).meta({ id: 'CanarySettings' });
+
+const tenantSchema = z.looseObject({ id: uuid, name: z.string(), limits: z.record(z.string(), z.number()), createdAt: iso }).meta({ id: 'Tenant' });
+const keySchema = z.looseObject({ id: uuid, prefix: z.string(), name: z.string(), scopes: z.array(z.string()), createdAt: iso, lastUsedAt: iso.nullable(), revokedAt: iso.nullable() }).meta({ id: 'ApiKey' });
+
+const chunkSchema = z
+  .looseObject({ id: uuid, documentId: uuid, versionId: uuid, title: z.string().nullable(), ordinal: z.number().int(), page: z.number().int().nullable(), pageEnd: z.number().int().nullable(), headingPath: z.array(z.string()).nullable(), start: z.number().int(), end: z.number().int(), text: z.string() })
+  .meta({ id: 'Chunk' });
+
+const readinessSchema = z.looseObject({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.string()), error: errorBodySchema.shape.error.optional() });
+
+/** 204: no body. */
+export const NO_CONTENT = z.null().describe('No content');
+
+export type ResponseTable = Record<string, Partial<Record<number, z.ZodType>>>;
+
+/** Every API route's success responses. Error responses (4XX/5XX, the Error schema) are added to all of them. */
+export const RESPONSES: ResponseTable = {
+  'GET /healthz': { 200: z.looseObject({ status: z.literal('ok') }) },
+  'GET /readyz': { 200: readinessSchema, 503: readinessSchema },
+  'GET /metrics': { 200: z.string().describe('Prometheus text exposition format') },
+
+  'POST /v1/corpora': { 201: corpusSchema },
+  'GET /v1/corpora': { 200: z.looseObject({ corpora: z.array(corpusSchema) }) },
+  'GET /v1/corpora/:corpus': { 200: corpusSchema },
+
+  'POST /v1/corpora/:corpus/documents': { 202: uploadResultSchema },
+  'GET /v1/corpora/:corpus/documents': { 200: z.looseObject({ documents: z.array(documentSchema) }) },
+  'GET /v1/documents/:id': { 200: documentSchema },
+  'DELETE /v1/documents/:id': { 204: NO_CONTENT },
+  'GET /v1/jobs/:id': { 200: jobSchema },
+
+  'GET /v1/chunks/:id': { 200: chunkSchema },
+  'GET /v1/versions/:id/text': { 200: z.looseObject({ versionId: uuid, start: z.number().int(), end: z.number().int(), length: z.number().int(), text: z.string() }) },
+
+  'POST /v1/corpora/:corpus/search': { 200: searchResponseSchema },
+  'POST /v1/corpora/:corpus/answers': { 200: answerSchema },
+  'GET /v1/traces/:id': { 200: z.looseObject({ id: uuid, createdAt: iso }) },
+  'POST /v1/feedback': { 201: z.looseObject({ id: uuid, traceId: uuid, rating: z.enum(['up', 'down']) }) },
+
+  'POST /v1/corpora/:corpus/builds': { 202: z.looseObject({ build: buildSchema, jobId: z.string().nullable() }) },
+  'GET /v1/corpora/:corpus/builds': { 200: z.looseObject({ builds: z.array(buildSchema) }) },
+  'GET /v1/builds/:id': { 200: buildSchema },
+  'POST /v1/builds/:id/promote': { 200: buildSchema },
+
+  'POST /v1/corpora/:corpus/canaries': { 201: canarySchema },
+  'GET /v1/corpora/:corpus/canaries': { 200: z.looseObject({ canaries: z.array(canarySchema) }) },
+  'DELETE /v1/corpora/:corpus/canaries/:id': { 204: NO_CONTENT },
+  'POST /v1/corpora/:corpus/canaries/generate': { 200: z.looseObject({ proposals: z.array(z.looseObject({ query: z.string() })) }) },
+  'POST /v1/corpora/:corpus/canaries/run': { 200: canaryRunSchema },
+  'GET /v1/corpora/:corpus/canary-runs': { 200: z.looseObject({ runs: z.array(canaryRunSchema) }) },
+  'GET /v1/corpora/:corpus/alerts': {
+    200: z.looseObject({ alerts: z.array(z.looseObject({ id: uuid, cause: z.string(), status: z.string(), runId: uuid.nullable(), delivered: z.boolean(), createdAt: iso, text: z.string() })) }),
+  },
+  'GET /v1/corpora/:corpus/canary-settings': { 200: canarySettingsSchema },
+  'PATCH /v1/corpora/:corpus/canary-settings': { 200: canarySettingsSchema },
+
+  'POST /v1/admin/tenants': { 201: tenantSchema },
+  'GET /v1/admin/tenants': { 200: z.looseObject({ tenants: z.array(tenantSchema) }) },
+  'PATCH /v1/admin/tenants/:id': { 200: tenantSchema },
+  'POST /v1/admin/keys': { 201: z.looseObject({ id: uuid, key: z.string().describe('Shown only once'), prefix: z.string(), tenantId: uuid, name: z.string(), scopes: z.array(z.string()), createdAt: iso }) },
+  'GET /v1/admin/keys': { 200: z.looseObject({ keys: z.array(keySchema) }) },
+  'DELETE /v1/admin/keys/:id': { 204: NO_CONTENT },
+};
+
+/** Routes that are not part of the API document (the UI's files, the document itself). */
+export function isDocumented(method: string, url: string): boolean {
+  if (method === 'HEAD' || method === 'OPTIONS') return false;
+  return url.startsWith('/v1/') || url === '/healthz' || url === '/readyz' || url === '/metrics' || url === '/mcp';
+}
