@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/', 'test-output/', 'scratch/', 'src/ui/dist/', 'src/core/db/migrations/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'test-output/', 'scratch/', 'src/ui/dist/', 'src/core/db/migrations/', 'src/client/schema.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

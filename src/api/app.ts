@@ -10,6 +10,7 @@ import { inputProblem } from './input-check';
 import { registerShell } from './shell';
 import { registerOpenApi } from './openapi/register';
 import { openApiRoutes } from './openapi/routes';
+import { mcpRoutes } from '../mcp/http';
 import { validateResponses, type ResponseViolation } from './openapi/validate-responses';
 import { adminRoutes } from './routes/admin';
 import { metricsRoutes } from './routes/metrics';
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   answerRoutes(app, deps);
   textRoutes(app, deps);
   uiRoutes(app, deps);
+  mcpRoutes(app, deps.authenticate, API_VERSION);
   await openApiRoutes(app);
   await app.ready();
   return app;

@@ -168,3 +168,21 @@ describe('OpenAPI document', () => {
     expect(script.statusCode).toBe(200);
   });
 });
+
+describe('typed client', () => {
+  it('the committed OpenAPI document and client types are generated from the routes as they are (npm run client:generate)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { clientTypesOf } = await import('../../src/client/generate');
+    const store = await openStore({ dataDir: 'memory://' });
+    await migrateStore(store);
+    const t = await createTestApp({ store });
+    try {
+      const live = t.app.swagger();
+      const committed = JSON.parse(await readFile(new URL('../../src/client/openapi.json', import.meta.url), 'utf8')) as unknown;
+      expect(committed).toEqual(JSON.parse(JSON.stringify(live)));
+      expect(await readFile(new URL('../../src/client/schema.ts', import.meta.url), 'utf8')).toBe(await clientTypesOf(live));
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -181,6 +181,10 @@ export const RESPONSES: ResponseTable = {
   'POST /v1/admin/keys': { 201: z.looseObject({ id: uuid, key: z.string().describe('Shown only once'), prefix: z.string(), tenantId: uuid, name: z.string(), scopes: z.array(z.string()), createdAt: iso }) },
   'GET /v1/admin/keys': { 200: z.looseObject({ keys: z.array(keySchema) }) },
   'DELETE /v1/admin/keys/:id': { 204: NO_CONTENT },
+
+  'POST /mcp': { 200: z.unknown().describe('The JSON-RPC response (MCP Streamable HTTP, stateless)'), 202: NO_CONTENT },
+  'GET /mcp': {},
+  'DELETE /mcp': {},
 };
 
 /** Routes that are not part of the API document (the UI's files, the document itself). */
