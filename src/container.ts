@@ -17,6 +17,8 @@ import { InlineScheduler } from './jobs/inline-scheduler';
 import { AlertDelivery } from '../evals/canaries/alert-delivery';
 import { CanaryService } from '../evals/canaries/canary-service';
 import { CanarySchedules } from '../evals/canaries/schedule';
+import { ConversationService } from './conversations/service';
+import { ConversationStore } from './conversations/store';
 import { CURRENT_PROMPT_ID, loadPrompt } from './query/prompts';
 import { Redis } from 'ioredis';
 import { createProviders, type Providers } from './core/providers/factory';
@@ -203,6 +205,19 @@ export async function createContainer(config: Config, options: ContainerOptions 
     onAnswered: (tenantId, body) => metrics.recordAnswer(tenantId, body),
   });
 
+  const conversations = new ConversationService(new ConversationStore(store.db), answers, {
+    retentionDays: config.CONVERSATION_RETENTION_DAYS,
+    historyTokens: Math.min(config.CONVERSATION_HISTORY_TOKENS, Math.floor(config.MAX_INPUT_TOKENS / 3)),
+    // A turn is bounded by the answer deadline; past it (or a crash) the next message is let in.
+    leaseMs: (config.ANSWER_DEADLINE_MS > 0 ? config.ANSWER_DEADLINE_MS : 120_000) + 5_000,
+  });
+  // Retention: hourly, in every process (the delete is idempotent); the first run a minute after start.
+  const purgeConversations = () => void conversations.purgeExpired().catch(() => undefined);
+  const purgeStart = setTimeout(purgeConversations, 60_000);
+  const purgeTimer = setInterval(purgeConversations, 3_600_000);
+  purgeStart.unref();
+  purgeTimer.unref();
+
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
   // One tracker for both Redis limiters: one warning per Redis outage, admissions counted on /metrics.
   const limitsFailOpen = new RedisFailOpen({ metrics });
@@ -231,7 +246,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     limits,
     idempotency: new IdempotencyStore(store.db),
     metrics,
-    services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers, traces },
+    services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers, traces, conversations },
     providers,
     redis,
     scheduler,
@@ -239,6 +254,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     lexical,
     vectors,
     async close() {
+      clearTimeout(purgeStart);
+      clearInterval(purgeTimer);
       await scheduler.close();
       await jobs.close();
       // Answer-cache writes still in flight go to the store (or Redis) before either closes, and so do the

@@ -15,6 +15,7 @@ import { validateResponses, type ResponseViolation } from './openapi/validate-re
 import { adminRoutes } from './routes/admin';
 import { metricsRoutes } from './routes/metrics';
 import { answerRoutes } from './routes/answers';
+import { conversationRoutes } from './routes/conversations';
 import { buildRoutes } from './routes/builds';
 import { canaryRoutes } from './routes/canaries';
 import { corporaRoutes } from './routes/corpora';
@@ -136,7 +137,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   searchRoutes(app, deps);
   buildRoutes(app, deps);
   canaryRoutes(app, deps);
-  answerRoutes(app, deps);
+  const responder = answerRoutes(app, deps);
+  conversationRoutes(app, deps, responder);
   textRoutes(app, deps);
   uiRoutes(app, deps);
   mcpRoutes(app, deps.authenticate, API_VERSION);

@@ -5,6 +5,7 @@ import type { BuildStore } from '../../ingestion/builds';
 import type { IngestionService } from '../../ingestion/service';
 import type { SearchService } from '../query/search-service';
 import type { AnswerService } from '../query/answer-service';
+import type { ConversationService } from '../conversations/service';
 import type { TraceLog } from '../query/trace-log';
 import type { ReindexService } from '../../ingestion/reindex';
 import type { CanaryService } from '../../evals/canaries/canary-service';
@@ -34,6 +35,7 @@ export interface Services {
   canarySchedules: CanarySchedules;
   answers: AnswerService;
   traces: TraceLog;
+  conversations: ConversationService;
 }
 
 /** Everything the HTTP layer needs, built by the composition root and injected. */

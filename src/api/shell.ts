@@ -12,7 +12,7 @@ export function rateClassOf(method: string, route: string): RateClass | undefine
   if (route.startsWith('/v1/admin/')) return 'admin';
   if (method === 'GET') return undefined;
   if (route === '/v1/corpora/:corpus/documents' || route === '/v1/documents/:id' || route === '/v1/corpora/:corpus/builds') return 'ingest';
-  if (route === '/v1/corpora/:corpus/search' || route === '/v1/corpora/:corpus/answers' || route === '/v1/feedback') return 'query';
+  if (route === '/v1/corpora/:corpus/search' || route === '/v1/corpora/:corpus/answers' || route === '/v1/feedback' || route.startsWith('/v1/conversations')) return 'query';
   return 'admin';
 }
 
@@ -28,6 +28,8 @@ const IDEMPOTENT_ROUTES = new Set([
   '/v1/admin/tenants',
   '/v1/admin/keys',
   '/v1/feedback',
+  '/v1/conversations',
+  '/v1/conversations/:id/messages',
 ]);
 
 declare module 'fastify' {

@@ -313,7 +313,7 @@ export interface paths {
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
                                  */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
+                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -343,7 +343,7 @@ export interface paths {
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
                                  */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
+                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -974,6 +974,449 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Needs an API key with the `query` scope (or `admin`). */
+        get: {
+            parameters: {
+                query?: {
+                    corpus?: string;
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversations: components["schemas"]["Conversation"][];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Needs an API key with the `query` scope (or `admin`). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Replays the first completed outcome of this key for 24 hours */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        corpus: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            corpusId: string;
+                            /** @description ISO 8601 timestamp */
+                            createdAt: string;
+                            expiresAt: string | null;
+                            id: string;
+                            messages: components["schemas"]["ConversationMessage"][];
+                            title: string | null;
+                            turns: number;
+                            /** @description ISO 8601 timestamp */
+                            updatedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Needs an API key with the `query` scope (or `admin`). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            corpusId: string;
+                            /** @description ISO 8601 timestamp */
+                            createdAt: string;
+                            expiresAt: string | null;
+                            id: string;
+                            messages: components["schemas"]["ConversationMessage"][];
+                            title: string | null;
+                            turns: number;
+                            /** @description ISO 8601 timestamp */
+                            updatedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Needs an API key with the `query` scope (or `admin`). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Needs an API key with the `query` scope (or `admin`). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Needs an API key with the `query` scope (or `admin`). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Replays the first completed outcome of this key for 24 hours */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        question: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationTurn"];
+                        "text/event-stream": {
+                            data?: {
+                                sources: ({
+                                    documentId: string;
+                                    title: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @constant */
+                            event?: "retrieval";
+                        } | {
+                            data?: {
+                                text: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @constant */
+                            event?: "delta";
+                        } | {
+                            data?: {
+                                reason: ("retry" | "unverified") | string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @constant */
+                            event?: "reset";
+                        } | {
+                            data?: components["schemas"]["Citation"];
+                            /** @constant */
+                            event?: "citation";
+                        } | {
+                            data?: components["schemas"]["Answer"];
+                            /** @constant */
+                            event?: "done";
+                        } | {
+                            data?: {
+                                /**
+                                 * @description Stable error code; see the catalogue in the API description
+                                 * @enum {string}
+                                 */
+                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @constant */
+                            event?: "error";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/corpora": {
         parameters: {
             query?: never;
@@ -1345,7 +1788,7 @@ export interface paths {
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
                                  */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
+                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2907,6 +3350,188 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        Conversation: {
+            corpusId: string;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            expiresAt: string | null;
+            id: string;
+            title: string | null;
+            turns: number;
+            /** @description ISO 8601 timestamp */
+            updatedAt: string;
+        } & {
+            [key: string]: unknown;
+        };
+        ConversationInput: {
+            corpusId: string;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            expiresAt: string | null;
+            id: string;
+            title: string | null;
+            turns: number;
+            /** @description ISO 8601 timestamp */
+            updatedAt: string;
+        } & {
+            [key: string]: unknown;
+        };
+        ConversationMessage: {
+            /** @description The turn body as it was returned */
+            answer: {
+                citations: ({
+                    chunkId: string;
+                    /** @description The cited document version has been deleted since */
+                    deleted: boolean;
+                    documentId: string;
+                    end: number;
+                    /** @description Section headings above the text (non-paginated sources) */
+                    headingPath?: string[] | null;
+                    n: number;
+                    /** @description Page where the text starts (paginated sources) */
+                    page: number | null;
+                    /** @description Page where it ends */
+                    pageEnd?: number | null;
+                    /** @description Verbatim text of the source */
+                    quote: string;
+                    /** @description Character offset in the version's normalized text */
+                    start: number;
+                    title: string;
+                    verified: boolean;
+                    versionId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            question: string;
+            standaloneQuestion: string;
+            turn: number;
+        } & {
+            [key: string]: unknown;
+        };
+        ConversationMessageInput: {
+            /** @description The turn body as it was returned */
+            answer: {
+                citations: ({
+                    chunkId: string;
+                    /** @description The cited document version has been deleted since */
+                    deleted: boolean;
+                    documentId: string;
+                    end: number;
+                    /** @description Section headings above the text (non-paginated sources) */
+                    headingPath?: string[] | null;
+                    n: number;
+                    /** @description Page where the text starts (paginated sources) */
+                    page: number | null;
+                    /** @description Page where it ends */
+                    pageEnd?: number | null;
+                    /** @description Verbatim text of the source */
+                    quote: string;
+                    /** @description Character offset in the version's normalized text */
+                    start: number;
+                    title: string;
+                    verified: boolean;
+                    versionId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            question: string;
+            standaloneQuestion: string;
+            turn: number;
+        } & {
+            [key: string]: unknown;
+        };
+        ConversationTurn: {
+            answer: string;
+            cached: boolean;
+            citations: components["schemas"]["Citation"][];
+            conversationId: string;
+            degraded: boolean;
+            question: string;
+            refusalReason: string | null;
+            refused: boolean;
+            sentences: ({
+                citations: number[];
+                text: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            sources: ({
+                documentId: string;
+                title: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description The follow-up rewritten to stand alone; what retrieval searched for */
+            standaloneQuestion: string;
+            timings: {
+                [key: string]: number;
+            };
+            traceId: string;
+            turn: number;
+            usage: {
+                cachedTokens: number;
+                costUsd: number;
+                inputTokens: number;
+                model: string;
+                outputTokens: number;
+                provider: string;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        ConversationTurnInput: {
+            answer: string;
+            cached: boolean;
+            citations: components["schemas"]["CitationInput"][];
+            conversationId: string;
+            degraded: boolean;
+            question: string;
+            refusalReason: string | null;
+            refused: boolean;
+            sentences: ({
+                citations: number[];
+                text: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            sources: ({
+                documentId: string;
+                title: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description The follow-up rewritten to stand alone; what retrieval searched for */
+            standaloneQuestion: string;
+            timings: {
+                [key: string]: number;
+            };
+            traceId: string;
+            turn: number;
+            usage: {
+                cachedTokens: number;
+                costUsd: number;
+                inputTokens: number;
+                model: string;
+                outputTokens: number;
+                provider: string;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
         Corpus: {
             activeBuildId: string | null;
             /** @description ISO 8601 timestamp */
@@ -2973,7 +3598,7 @@ export interface components {
                  * @description Stable error code; see the catalogue in the API description
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
+                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -2988,7 +3613,7 @@ export interface components {
                  * @description Stable error code; see the catalogue in the API description
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
+                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL";
                 details?: {
                     [key: string]: unknown;
                 };

@@ -163,6 +163,10 @@ export const configSchema = z.object({
   CANARY_TIMEZONE: z.preprocess(emptyToUndefined, z.string().default('UTC')),
   CANARY_RECALL_THRESHOLD: num(0.9, 0, 1),
   CANARY_DROP_DELTA: num(0.1, 0, 1),
+  /** Days a conversation is kept after its last turn (purged hourly); 0 keeps conversations until deleted. */
+  CONVERSATION_RETENTION_DAYS: int(90, 0),
+  /** Tokens of a conversation's earlier turns generation sees at most; the oldest turns go first. */
+  CONVERSATION_HISTORY_TOKENS: int(1500, 0),
   JOBS_INLINE_CONCURRENCY: int(2, 1, 64),
   /** BullMQ queue (and job-record queue) name; separate deployments or test runs sharing a Redis use distinct names. */
   JOB_QUEUE_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/u, 'letters, digits, dot, underscore and dash').default('attest')),

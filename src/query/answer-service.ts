@@ -21,6 +21,27 @@ export interface AnswerOptions {
   k: number;
 }
 
+/** A conversation turn's extra input: the earlier turns generation sees, and what the trace says of them. */
+export interface ConversationContext {
+  conversationId: string;
+  turn: number;
+  /** The earlier turns as messages (src/conversations/history.ts), oldest first. */
+  history: GenerationMessage[];
+  historyTokens: number;
+  /** Turns left out of the history for the token budget, oldest first. */
+  trimmedTurns: number[];
+  /** The question as the user asked it; the answer's `question` is the standalone rewrite. */
+  originalQuestion: string;
+  rewrite: string;
+}
+
+export interface AnswerContext {
+  signal?: AbortSignal;
+  requestId?: string;
+  events?: AnswerEvents;
+  conversation?: ConversationContext;
+}
+
 export interface AnswerEvents {
   onRetrieval?: (sources: SourceSummary[]) => void;
   onDelta?: (text: string) => void;
@@ -96,6 +117,25 @@ function summarize(results: RetrievedChunk[]): SourceSummary[] {
   }));
 }
 
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** What a conversation turn's trace says of it: hashes of both questions (traces keep no question text), the rewrite and the history kept. */
+function conversationTrace(conversation: ConversationContext | undefined, standaloneQuestion: string): Record<string, unknown> {
+  if (!conversation) return {};
+  return {
+    conversation: {
+      id: conversation.conversationId,
+      turn: conversation.turn,
+      rewrite: conversation.rewrite,
+      originalQuestionHash: hashOf(conversation.originalQuestion),
+      standaloneQuestionHash: hashOf(standaloneQuestion),
+      historyTurns: conversation.history.length,
+      historyTokens: conversation.historyTokens,
+      trimmedTurns: conversation.trimmedTurns,
+    },
+  };
+}
+
 /** Only verified answers and refusals are cached; a degraded (fallback) answer is not kept. */
 const cacheable = (body: AnswerBody) => !body.degraded || body.refused;
 
@@ -124,7 +164,7 @@ export class AnswerService {
     }
   }
 
-  async answer(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents } = {}): Promise<AnswerBody> {
+  async answer(corpus: Corpus, question: string, options: AnswerOptions, context: AnswerContext = {}): Promise<AnswerBody> {
     this.checkBudget(question);
     const deadlineMs = this.deps.limits.deadlineMs ?? 0;
     if (deadlineMs <= 0) return this.answerWithin(corpus, question, options, context);
@@ -144,7 +184,7 @@ export class AnswerService {
     }
   }
 
-  private async answerWithin(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents }): Promise<AnswerBody> {
+  private async answerWithin(corpus: Corpus, question: string, options: AnswerOptions, context: AnswerContext): Promise<AnswerBody> {
     // The corpus row names its active build: no query for it before the cache lookup.
     const buildId = corpus.activeBuildId ?? (await this.deps.search.activeBuild(corpus)).id;
     const key = answerCacheKey({
@@ -155,7 +195,8 @@ export class AnswerService {
       question,
       promptVersion: this.deps.prompt.version,
       model: this.deps.chain.providers.map((provider) => `${provider.provider}:${provider.modelId}`).join('>'),
-      options: { ...options },
+      // A follow-up's answer also depends on the turns generation saw.
+      options: context.conversation ? { ...options, history: createHash('sha256').update(context.conversation.history.map((message) => message.content).join('\n')).digest('hex') } : { ...options },
     });
     const started = performance.now();
     const hit = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
@@ -190,7 +231,7 @@ export class AnswerService {
    */
   private async reuse(
     corpus: Corpus,
-    context: { requestId?: string; events?: AnswerEvents },
+    context: AnswerContext,
     question: string,
     original: AnswerBody,
     cache: 'hit' | 'shared',
@@ -209,6 +250,7 @@ export class AnswerService {
       buildId,
       sourceTraceId: original.traceId,
       fallbackUsed: false,
+      ...conversationTrace(context.conversation, question),
     });
     context.events?.onRetrieval?.(body.sources);
     const text = body.sentences.map((sentence) => sentence.text).join(' ');
@@ -217,7 +259,7 @@ export class AnswerService {
     return body;
   }
 
-  private async compute(corpus: Corpus, question: string, options: AnswerOptions, context: { signal?: AbortSignal; requestId?: string; events?: AnswerEvents }): Promise<AnswerBody> {
+  private async compute(corpus: Corpus, question: string, options: AnswerOptions, context: AnswerContext): Promise<AnswerBody> {
     const started = performance.now();
     const retrieval = await withSpan('answer.retrieve', { 'attest.corpus': corpus.id, 'attest.k': options.k }, () => this.deps.search.search(corpus, question, { k: options.k }));
     const retrieveMs = retrieval.timings.totalMs - retrieval.timings.rerankMs;
@@ -234,15 +276,21 @@ export class AnswerService {
         buildId: retrieval.build.id,
         verification: { removed: [], repaired: false },
         fallbackUsed: false,
+        ...conversationTrace(context.conversation, question),
       });
       return body;
     }
 
     const assembleStart = performance.now();
-    const assembled = assembleContext(
+    const historyTokens = context.conversation?.historyTokens ?? 0;
+    const packed = assembleContext(
       retrieval.results.map((item) => ({ ...item, score: item.score })),
-      { question, maxInputTokens: this.deps.limits.maxInputTokens - this.deps.limits.maxOutputTokens, prompt: this.deps.prompt, cache: this.deps.contextCache },
+      { question, maxInputTokens: this.deps.limits.maxInputTokens - this.deps.limits.maxOutputTokens - historyTokens, prompt: this.deps.prompt, cache: this.deps.contextCache },
     );
+    // Earlier turns go between the system prompt and the sources: the stable prefix grows turn by turn.
+    const assembled = context.conversation
+      ? { ...packed, messages: [...packed.messages.slice(0, 1), ...context.conversation.history, ...packed.messages.slice(1)], tokens: packed.tokens + historyTokens }
+      : packed;
     timings.assembleMs = round(performance.now() - assembleStart);
     if (assembled.sources.length === 0) {
       // Retrieval found sources but the question leaves no room for even one: asking a model with none is wasted money.
@@ -352,6 +400,7 @@ export class AnswerService {
       contextCache: assembled.cacheHit ? 'hit' : 'miss',
       verification: { removed, repaired },
       fallbackUsed: answered.providerUsed !== this.deps.chain.providers[0]?.provider,
+      ...conversationTrace(context.conversation, question),
     });
     return body;
   }

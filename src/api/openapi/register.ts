@@ -116,7 +116,7 @@ function decorateDocument(document: JsonObject, meta: Map<string, OperationMeta>
         if (status === '5XX') body.headers = { ...(asObject(body.headers) ?? {}), ...retryAfterHeader };
       }
       if (url === '/v1/corpora/:corpus/documents' && method === 'post') operation.requestBody = uploadBody;
-      if (url === '/v1/corpora/:corpus/answers' && method === 'post') {
+      if ((url === '/v1/corpora/:corpus/answers' || url === '/v1/conversations/:id/messages') && method === 'post') {
         const ok = asObject(responses['200']);
         const content = asObject(ok?.content);
         if (content) content['text/event-stream'] = { schema: eventSchemas() };
@@ -202,6 +202,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         { name: 'questions', description: 'Search, answers with verified citations, traces and feedback' },
         { name: 'builds', description: 'Index builds and their promotion' },
         { name: 'canaries', description: 'Known-answer recall checks and their alerts' },
+        { name: 'conversations', description: 'Follow-up questions with history' },
         { name: 'admin', description: 'Tenants and API keys' },
         { name: 'ops', description: 'Health, readiness and metrics' },
       ],

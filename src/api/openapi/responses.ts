@@ -129,6 +129,22 @@ const chunkSchema = z
 
 const readinessSchema = z.looseObject({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.string()), error: errorBodySchema.shape.error.optional() });
 
+export const conversationSchema = z
+  .looseObject({ id: uuid, corpusId: uuid, title: z.string().nullable(), turns: z.number().int(), createdAt: iso, updatedAt: iso, expiresAt: iso.nullable() })
+  .meta({ id: 'Conversation' });
+export const turnSchema = answerSchema
+  .extend({ conversationId: uuid, turn: z.number().int(), question: z.string(), standaloneQuestion: z.string().describe('The follow-up rewritten to stand alone; what retrieval searched for') })
+  .meta({ id: 'ConversationTurn' });
+const messageSchema = z
+  .looseObject({
+    turn: z.number().int(),
+    question: z.string(),
+    standaloneQuestion: z.string(),
+    createdAt: iso,
+    answer: z.looseObject({ citations: z.array(citationSchema.extend({ deleted: z.boolean().describe('The cited document version has been deleted since') })) }).describe('The turn body as it was returned'),
+  })
+  .meta({ id: 'ConversationMessage' });
+
 /** 204: no body. */
 export const NO_CONTENT = z.null().describe('No content');
 
@@ -181,6 +197,13 @@ export const RESPONSES: ResponseTable = {
   'POST /v1/admin/keys': { 201: z.looseObject({ id: uuid, key: z.string().describe('Shown only once'), prefix: z.string(), tenantId: uuid, name: z.string(), scopes: z.array(z.string()), createdAt: iso }) },
   'GET /v1/admin/keys': { 200: z.looseObject({ keys: z.array(keySchema) }) },
   'DELETE /v1/admin/keys/:id': { 204: NO_CONTENT },
+
+  'POST /v1/conversations': { 201: conversationSchema.extend({ messages: z.array(messageSchema) }) },
+  'GET /v1/conversations': { 200: z.looseObject({ conversations: z.array(conversationSchema) }) },
+  'GET /v1/conversations/:id': { 200: conversationSchema.extend({ messages: z.array(messageSchema) }) },
+  'PATCH /v1/conversations/:id': { 200: conversationSchema },
+  'DELETE /v1/conversations/:id': { 204: NO_CONTENT },
+  'POST /v1/conversations/:id/messages': { 200: turnSchema },
 
   'POST /mcp': { 200: z.unknown().describe('The JSON-RPC response (MCP Streamable HTTP, stateless)'), 202: NO_CONTENT },
   'GET /mcp': {},

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AnswerBody, AnswerContext } from '../../query/answer-service';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { feedback } from '../../core/db/schema';
@@ -44,7 +45,13 @@ function isShutdown(reason: unknown): reason is AppError {
   return reason instanceof AppError && reason.code === 'SHUTTING_DOWN';
 }
 
-export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
+/** What other question routes (conversation turns) share with the answers route: admission and the JSON/SSE response. */
+export interface AnswerResponder {
+  admit: (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void;
+  respond: (request: FastifyRequest, reply: FastifyReply, tenantId: string, question: string, run: (context: AnswerContext) => Promise<AnswerBody>) => Promise<unknown>;
+}
+
+export function answerRoutes(app: FastifyInstance, deps: AppDeps): AnswerResponder {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   // A graceful shutdown waits for open connections; an answer may wait on a provider for up to
   // PROVIDER_TIMEOUT_MS per attempt. Aborting them when the close begins ends every stream with
@@ -76,41 +83,114 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
     for (const controller of inFlight) controller.abort(shuttingDown());
     done();
   });
+  /**
+   * Admission, first of all, before authentication and any database read: a saturated process must turn
+   * questions away for almost nothing, or the refusals themselves take the CPU the admitted answers need.
+   * Shared by every route that answers a question (single answers and conversation turns).
+   */
+  const admit = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    const busy = app.memoryUsage().eventLoopUtilized;
+    const shedAbove = deps.config.ANSWER_SHED_EVENT_LOOP_UTILIZATION;
+    if (shedAbove > 0 && busy > shedAbove) {
+      done(new AppError('OVERLOADED', `this server is busy (event loop ${Math.round(busy * 100)}% utilised); retry shortly`, { retryAfterMs: 1_000 }));
+      return;
+    }
+    // Last: admitting takes a pacing token.
+    if (!admission.admit(working, performance.now())) {
+      done(new AppError('OVERLOADED', `this server is answering ${working} questions; retry shortly`, { retryAfterMs: 1_000 }));
+      return;
+    }
+    working++;
+    const admittedAt = performance.now();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      working--;
+      const provider = providerMs.get(request);
+      // Only answers that were given: a failure's time says nothing about this process's queue.
+      if (provider === undefined) return;
+      const now = performance.now();
+      admission.record(admittedAt, Math.max(0, now - admittedAt - provider), now);
+    };
+    reply.raw.once('finish', release);
+    reply.raw.once('close', release);
+    done();
+  };
+
+  /**
+   * Answers one question as JSON or, with `Accept: text/event-stream`, as SSE: the token lease, cancellation
+   * when the client goes away or the server stops, and the error event. `run` produces the answer body.
+   */
+  const respond = async (request: FastifyRequest, reply: FastifyReply, tenantId: string, question: string, run: (context: AnswerContext) => Promise<AnswerBody>) => {
+    const controller = new AbortController();
+    inFlight.add(controller);
+    // A client that goes away cancels the provider call.
+    reply.raw.on('close', () => {
+      inFlight.delete(controller);
+      if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+    });
+    // What the answer failed with, or the shutdown that aborted it (the provider's abort error says less).
+    const failure = (error: unknown) => (isShutdown(controller.signal.reason) ? controller.signal.reason : error);
+    // Tokens per minute are charged at admission from an estimate and reconciled with the real usage.
+    const estimate = estimateTokens(question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
+    let lease: Awaited<ReturnType<typeof deps.limits.admitAnswer>>;
+    try {
+      lease = await deps.limits.admitAnswer(tenantId, estimate);
+    } catch (error) {
+      inFlight.delete(controller);
+      throw error;
+    }
+    const settle = (body: { usage: { inputTokens: number; outputTokens: number; costUsd: number } } | undefined) =>
+      lease.settle(body ? { tokens: body.usage.inputTokens + body.usage.outputTokens, costUsd: body.usage.costUsd } : undefined).catch(() => undefined);
+    if (!wantsStream(request.headers.accept)) {
+      try {
+        const body = await run({ signal: controller.signal, requestId: request.id });
+        providerMs.set(request, body.timings.generateMs);
+        await settle(body);
+        return body;
+      } catch (error) {
+        await settle(undefined);
+        throw failure(error);
+      } finally {
+        inFlight.delete(controller);
+      }
+    }
+    reply.hijack();
+    const send = sseWriter(reply);
+    try {
+      const body = await run({
+        signal: controller.signal,
+        requestId: request.id,
+        events: {
+          onRetrieval: (sources) => send('retrieval', { sources }),
+          onDelta: (text) => send('delta', { text }),
+          onReset: (reason) => send('reset', { reason }),
+          onCitation: (citation) => send('citation', citation),
+        },
+      });
+      providerMs.set(request, body.timings.generateMs);
+      await settle(body);
+      send('done', body);
+    } catch (error) {
+      await settle(undefined);
+      const appError = toHttpError(failure(error));
+      if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN') request.log.error({ error: loggableError(error) }, 'streamed answer failed');
+      send('error', toAppError(appError).toBody().error);
+    } finally {
+      inFlight.delete(controller);
+      reply.raw.end();
+      // The stream said keep-alive; a closing server must not wait for this idle socket's keep-alive timeout.
+      if (isShutdown(controller.signal.reason)) reply.raw.socket?.end();
+    }
+    return reply;
+  };
+
   routes.post(
     '/v1/corpora/:corpus/answers',
     {
       schema: { params: z.object({ corpus: z.string().min(1) }), body: answerBody },
-      // First of all, before authentication and any database read: a saturated process must turn questions
-      // away for almost nothing, or the refusals themselves take the CPU the admitted answers need.
-      onRequest: (request, reply, done) => {
-        const busy = app.memoryUsage().eventLoopUtilized;
-        const shedAbove = deps.config.ANSWER_SHED_EVENT_LOOP_UTILIZATION;
-        if (shedAbove > 0 && busy > shedAbove) {
-          done(new AppError('OVERLOADED', `this server is busy (event loop ${Math.round(busy * 100)}% utilised); retry shortly`, { retryAfterMs: 1_000 }));
-          return;
-        }
-        // Last: admitting takes a pacing token.
-        if (!admission.admit(working, performance.now())) {
-          done(new AppError('OVERLOADED', `this server is answering ${working} questions; retry shortly`, { retryAfterMs: 1_000 }));
-          return;
-        }
-        working++;
-        const admittedAt = performance.now();
-        let released = false;
-        const release = () => {
-          if (released) return;
-          released = true;
-          working--;
-          const provider = providerMs.get(request);
-          // Only answers that were given: a failure's time says nothing about this process's queue.
-          if (provider === undefined) return;
-          const now = performance.now();
-          admission.record(admittedAt, Math.max(0, now - admittedAt - provider), now);
-        };
-        reply.raw.once('finish', release);
-        reply.raw.once('close', release);
-        done();
-      },
+      onRequest: admit,
       preHandler: requireScope(deps.authenticate, 'query'),
     },
     async (request, reply) => {
@@ -118,61 +198,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       const corpus = await deps.services.corpora.find(tenantId, request.params.corpus);
       // Before admission and before an SSE stream starts: an over-budget question is a plain 413.
       deps.services.answers.checkBudget(request.body.question);
-      const controller = new AbortController();
-      inFlight.add(controller);
-      // A client that goes away cancels the provider call.
-      reply.raw.on('close', () => {
-        inFlight.delete(controller);
-        if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
-      });
-      // What the answer failed with, or the shutdown that aborted it (the provider's abort error says less).
-      const failure = (error: unknown) => (isShutdown(controller.signal.reason) ? controller.signal.reason : error);
-      // Tokens per minute are charged at admission from an estimate and reconciled with the real usage.
-      const estimate = estimateTokens(request.body.question) + deps.config.MAX_INPUT_TOKENS + deps.config.MAX_OUTPUT_TOKENS;
-      const lease = await deps.limits.admitAnswer(tenantId, estimate);
-      const settle = (body: { usage: { inputTokens: number; outputTokens: number; costUsd: number } } | undefined) =>
-        lease.settle(body ? { tokens: body.usage.inputTokens + body.usage.outputTokens, costUsd: body.usage.costUsd } : undefined).catch(() => undefined);
-      if (!wantsStream(request.headers.accept)) {
-        try {
-          const body = await deps.services.answers.answer(corpus, request.body.question, request.body.options, { signal: controller.signal, requestId: request.id });
-          providerMs.set(request, body.timings.generateMs);
-          await settle(body);
-          return body;
-        } catch (error) {
-          await settle(undefined);
-          throw failure(error);
-        } finally {
-          inFlight.delete(controller);
-        }
-      }
-      reply.hijack();
-      const send = sseWriter(reply);
-      try {
-        const body = await deps.services.answers.answer(corpus, request.body.question, request.body.options, {
-          signal: controller.signal,
-          requestId: request.id,
-          events: {
-            onRetrieval: (sources) => send('retrieval', { sources }),
-            onDelta: (text) => send('delta', { text }),
-            onReset: (reason) => send('reset', { reason }),
-            onCitation: (citation) => send('citation', citation),
-          },
-        });
-        providerMs.set(request, body.timings.generateMs);
-        await settle(body);
-        send('done', body);
-      } catch (error) {
-        await settle(undefined);
-        const appError = toHttpError(failure(error));
-        if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN') request.log.error({ error: loggableError(error) }, 'streamed answer failed');
-        send('error', toAppError(appError).toBody().error);
-      } finally {
-        inFlight.delete(controller);
-        reply.raw.end();
-        // The stream said keep-alive; a closing server must not wait for this idle socket's keep-alive timeout.
-        if (isShutdown(controller.signal.reason)) reply.raw.socket?.end();
-      }
-      return reply;
+      return respond(request, reply, tenantId, request.body.question, (context) => deps.services.answers.answer(corpus, request.body.question, request.body.options, context));
     },
   );
 
@@ -202,4 +228,5 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       return reply.status(201).send({ id: row?.id, traceId: trace.id, rating: request.body.rating });
     },
   );
+  return { admit, respond };
 }

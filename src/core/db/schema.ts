@@ -447,3 +447,42 @@ export type EmbeddingModelRow = typeof embeddingModels.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type CanaryRow = typeof canaries.$inferSelect;
 export type CanaryRunRow = typeof canaryRuns.$inferSelect;
+
+/** A support conversation: follow-up questions over one corpus, kept until deleted or past its retention. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    corpusId: uuid('corpus_id').notNull().references(() => corpora.id, { onDelete: 'cascade' }),
+    /** The API key that started it (null once that key is gone); conversations are the tenant's, not the key's. */
+    apiKeyId: uuid('api_key_id'),
+    title: text('title'),
+    turns: integer('turns').notNull().default(0),
+    /** While a turn is being answered: until when (a crashed process's lease runs out). */
+    busyUntil: timestamp('busy_until', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the retention purge deletes it (null: kept until deleted). */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+  },
+  (table) => [index('conversations_tenant_updated_idx').on(table.tenantId, table.updatedAt), index('conversations_expires_idx').on(table.expiresAt)],
+);
+
+export const conversationMessages = pgTable(
+  'conversation_messages',
+  {
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+    turn: integer('turn').notNull(),
+    tenantId: uuid('tenant_id').notNull(),
+    question: text('question').notNull(),
+    standaloneQuestion: text('standalone_question').notNull(),
+    /** The whole answer body as it was returned (citations or refusal included). */
+    answer: jsonb('answer').$type<Record<string, unknown>>().notNull(),
+    traceId: uuid('trace_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.conversationId, table.turn] })],
+);
+export type ConversationRow = typeof conversations.$inferSelect;
+export type ConversationMessageRow = typeof conversationMessages.$inferSelect;
