@@ -3,7 +3,8 @@ import { formatRetrievalTable, runRetrievalEval, writeRetrievalJson } from './re
 
 const USAGE = `usage:
   npm run eval -- retrieval --beir <dir> [--split test] [--k 10] [--json out.json] [--database-url URL] [--sample-queries N] [--max-docs N] [--min-ndcg10 X]
-  npm run eval -- qa --dir <dir> [--json out.json] [--limit N]`;
+  npm run eval -- qa --dir <dir> [--json out.json] [--limit N]
+  npm run eval -- followup --dir <squad2 dir> [--json out.json] [--limit 200]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -60,6 +61,11 @@ async function main(): Promise<void> {
     case 'qa': {
       const { runQaCli } = await import('./qa-eval');
       process.exit(await runQaCli(rest));
+      break;
+    }
+    case 'followup': {
+      const { runFollowUpCli } = await import('./followup-eval');
+      process.exit(await runFollowUpCli(rest));
       break;
     }
     default:

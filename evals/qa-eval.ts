@@ -16,7 +16,7 @@ const qaSchema = z.object({
   context_id: z.string(),
 });
 
-async function* readJsonl<T>(file: string, schema: z.ZodType<T>): AsyncGenerator<T> {
+export async function* readJsonl<T>(file: string, schema: z.ZodType<T>): AsyncGenerator<T> {
   let line = 0;
   for await (const raw of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     line += 1;

@@ -1,5 +1,5 @@
 import { readSse } from './sse';
-import type { Alert, AnswerBody, Build, CanaryRun, Chunk, Citation, Corpus, DocumentSummary, Job, Source, TextWindow, UploadResult } from './types';
+import type { Alert, AnswerBody, Build, CanaryRun, Chunk, Citation, Conversation, ConversationThread, ConversationTurn, Corpus, DocumentSummary, Job, Source, TextWindow, UploadResult } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -136,8 +136,37 @@ export class Api {
   }
 
   /** Streams an answer over SSE; resolves with the `done` body, rejects with the `error` event's ApiError. */
-  async answer(corpus: string, question: string, handlers: AnswerHandlers, signal?: AbortSignal): Promise<AnswerBody> {
-    const response = await this.send('POST', `/v1/corpora/${enc(corpus)}/answers`, {
+  answer(corpus: string, question: string, handlers: AnswerHandlers, signal?: AbortSignal): Promise<AnswerBody> {
+    return this.streamAnswer(`/v1/corpora/${enc(corpus)}/answers`, question, handlers, signal);
+  }
+
+  async conversations(corpus: string): Promise<Conversation[]> {
+    return (await this.json<{ conversations: Conversation[] }>('GET', `/v1/conversations?corpus=${enc(corpus)}&limit=100`)).conversations;
+  }
+
+  conversation(id: string): Promise<ConversationThread> {
+    return this.json('GET', `/v1/conversations/${enc(id)}`);
+  }
+
+  createConversation(corpus: string): Promise<ConversationThread> {
+    return this.json('POST', '/v1/conversations', { json: { corpus } });
+  }
+
+  renameConversation(id: string, title: string): Promise<Conversation> {
+    return this.json('PATCH', `/v1/conversations/${enc(id)}`, { json: { title } });
+  }
+
+  deleteConversation(id: string): Promise<void> {
+    return this.json('DELETE', `/v1/conversations/${enc(id)}`);
+  }
+
+  /** A conversation turn over SSE: the answer body plus its turn and the standalone question searched for. */
+  sendMessage(id: string, question: string, handlers: AnswerHandlers, signal?: AbortSignal): Promise<ConversationTurn> {
+    return this.streamAnswer(`/v1/conversations/${enc(id)}/messages`, question, handlers, signal) as Promise<ConversationTurn>;
+  }
+
+  private async streamAnswer(path: string, question: string, handlers: AnswerHandlers, signal?: AbortSignal): Promise<AnswerBody> {
+    const response = await this.send('POST', path, {
       json: { question },
       headers: { accept: 'text/event-stream' },
       signal,

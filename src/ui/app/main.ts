@@ -3,6 +3,7 @@ import { errorText, type AppContext, type View } from './context';
 import { announce, h, replace } from './dom';
 import type { Corpus } from './types';
 import { createAskView } from './views/ask';
+import { createConversationsView } from './views/conversations';
 import { createDocumentsView } from './views/documents';
 import { createHealthView } from './views/health';
 
@@ -68,9 +69,10 @@ function renderSignIn(message?: string): void {
   input.focus();
 }
 
-type TabName = 'ask' | 'documents' | 'health';
+type TabName = 'ask' | 'conversations' | 'documents' | 'health';
 const TABS: { name: TabName; label: string }[] = [
   { name: 'ask', label: 'Ask' },
+  { name: 'conversations', label: 'Conversations' },
   { name: 'documents', label: 'Documents' },
   { name: 'health', label: 'Health' },
 ];
@@ -113,7 +115,7 @@ function renderApp(api: Api, initialCorpora: Corpus[]): void {
   );
 
   // ---- tabs (the WAI-ARIA tabs pattern: arrows move between tabs, Tab goes into the panel)
-  const views: Record<TabName, View> = { ask: createAskView(ctx), documents: createDocumentsView(ctx), health: createHealthView(ctx) };
+  const views: Record<TabName, View> = { ask: createAskView(ctx), conversations: createConversationsView(ctx), documents: createDocumentsView(ctx), health: createHealthView(ctx) };
   const tabButtons = new Map<TabName, HTMLButtonElement>();
   const panels = new Map<TabName, HTMLElement>();
   const tablist = h('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Sections' } });

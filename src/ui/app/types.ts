@@ -112,3 +112,32 @@ export interface Build {
   createdAt: string;
   promotedAt?: string | null;
 }
+
+export interface Conversation {
+  id: string;
+  corpusId: string;
+  title: string | null;
+  turns: number;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string | null;
+}
+
+export interface ConversationTurn extends AnswerBody {
+  conversationId: string;
+  turn: number;
+  question: string;
+  standaloneQuestion: string;
+}
+
+export interface ConversationMessage {
+  turn: number;
+  question: string;
+  standaloneQuestion: string;
+  createdAt: string;
+  answer: AnswerBody & { citations: (Citation & { deleted?: boolean })[] };
+}
+
+export interface ConversationThread extends Conversation {
+  messages: ConversationMessage[];
+}
