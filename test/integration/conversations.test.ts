@@ -171,6 +171,43 @@ describe('conversations over the API', () => {
   });
 });
 
+describe('stopping a turn', () => {
+  it('closes the provider call when the client goes away, and stores no turn', async () => {
+    const p = await startHarness({}, { store: shared.store });
+    try {
+      await createCorpus(p.t, 'stop');
+      await uploadText(p.t, 'stop', 'router.txt', ROUTER);
+      p.fake.setDefault('openai.chat', { answer: answerOf([{ text: 'Hold the reset button.', source: 1, quote: 'hold the recessed reset button for ten seconds' }]), latencyMs: 10_000 });
+      const address = await p.t.app.listen({ port: 0, host: '127.0.0.1' });
+      const id = (await post(p, '/v1/conversations', { corpus: 'stop' })).json().id as string;
+      const client = new AbortController();
+      const pending = fetch(`${address}/v1/conversations/${id}/messages`, {
+        method: 'POST',
+        headers: { ...bearer(p.t.adminKey), 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ question: 'How do I reset the Zephyr X200 router?' }),
+        signal: client.signal,
+      });
+      pending.catch(() => undefined);
+      for (let i = 0; i < 100 && p.fake.callCount('openai.chat') === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(p.fake.callCount('openai.chat')).toBe(1);
+      client.abort();
+      const chat = () => p.fake.calls.find((call) => call.route === 'openai.chat');
+      for (let i = 0; i < 100 && chat()?.closedAt === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Closed by the service, long before the provider's 10 s answer.
+      expect(chat()?.clientClosed).toBe(true);
+      // The stopped turn is not kept, and the conversation takes the next message at once.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const thread = (await p.t.app.inject({ method: 'GET', url: `/v1/conversations/${id}`, headers: bearer(p.t.adminKey) })).json() as Loose;
+      expect(thread.turns).toBe(0);
+      p.fake.setDefault('openai.chat', { answer: answerOf([{ text: 'Hold the reset button.', source: 1, quote: 'hold the recessed reset button for ten seconds' }]) });
+      expect((await post(p, `/v1/conversations/${id}/messages`, { question: 'How do I reset the Zephyr X200 router?' })).statusCode).toBe(200);
+      expect(p.fake.callCount('openai.chat')).toBe(2);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe('conversation service', () => {
   it('answers one turn at a time: a message sent while a turn is answered gets 409 CONVERSATION_BUSY', async () => {
     const h = await startHarness({ GENERATORS: 'local' }, { store: shared.store });
