@@ -301,8 +301,9 @@ function runQuery(collection: Collection, body: QueryBody): ScoredId[] {
     const fused = new Map<string, number>();
     lists.forEach((ranked, listIndex) => {
       ranked.forEach(({ key }, position) => {
-        // Qdrant's rrf: 1 / (k + position), position counted from 0 in each prefetch's ranking.
-        fused.set(key, (fused.get(key) ?? 0) + (weights?.[listIndex] ?? 1) / (k + position));
+        // Qdrant's (weighted) rrf: 1 / (k + (r + 1) / w − 1), r counted from 0 in each prefetch's ranking, w = 1 unless weighted.
+        const weight = weights?.[listIndex] ?? 1;
+        fused.set(key, (fused.get(key) ?? 0) + 1 / (k + (position + 1) / weight - 1));
       });
     });
     return [...fused].map(([key, score]) => ({ key, score: Math.fround(score) })).sort(byScore);
