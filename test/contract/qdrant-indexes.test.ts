@@ -337,6 +337,13 @@ describe('qdrant adapter on the wire (fake Qdrant)', () => {
     expect(fake.rejections.length).toBe(rejectionsBefore + 1);
     expect(fake.rejections.at(-1)?.error).toContain('update_mod');
     fake.rejections.pop();
+    // `update_mode` is `anyOf [UpdateMode, {nullable: true}]` in the file: read as plain JSON Schema that accepts anything.
+    const unknownMode = { points: [{ id: randomUUID(), vector: { dense: [1, 0] } }], update_mode: 'insert_if_absent' } as unknown as Parameters<QdrantClient['upsert']>[1];
+    await expect(client.upsert(name, unknownMode)).rejects.toMatchObject({ status: 400 });
+    // A misspelt condition must not pass as an empty (match-everything) Filter.
+    const typo = { filter: { must: [{ has_idd: [randomUUID()] }] } } as unknown as Parameters<QdrantClient['delete']>[1];
+    await expect(client.delete(name, typo)).rejects.toMatchObject({ status: 400 });
+    expect(fake.rejections.splice(-2).map((rejected) => rejected.request.operationId)).toEqual(['upsert_points', 'delete_points']);
     await expect(client.upsert(name, { points: [{ id: randomUUID(), vector: { dense: [1, 0, 0] } }] })).rejects.toMatchObject({ status: 400 });
     await expect(client.updateVectors(name, { points: [{ id: randomUUID(), vector: { dense: [1, 0] } }] })).rejects.toMatchObject({ status: 404 });
     await client.deleteCollection(name);
