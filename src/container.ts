@@ -46,6 +46,8 @@ import { EmbeddingRegistry } from '../ingestion/embedding-registry';
 import { IngestionService } from '../ingestion/service';
 import { ReindexService } from '../ingestion/reindex';
 import { SearchService } from './query/search-service';
+import { QdrantClient } from '@qdrant/js-client-rest';
+import { QdrantIndex } from '../indexes/qdrant/qdrant-index';
 
 export interface Container extends AppDeps {
   providers: Providers;
@@ -101,18 +103,22 @@ export async function createContainer(config: Config, options: ContainerOptions 
     throw new Error(`Invalid configuration: EMBEDDING_MODEL "${config.EMBEDDING_MODEL}" is not a configured embedding model (configured: ${registry.configured().join(', ')})`);
   }
 
-  const maxVectors = config.VECTOR_CACHE_MAX_VECTORS ?? (store.driver === 'pglite' ? 30_000 : 0);
+  // With QDRANT_URL the vectors (and with QDRANT_BM25 the BM25 leg) live in Qdrant. Nothing here calls it: the
+  // server starts whether Qdrant is up or not, the adapter checks its version on first use, and /readyz asks it.
+  const qdrant = config.QDRANT_URL
+    ? new QdrantIndex(new QdrantClient({ url: config.QDRANT_URL, ...(config.QDRANT_API_KEY ? { apiKey: config.QDRANT_API_KEY } : {}), timeout: config.QDRANT_TIMEOUT_MS, checkCompatibility: false }), { rrfK: config.RRF_K })
+    : undefined;
+  const maxVectors = qdrant ? 0 : (config.VECTOR_CACHE_MAX_VECTORS ?? (store.driver === 'pglite' ? 30_000 : 0));
   // With both in-memory copies on, a hybrid search checks both versions in one statement.
   const states = maxVectors > 0 && config.BM25_CACHE_MAX_POSTINGS > 0 ? new BuildStateReader(store) : undefined;
-  const lexical = new CachedBm25Index(store, new PostgresBm25Index(store), {
+  const lexical: LexicalIndex = qdrant && config.QDRANT_BM25 ? qdrant : new CachedBm25Index(store, new PostgresBm25Index(store), {
     maxPostings: config.BM25_CACHE_MAX_POSTINGS,
     minReloadIntervalMs: config.BM25_CACHE_RELOAD_INTERVAL_MS,
     ...(states ? { states } : {}),
   });
   // The planner often prefers an exact scan over the partial HNSW index (PGlite at 11.5K chunks: 15 ms vs 5.8 ms
   // with the index, at recall@10 0.97); forcing the index keeps vector latency flat as corpora grow.
-  const pgvector = new PgvectorIndex(store, { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH, alwaysUseIndex: true });
-  const vectors = new CachedVectorIndex(store, pgvector, {
+  const vectors: VectorIndex = qdrant ?? new CachedVectorIndex(store, new PgvectorIndex(store, { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH, alwaysUseIndex: true }), {
     maxVectors,
     ...(states ? { states } : {}),
     minReloadIntervalMs: config.BM25_CACHE_RELOAD_INTERVAL_MS,
@@ -231,10 +237,24 @@ export async function createContainer(config: Config, options: ContainerOptions 
   function countDeferredWriteError(table: string, dropped: number): void {
     metrics.deferredWrites.inc({ table, result: dropped > 0 ? 'dropped' : 'retry' }, dropped > 0 ? dropped : 1);
   }
-  registerGauges(metrics, { jobs, chain: providers.chain, breakers: providers.breakers, db: store.db, providerSlots, lexical, vectors });
+  registerGauges(metrics, {
+    jobs,
+    chain: providers.chain,
+    breakers: providers.breakers,
+    db: store.db,
+    providerSlots,
+    ...(lexical instanceof CachedBm25Index ? { lexical } : {}),
+    ...(vectors instanceof CachedVectorIndex ? { vectors } : {}),
+  });
 
   const readiness: ReadinessCheck[] = [{ name: 'store', check: () => store.ping() }];
   if (jobs.kind === 'bullmq') readiness.push({ name: 'redis', check: () => jobs.ping() });
+  if (qdrant) readiness.push({ name: 'qdrant', code: 'INDEX_UNAVAILABLE', check: async () => void (await qdrant.ping()) });
+  // External embedding providers: reported (status "degraded"), never a 503 (see src/api/routes/health.ts).
+  for (const modelId of registry.configured()) {
+    if (registry.healthOf(modelId)?.state === 'ok' && registry.provider(modelId).provider === 'local') continue;
+    readiness.push({ name: `embedding:${modelId}`, required: false, check: () => registry.check(modelId) });
+  }
 
   return {
     config,

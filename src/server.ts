@@ -4,6 +4,7 @@ import { DEFAULT_TENANT, ensureApiKey, ensureTenant, tenantHasKeys, createApiKey
 import { createContainer, type Container } from './container';
 import { countTokens } from './core/tokens';
 import { startTracing } from './core/otel';
+import { QdrantIndex } from '../indexes/qdrant/qdrant-index';
 
 /** Makes sure an admin key exists: BOOTSTRAP_API_KEY, or a generated one printed once on first start. */
 async function bootstrapKeys(container: Container): Promise<void> {
@@ -72,6 +73,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  // After listening, not before: a Qdrant that is down or too old is reported (log, /readyz), never a failed start.
+  if (container.vectors instanceof QdrantIndex) {
+    container.vectors.checkServer().then(
+      () => app.log.info('qdrant: server version supported'),
+      (error: unknown) => app.log.warn({ err: error }, 'qdrant: not usable yet; /readyz answers 503 until it is'),
+    );
+  }
 }
 
 main().catch((error: unknown) => {

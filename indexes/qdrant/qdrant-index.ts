@@ -1,4 +1,4 @@
-import { QdrantClientUnexpectedResponseError, type QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import { QdrantClientTimeoutError, QdrantClientUnexpectedResponseError, type QdrantClient, type Schemas } from '@qdrant/js-client-rest';
 import { z } from 'zod';
 import { isUuid } from '../../src/core/corpora';
 import { AppError } from '../../src/core/errors';
@@ -14,7 +14,17 @@ import { DEFAULT_SPARSE_BM25, documentSparseVector, querySparseVector, type Spar
  * chunk id) carrying whichever vectors have been written; each write touches
  * only its own named vector. Collections are created in createBuild and never
  * on first write: writing to a build without one fails with BUILD_NOT_FOUND.
+ *
+ * Needs Qdrant ≥ 1.17: collection `metadata` (1.16) is where a build's model
+ * and owner live for other processes, and upsert `update_mode` (1.17) is what
+ * lets two writers of one point (the BM25 leg and the dense leg run in
+ * parallel) each add their vector without erasing the other's. The server's
+ * version is checked on first use (never at construction: start-up does not
+ * wait for Qdrant) and by ping(), which /readyz calls.
  */
+
+/** The oldest Qdrant whose API does everything this adapter sends (see above). */
+export const MINIMUM_QDRANT_VERSION = '1.17.0';
 
 export interface QdrantIndexOptions {
   bm25?: Partial<SparseBm25Parameters>;
@@ -24,6 +34,8 @@ export interface QdrantIndexOptions {
   prefetchLimit?: (limit: number) => number;
   /** Points per write request (default 256). */
   batchSize?: number;
+  /** k of the reciprocal rank fusion in hybridSearch (RRF_K; default 60). Qdrant's own default is 2. */
+  rrfK?: number;
 }
 
 const DENSE = 'dense';
@@ -44,10 +56,50 @@ export function collectionName(buildId: string): string {
 }
 
 /** The client throws the fetcher's ApiError (with `status`) for HTTP errors, or its own error naming the status. */
-function isNotFound(error: unknown): boolean {
-  if (error instanceof QdrantClientUnexpectedResponseError) return error.message.includes(': 404 ');
-  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
+function httpStatus(error: unknown): number | undefined {
+  if (error instanceof QdrantClientUnexpectedResponseError) {
+    const status = /Unexpected Response: (\d{3})/.exec(error.message)?.[1];
+    return status ? Number(status) : undefined;
+  }
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === 'number' ? status : undefined;
 }
+
+/** Qdrant's own words from an error answer (`{status: {error}}`), for messages an operator can act on. */
+function serverMessage(error: unknown): string {
+  const data = typeof error === 'object' && error !== null ? (error as { data?: { status?: { error?: unknown } } }).data : undefined;
+  const message = data?.status?.error;
+  return typeof message === 'string' ? message : error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+/** No answer at all (refused, reset, DNS, timeout) or a 5xx: Qdrant is not there to serve, the request was fine. */
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof QdrantClientTimeoutError) return true;
+  const status = httpStatus(error);
+  if (status !== undefined) return status >= 500;
+  return error instanceof TypeError || (error instanceof Error && typeof (error as { code?: unknown }).code === 'string');
+}
+
+/** Compares dotted versions numerically (1.9.0 < 1.17.0); pre-release suffixes are ignored. */
+export function compareVersions(left: string, right: string): number {
+  const parse = (version: string) => version.split(/[.-]/).slice(0, 3).map((part) => Number.parseInt(part, 10) || 0);
+  const [a, b] = [parse(left), parse(right)];
+  for (let index = 0; index < 3; index += 1) {
+    const difference = (a[index] ?? 0) - (b[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+const versionInfo = z.object({ version: z.string() });
+
+/** The payload indexes every build's collection carries, created at createBuild and repaired when missing. */
+const PAYLOAD_INDEXES: readonly { key: string; schema: Schemas['PayloadFieldSchema'] }[] = [
+  { key: PAYLOAD_KEYS.tenant, schema: { type: 'keyword', is_tenant: true } },
+  { key: PAYLOAD_KEYS.corpus, schema: 'keyword' },
+  { key: PAYLOAD_KEYS.document, schema: 'keyword' },
+  { key: PAYLOAD_KEYS.version, schema: 'keyword' },
+];
 
 type PointRef = Pick<IndexedChunk, 'chunkId' | 'documentId' | 'versionId'>;
 
@@ -57,6 +109,9 @@ export class QdrantIndex implements LexicalIndex, VectorIndex {
   private readonly efSearch: number;
   private readonly prefetchLimit: (limit: number) => number;
   private readonly batchSize: number;
+  private readonly rrfK: number;
+  /** The version check, kept once it passed; a failed one is tried again on the next call. */
+  private serverChecked: Promise<void> | undefined;
 
   constructor(
     private readonly client: QdrantClient,
@@ -66,13 +121,63 @@ export class QdrantIndex implements LexicalIndex, VectorIndex {
     this.efSearch = options.efSearch ?? 100;
     this.prefetchLimit = options.prefetchLimit ?? ((limit) => Math.max(50, limit * 4));
     this.batchSize = options.batchSize ?? 256;
+    this.rrfK = options.rrfK ?? 60;
   }
 
+  /**
+   * Asks the server for its version: INDEX_UNAVAILABLE when it does not answer,
+   * INDEX_UNSUPPORTED when it is older than MINIMUM_QDRANT_VERSION. /readyz calls
+   * this on every probe; the adapter itself once per process (ensureServer).
+   */
+  async ping(): Promise<{ version: string }> {
+    let answer: unknown;
+    try {
+      answer = await this.client.versionInfo();
+    } catch (error) {
+      throw new AppError('INDEX_UNAVAILABLE', `Qdrant is unreachable: ${serverMessage(error)}`, { cause: error, retryAfterMs: 1_000 });
+    }
+    const parsed = versionInfo.safeParse(answer);
+    if (!parsed.success) throw new AppError('INDEX_UNSUPPORTED', 'the server at QDRANT_URL did not answer GET / with a Qdrant version');
+    if (compareVersions(parsed.data.version, MINIMUM_QDRANT_VERSION) < 0) {
+      throw new AppError(
+        'INDEX_UNSUPPORTED',
+        `Qdrant ${parsed.data.version} is too old: Attest needs Qdrant ${MINIMUM_QDRANT_VERSION} or newer (collection metadata, insert-only upserts); upgrade the Qdrant server`,
+        { details: { qdrantVersion: parsed.data.version, minimumVersion: MINIMUM_QDRANT_VERSION } },
+      );
+    }
+    return { version: parsed.data.version };
+  }
+
+  /**
+   * The version check before the first request that depends on it; one round trip per process once it
+   * passes. The server calls it once after listening, so a too-old Qdrant is in the log from the start.
+   */
+  checkServer(): Promise<void> {
+    return this.ensureServer();
+  }
+
+  private ensureServer(): Promise<void> {
+    this.serverChecked ??= this.ping().then(
+      () => undefined,
+      (error: unknown) => {
+        this.serverChecked = undefined;
+        throw error;
+      },
+    );
+    return this.serverChecked;
+  }
+
+  /**
+   * Creates the build's collection and payload indexes. Idempotent and
+   * repairing: a collection left without its indexes (a crash between the
+   * requests, or two processes creating it at once) gets them on the next call.
+   */
   async createBuild(scope: IndexScope, model: { id: string; dimensions: number }): Promise<void> {
     const name = collectionName(scope.buildId);
     if (!Number.isInteger(model.dimensions) || model.dimensions < 1) {
       throw new AppError('VALIDATION_FAILED', `vector dimensions must be a positive integer, got ${model.dimensions}`);
     }
+    await this.ensureServer();
     const metadata: CollectionMetadata = {
       tenant_id: scope.tenantId,
       corpus_id: scope.corpusId,
@@ -80,33 +185,44 @@ export class QdrantIndex implements LexicalIndex, VectorIndex {
       dimensions: model.dimensions,
       analyzer_version: ANALYZER_VERSION,
     };
-    if ((await this.client.collectionExists(name)).exists) {
-      const existing = await this.loadModel(scope);
-      if (existing.embedding_model_id !== model.id || existing.dimensions !== model.dimensions) {
-        throw mismatch(scope, existing, `createBuild with ${model.id} (${model.dimensions} dimensions)`);
+    if (!(await this.call(scope, () => this.client.collectionExists(name))).exists) {
+      try {
+        // Through the typed OpenAPI client: QdrantClient.createCollection (1.18) drops `metadata`,
+        // which is where the build's model and owner live for other processes (Qdrant ≥ 1.16).
+        await this.client.api().createCollection({
+          collection_name: name,
+          vectors: { [DENSE]: { size: model.dimensions, distance: 'Cosine' } },
+          sparse_vectors: { [SPARSE]: { modifier: 'idf' } },
+          metadata,
+        } satisfies Schemas['CreateCollection'] & { collection_name: string });
+      } catch (error) {
+        // Another process created it between our check and our request: theirs is checked below like any other.
+        const status = httpStatus(error);
+        if (status !== 409 && !(status === 400 && /already exists/i.test(serverMessage(error)))) throw this.translate(scope, error);
       }
-      return;
     }
-    // Through the typed OpenAPI client: QdrantClient.createCollection (1.18) drops `metadata`,
-    // which is where the build's model and owner live for other processes (Qdrant ≥ 1.16).
-    await this.client.api().createCollection({
-      collection_name: name,
-      vectors: { [DENSE]: { size: model.dimensions, distance: 'Cosine' } },
-      sparse_vectors: { [SPARSE]: { modifier: 'idf' } },
-      metadata,
-    } satisfies Schemas['CreateCollection'] & { collection_name: string });
-    await this.client.createPayloadIndex(name, { field_name: PAYLOAD_KEYS.tenant, field_schema: { type: 'keyword', is_tenant: true }, wait: true });
-    for (const key of [PAYLOAD_KEYS.corpus, PAYLOAD_KEYS.document, PAYLOAD_KEYS.version]) {
-      await this.client.createPayloadIndex(name, { field_name: key, field_schema: 'keyword', wait: true });
+    this.models.delete(scope.buildId);
+    const existing = await this.loadModel(scope);
+    if (existing.embedding_model_id !== model.id || existing.dimensions !== model.dimensions) {
+      throw mismatch(scope, existing, `createBuild with ${model.id} (${model.dimensions} dimensions)`);
     }
-    this.models.set(scope.buildId, metadata);
+  }
+
+  /** Creates the payload indexes the collection lacks (Qdrant's create_field_index is idempotent per field). */
+  private async repairPayloadIndexes(scope: IndexScope, present: Record<string, unknown> | undefined): Promise<void> {
+    const name = collectionName(scope.buildId);
+    for (const { key, schema } of PAYLOAD_INDEXES) {
+      if (present?.[key] !== undefined) continue;
+      await this.call(scope, () => this.client.createPayloadIndex(name, { field_name: key, field_schema: schema, wait: true }));
+    }
   }
 
   async dropBuild(scope: IndexScope): Promise<void> {
     const name = collectionName(scope.buildId);
-    if (!(await this.client.collectionExists(name)).exists) return;
+    await this.ensureServer();
+    if (!(await this.call(scope, () => this.client.collectionExists(name))).exists) return;
     await this.loadModel(scope); // refuses another tenant's build
-    await this.client.deleteCollection(name);
+    await this.call(scope, () => this.client.deleteCollection(name));
     this.models.delete(scope.buildId);
   }
 
@@ -157,7 +273,8 @@ export class QdrantIndex implements LexicalIndex, VectorIndex {
     const sparse = querySparseVector(query);
     const prefetch: Schemas['Prefetch'][] = [{ query: [...vector], using: DENSE, filter, limit: candidates, params: { hnsw_ef: this.efSearch } }];
     if (sparse.indices.length > 0) prefetch.unshift({ query: sparse, using: SPARSE, filter, limit: candidates });
-    return this.query(scope, { prefetch, query: { fusion: 'rrf' }, filter, limit });
+    // `{fusion: 'rrf'}` would fuse with Qdrant's k = 2, not the k the rest of retrieval uses (RRF_K).
+    return this.query(scope, { prefetch, query: { rrf: { k: this.rrfK } }, filter, limit });
   }
 
   private async lexicalSearch(scope: IndexScope, query: string, limit: number): Promise<ScoredChunk[]> {
@@ -181,9 +298,13 @@ export class QdrantIndex implements LexicalIndex, VectorIndex {
   }
 
   /**
-   * Sets one named vector per point without touching the others: points that
-   * exist get updateVectors, new ones are inserted with their payload. A point
-   * of another tenant or corpus is refused, never overwritten.
+   * Sets one named vector per point without touching the others. The BM25 and
+   * the dense leg write the same points at the same time, so nothing here may
+   * replace a whole point: new points go in with `update_mode: insert_only`
+   * (a point another writer created meanwhile is left alone), then every
+   * point gets its vector through update_vectors, which sets only that name.
+   * A point of another tenant or corpus is refused, never overwritten (the
+   * check below, and update_filter for a point planted between check and write).
    */
   private async writeVectors(scope: IndexScope, items: readonly { point: PointRef; vector: Schemas['Vector'] }[], using: string): Promise<void> {
     const name = collectionName(scope.buildId);
@@ -199,29 +320,48 @@ export class QdrantIndex implements LexicalIndex, VectorIndex {
         if (record.payload?.[PAYLOAD_KEYS.tenant] !== scope.tenantId || record.payload?.[PAYLOAD_KEYS.corpus] !== scope.corpusId) {
           throw new AppError('CONFLICT', `chunk ${String(record.id)} belongs to another tenant or corpus in build ${scope.buildId}`);
         }
-        present.add(String(record.id));
+        present.add(String(record.id).toLowerCase());
       }
-      const updates = batch.filter((item) => present.has(item.point.chunkId));
-      const inserts = batch.filter((item) => !present.has(item.point.chunkId));
-      if (updates.length > 0) {
-        await this.client.updateVectors(name, { points: updates.map((item) => ({ id: item.point.chunkId, vector: { [using]: item.vector } })), wait: true });
-      }
+      const inserts = batch.filter((item) => !present.has(item.point.chunkId.toLowerCase()));
       if (inserts.length > 0) {
-        await this.client.upsert(name, {
-          points: inserts.map((item) => ({ id: item.point.chunkId, vector: { [using]: item.vector }, payload: payloadOf(scope, item.point) })),
-          wait: true,
-        });
+        await this.call(scope, () =>
+          this.client.upsert(name, {
+            points: inserts.map((item) => ({ id: item.point.chunkId, vector: { [using]: item.vector }, payload: payloadOf(scope, item.point) })),
+            update_mode: 'insert_only',
+            wait: true,
+          }),
+        );
       }
+      await this.call(scope, () =>
+        this.client.updateVectors(name, {
+          points: batch.map((item) => ({ id: item.point.chunkId, vector: { [using]: item.vector } })),
+          update_filter: scopeFilter(scope),
+          wait: true,
+        }),
+      );
     }
   }
 
-  /** The build's model from the collection metadata (cached); the collection must belong to the scope. */
+  /**
+   * The build's model from the collection metadata (cached); the collection
+   * must belong to the scope. The first load in a process also repairs missing
+   * payload indexes, so a build whose creation was cut short heals on first use.
+   */
   private async loadModel(scope: IndexScope): Promise<CollectionMetadata> {
     const cached = this.models.get(scope.buildId);
-    const metadata = cached ?? collectionMetadata.parse((await this.call(scope, () => this.client.getCollection(collectionName(scope.buildId)))).config.metadata);
-    if (metadata.tenant_id !== scope.tenantId || metadata.corpus_id !== scope.corpusId) {
-      throw new AppError('BUILD_NOT_FOUND', `index build ${scope.buildId} not found in this corpus`);
+    if (cached) return owned(scope, cached);
+    await this.ensureServer();
+    const info = await this.call(scope, () => this.client.getCollection(collectionName(scope.buildId)));
+    const parsed = collectionMetadata.safeParse(info.config.metadata);
+    if (!parsed.success) {
+      throw new AppError(
+        'INDEX_UNSUPPORTED',
+        `the Qdrant collection of index build ${scope.buildId} has no Attest metadata (it was not created by Attest, or by a Qdrant older than ${MINIMUM_QDRANT_VERSION}); rebuild the index`,
+        { details: { buildId: scope.buildId } },
+      );
     }
+    const metadata = owned(scope, parsed.data);
+    await this.repairPayloadIndexes(scope, info.payload_schema);
     this.models.set(scope.buildId, metadata);
     return metadata;
   }
@@ -232,15 +372,29 @@ export class QdrantIndex implements LexicalIndex, VectorIndex {
     return model;
   }
 
-  /** A missing collection is a missing build, never a reason to create one. */
+  /** Every request goes through here: HTTP and network failures become the service's error codes. */
   private async call<T>(scope: IndexScope, request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (error) {
-      if (isNotFound(error)) throw new AppError('BUILD_NOT_FOUND', `index build ${scope.buildId} has no Qdrant collection`, { cause: error });
-      throw error;
+      throw this.translate(scope, error);
     }
   }
+
+  /** A missing collection is a missing build (never a reason to create one); no answer is INDEX_UNAVAILABLE. */
+  private translate(scope: IndexScope, error: unknown): unknown {
+    if (error instanceof AppError) return error;
+    if (httpStatus(error) === 404) return new AppError('BUILD_NOT_FOUND', `index build ${scope.buildId} has no Qdrant collection`, { cause: error });
+    if (isUnavailable(error)) return new AppError('INDEX_UNAVAILABLE', `Qdrant did not serve the request: ${serverMessage(error)}`, { cause: error, retryAfterMs: 1_000 });
+    return error;
+  }
+}
+
+function owned(scope: IndexScope, metadata: CollectionMetadata): CollectionMetadata {
+  if (metadata.tenant_id !== scope.tenantId || metadata.corpus_id !== scope.corpusId) {
+    throw new AppError('BUILD_NOT_FOUND', `index build ${scope.buildId} not found in this corpus`);
+  }
+  return metadata;
 }
 
 function payloadOf(scope: IndexScope, point: PointRef): Schemas['Payload'] {

@@ -51,6 +51,10 @@ export const configSchema = z.object({
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   QDRANT_URL: optionalUrl(['http:', 'https:']),
   QDRANT_API_KEY: optionalString,
+  /** With QDRANT_URL: BM25 as Qdrant sparse vectors too (the lexical leg), instead of PostgreSQL postings. */
+  QDRANT_BM25: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false').transform((value) => value === 'true')),
+  /** With QDRANT_URL: a Qdrant request with no answer after this long fails (503 INDEX_UNAVAILABLE). */
+  QDRANT_TIMEOUT_MS: int(30_000, 100),
   BOOTSTRAP_API_KEY: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
 
   OPENAI_API_KEY: optionalString,

@@ -51,6 +51,10 @@ export const ERROR_CATALOG = {
   SHUTTING_DOWN: { status: 503, retryable: true },
   CONFIG_INVALID: { status: 500, retryable: false },
   INTERNAL: { status: 500, retryable: false },
+  /** The external index (Qdrant) does not answer or answers 5xx. */
+  INDEX_UNAVAILABLE: { status: 503, retryable: true },
+  /** The external index answers but cannot hold Attest's builds (too old a server, a collection without its metadata). */
+  INDEX_UNSUPPORTED: { status: 503, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
