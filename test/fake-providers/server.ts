@@ -96,7 +96,7 @@ function errorReply(handler: RouteHandler, behaviour: Extract<Behaviour, { statu
   if (behaviour.retryAfter !== undefined) headers['retry-after'] = String(behaviour.retryAfter);
   if (behaviour.retryAfterMs !== undefined) headers['retry-after-ms'] = String(behaviour.retryAfterMs);
   const message = behaviour.message ?? `fake ${behaviour.status}`;
-  return { status: behaviour.status, headers, parts: [JSON.stringify(handler.errorBody(behaviour.status, message))] };
+  return { status: behaviour.status, headers, parts: [JSON.stringify(handler.errorBody(behaviour.status, message, behaviour.errorType))] };
 }
 
 export async function startFakeProviders(options: { defaultAnswer?: GeneratedAnswer } = {}): Promise<FakeProviders> {
@@ -120,6 +120,13 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
     }
     if (!isRecord(body)) {
       await writeReply(response, errorReply(handler, { status: 400, message: 'body is not a JSON object' }), undefined);
+      return;
+    }
+    const rejection = handler.validate?.(body);
+    if (rejection) {
+      // Refused before any scripted behaviour, as the service refuses it before doing anything.
+      calls.push({ route: handler.route, body, headers: { ...request.headers }, behaviour: { status: rejection.status, message: rejection.message }, receivedAt: performance.now(), rejected: rejection.message });
+      response.writeHead(rejection.status, { 'content-type': 'application/json' }).end(JSON.stringify(rejection.body));
       return;
     }
     const behaviour = scripts.next(handler.route, body);
