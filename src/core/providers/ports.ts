@@ -93,9 +93,13 @@ export interface GeneratedAnswer {
 }
 
 export interface GenerationUsage {
+  /** Every prompt token, cache reads and writes included. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens read from the provider's cache. */
   cachedTokens: number;
+  /** Prompt tokens written to the provider's cache, where it bills them apart (Anthropic). */
+  cacheWriteTokens?: number;
 }
 
 export interface GenerationResult {
