@@ -116,6 +116,8 @@ export interface SpecValidators {
   request(operation: OpenAIOperation, body: unknown): ErrorObject[] | undefined;
   response(operation: OpenAIOperation, body: unknown): ErrorObject[] | undefined;
   streamChunk(body: unknown): ErrorObject[] | undefined;
+  /** Compiles every validator now (seconds on a busy machine), so that no request waits for it. */
+  warm(): void;
 }
 
 let validators: SpecValidators | undefined;
@@ -149,6 +151,13 @@ export function openAISpec(): SpecValidators {
     streamChunk: (body) => {
       const stream = roots.createChatCompletion.stream;
       return stream ? run(get(stream, false), body) : undefined;
+    },
+    warm: () => {
+      for (const root of Object.values(roots)) {
+        get(root.request, true);
+        get(root.response, false);
+        if (root.stream) get(root.stream, false);
+      }
     },
   };
   return validators;

@@ -27,6 +27,7 @@ import {
 } from './behaviours';
 import { cohereRoutes } from './cohere-routes';
 import { openAIRoutes } from './openai-routes';
+import { openAISpec } from './openai-spec';
 
 export type { Behaviour, BehaviourScript, FakeCall, RouteName } from './behaviours';
 
@@ -100,6 +101,8 @@ function errorReply(handler: RouteHandler, behaviour: Extract<Behaviour, { statu
 }
 
 export async function startFakeProviders(options: { defaultAnswer?: GeneratedAnswer } = {}): Promise<FakeProviders> {
+  // The OpenAI routes' schema validators compile here, before any request can wait on them (and time out).
+  openAISpec().warm();
   const defaultAnswer = options.defaultAnswer ?? DEFAULT_FAKE_ANSWER;
   const scripts = new Scripts();
   const calls: FakeCall[] = [];
