@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../src/core/db/client';
 import { embeddingCache } from '../src/core/db/schema';
 import type { EmbeddingProvider } from '../src/core/providers/ports';
+import { combineParts, planEmbedding, type EmbedPart } from './embed-plan';
 
 export interface EmbedItem {
   contentHash: string;
@@ -42,23 +43,42 @@ export async function embedWithCache(db: Db, provider: EmbeddingProvider, items:
   const missing = [...unique.entries()].filter(([hash]) => !vectors.has(hash));
   let done = unique.size - missing.length;
   await options.onProgress?.(done, unique.size);
-  for (const batch of batches(missing, provider.maxEmbeddingsPerCall)) {
+  // Calls sized by the provider's limits (texts, tokens per call, tokens per input); see embed-plan.ts.
+  const plan = planEmbedding(
+    missing.map(([, text]) => text),
+    provider,
+  );
+  const partVectors = plan.partsOf.map((parts) => new Array<number[]>(parts.length));
+  const partsLeft = plan.partsOf.map((parts) => parts.length);
+  const partIndex = new Map<EmbedPart, number>();
+  plan.partsOf.forEach((parts) => parts.forEach((part, index) => partIndex.set(part, index)));
+  for (const call of plan.calls) {
     options.signal?.throwIfAborted();
     const embedded = await provider.embed(
-      batch.map(([, text]) => text),
+      call.map((part) => part.text),
       { inputType: 'document', ...(options.signal ? { signal: options.signal } : {}) },
     );
-    batch.forEach(([hash], index) => {
+    const finished: [string, number[]][] = [];
+    call.forEach((part, index) => {
+      const slots = partVectors[part.item]!;
       const vector = embedded[index];
-      if (vector) vectors.set(hash, vector);
+      if (!vector) return;
+      slots[partIndex.get(part)!] = vector;
+      partsLeft[part.item]! -= 1;
+      // A text's vector is written once its last part is back (a split text's parts can span calls).
+      if (partsLeft[part.item] === 0) {
+        const parts = plan.partsOf[part.item]!;
+        finished.push([missing[part.item]![0], combineParts(slots, parts.map((each) => each.tokens))]);
+      }
     });
-    if (useCache) {
+    for (const [hash, vector] of finished) vectors.set(hash, vector);
+    if (useCache && finished.length > 0) {
       await db
         .insert(embeddingCache)
-        .values(batch.map(([hash], index) => ({ fingerprint: provider.fingerprint, contentHash: hash, embedding: embedded[index] ?? [] })))
+        .values(finished.map(([hash, vector]) => ({ fingerprint: provider.fingerprint, contentHash: hash, embedding: vector })))
         .onConflictDoNothing();
     }
-    done += batch.length;
+    done += finished.length;
     await options.onProgress?.(done, unique.size);
   }
   return items.map((item) => {

@@ -30,7 +30,7 @@ import { RedisFailOpen } from './api/limits/redis-fail-open';
 import { Metrics } from './api/metrics';
 import { registerGauges } from './api/gauges';
 import { CachedVectorIndex } from '../indexes/postgres/cached-vector-index';
-import { DEFAULT_PRICES } from './core/pricing';
+import { PriceBook, priceTable } from './core/pricing';
 import { AnswerService } from './query/answer-service';
 import { TraceLog } from './query/trace-log';
 import { MemoryFrontedAnswerCache, PostgresAnswerCache, RedisAnswerCache } from './query/answer-cache';
@@ -206,7 +206,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     cache: answerCache,
     contextCache: new ContextCache(512),
     prompt: loadPrompt(CURRENT_PROMPT_ID),
-    prices: DEFAULT_PRICES,
+    prices: new PriceBook(priceTable(config.MODEL_PRICES_JSON), { onUnpriced: (model) => metrics.unpricedAnswers.inc({ model }) }),
     limits: { maxInputTokens: config.MAX_INPUT_TOKENS, maxOutputTokens: config.MAX_OUTPUT_TOKENS, cacheTtlSeconds: ANSWER_CACHE_TTL_SECONDS, deadlineMs: config.ANSWER_DEADLINE_MS },
     onAnswered: (tenantId, body) => metrics.recordAnswer(tenantId, body),
   });

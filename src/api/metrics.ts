@@ -32,6 +32,7 @@ export class Metrics {
   readonly answers = new Counter({ name: 'attest_answers_total', help: 'Answers by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
   readonly unsupported = new Counter({ name: 'attest_unsupported_sentences_total', help: 'Generated sentences removed by citation verification', registers: [this.registry] });
   readonly citations = new Counter({ name: 'attest_citations_total', help: 'Verified citations in answers', registers: [this.registry] });
+  readonly unpricedAnswers = new Counter({ name: 'attest_unpriced_answers_total', help: 'Answers from a model the price table does not know (recorded at cost 0; see MODEL_PRICES_JSON)', labelNames: ['model'] as const, registers: [this.registry] });
   readonly providerErrors = new Counter({ name: 'attest_provider_errors_total', help: 'Provider call failures', labelNames: ['provider', 'code'] as const, registers: [this.registry] });
   readonly rateLimited = new Counter({ name: 'attest_rate_limited_total', help: 'Requests refused by limits', labelNames: ['class', 'code'] as const, registers: [this.registry] });
 

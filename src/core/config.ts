@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelPricesSchema } from './pricing';
 
 /**
  * The one schema over the environment. Read once, by the composition root
@@ -178,6 +179,22 @@ export const configSchema = z.object({
   JOB_LOCK_DURATION_MS: int(30_000, 500),
   JOB_STALLED_INTERVAL_MS: int(30_000, 200),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  /** Prices over the built-in table (src/core/pricing.ts), USD per million tokens: {"model":{"input":x,"output":y,"cachedInput":z,"cacheWrite":w}}. */
+  MODEL_PRICES_JSON: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'must be JSON like {"gpt-4o-mini":{"input":0.15,"output":0.6}} (USD per million tokens)' });
+          return z.NEVER;
+        }
+      })
+      .pipe(modelPricesSchema)
+      .optional(),
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -198,8 +215,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = String(issue?.path[0] ?? 'environment');
+  // A structured setting (MODEL_PRICES_JSON) names where inside it the problem is.
+  const inside = (issue?.path.length ?? 0) > 1 ? `at ${issue!.path.slice(1).map(String).join('.')}: ` : '';
   const shown = SECRET_KEYS.has(variable) || env[variable] === undefined ? '' : ` (got "${String(env[variable]).slice(0, 80)}")`;
-  throw new ConfigError(variable, `${issue?.message ?? 'is invalid'}${shown}`);
+  throw new ConfigError(variable, `${inside}${issue?.message ?? 'is invalid'}${shown}`);
 }
 
 export function isSecretSetting(name: string): boolean {

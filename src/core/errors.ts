@@ -44,6 +44,8 @@ export const ERROR_CATALOG = {
   PROVIDER_RATE_LIMITED: { status: 503, retryable: true },
   PROVIDER_TIMEOUT: { status: 504, retryable: true },
   PROVIDER_BAD_OUTPUT: { status: 502, retryable: true },
+  /** The provider account is out of quota or credit (a billing state, not a rate limit): no retry until an operator acts. */
+  PROVIDER_QUOTA_EXCEEDED: { status: 503, retryable: false },
   CIRCUIT_OPEN: { status: 503, retryable: true },
   QUEUE_UNAVAILABLE: { status: 503, retryable: true },
   OVERLOADED: { status: 503, retryable: true },

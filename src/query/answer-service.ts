@@ -1,7 +1,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import type { Corpus } from '../core/db/schema';
 import { AppError } from '../core/errors';
-import { estimateCostUsd, type ModelPrice } from '../core/pricing';
+import type { PriceBook } from '../core/pricing';
 import type { GenerationMessage, GenerationResult } from '../core/providers/ports';
 import type { FallbackChain } from '../core/resilience';
 import { withSpan } from '../core/telemetry';
@@ -87,7 +87,8 @@ export interface AnswerServiceDeps {
   cache: AnswerCache;
   contextCache: ContextCache;
   prompt: Prompt;
-  prices: Record<string, ModelPrice>;
+  /** Prices each provider call of an answer (by the answered model id, or the alias asked for). */
+  prices: PriceBook;
   limits: {
     maxInputTokens: number;
     maxOutputTokens: number;
@@ -340,6 +341,8 @@ export class AnswerService {
     }
     timings.generateMs = round(performance.now() - generateStart);
     let usage = first.result.usage;
+    // Each call priced by the model that answered it: a repair answered by another provider bills at its own price.
+    let costUsd = this.costOf(first.result);
     let result: GenerationResult = first.result;
     let answered = first;
 
@@ -359,6 +362,7 @@ export class AnswerService {
         const second = await generate(repairMessages, false);
         timings.generateMs = round(timings.generateMs + performance.now() - repairStart);
         usage = { inputTokens: usage.inputTokens + second.result.usage.inputTokens, outputTokens: usage.outputTokens + second.result.usage.outputTokens, cachedTokens: usage.cachedTokens + second.result.usage.cachedTokens };
+        costUsd = Math.round((costUsd + this.costOf(second.result)) * 1e8) / 1e8;
         verifyStart = performance.now();
         const again = verifyAnswer(second.result.output, assembled.sources);
         timings.verifyMs = round(timings.verifyMs + performance.now() - verifyStart);
@@ -383,12 +387,11 @@ export class AnswerService {
       if (verifiedText) context.events?.onDelta?.(verifiedText);
     }
     for (const citation of pieces.citations) context.events?.onCitation?.(citation);
-    const costUsd = estimateCostUsd(this.deps.prices, result.model, usage);
     const body = this.body(pieces, {
       // The answer shown is the one that decides: a repair answered by the local fallback is degraded.
       degraded: answered.degraded,
       sources,
-      usage: { provider: result.provider, model: result.model, ...usage, costUsd },
+      usage: { provider: result.provider, model: result.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedTokens, costUsd },
       timings,
       started,
     });
@@ -403,6 +406,11 @@ export class AnswerService {
       ...conversationTrace(context.conversation, question),
     });
     return body;
+  }
+
+  private costOf(result: GenerationResult): number {
+    const requested = this.deps.chain.providers.find((entry) => entry.provider === result.provider)?.modelId;
+    return this.deps.prices.cost(result.model, result.usage, requested);
   }
 
   private body(

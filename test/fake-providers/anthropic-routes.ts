@@ -29,8 +29,8 @@ const ERROR_TYPES: Record<number, string> = {
   529: 'overloaded_error',
 };
 
-function anthropicError(status: number, message: string) {
-  return { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } };
+function anthropicError(status: number, message: string, errorType?: string) {
+  return { type: 'error', error: { type: errorType ?? ERROR_TYPES[status] ?? 'api_error', message } };
 }
 
 /** Blocks of the prompt in order: system blocks, then the user turns' blocks. */

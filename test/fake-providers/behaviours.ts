@@ -22,8 +22,11 @@ export type Behaviour =
    * tokens), after `latencyMs` (a fixed provider latency, for benchmarks).
    */
   | { answer: GeneratedAnswer; cachedTokens?: number; latencyMs?: number }
-  /** An error status, with Retry-After (seconds, or an HTTP date) and/or retry-after-ms headers. */
-  | { status: number; retryAfter?: number | string; retryAfterMs?: number; message?: string }
+  /**
+   * An error status, with Retry-After (seconds, or an HTTP date) and/or retry-after-ms headers.
+   * errorType: the provider's error type/code in the body (OpenAI `insufficient_quota`, Anthropic `billing_error`).
+   */
+  | { status: number; retryAfter?: number | string; retryAfterMs?: number; message?: string; errorType?: string }
   /**
    * Waits before answering normally. midStream: sends the headers and the first
    * half of the body (or of the SSE events) first, then waits.
@@ -53,6 +56,8 @@ export interface FakeCall {
   closedAt?: number;
   /** True when the client went away before the response was complete (an aborted call). */
   clientClosed?: boolean;
+  /** Why the fake refused the request as the service would (a body outside the published schema, a limit): the 400's message. */
+  rejected?: string;
 }
 
 export class Scripts {
@@ -146,8 +151,17 @@ export interface RouteHandler {
   route: RouteName;
   path: string;
   success(request: SuccessRequest): Reply;
-  /** The provider's error body for a status. */
-  errorBody(status: number, message: string): unknown;
+  /** The provider's error body for a status (errorType: the provider's own error type, when the behaviour names one). */
+  errorBody(status: number, message: string, errorType?: string): unknown;
+  /** Checks a request as the service does (published schema, limits) before any behaviour: a rejection is answered as is. */
+  validate?(body: Record<string, unknown>): Rejection | undefined;
+}
+
+/** A request the service would refuse, with its error body. */
+export interface Rejection {
+  status: number;
+  message: string;
+  body: unknown;
 }
 
 export function jsonReply(value: unknown): Reply {

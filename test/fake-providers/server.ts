@@ -27,6 +27,7 @@ import {
 } from './behaviours';
 import { cohereRoutes } from './cohere-routes';
 import { openAIRoutes } from './openai-routes';
+import { openAISpec } from './openai-spec';
 
 export type { Behaviour, BehaviourScript, FakeCall, RouteName } from './behaviours';
 
@@ -96,10 +97,12 @@ function errorReply(handler: RouteHandler, behaviour: Extract<Behaviour, { statu
   if (behaviour.retryAfter !== undefined) headers['retry-after'] = String(behaviour.retryAfter);
   if (behaviour.retryAfterMs !== undefined) headers['retry-after-ms'] = String(behaviour.retryAfterMs);
   const message = behaviour.message ?? `fake ${behaviour.status}`;
-  return { status: behaviour.status, headers, parts: [JSON.stringify(handler.errorBody(behaviour.status, message))] };
+  return { status: behaviour.status, headers, parts: [JSON.stringify(handler.errorBody(behaviour.status, message, behaviour.errorType))] };
 }
 
 export async function startFakeProviders(options: { defaultAnswer?: GeneratedAnswer } = {}): Promise<FakeProviders> {
+  // The OpenAI routes' schema validators compile here, before any request can wait on them (and time out).
+  openAISpec().warm();
   const defaultAnswer = options.defaultAnswer ?? DEFAULT_FAKE_ANSWER;
   const scripts = new Scripts();
   const calls: FakeCall[] = [];
@@ -120,6 +123,13 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
     }
     if (!isRecord(body)) {
       await writeReply(response, errorReply(handler, { status: 400, message: 'body is not a JSON object' }), undefined);
+      return;
+    }
+    const rejection = handler.validate?.(body);
+    if (rejection) {
+      // Refused before any scripted behaviour, as the service refuses it before doing anything.
+      calls.push({ route: handler.route, body, headers: { ...request.headers }, behaviour: { status: rejection.status, message: rejection.message }, receivedAt: performance.now(), rejected: rejection.message });
+      response.writeHead(rejection.status, { 'content-type': 'application/json' }).end(JSON.stringify(rejection.body));
       return;
     }
     const behaviour = scripts.next(handler.route, body);

@@ -33,7 +33,8 @@ describe('answers: trace, feedback, budget', () => {
       id: body.traceId,
       prompt: { id: prompt.id, version: prompt.version, hash: prompt.hash },
       provider: 'openai',
-      model: 'gpt-4o-mini',
+      // The API answers with the dated snapshot; the price is found through it (not 0).
+      model: 'gpt-4o-mini-2024-07-18',
       refused: false,
       refusalReason: null,
       degraded: false,

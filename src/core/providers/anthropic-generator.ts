@@ -72,6 +72,7 @@ function toUsage(usage: WireUsage): GenerationUsage {
     inputTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + cacheRead,
     outputTokens: usage.output_tokens ?? 0,
     cachedTokens: cacheRead,
+    cacheWriteTokens: usage.cache_creation_input_tokens ?? 0,
   };
 }
 

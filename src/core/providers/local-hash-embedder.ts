@@ -148,6 +148,9 @@ export class LocalHashEmbedder implements EmbeddingProvider {
   readonly modelId = 'local-hash';
   readonly dimensions: number;
   readonly maxEmbeddingsPerCall = 256;
+  /** Hashing has no context window: a text of any length embeds whole. */
+  readonly maxTokensPerCall = Number.POSITIVE_INFINITY;
+  readonly maxTokensPerInput = Number.POSITIVE_INFINITY;
   readonly fingerprint: string;
   private readonly familySeeds: { unigram: number; bigram: number; charGram: number };
   private readonly terms = new Map<string, TermFeatures>();
@@ -174,6 +177,11 @@ export class LocalHashEmbedder implements EmbeddingProvider {
       version: EMBEDDER_VERSION,
     });
     this.fingerprint = `local:local-hash:${dimensions}:${fnv1a(FNV_OFFSET, params).toString(16).padStart(8, '0')}`;
+  }
+
+  /** Never consulted while both limits are infinite; a length bound for callers that ask. */
+  countTokens(text: string): number {
+    return text.length;
   }
 
   /** Terms whose features are kept (for tests of what a question leaves behind). */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type OpenAI from 'openai';
 import type { EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { AppError } from '../errors';
+import { cl100kTokens } from './embedding-tokens';
 import { createOpenAIClient, openAIRequestOptions, type OpenAIClientOptions } from './openai-client';
 import type { EmbeddingInputType, EmbeddingProvider } from './ports';
 import { toProviderError } from './provider-errors';
@@ -45,11 +46,19 @@ function resolveDimensions(model: string, requested: number | undefined): { dime
   return { dimensions: requested, sendDimensions: native ? native.shortenable : true };
 }
 
+/**
+ * OpenAI's published limits for every embedding model: at most 2048 inputs and
+ * 300,000 tokens summed over one request, and 8,192 tokens per input (cl100k_base).
+ */
+export const OPENAI_EMBEDDING_LIMITS = { inputsPerCall: 2048, tokensPerCall: 300_000, tokensPerInput: 8192 } as const;
+
 export class OpenAIEmbedder implements EmbeddingProvider {
   readonly provider = 'openai';
   readonly modelId: string;
   readonly dimensions: number;
-  readonly maxEmbeddingsPerCall = 2048;
+  readonly maxEmbeddingsPerCall = OPENAI_EMBEDDING_LIMITS.inputsPerCall;
+  readonly maxTokensPerCall = OPENAI_EMBEDDING_LIMITS.tokensPerCall;
+  readonly maxTokensPerInput = OPENAI_EMBEDDING_LIMITS.tokensPerInput;
   readonly fingerprint: string;
   private readonly client: OpenAI;
   private readonly timeoutMs: number;
@@ -63,6 +72,10 @@ export class OpenAIEmbedder implements EmbeddingProvider {
     this.sendDimensions = sendDimensions;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fingerprint = `openai:${this.modelId}:${this.dimensions}`;
+  }
+
+  countTokens(text: string): number {
+    return cl100kTokens(text);
   }
 
   /** OpenAI embeddings have no query/document distinction; inputType is accepted and unused. */

@@ -12,6 +12,12 @@ export interface EmbeddingProvider {
   readonly dimensions: number;
   /** Batching is done once, in the core, from this capability. */
   readonly maxEmbeddingsPerCall: number;
+  /** The provider's limit on tokens summed over one call's texts (Infinity: none). */
+  readonly maxTokensPerCall: number;
+  /** The model's limit on one text's tokens (Infinity: none); the core splits a longer text (ingestion/embed.ts). */
+  readonly maxTokensPerInput: number;
+  /** A text's tokens as the model counts them (its tokenizer, or a count that does not undercount it). */
+  countTokens(text: string): number;
   /** Stable identity of (provider, model, dimensions, params); vectors are only compared within one. */
   readonly fingerprint: string;
   embed(texts: readonly string[], options: { inputType: EmbeddingInputType; signal?: AbortSignal }): Promise<number[][]>;
@@ -87,9 +93,13 @@ export interface GeneratedAnswer {
 }
 
 export interface GenerationUsage {
+  /** Every prompt token, cache reads and writes included. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens read from the provider's cache. */
   cachedTokens: number;
+  /** Prompt tokens written to the provider's cache, where it bills them apart (Anthropic). */
+  cacheWriteTokens?: number;
 }
 
 export interface GenerationResult {

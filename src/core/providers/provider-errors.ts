@@ -2,6 +2,9 @@
  * Maps what the provider SDKs throw into AppError, so that the resilience layer
  * decides from `isRetryable` / `retryAfterMs` alone:
  *
+ * - a billing refusal (OpenAI 429 `insufficient_quota`, Anthropic `billing_error` or "credit balance is too
+ *   low", any 402, a Cohere trial key's monthly limit) → PROVIDER_QUOTA_EXCEEDED (not retryable; the
+ *   breaker opens at once: no call can succeed until someone adds credit)
  * - 429 → PROVIDER_RATE_LIMITED (retryable, retryAfterMs from retry-after-ms / retry-after)
  * - 408, connection timeout → PROVIDER_TIMEOUT (retryable)
  * - 5xx, connection failure, error event mid-stream → PROVIDER_ERROR (retryable)
@@ -65,16 +68,38 @@ export interface ProviderErrorContext {
   signal?: AbortSignal | undefined;
 }
 
-/** Builds the AppError for an HTTP status a provider answered with. */
+/** The providers' own names for an account that cannot be billed (error type or code in the body). */
+const BILLING_IDS = new Set(['insufficient_quota', 'billing_error', 'billing_hard_limit_reached', 'billing_not_active', 'access_terminated']);
+/** The wording where a provider has no such name (Anthropic's 400, Cohere's trial key limit, sent as a 429). */
+const BILLING_MESSAGES = /credit balance is too low|exceeded your current quota|check your plan and billing|trial key/i;
+
+/** True when a provider's 4xx is about the account's quota or credit, not about this moment's load. */
+export function isBillingRefusal(status: number, message: string, ids: readonly (string | null | undefined)[] = []): boolean {
+  if (status === 402) return true;
+  if (status < 400 || status >= 500) return false;
+  return ids.some((id) => typeof id === 'string' && BILLING_IDS.has(id.toLowerCase())) || BILLING_MESSAGES.test(message);
+}
+
+function quotaError(provider: string, status: number, message: string, cause: unknown): AppError {
+  return new AppError(
+    'PROVIDER_QUOTA_EXCEEDED',
+    `${provider} refused the call for billing reasons (quota or credit exhausted): add credit or raise the usage limit of the ${provider} account; calls to ${provider} are stopped until then. Provider said: ${message}`,
+    { details: { provider, status }, retryable: false, cause },
+  );
+}
+
+/** Builds the AppError for an HTTP status a provider answered with; ids: the body's error type and code, when it has them. */
 export function providerStatusError(
   provider: string,
   status: number,
   headers: HeaderSource | undefined | null,
   message: string,
   cause: unknown,
+  ids: readonly (string | null | undefined)[] = [],
 ): AppError {
   const details = { provider, status };
   const retryAfterMs = parseRetryAfter(headers);
+  if (isBillingRefusal(status, message, ids)) return quotaError(provider, status, message, cause);
   if (status === 429) {
     return new AppError('PROVIDER_RATE_LIMITED', `${provider} rate limited the request: ${message}`, {
       details,
@@ -117,12 +142,22 @@ function connectionError(provider: string, message: string, cause: unknown): App
   });
 }
 
+/** `error.type` of an error body ({type:'error', error:{type}} for Anthropic, {error:{type, code}} unwrapped by OpenAI's SDK). */
+function bodyErrorType(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const inner = 'error' in body && typeof body.error === 'object' && body.error !== null ? body.error : body;
+  return 'type' in inner && typeof inner.type === 'string' ? inner.type : undefined;
+}
+
 function fromStainless(error: OpenAIAPIError | AnthropicAPIError, provider: string): AppError {
   if (error instanceof OpenAITimeoutError || error instanceof AnthropicTimeoutError) return timeoutError(provider, error);
   if (error instanceof OpenAIConnectionError || error instanceof AnthropicConnectionError) {
     return connectionError(provider, error.message, error);
   }
-  if (error.status !== undefined) return providerStatusError(provider, error.status, error.headers, error.message, error);
+  if (error.status !== undefined) {
+    const ids = [(error as { type?: string | null }).type, (error as { code?: string | null }).code, bodyErrorType(error.error)];
+    return providerStatusError(provider, error.status, error.headers, error.message, error, ids);
+  }
   // No status: an error event inside a 200 stream (e.g. Anthropic overloaded_error mid-stream).
   const type = error.type ?? undefined;
   if (type === 'rate_limit_error') {

@@ -11,7 +11,11 @@
  *
  * Outcomes: a retryable AppError (5xx, 429, timeout, bad output) is a failure; a
  * non-retryable AppError (e.g. a 400) means the provider answered, so it counts as
- * a success; anything else (an abort, a bug) is not counted.
+ * a success; anything else (an abort, a bug) is not counted. PROVIDER_QUOTA_EXCEEDED
+ * trips the circuit at once, whatever the window holds: the account cannot be
+ * billed, so every further call would fail the same way; the rejections then say
+ * why the circuit is open, and a probe after each cool-down sees whether credit
+ * has been added.
  *
  * The CIRCUIT_OPEN rejection is marked not retryable, with retryAfterMs = the time
  * left in the cool-down: retrying inside the same logical call cannot help, and a
@@ -20,7 +24,7 @@
 import { AppError, isAppError } from '../errors';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
-type Outcome = 'success' | 'failure' | 'ignored';
+type Outcome = 'success' | 'failure' | 'ignored' | 'trip';
 
 export interface CircuitBreakerOptions {
   /** The provider it guards; named in errors and metrics. */
@@ -42,6 +46,7 @@ export interface CircuitBreakerOptions {
 
 export function classifyOutcome(error: unknown): Outcome {
   if (!isAppError(error)) return 'ignored';
+  if (error.code === 'PROVIDER_QUOTA_EXCEEDED') return 'trip';
   return error.isRetryable ? 'failure' : 'success';
 }
 
@@ -59,6 +64,8 @@ export class CircuitBreaker {
   private window: boolean[] = [];
   private openedAt = 0;
   private probeInFlight = false;
+  /** Why the circuit was tripped open, when one error did it (a billing refusal); said in every rejection. */
+  private tripReason: string | undefined;
   /** Bumped on every transition, so that calls admitted under an earlier state do not count. */
   private generation = 0;
 
@@ -94,9 +101,17 @@ export class CircuitBreaker {
       this.record(generation, 'success');
       return result;
     } catch (error) {
-      this.record(generation, this.classify(error));
+      const outcome = this.classify(error);
+      if (outcome === 'trip') this.trip(error);
+      else this.record(generation, outcome);
       throw error;
     }
+  }
+
+  private trip(error: unknown): void {
+    if (this.mode === 'open') return;
+    this.tripReason = error instanceof Error ? error.message : String(error);
+    this.transition('open');
   }
 
   private async probe<T>(operation: () => Promise<T>): Promise<T> {
@@ -108,7 +123,11 @@ export class CircuitBreaker {
       return result;
     } catch (error) {
       const outcome = this.classify(error);
-      if (outcome === 'failure') this.transition('open');
+      if (outcome === 'trip') this.trip(error);
+      else if (outcome === 'failure') {
+        this.tripReason = undefined;
+        this.transition('open');
+      }
       else if (outcome === 'success') this.transition('closed');
       throw error;
     } finally {
@@ -134,13 +153,17 @@ export class CircuitBreaker {
     this.mode = next;
     this.generation += 1;
     if (next === 'open') this.openedAt = this.now();
-    if (next === 'closed') this.window = [];
+    if (next === 'closed') {
+      this.window = [];
+      this.tripReason = undefined;
+    }
     if (previous !== next) this.onStateChange?.(next, previous, this.name);
   }
 
   private rejection(remainingMs: number): AppError {
-    return new AppError('CIRCUIT_OPEN', `${this.name} circuit is open; not calling the provider`, {
-      details: { provider: this.name, state: this.mode },
+    const reason = this.tripReason ? `: ${this.tripReason}` : '';
+    return new AppError('CIRCUIT_OPEN', `${this.name} circuit is open; not calling the provider${reason}`, {
+      details: { provider: this.name, state: this.mode, ...(this.tripReason ? { reason: this.tripReason } : {}) },
       retryable: false,
       retryAfterMs: Math.max(0, remainingMs),
     });

@@ -11,6 +11,8 @@ export class ResilientEmbedder implements EmbeddingProvider {
   readonly modelId: string;
   readonly dimensions: number;
   readonly maxEmbeddingsPerCall: number;
+  readonly maxTokensPerCall: number;
+  readonly maxTokensPerInput: number;
   readonly fingerprint: string;
   private readonly inner: EmbeddingProvider;
   private readonly policy: ResiliencePolicy;
@@ -23,7 +25,13 @@ export class ResilientEmbedder implements EmbeddingProvider {
     this.modelId = inner.modelId;
     this.dimensions = inner.dimensions;
     this.maxEmbeddingsPerCall = inner.maxEmbeddingsPerCall;
+    this.maxTokensPerCall = inner.maxTokensPerCall;
+    this.maxTokensPerInput = inner.maxTokensPerInput;
     this.fingerprint = inner.fingerprint;
+  }
+
+  countTokens(text: string): number {
+    return this.inner.countTokens(text);
   }
 
   embed(texts: readonly string[], options: { inputType: EmbeddingInputType; signal?: AbortSignal }): Promise<number[][]> {

@@ -25,8 +25,8 @@ describe('CohereEmbedder: wire', () => {
     await embedder.embed(['a document'], { inputType: 'document' });
     await embedder.embed(['a query'], { inputType: 'query' });
     expect(fake.calls.map((call) => call.body)).toEqual([
-      { model: 'embed-v4.0', texts: ['a document'], input_type: 'search_document', embedding_types: ['float'], output_dimension: 1536 },
-      { model: 'embed-v4.0', texts: ['a query'], input_type: 'search_query', embedding_types: ['float'], output_dimension: 1536 },
+      { model: 'embed-v4.0', texts: ['a document'], input_type: 'search_document', embedding_types: ['float'], output_dimension: 1536, truncate: 'NONE' },
+      { model: 'embed-v4.0', texts: ['a query'], input_type: 'search_query', embedding_types: ['float'], output_dimension: 1536, truncate: 'NONE' },
     ]);
     expect(fake.calls[0]?.headers['authorization']).toBe('Bearer test-key');
   });

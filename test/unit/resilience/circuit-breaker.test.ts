@@ -117,3 +117,24 @@ describe('CircuitBreaker', () => {
     expect(breaker.stats).toMatchObject({ state: 'open', calls: 4 });
   });
 });
+
+describe('CircuitBreaker: a billing refusal', () => {
+  const quota = () => new AppError('PROVIDER_QUOTA_EXCEEDED', 'openai refused the call for billing reasons (quota or credit exhausted)', { retryable: false });
+
+  it('opens the circuit on the first one, says why while open, and forgets the reason once a probe succeeds', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ name: 'openai', minimumCalls: 10, coolDownMs: 1_000, now: () => now });
+    await captureError(breaker.execute(async () => Promise.reject(quota())));
+    expect(breaker.state).toBe('open');
+    const rejected = await expectAppError(breaker.execute(succeed), 'CIRCUIT_OPEN');
+    expect(rejected.message).toBe('openai circuit is open; not calling the provider: openai refused the call for billing reasons (quota or credit exhausted)');
+    now += 1_000;
+    await captureError(breaker.execute(async () => Promise.reject(quota())));
+    expect(breaker.state).toBe('open');
+    now += 1_000;
+    expect(await breaker.execute(succeed)).toBe('ok');
+    expect(breaker.state).toBe('closed');
+    await captureError(breaker.execute(fail));
+    expect(breaker.state).toBe('closed');
+  });
+});
