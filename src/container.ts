@@ -41,7 +41,9 @@ import type { LexicalIndex, VectorIndex } from '../indexes/ports';
 import { BuildStore } from '../ingestion/builds';
 import { DEFAULT_CHUNKER, type ChunkerConfig } from '../ingestion/chunk';
 import { EmbeddingRegistry } from '../ingestion/embedding-registry';
-import { IngestionService } from '../ingestion/service';
+import { IngestionService, type DeleteSteps } from '../ingestion/service';
+import { removeTemporaryOriginals } from '../ingestion/originals';
+import { RecoverySweep } from './jobs/recovery-sweep';
 import { ReindexService } from '../ingestion/reindex';
 import { SearchService } from './query/search-service';
 
@@ -52,6 +54,8 @@ export interface Container extends AppDeps {
   registry: EmbeddingRegistry;
   lexical: LexicalIndex;
   vectors: VectorIndex;
+  /** Finishes stopped deletes, re-queues lost uploads and alerts: run by the process that runs jobs (server or worker). */
+  recovery: RecoverySweep;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,8 @@ export interface ContainerOptions {
   jobs?: JobQueue;
   /** Replace the providers built from config (tests point them at the fake provider server). */
   providers?: Partial<Providers>;
+  /** Fault injection: called between a delete's steps (tests). */
+  deleteSteps?: DeleteSteps;
 }
 
 const ANSWER_CACHE_TTL_SECONDS = 24 * 3600;
@@ -121,7 +127,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const jobRecords = new JobRecords(store.db);
   const jobs = options.jobs ?? createQueue(config, jobRecords);
   const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: { pdfTimeoutMs: config.PDF_TIMEOUT_MS, pdfMaxMemoryMb: config.PDF_MAX_MEMORY_MB } };
-  const ingestion = new IngestionService(pipelineDeps, jobs);
+  const ingestion = new IngestionService(pipelineDeps, jobs, { deleteSteps: options.deleteSteps });
   ingestion.registerHandlers();
   const reindex = new ReindexService(pipelineDeps, jobs, { embeddingModel: config.EMBEDDING_MODEL, chunker: chunkerFromConfig(config) });
   reindex.registerHandlers();
@@ -218,6 +224,21 @@ export async function createContainer(config: Config, options: ContainerOptions 
   }
   registerGauges(metrics, { jobs, chain: providers.chain, breakers: providers.breakers, db: store.db, providerSlots, lexical, vectors });
 
+  const { originalsDir } = store;
+  const recovery = new RecoverySweep(
+    [
+      { name: 'deletes', run: () => ingestion.finishDeletes() },
+      { name: 'uploads', run: () => ingestion.recoverPending() },
+      { name: 'alerts', run: () => canaries.deliverStrandedAlerts() },
+    ],
+    {
+      intervalMs: config.RECOVERY_SWEEP_INTERVAL_MS,
+      atStart: originalsDir ? [{ name: 'temporary-originals', run: () => removeTemporaryOriginals(originalsDir) }] : [],
+      onRepaired: (task, count) => metrics.recoveries.inc({ task }, count),
+      onError: (task) => metrics.recoveries.inc({ task: `${task}_error` }),
+    },
+  );
+
   const readiness: ReadinessCheck[] = [{ name: 'store', check: () => store.ping() }];
   if (jobs.kind === 'bullmq') readiness.push({ name: 'redis', check: () => jobs.ping() });
 
@@ -238,7 +259,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     registry,
     lexical,
     vectors,
+    recovery,
     async close() {
+      await recovery.stop();
       await scheduler.close();
       await jobs.close();
       // Answer-cache writes still in flight go to the store (or Redis) before either closes, and so do the

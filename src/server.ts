@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   await container.services.canarySchedules.syncAll();
   if (container.jobs.kind === 'inline') {
     await container.jobs.startWorker();
-    await container.services.ingestion.recoverPending();
+    // Before the first request: deletes a crash stopped are finished, uploads without a live job re-queued.
+    await container.recovery.runAtStart();
+    container.recovery.start();
     await container.services.canarySchedules.runMissedTicks();
   }
 

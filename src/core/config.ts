@@ -170,6 +170,8 @@ export const configSchema = z.object({
   JOB_LOCK_DURATION_MS: int(30_000, 500),
   JOB_STALLED_INTERVAL_MS: int(30_000, 200),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  /** How often the recovery sweep (the embedded server, or each worker) finishes stopped deletes and re-queues lost jobs; 0: at start only. */
+  RECOVERY_SWEEP_INTERVAL_MS: int(60_000, 0),
 });
 
 export type Config = z.infer<typeof configSchema>;
