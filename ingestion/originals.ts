@@ -56,6 +56,23 @@ export async function removeTemporaryOriginals(dir: string): Promise<number> {
   return names.length;
 }
 
+/**
+ * Removes the files no version row names (a delete stopped after its rows went, before its files). Only at start,
+ * for the same reason: an upload writes its file before its row commits. Returns how many were removed.
+ */
+export async function removeOrphanOriginals(dir: string, existing: (versionIds: string[]) => Promise<Set<string>>): Promise<number> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => isUuid(name));
+  let removed = 0;
+  for (let start = 0; start < names.length; start += 1_000) {
+    const batch = names.slice(start, start + 1_000);
+    const known = await existing(batch);
+    const orphans = batch.filter((name) => !known.has(name));
+    await removeOriginals(dir, orphans);
+    removed += orphans.length;
+  }
+  return removed;
+}
+
 function originalPath(dir: string, versionId: string): string {
   // The name is a path segment: only ever a uuid.
   if (!isUuid(versionId)) throw new AppError('INTERNAL', `not a version id: ${JSON.stringify(versionId)}`);

@@ -193,6 +193,13 @@ export class IngestionService {
     await this.finishDelete(marked.id, marked.corpusId);
   }
 
+  /** Which of these version ids have rows. */
+  async existingVersions(versionIds: string[]): Promise<Set<string>> {
+    if (versionIds.length === 0) return new Set();
+    const rows = await this.db.select({ id: documentVersions.id }).from(documentVersions).where(inArray(documentVersions.id, versionIds));
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** The recovery sweep's part for deletes: finishes every delete a crash or failure stopped. Returns how many. */
   async finishDeletes(): Promise<number> {
     const marked = await this.db.select({ id: documents.id, corpusId: documents.corpusId }).from(documents).where(isNotNull(documents.deletingAt));

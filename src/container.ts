@@ -42,7 +42,7 @@ import { BuildStore } from '../ingestion/builds';
 import { DEFAULT_CHUNKER, type ChunkerConfig } from '../ingestion/chunk';
 import { EmbeddingRegistry } from '../ingestion/embedding-registry';
 import { IngestionService, type DeleteSteps } from '../ingestion/service';
-import { removeTemporaryOriginals } from '../ingestion/originals';
+import { removeOrphanOriginals, removeTemporaryOriginals } from '../ingestion/originals';
 import { RecoverySweep } from './jobs/recovery-sweep';
 import { ReindexService } from '../ingestion/reindex';
 import { SearchService } from './query/search-service';
@@ -233,7 +233,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
     ],
     {
       intervalMs: config.RECOVERY_SWEEP_INTERVAL_MS,
-      atStart: originalsDir ? [{ name: 'temporary-originals', run: () => removeTemporaryOriginals(originalsDir) }] : [],
+      atStart: originalsDir
+        ? [
+            { name: 'temporary-originals', run: () => removeTemporaryOriginals(originalsDir) },
+            { name: 'orphan-originals', run: () => removeOrphanOriginals(originalsDir, (ids) => ingestion.existingVersions(ids)) },
+          ]
+        : [],
       onRepaired: (task, count) => metrics.recoveries.inc({ task }, count),
       onError: (task) => metrics.recoveries.inc({ task: `${task}_error` }),
     },
