@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bearer } from '../helpers/app';
 import { multipartBody } from '../helpers/ingestion';
-import { killAll, killGroup, startServer, type ChildEnv, type ChildHandle } from '../helpers/processes';
+import { killAll, killGroup, SERVER_SCRIPT, startProcess, type ChildEnv, type ChildHandle } from '../helpers/processes';
 import { freePort } from '../helpers/redis-server';
 import { createTestDatabase, requireService } from '../helpers/services';
 
@@ -23,6 +23,12 @@ const postgresUp = await requireService('postgres', 'API killed during a delete 
 const paragraphs = Array.from({ length: 40 }, (_unused, index) => `Section ${index + 1}. The narwhal census of fjord ${index + 1} counted tusks, pods and calves in early spring, and the survey boat logged each sighting with its depth.`);
 const DOCUMENT = `# Narwhal census\n\n${paragraphs.join('\n\n')}\n`;
 const QUERY = 'narwhal census tusks fjord';
+
+/** startServer's, with room for a first start's PGlite initdb on a busy machine (65 s measured at load 30 on 2 cores). */
+function startServer(env: ChildEnv, base: string): Promise<ChildHandle> {
+  const healthy = async () => (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1_000) })).ok;
+  return startProcess(['--import', 'tsx', SERVER_SCRIPT], { env, ready: healthy, what: 'server', timeoutMs: 180_000 });
+}
 
 const backends = [
   { name: 'embedded default (PGlite)', enabled: true },
@@ -109,5 +115,5 @@ describe.each(backends.filter((backend) => backend.enabled))('API SIGKILLed duri
     expect(view.body.status).toBe('ready');
     expect((view.body.versions as { chunkCount: number }[])[0]!.chunkCount).toBe(chunkCount);
     for (const mode of ['bm25', 'vector', 'hybrid']) expect(await hits(mode), mode).toContain(again.documentId);
-  }, 240_000);
+  }, 480_000);
 });
