@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { BinaryCopyWriter, readBinaryCopy } from '../indexes/postgres/copy-binary';
 import { copyInOf, copyOutOf } from '../indexes/postgres/transaction';
 import { readOriginal, removeOriginals, writeOriginal } from './originals';
@@ -23,6 +23,12 @@ export interface UploadInput {
   externalId?: string | undefined;
 }
 
+/**
+ * Writes a new version's job record in the version's own transaction (an outbox): a committed version always has
+ * a job, which the queue (or, if the process dies first, the recovery sweep) runs. Returns the job id.
+ */
+export type UploadOutbox = (tx: Db, version: DocumentVersion) => Promise<string>;
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -41,14 +47,14 @@ export function sanitizeFileName(name: string | undefined): string | undefined {
  * originals.ts). Identical bytes for the same document return the existing
  * version; new bytes under the same externalId (or title) become a new version.
  */
-export async function storeUpload(db: Db, input: UploadInput, driver: Store['driver'], originalsDir?: string): Promise<StoredUpload> {
-  if (!originalsDir) return storeUploadRows(db, input, driver);
+export async function storeUpload(db: Db, input: UploadInput, driver: Store['driver'], originalsDir?: string, outbox?: UploadOutbox): Promise<StoredUpload> {
+  if (!originalsDir) return storeUploadRows(db, input, driver, undefined, outbox);
   // The file first (see originals.ts), under the id the version row will get; taken back if no row takes it.
   const versionId = randomUUID();
   await writeOriginal(originalsDir, versionId, input.bytes);
   let stored: StoredUpload | undefined;
   try {
-    stored = await storeUploadRows(db, input, driver, versionId);
+    stored = await storeUploadRows(db, input, driver, versionId, outbox);
     return stored;
   } finally {
     if (stored?.version.id !== versionId) await removeOriginals(originalsDir, [versionId]);
@@ -56,7 +62,7 @@ export async function storeUpload(db: Db, input: UploadInput, driver: Store['dri
 }
 
 /** `fileVersionId`: the bytes are already in that version's file, and a new version row takes that id. */
-async function storeUploadRows(db: Db, input: UploadInput, driver: Store['driver'], fileVersionId?: string): Promise<StoredUpload> {
+async function storeUploadRows(db: Db, input: UploadInput, driver: Store['driver'], fileVersionId?: string, outbox?: UploadOutbox): Promise<StoredUpload> {
   const sha = sha256Hex(input.bytes);
   const fileName = sanitizeFileName(input.fileName);
   const title = input.title?.trim() || fileName || `document ${sha.slice(0, 12)}`;
@@ -95,7 +101,9 @@ async function storeUploadRows(db: Db, input: UploadInput, driver: Store['driver
     }
     if (fileVersionId === undefined) await storeBlobRow(tx, driver, inserted.id, input.bytes);
     await tx.update(documents).set({ updatedAt: new Date(), title }).where(eq(documents.id, document.id));
-    return { document: { ...document, title }, version: inserted, deduplicated: false };
+    const version = outbox ? { ...inserted, jobId: await outbox(tx, inserted) } : inserted;
+    if (version.jobId !== inserted.jobId) await tx.update(documentVersions).set({ jobId: version.jobId }).where(eq(documentVersions.id, inserted.id));
+    return { document: { ...document, title }, version, deduplicated: false };
   });
 }
 
@@ -141,7 +149,7 @@ export async function getDocument(db: Db, tenantId: string, documentId: string):
   const [row] = await db
     .select()
     .from(documents)
-    .where(and(eq(documents.id, documentId), eq(documents.tenantId, tenantId)));
+    .where(and(eq(documents.id, documentId), eq(documents.tenantId, tenantId), isNull(documents.deletingAt)));
   if (!row) throw new AppError('DOCUMENT_NOT_FOUND', `document ${documentId} not found`);
   return row;
 }
@@ -189,7 +197,7 @@ export async function listDocuments(db: Db, corpus: Corpus, options: { limit: nu
   return db
     .select()
     .from(documents)
-    .where(and(eq(documents.corpusId, corpus.id), eq(documents.tenantId, corpus.tenantId)))
+    .where(and(eq(documents.corpusId, corpus.id), eq(documents.tenantId, corpus.tenantId), isNull(documents.deletingAt)))
     .orderBy(desc(documents.createdAt), asc(documents.id))
     .limit(options.limit)
     .offset(options.offset);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isUuid } from '../src/core/corpora';
 import { AppError } from '../src/core/errors';
@@ -42,6 +42,35 @@ export async function readOriginal(dir: string, versionId: string): Promise<Uint
 /** Removes the files of versions whose rows are gone (a deleted document's). Missing files are fine. */
 export async function removeOriginals(dir: string, versionIds: readonly string[]): Promise<void> {
   await Promise.all(versionIds.map((versionId) => rm(originalPath(dir, versionId), { force: true })));
+}
+
+const TEMPORARY = /^[0-9a-f-]{36}\.[0-9a-f-]{36}\.tmp$/u;
+
+/**
+ * Removes the temporary files of writes a crash cut short (an upload killed mid-write). Only at start: while the
+ * process serves, a temporary file may be an upload in flight. Returns how many were removed.
+ */
+export async function removeTemporaryOriginals(dir: string): Promise<number> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => TEMPORARY.test(name));
+  await Promise.all(names.map((name) => rm(join(dir, name), { force: true })));
+  return names.length;
+}
+
+/**
+ * Removes the files no version row names (a delete stopped after its rows went, before its files). Only at start,
+ * for the same reason: an upload writes its file before its row commits. Returns how many were removed.
+ */
+export async function removeOrphanOriginals(dir: string, existing: (versionIds: string[]) => Promise<Set<string>>): Promise<number> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => isUuid(name));
+  let removed = 0;
+  for (let start = 0; start < names.length; start += 1_000) {
+    const batch = names.slice(start, start + 1_000);
+    const known = await existing(batch);
+    const orphans = batch.filter((name) => !known.has(name));
+    await removeOriginals(dir, orphans);
+    removed += orphans.length;
+  }
+  return removed;
 }
 
 function originalPath(dir: string, versionId: string): string {

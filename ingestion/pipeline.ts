@@ -157,9 +157,9 @@ export async function indexIntoBuild(
   await progress?.({ stage: 'index', done: rows.length, total: rows.length });
 }
 
-export async function loadVersion(db: Db, versionId: string): Promise<{ version: DocumentVersion; title: string } | undefined> {
+export async function loadVersion(db: Db, versionId: string): Promise<{ version: DocumentVersion; title: string; deleting: boolean } | undefined> {
   const [row] = await db
-    .select({ version: documentVersions, title: documents.title })
+    .select({ version: documentVersions, title: documents.title, deleting: sql<boolean>`${documents.deletingAt} IS NOT NULL` })
     .from(documentVersions)
     .innerJoin(documents, eq(documents.id, documentVersions.documentId))
     .where(eq(documentVersions.id, versionId));
@@ -197,7 +197,7 @@ export async function unindexVersion(deps: PipelineDeps, version: Pick<DocumentV
  */
 export async function ingestVersion(deps: PipelineDeps, versionId: string, context: Pick<JobContext, 'progress' | 'signal' | 'attempt' | 'maxAttempts'>): Promise<Record<string, unknown>> {
   const loaded = await loadVersion(deps.db, versionId);
-  if (!loaded) return { skipped: 'version deleted' };
+  if (!loaded || loaded.deleting) return { skipped: 'version deleted' };
   const { version, title } = loaded;
   if (version.status === 'superseded') return { skipped: 'version superseded' };
   try {

@@ -43,7 +43,9 @@ import type { LexicalIndex, VectorIndex } from '../indexes/ports';
 import { BuildStore } from '../ingestion/builds';
 import { DEFAULT_CHUNKER, type ChunkerConfig } from '../ingestion/chunk';
 import { EmbeddingRegistry } from '../ingestion/embedding-registry';
-import { IngestionService } from '../ingestion/service';
+import { IngestionService, type DeleteSteps } from '../ingestion/service';
+import { removeOrphanOriginals, removeTemporaryOriginals } from '../ingestion/originals';
+import { RecoverySweep } from './jobs/recovery-sweep';
 import { ReindexService } from '../ingestion/reindex';
 import { SearchService } from './query/search-service';
 import { QdrantClient } from '@qdrant/js-client-rest';
@@ -56,6 +58,8 @@ export interface Container extends AppDeps {
   registry: EmbeddingRegistry;
   lexical: LexicalIndex;
   vectors: VectorIndex;
+  /** Finishes stopped deletes, re-queues lost uploads and alerts: run by the process that runs jobs (server or worker). */
+  recovery: RecoverySweep;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,8 @@ export interface ContainerOptions {
   jobs?: JobQueue;
   /** Replace the providers built from config (tests point them at the fake provider server). */
   providers?: Partial<Providers>;
+  /** Fault injection: called between a delete's steps (tests). */
+  deleteSteps?: DeleteSteps;
 }
 
 const ANSWER_CACHE_TTL_SECONDS = 24 * 3600;
@@ -129,7 +135,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const jobRecords = new JobRecords(store.db);
   const jobs = options.jobs ?? createQueue(config, jobRecords);
   const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: { pdfTimeoutMs: config.PDF_TIMEOUT_MS, pdfMaxMemoryMb: config.PDF_MAX_MEMORY_MB } };
-  const ingestion = new IngestionService(pipelineDeps, jobs);
+  const ingestion = new IngestionService(pipelineDeps, jobs, { deleteSteps: options.deleteSteps });
   ingestion.registerHandlers();
   const reindex = new ReindexService(pipelineDeps, jobs, { embeddingModel: config.EMBEDDING_MODEL, chunker: chunkerFromConfig(config) });
   reindex.registerHandlers();
@@ -217,12 +223,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
     // A turn is bounded by the answer deadline; past it (or a crash) the next message is let in.
     leaseMs: (config.ANSWER_DEADLINE_MS > 0 ? config.ANSWER_DEADLINE_MS : 120_000) + 5_000,
   });
-  // Retention: hourly, in every process (the delete is idempotent); the first run a minute after start.
-  const purgeConversations = () => void conversations.purgeExpired().catch(() => undefined);
-  const purgeStart = setTimeout(purgeConversations, 60_000);
-  const purgeTimer = setInterval(purgeConversations, 3_600_000);
-  purgeStart.unref();
-  purgeTimer.unref();
 
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
   // One tracker for both Redis limiters: one warning per Redis outage, admissions counted on /metrics.
@@ -246,6 +246,28 @@ export async function createContainer(config: Config, options: ContainerOptions 
     ...(lexical instanceof CachedBm25Index ? { lexical } : {}),
     ...(vectors instanceof CachedVectorIndex ? { vectors } : {}),
   });
+
+  const { originalsDir } = store;
+  const recovery = new RecoverySweep(
+    [
+      { name: 'deletes', run: () => ingestion.finishDeletes() },
+      { name: 'uploads', run: () => ingestion.recoverPending() },
+      { name: 'alerts', run: () => canaries.deliverStrandedAlerts() },
+      // Retention: conversations past CONVERSATION_RETENTION_DAYS.
+      { name: 'conversations', run: () => conversations.purgeExpired() },
+    ],
+    {
+      intervalMs: config.RECOVERY_SWEEP_INTERVAL_MS,
+      atStart: originalsDir
+        ? [
+            { name: 'temporary-originals', run: () => removeTemporaryOriginals(originalsDir) },
+            { name: 'orphan-originals', run: () => removeOrphanOriginals(originalsDir, (ids) => ingestion.existingVersions(ids)) },
+          ]
+        : [],
+      onRepaired: (task, count) => metrics.recoveries.inc({ task }, count),
+      onError: (task) => metrics.recoveries.inc({ task: `${task}_error` }),
+    },
+  );
 
   const readiness: ReadinessCheck[] = [{ name: 'store', check: () => store.ping() }];
   if (jobs.kind === 'bullmq') readiness.push({ name: 'redis', check: () => jobs.ping() });
@@ -273,9 +295,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     registry,
     lexical,
     vectors,
+    recovery,
     async close() {
-      clearTimeout(purgeStart);
-      clearInterval(purgeTimer);
+      await recovery.stop();
       await scheduler.close();
       await jobs.close();
       // Answer-cache writes still in flight go to the store (or Redis) before either closes, and so do the

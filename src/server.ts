@@ -6,6 +6,8 @@ import { countTokens } from './core/tokens';
 import { startTracing } from './core/otel';
 import { QdrantIndex } from '../indexes/qdrant/qdrant-index';
 
+import type { DeleteSteps } from '../ingestion/service';
+
 /** Makes sure an admin key exists: BOOTSTRAP_API_KEY, or a generated one printed once on first start. */
 async function bootstrapKeys(container: Container): Promise<void> {
   const { config, store } = container;
@@ -20,6 +22,22 @@ async function bootstrapKeys(container: Container): Promise<void> {
   process.stdout.write(`\nAttest created an admin API key for tenant "${DEFAULT_TENANT}" (shown only once):\n\n  ${key}\n\n`);
 }
 
+/**
+ * Test builds only (NODE_ENV=test): the crash suite pauses every delete after the step named by
+ * ATTEST_TEST_PAUSE_DELETE_AFTER and says so on stdout, so that it can SIGKILL the process exactly there.
+ */
+function deleteStepsForTests(): DeleteSteps | undefined {
+  const pauseAfter = process.env.ATTEST_TEST_PAUSE_DELETE_AFTER;
+  if (process.env.NODE_ENV !== 'test' || !pauseAfter) return undefined;
+  return {
+    async after(step, documentId) {
+      if (step !== pauseAfter) return;
+      process.stdout.write(`delete of ${documentId} paused after ${step}\n`);
+      await new Promise<never>(() => undefined);
+    },
+  };
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -32,7 +50,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const stopTracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'attest-api' }) : undefined;
-  const container = await createContainer(config, { defaultMetrics: true });
+  const deleteSteps = deleteStepsForTests();
+  const container = await createContainer(config, { defaultMetrics: true, ...(deleteSteps ? { deleteSteps } : {}) });
   await bootstrapKeys(container);
   const app = await buildApp(container, { logger: loggerOptions(config.LOG_LEVEL) });
   // The BPE ranks take about half a second to load: before the first question, not during it (it blocked every
@@ -43,7 +62,9 @@ async function main(): Promise<void> {
   await container.services.canarySchedules.syncAll();
   if (container.jobs.kind === 'inline') {
     await container.jobs.startWorker();
-    await container.services.ingestion.recoverPending();
+    // Before the first request: deletes a crash stopped are finished, uploads without a live job re-queued.
+    await container.recovery.runAtStart();
+    container.recovery.start();
     await container.services.canarySchedules.runMissedTicks();
   }
 

@@ -32,7 +32,7 @@ export class AlertDelivery {
 
   async enqueue(alertId: string, tenantId: string, urls: readonly string[], kind: 'alert' | 'recovery'): Promise<void> {
     for (const url of urls) {
-      await this.queue.enqueue(DELIVER_ALERT_JOB, { alertId, url, kind }, { tenantId, jobId: `alert-${kind}-${alertId}-${hashUrl(url)}`, maxAttempts: DELIVERY_ATTEMPTS });
+      await this.queue.enqueue(DELIVER_ALERT_JOB, { alertId, url, kind }, { tenantId, jobId: deliveryJobId(alertId, url, kind), maxAttempts: DELIVERY_ATTEMPTS });
     }
   }
 
@@ -55,6 +55,10 @@ export class AlertDelivery {
     if (kind === 'alert') await this.db.update(alerts).set({ delivered: true }).where(eq(alerts.id, alertId));
     return { delivered: true, status: response.status };
   }
+}
+
+export function deliveryJobId(alertId: string, url: string, kind: 'alert' | 'recovery'): string {
+  return `alert-${kind}-${alertId}-${hashUrl(url)}`;
 }
 
 function hashUrl(url: string): string {

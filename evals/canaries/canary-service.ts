@@ -1,13 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../src/core/db/client';
-import { alerts, canaryRuns, corpora, type Corpus, type IndexBuild } from '../../src/core/db/schema';
+import { alerts, canaryRuns, corpora, jobs, type Corpus, type IndexBuild } from '../../src/core/db/schema';
 import { getCorpusById } from '../../src/core/corpora';
 import { AppError } from '../../src/core/errors';
 import type { SearchService } from '../../src/query/search-service';
 import { ANALYZER_VERSION } from '../../indexes/analyzer';
 import type { BuildStore } from '../../ingestion/builds';
 import type { GateReport } from '../../ingestion/reindex';
-import type { AlertDelivery } from './alert-delivery';
+import { deliveryJobId, type AlertDelivery } from './alert-delivery';
 import { alertCauses, alertPayload, resolvedCauses, type AlertCause } from './alerts';
 import { lastRun, listCanaries, runView } from './canary-store';
 import { proposeCanaries } from './generate';
@@ -166,6 +166,35 @@ export class CanaryService {
       }
     }
     return alerted;
+  }
+
+  /**
+   * The recovery sweep's part for alerts: an open, undelivered alert whose delivery jobs were never queued (the
+   * process died between the alert's insert and the enqueue, or the queue refused it) gets them now, to the
+   * corpus's current webhooks. Only the first alert of a run carries its run's webhook (see handleAlerts), and
+   * only alerts older than `graceMs`, so that one being raised right now is left to its own enqueue.
+   * Returns how many alerts got deliveries.
+   */
+  async deliverStrandedAlerts(graceMs = 60_000): Promise<number> {
+    const rows = await this.deps.db
+      .select({ alert: alerts, corpus: corpora })
+      .from(alerts)
+      .innerJoin(corpora, eq(corpora.id, alerts.corpusId))
+      .where(and(eq(alerts.status, 'open'), eq(alerts.delivered, false), lt(alerts.createdAt, new Date(Date.now() - graceMs))));
+    let count = 0;
+    for (const { alert, corpus } of rows) {
+      const causes = alert.payload.causes;
+      if (!Array.isArray(causes) || causes[0] !== alert.cause) continue;
+      const urls = this.settings(corpus).webhooks;
+      if (urls.length === 0) continue;
+      const ids = urls.map((url) => deliveryJobId(alert.id, url, 'alert'));
+      const known = new Set((await this.deps.db.select({ id: jobs.id }).from(jobs).where(inArray(jobs.id, ids))).map((row) => row.id));
+      const missing = urls.filter((url, index) => !known.has(ids[index] ?? ''));
+      if (missing.length === 0) continue;
+      await this.deps.delivery.enqueue(alert.id, alert.tenantId, missing, 'alert');
+      count += 1;
+    }
+    return count;
   }
 
   async openAlerts(corpusId: string) {

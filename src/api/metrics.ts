@@ -29,6 +29,12 @@ export class Metrics {
     labelNames: ['table', 'result'] as const,
     registers: [this.registry],
   });
+  readonly recoveries = new Counter({
+    name: 'attest_recoveries_total',
+    help: 'Things the recovery sweep finished or re-queued (task=deletes, uploads, alerts, temporary-originals); task=<name>_error counts failed passes',
+    labelNames: ['task'] as const,
+    registers: [this.registry],
+  });
   readonly answers = new Counter({ name: 'attest_answers_total', help: 'Answers by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
   readonly unsupported = new Counter({ name: 'attest_unsupported_sentences_total', help: 'Generated sentences removed by citation verification', registers: [this.registry] });
   readonly citations = new Counter({ name: 'attest_citations_total', help: 'Verified citations in answers', registers: [this.registry] });

@@ -195,6 +195,9 @@ export const configSchema = z.object({
       .pipe(modelPricesSchema)
       .optional(),
   ),
+
+  /** How often the recovery sweep (the embedded server, or each worker) finishes stopped deletes and re-queues lost jobs; 0: at start only. */
+  RECOVERY_SWEEP_INTERVAL_MS: int(60_000, 0),
 });
 
 export type Config = z.infer<typeof configSchema>;

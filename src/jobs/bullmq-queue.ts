@@ -1,4 +1,5 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Db } from '../core/db/client';
 import { AppError } from '../core/errors';
 import type { JobRecords } from './job-records';
 import { runAttempt } from './run-job';
@@ -113,6 +114,20 @@ export class BullmqJobQueue implements JobQueue {
     this.ensureConnected();
     await withDeadline(this.add(id, { name, data, requestId: options.requestId }, maxAttempts), ENQUEUE_DEADLINE_MS);
     return id;
+  }
+
+  async record(db: Db, name: string, data: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string> {
+    return this.records.create(this.queueName, name, data, options, options.maxAttempts ?? (this.options.retry ?? DEFAULT_RETRY_POLICY).maxAttempts, db);
+  }
+
+  /** Running here, or held by Redis in any state but completed or failed. Throws QUEUE_UNAVAILABLE while Redis is down. */
+  async isLive(jobId: string): Promise<boolean> {
+    if (this.running.has(jobId)) return true;
+    this.ensureConnected();
+    const job = await withDeadline(this.queue.getJob(jobId), ENQUEUE_DEADLINE_MS);
+    if (!job) return false;
+    const state = await withDeadline(job.getState(), ENQUEUE_DEADLINE_MS);
+    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
   }
 
   private ensureConnected(): void {

@@ -1,3 +1,4 @@
+import type { Db } from '../core/db/client';
 import type { JobRecords } from './job-records';
 import { backoffDelay, runAttempt } from './run-job';
 import { DEFAULT_RETRY_POLICY, type EnqueueOptions, type JobHandler, type JobQueue, type QueueDepth, type RetryPolicy } from './ports';
@@ -22,6 +23,8 @@ export class InlineJobQueue implements JobQueue {
   private readonly ready: Pending[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
+  /** Ids of the jobs waiting, running or waiting for a retry here. */
+  private readonly live = new Set<string>();
   private readonly controller = new AbortController();
   private started = false;
   private closed = false;
@@ -40,11 +43,26 @@ export class InlineJobQueue implements JobQueue {
   }
 
   async enqueue(name: string, data: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string> {
-    const maxAttempts = options.maxAttempts ?? this.options.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
+    const maxAttempts = this.maxAttempts(options);
     const id = await this.records.create(this.queueName, name, data, options, maxAttempts);
+    // Enqueueing an id this process already holds is a no-op, as on BullMQ (the recovery sweep may re-enqueue it).
+    if (this.live.has(id)) return id;
+    this.live.add(id);
     this.ready.push({ id, name, data, attempt: 1, maxAttempts, requestId: options.requestId });
     this.pump();
     return id;
+  }
+
+  async record(db: Db, name: string, data: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string> {
+    return this.records.create(this.queueName, name, data, options, this.maxAttempts(options), db);
+  }
+
+  async isLive(jobId: string): Promise<boolean> {
+    return this.live.has(jobId);
+  }
+
+  private maxAttempts(options: EnqueueOptions): number {
+    return options.maxAttempts ?? this.options.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
   }
 
   async startWorker(): Promise<void> {
@@ -53,6 +71,7 @@ export class InlineJobQueue implements JobQueue {
     const queued = new Set(this.ready.map((job) => job.id));
     for (const row of await this.records.unfinished(this.queueName)) {
       if (queued.has(row.id)) continue;
+      this.live.add(row.id);
       this.ready.push({ id: row.id, name: row.name, data: row.data, attempt: row.attempts + 1, maxAttempts: Math.max(row.maxAttempts, row.attempts + 1), requestId: row.requestId ?? undefined });
     }
     this.pump();
@@ -75,11 +94,15 @@ export class InlineJobQueue implements JobQueue {
   private async execute(job: Pending): Promise<void> {
     const handler = this.handlers.get(job.name);
     if (!handler) {
+      this.live.delete(job.id);
       await this.records.fail(job.id, { code: 'INTERNAL', message: `no handler registered for job "${job.name}"` }, true);
       return;
     }
     const outcome = await runAttempt(this.records, handler, job, job.attempt, job.maxAttempts, this.controller.signal).catch(() => ({ ok: false, final: false }));
-    if (outcome.final || this.closed) return;
+    if (outcome.final || this.closed) {
+      this.live.delete(job.id);
+      return;
+    }
     const delay = backoffDelay(this.options.retry?.backoffMs ?? DEFAULT_RETRY_POLICY.backoffMs, job.attempt);
     const timer = setTimeout(() => {
       this.timers.delete(timer);

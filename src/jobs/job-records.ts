@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '../core/db/client';
 import { jobs, type JobRow } from '../core/db/schema';
 import { AppError } from '../core/errors';
@@ -24,7 +25,7 @@ export class JobRecords {
   constructor(private readonly db: Db) {}
 
   /** Updates the job's row after its earlier updates have finished. */
-  private update(id: string, values: Partial<typeof jobs.$inferInsert>): Promise<void> {
+  private update(id: string, values: PgUpdateSetSource<typeof jobs>): Promise<void> {
     const previous = this.writeChains.get(id) ?? Promise.resolve();
     const done = previous.then(() => this.db.update(jobs).set(values).where(eq(jobs.id, id))).then(() => undefined);
     const settled = done.catch(() => undefined);
@@ -35,9 +36,10 @@ export class JobRecords {
     return done;
   }
 
-  async create(queue: string, name: string, data: Record<string, unknown>, options: EnqueueOptions, maxAttempts: number): Promise<string> {
+  /** `db`: a caller's transaction, for a record committed with the caller's rows (an outbox). */
+  async create(queue: string, name: string, data: Record<string, unknown>, options: EnqueueOptions, maxAttempts: number, db: Db = this.db): Promise<string> {
     const id = options.jobId ?? randomUUID();
-    await this.db
+    await db
       .insert(jobs)
       .values({ id, queue, name, data, tenantId: options.tenantId ?? null, maxAttempts, requestId: options.requestId ?? null })
       .onConflictDoNothing({ target: jobs.id });
@@ -55,10 +57,15 @@ export class JobRecords {
     return row;
   }
 
+  /**
+   * The record counts attempts itself: a transport's own count starts over when a job is run again after its
+   * worker died (BullMQ's attemptsMade counts failures only) or after Redis lost it, and the job read `attempts: 1`
+   * after it had run twice. `attempt` is the transport's number, a floor.
+   */
   async markActive(id: string, attempt: number): Promise<void> {
     this.startedAt.set(id, Date.now());
     this.pending.delete(id);
-    await this.update(id, { state: 'active', attempts: attempt, error: null, updatedAt: new Date() });
+    await this.update(id, { state: 'active', attempts: sql`greatest(${jobs.attempts} + 1, ${attempt})`, error: null, updatedAt: new Date() });
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { Db } from '../core/db/client';
+
 /**
  * Job queue port. Job state lives in the `jobs` table (the API reads it for
  * GET /v1/jobs/:id whatever transport carried the job); an adapter only moves
@@ -50,6 +52,13 @@ export interface JobQueue {
   readonly kind: 'inline' | 'bullmq';
   register<Data extends Record<string, unknown>>(name: string, handler: JobHandler<Data>, options?: HandlerOptions<Data>): void;
   enqueue(name: string, data: Record<string, unknown>, options?: EnqueueOptions): Promise<string>;
+  /**
+   * Writes the job's record through `db` (a caller's transaction: the outbox) without handing it to the transport;
+   * `enqueue` with the same id after the commit hands it over. Returns the job id.
+   */
+  record(db: Db, name: string, data: Record<string, unknown>, options?: EnqueueOptions): Promise<string>;
+  /** Whether the transport holds the job to run (waiting, delayed, retrying or running); false when it lost or ended it. */
+  isLive(jobId: string): Promise<boolean>;
   /** Starts consuming (API processes on BullMQ only enqueue; workers consume). */
   startWorker(): Promise<void>;
   depth(): Promise<QueueDepth>;

@@ -1,7 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../core/db/client';
 import { answerTraces } from '../core/db/schema';
+import { AppError } from '../core/errors';
 import { WriteBatcher } from '../core/write-batcher';
+
+/**
+ * Traces are written in batches just after their answer is sent (see TraceLog), so a server that dies in those
+ * few milliseconds loses the traces of the answers it had just given: their ids read as not found, and say why.
+ */
+export function traceNotFound(id: string): AppError {
+  return new AppError('TRACE_NOT_FOUND', `trace ${id} not found (a trace is written just after its answer; one whose server stopped in between was lost)`);
+}
 
 export type TraceRow = typeof answerTraces.$inferInsert & { id: string; createdAt: Date };
 

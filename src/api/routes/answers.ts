@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps';
 import { toHttpError } from '../error-handler';
 import { loggableError } from '../../core/loggable-error';
 import { AdaptiveLimit } from '../limits/adaptive-limit';
+import { traceNotFound } from '../../query/trace-log';
 
 const answerBody = z
   .object({
@@ -205,7 +206,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): AnswerRespond
   routes.get('/v1/traces/:id', { schema: { params: z.object({ id: z.string().uuid() }) }, preHandler: deps.authenticate }, async (request) => {
     const { tenantId } = principalOf(request);
     const row = await deps.services.traces.find(tenantId, request.params.id);
-    if (!row) throw new AppError('TRACE_NOT_FOUND', `trace ${request.params.id} not found`);
+    if (!row) throw traceNotFound(request.params.id);
     return { id: row.id, createdAt: row.createdAt.toISOString(), ...row.trace };
   });
 
@@ -220,7 +221,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): AnswerRespond
     async (request, reply) => {
       const { tenantId } = principalOf(request);
       const trace = await deps.services.traces.find(tenantId, request.body.traceId);
-      if (!trace) throw new AppError('TRACE_NOT_FOUND', `trace ${request.body.traceId} not found`);
+      if (!trace) throw traceNotFound(request.body.traceId);
       const [row] = await deps.store.db
         .insert(feedback)
         .values({ tenantId, traceId: trace.id, rating: request.body.rating, comment: request.body.comment ?? null })

@@ -86,10 +86,13 @@ export const documents = pgTable(
     matchKey: text('match_key').notNull(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when a delete began (migration 0009): the document is gone for readers, and the recovery sweep finishes the delete. */
+    deletingAt: timestamp('deleting_at', { withTimezone: true }),
   },
   (table) => [
     uniqueIndex('documents_corpus_match_uq').on(table.corpusId, table.matchKey),
     index('documents_corpus_idx').on(table.tenantId, table.corpusId),
+    index('documents_deleting_idx').on(table.deletingAt).where(sql`${table.deletingAt} IS NOT NULL`),
   ],
 );
 
