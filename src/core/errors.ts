@@ -49,6 +49,8 @@ export const ERROR_CATALOG = {
   SHUTTING_DOWN: { status: 503, retryable: true },
   CONFIG_INVALID: { status: 500, retryable: false },
   INTERNAL: { status: 500, retryable: false },
+  /** A server-side request's target is internal (loopback, private, link-local, metadata...) and not allowed by OUTBOUND_ALLOW_HOSTS. */
+  WEBHOOK_TARGET_FORBIDDEN: { status: 422, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
