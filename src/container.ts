@@ -23,6 +23,7 @@ import { CURRENT_PROMPT_ID, loadPrompt } from './query/prompts';
 import { Redis } from 'ioredis';
 import { createProviders, type Providers } from './core/providers/factory';
 import { IdempotencyStore } from './api/idempotency';
+import { OutboundGuard } from './core/net/outbound-guard';
 import { InProcessConcurrencyGates, ProviderSemaphore, RedisConcurrencyGates } from './api/limits/concurrency';
 import { defaultLimits, Limits } from './api/limits/limits';
 import { InProcessTokenBuckets, RedisTokenBuckets } from './api/limits/token-bucket';
@@ -151,7 +152,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
   );
 
-  const delivery = new AlertDelivery(store.db, jobs);
+  const outbound = new OutboundGuard({ allowHosts: config.OUTBOUND_ALLOW_HOSTS });
+  const delivery = new AlertDelivery(store.db, jobs, { guard: outbound, operatorUrls: config.ALERT_WEBHOOK_URL });
   delivery.registerHandlers();
   const canaries = new CanaryService({
     db: store.db,
@@ -270,6 +272,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   );
 
   const readiness: ReadinessCheck[] = [{ name: 'store', check: () => store.ping() }];
+  const idempotency = new IdempotencyStore(store.db);
   if (jobs.kind === 'bullmq') readiness.push({ name: 'redis', check: () => jobs.ping() });
   if (qdrant) readiness.push({ name: 'qdrant', code: 'INDEX_UNAVAILABLE', check: async () => void (await qdrant.ping()) });
   // External embedding providers: reported (status "degraded"), never a 503 (see src/api/routes/health.ts).
@@ -286,7 +289,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     authenticate: createAuthenticator(store.db, { cacheTtlMs: config.AUTH_CACHE_TTL_MS }),
     readiness,
     limits,
-    idempotency: new IdempotencyStore(store.db),
+    idempotency,
     metrics,
     services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers, traces, conversations },
     providers,
@@ -298,6 +301,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     recovery,
     async close() {
       await recovery.stop();
+
+      idempotency.close();
       await scheduler.close();
       await jobs.close();
       // Answer-cache writes still in flight go to the store (or Redis) before either closes, and so do the

@@ -5,6 +5,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import underPressure from '@fastify/under-pressure';
 import { AppError } from '../core/errors';
 import type { AppDeps } from './deps';
+import { registerBodyIdleTimeout } from './body-timeout';
 import { registerErrorHandling } from './error-handler';
 import { inputProblem } from './input-check';
 import { registerShell } from './shell';
@@ -74,6 +75,17 @@ class AccessLog extends LogController {
   }
 }
 
+/**
+ * Node's inbound limits from the config. Node refuses a headers timeout above the request timeout, and checks
+ * both only every connectionsCheckingInterval (30 s by default, which would let a 20-s limit run to 50 s).
+ */
+export function httpTimeouts(config: Pick<AppDeps['config'], 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_REQUEST_TIMEOUT_MS'>) {
+  const requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  const headersTimeout = requestTimeout > 0 ? Math.min(config.HTTP_HEADERS_TIMEOUT_MS, requestTimeout) : config.HTTP_HEADERS_TIMEOUT_MS;
+  const checkingInterval = Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 4)));
+  return { headersTimeout, requestTimeout, checkingInterval };
+}
+
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Sees every route as it is registered, schema included (the API fuzzer enumerates routes from it, so a new route is fuzzed without editing the test). */
@@ -86,7 +98,11 @@ const API_VERSION = '0.1.0';
 
 /** Builds the HTTP app from injected dependencies; never listens (tests use inject()). */
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const timeouts = httpTimeouts(deps.config);
   const app = Fastify({
+    // Headers within HTTP_HEADERS_TIMEOUT_MS, the whole request within HTTP_REQUEST_TIMEOUT_MS (408 either way).
+    http: { headersTimeout: timeouts.headersTimeout, requestTimeout: timeouts.requestTimeout, connectionsCheckingInterval: timeouts.checkingInterval },
+    requestTimeout: timeouts.requestTimeout,
     logger: options.logger ?? false,
     logController: new AccessLog(),
     bodyLimit: 1024 * 1024,
@@ -113,6 +129,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await registerOpenApi(app, { authenticate: deps.authenticate, version: API_VERSION });
   if (options.onResponseViolation) validateResponses(app, options.onResponseViolation);
   registerErrorHandling(app);
+  registerBodyIdleTimeout(app, deps.config.HTTP_BODY_IDLE_TIMEOUT_MS);
   // Before validation, authentication and the shell's idempotency hash: nothing downstream sees such input.
   app.addHook('preValidation', async (request) => {
     const problem = inputProblem(request.params, 'path') ?? inputProblem(request.query, 'query') ?? inputProblem(request.body, 'body');

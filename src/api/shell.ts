@@ -35,11 +35,25 @@ const IDEMPOTENT_ROUTES = new Set([
 declare module 'fastify' {
   interface FastifyRequest {
     idempotency?: { tenantId: string; key: string };
+    /**
+     * Set on an idempotent multipart request: its body is streamed to the handler, so the key is claimed there,
+     * once the body has been read and hashed. True means a stored response was sent and the handler must stop.
+     */
+    claimIdempotency?: (bodyFingerprint: string) => Promise<boolean>;
   }
 }
 
 export function honoursIdempotency(route: string): boolean {
   return IDEMPOTENT_ROUTES.has(route);
+}
+
+/**
+ * Whether a response is an outcome to keep and replay under its Idempotency-Key. A refusal that says "not now"
+ * (429 for a rate or token budget, 408, any 5xx such as 503 OVERLOADED) is not: the client is told to retry
+ * after Retry-After, and a stored refusal would answer that retry with the same 429 for a day.
+ */
+export function isCompletedOutcome(statusCode: number): boolean {
+  return statusCode < 500 && statusCode !== 429 && statusCode !== 408;
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -58,17 +72,23 @@ async function applyIdempotency(deps: ShellDeps, request: FastifyRequest, reply:
   // A streamed answer cannot be replayed byte for byte; streaming requests are not deduplicated.
   if (String(request.headers.accept ?? '').includes('text/event-stream')) return false;
   const principal = await deps.authenticate(request);
-  // Multipart bodies are streamed to the handler, so only the upload's route and size identify it;
-  // identical bytes are deduplicated by content anyway.
-  const body = String(request.headers['content-type'] ?? '').startsWith('multipart/') ? { multipart: request.headers['content-length'] ?? null } : (request.body ?? null);
-  const hash = requestHash([request.method, request.url, body]);
-  const outcome = await deps.idempotency.begin(principal.tenantId, header, route, hash);
-  if (outcome.kind === 'replay') {
-    void reply.code(outcome.statusCode).headers({ ...outcome.headers, 'idempotent-replayed': 'true' }).send(outcome.body);
-    return true;
+  const claim = async (body: unknown): Promise<boolean> => {
+    const outcome = await deps.idempotency.begin(principal.tenantId, header, route, requestHash([request.method, request.url, body]));
+    if (outcome.kind === 'replay') {
+      void reply.code(outcome.statusCode).headers({ ...outcome.headers, 'idempotent-replayed': 'true' }).send(outcome.body);
+      return true;
+    }
+    request.idempotency = { tenantId: principal.tenantId, key: header };
+    return false;
+  };
+  // A multipart body is not read yet: the handler streams it, hashes what it read and claims the key then.
+  // (Its Content-Length was the fingerprint once, so a different file of the same size was answered with the
+  // first file's 202 and never stored.)
+  if (String(request.headers['content-type'] ?? '').startsWith('multipart/')) {
+    request.claimIdempotency = (bodyFingerprint) => claim({ multipart: bodyFingerprint });
+    return false;
   }
-  request.idempotency = { tenantId: principal.tenantId, key: header };
-  return false;
+  return claim(request.body ?? null);
 }
 
 /** Rate limits, idempotency and request metrics around every route. */
@@ -100,7 +120,7 @@ export function registerShell(app: FastifyInstance, deps: ShellDeps): void {
     const claim = request.idempotency;
     if (!claim) return payload;
     request.idempotency = undefined;
-    if (reply.statusCode >= 500 || typeof payload !== 'string') {
+    if (!isCompletedOutcome(reply.statusCode) || typeof payload !== 'string') {
       await deps.idempotency.abandon(claim.tenantId, claim.key);
     } else {
       const contentType = reply.getHeader('content-type');

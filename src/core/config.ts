@@ -198,12 +198,30 @@ export const configSchema = z.object({
 
   /** How often the recovery sweep (the embedded server, or each worker) finishes stopped deletes and re-queues lost jobs; 0: at start only. */
   RECOVERY_SWEEP_INTERVAL_MS: int(60_000, 0),
+
+  /** Set: GET /metrics needs `Authorization: Bearer <token>` and shows every series; unset: open, without the series labelled by tenant or corpus id. */
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  /**
+   * Hosts that server-side requests (canary webhooks set through the API, the help-center crawler) may reach
+   * although they are internal (loopback, private, link-local...): host names, IP addresses or CIDR ranges,
+   * comma-separated. ALERT_WEBHOOK_URL needs no entry: the operator chose it.
+   */
+  OUTBOUND_ALLOW_HOSTS: list,
+  /**
+   * Inbound HTTP: headers must arrive within HTTP_HEADERS_TIMEOUT_MS, and the whole request (headers and body)
+   * within HTTP_REQUEST_TIMEOUT_MS (408; 0 = no limit). HTTP_BODY_IDLE_TIMEOUT_MS closes a connection whose
+   * body stops arriving for that long (a stalled upload held its connection for 400+ s). None of them bounds the
+   * response: a long answer or SSE stream is not cut.
+   */
+  HTTP_HEADERS_TIMEOUT_MS: int(20_000, 100),
+  HTTP_REQUEST_TIMEOUT_MS: int(600_000, 0),
+  HTTP_BODY_IDLE_TIMEOUT_MS: int(30_000, 100),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Names of settings whose values must never be printed. */
-const SECRET_KEYS = new Set(['BOOTSTRAP_API_KEY', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'COHERE_API_KEY', 'QDRANT_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_KEYS = new Set(['BOOTSTRAP_API_KEY', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'COHERE_API_KEY', 'QDRANT_API_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, readonly problem: string) {

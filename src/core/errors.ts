@@ -57,6 +57,9 @@ export const ERROR_CATALOG = {
   INDEX_UNAVAILABLE: { status: 503, retryable: true },
   /** The external index answers but cannot hold Attest's builds (too old a server, a collection without its metadata). */
   INDEX_UNSUPPORTED: { status: 503, retryable: false },
+
+  /** A server-side request's target is internal (loopback, private, link-local, metadata...) and not allowed by OUTBOUND_ALLOW_HOSTS. */
+  WEBHOOK_TARGET_FORBIDDEN: { status: 422, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -38,6 +38,7 @@ describe('production shell', () => {
         OPENAI_BASE_URL: fake.openaiBaseURL,
         RATE_LIMIT_QUERY_PER_MINUTE: '5',
         TOKENS_PER_MINUTE: '1000000',
+        METRICS_TOKEN: 'metrics-token-0123456789',
       },
       logger: { level: 'info', stream, redact: { paths: ['req.headers.authorization', '*.question'], censor: '[redacted]' } },
     });
@@ -170,7 +171,7 @@ describe('production shell', () => {
   });
 
   it('exposes the named Prometheus series after a few requests', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const response = await t.app.inject({ method: 'GET', url: '/metrics', headers: bearer('metrics-token-0123456789') });
     expect(response.statusCode).toBe(200);
     const text = response.body;
     for (const series of [

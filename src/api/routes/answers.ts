@@ -203,7 +203,8 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): AnswerRespond
     },
   );
 
-  routes.get('/v1/traces/:id', { schema: { params: z.object({ id: z.string().uuid() }) }, preHandler: deps.authenticate }, async (request) => {
+  // A trace holds a user's question and its answer: readable with the query (or admin) scope only, not by an ingest-only key.
+  routes.get('/v1/traces/:id', { schema: { params: z.object({ id: z.string().uuid() }) }, preHandler: requireScope(deps.authenticate, 'query') }, async (request) => {
     const { tenantId } = principalOf(request);
     const row = await deps.services.traces.find(tenantId, request.params.id);
     if (!row) throw traceNotFound(request.params.id);

@@ -1,15 +1,18 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { getCorpus } from '../../core/corpora';
 import { AppError } from '../../core/errors';
+import { OutboundGuard, OutboundTargetForbidden } from '../../core/net/outbound-guard';
 import { canaryView, createCanary, deleteCanary, listCanaries, listRuns, runView } from '../../../evals/canaries/canary-store';
 import { proposeCanaries } from '../../../evals/canaries/generate';
 import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
 
 const corpusParams = z.object({ corpus: z.string().min(1) });
+const WEBHOOK_RESOLVE_MS = 2_000;
 
 const settingsBody = z
   .object({
@@ -41,6 +44,29 @@ const settingsBody = z
 export function canaryRoutes(app: FastifyInstance, deps: AppDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const admin = requireScope(deps.authenticate, 'admin');
+  const outbound = new OutboundGuard({ allowHosts: deps.config.OUTBOUND_ALLOW_HOSTS });
+  const operatorUrls = new Set(deps.config.ALERT_WEBHOOK_URL);
+  /**
+   * A tenant's webhook may not point inside the operator's network (the server would POST there on its behalf).
+   * Refused here by its literal address or name, and by what the name resolves to now when it resolves within
+   * WEBHOOK_RESOLVE_MS; checked again at every delivery. The operator's own ALERT_WEBHOOK_URL is accepted as is.
+   */
+  const checkWebhook = async (url: string) => {
+    if (operatorUrls.has(url)) return;
+    try {
+      outbound.checkUrl(url);
+      const deadline = new AbortController();
+      const unresolved = sleep(WEBHOOK_RESOLVE_MS, undefined, { signal: deadline.signal }).catch(() => undefined);
+      // A name that does not resolve now is accepted: delivery resolves it again, and refuses it then if need be.
+      const resolved = outbound.resolveTarget(url).catch((error: unknown) => (error instanceof OutboundTargetForbidden ? Promise.reject(error) : undefined));
+      await Promise.race([resolved, unresolved]).finally(() => deadline.abort());
+    } catch (error) {
+      if (!(error instanceof OutboundTargetForbidden)) throw error;
+      throw new AppError('WEBHOOK_TARGET_FORBIDDEN', `webhook ${error.host} is refused: ${error.reason}; the operator may allow it with OUTBOUND_ALLOW_HOSTS`, {
+        details: { host: error.host, reason: error.reason },
+      });
+    }
+  };
   const corpusOf = async (request: { params: { corpus: string } } & Parameters<typeof principalOf>[0]) =>
     getCorpus(deps.store.db, principalOf(request).tenantId, request.params.corpus);
 
@@ -111,6 +137,7 @@ export function canaryRoutes(app: FastifyInstance, deps: AppDeps): void {
     return deps.services.canaries.settings(corpus);
   });
   routes.patch('/v1/corpora/:corpus/canary-settings', { schema: { params: corpusParams, body: settingsBody }, preHandler: admin }, async (request) => {
+    for (const url of request.body.webhooks ?? []) await checkWebhook(url);
     const corpus = await corpusOf(request);
     const settings = await deps.services.canaries.updateSettings(corpus, request.body);
     await deps.services.canarySchedules.upsert(await getCorpus(deps.store.db, corpus.tenantId, corpus.id));

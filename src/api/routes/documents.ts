@@ -1,4 +1,5 @@
-import multipart from '@fastify/multipart';
+import { createHash, type Hash } from 'node:crypto';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -66,6 +67,7 @@ async function readUpload(request: FastifyRequest, maxBytes: number) {
   if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'upload as multipart/form-data with a "file" field');
   let file: { bytes: Uint8Array; fileName: string } | undefined;
   const fields: Record<string, string> = {};
+  const fileHash = createHash('sha256');
   const read = async () => {
     for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 4096 } })) {
       if (part.type === 'file') {
@@ -73,7 +75,7 @@ async function readUpload(request: FastifyRequest, maxBytes: number) {
           part.file.resume();
           throw new AppError('VALIDATION_FAILED', `unexpected file field "${part.fieldname}"; use "file"`);
         }
-        const buffer = await part.toBuffer();
+        const buffer = await readHashed(part, fileHash, maxBytes);
         file = { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), fileName: part.filename };
       } else {
         fields[part.fieldname] = String(part.value);
@@ -89,7 +91,29 @@ async function readUpload(request: FastifyRequest, maxBytes: number) {
     watchdog.stop();
   }
   if (!file) throw new AppError('VALIDATION_FAILED', 'multipart body has no "file" field');
-  return { file, fields };
+  // What the request asks for: the file's bytes, its name and the form fields (not the multipart framing, whose
+  // boundary a client draws afresh for each retry of the same upload).
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([file.fileName, Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), fileHash.digest('hex')]))
+    .digest('hex');
+  return { file, fields, fingerprint };
+}
+
+/**
+ * The file part's bytes, hashed as they stream in (a 50 MB upload is not hashed in one block on the event loop).
+ * Same contract as @fastify/multipart's toBuffer: a file over the size limit throws its 413 error.
+ */
+async function readHashed(part: MultipartFile, hash: Hash, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let tooLarge = false;
+  for await (const chunk of part.file as AsyncIterable<Buffer>) {
+    if (part.file.truncated) tooLarge = true;
+    if (tooLarge) continue;
+    hash.update(chunk);
+    chunks.push(chunk);
+  }
+  if (tooLarge || part.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `the file is larger than the limit of ${maxBytes} bytes`, { details: { limit: maxBytes } });
+  return Buffer.concat(chunks);
 }
 
 const uploadFields = z.object({
@@ -127,7 +151,8 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps): void {
             details: { waiting: depth.waiting, limit: deps.config.MAX_INGEST_QUEUE_DEPTH, oldestWaitingSeconds: Math.round(depth.oldestWaitingAgeMs / 1000) },
           });
         }
-        const { file, fields } = await readUpload(request, maxBytes);
+        const { file, fields, fingerprint } = await readUpload(request, maxBytes);
+        if (request.claimIdempotency && (await request.claimIdempotency(fingerprint))) return reply;
         // Multipart is parsed in the handler, after the app's preValidation input check: the same check here.
         const problem = inputProblem({ ...fields, fileName: file.fileName }, 'multipart');
         if (problem) throw new AppError('VALIDATION_FAILED', problem);

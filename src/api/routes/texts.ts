@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { chunks, documents, documentVersions } from '../../core/db/schema';
 import { AppError } from '../../core/errors';
-import { principalOf } from '../auth';
+import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
 
 /** The most text one call returns: enough for a chunk and its neighbourhood, not a whole book. */
@@ -13,7 +13,9 @@ const MAX_WINDOW = 20_000;
 /** Evidence for citations: a chunk, or a window of a version's normalized text (the space citation offsets live in). */
 export function textRoutes(app: FastifyInstance, deps: AppDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  routes.get('/v1/chunks/:id', { schema: { params: z.object({ id: z.string().uuid() }) }, preHandler: deps.authenticate }, async (request) => {
+  // Document text is what questions read: an ingest-only key (an uploader) does not get it back.
+  const reader = requireScope(deps.authenticate, 'query');
+  routes.get('/v1/chunks/:id', { schema: { params: z.object({ id: z.string().uuid() }) }, preHandler: reader }, async (request) => {
     const { tenantId } = principalOf(request);
     const [row] = await deps.store.db
       .select({ chunk: chunks, title: documents.title })
@@ -44,7 +46,7 @@ export function textRoutes(app: FastifyInstance, deps: AppDeps): void {
         params: z.object({ id: z.string().uuid() }),
         querystring: z.object({ start: z.coerce.number().int().min(0).default(0), end: z.coerce.number().int().min(0).optional() }),
       },
-      preHandler: deps.authenticate,
+      preHandler: reader,
     },
     async (request) => {
       const { tenantId } = principalOf(request);

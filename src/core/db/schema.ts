@@ -416,6 +416,8 @@ export const idempotencyKeys = pgTable(
     responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** The process holding a pending claim (it renews the lease while the request runs); null on rows before 0010. */
+    owner: text('owner'),
   },
   (table) => [primaryKey({ columns: [table.tenantId, table.key] })],
 );

@@ -34,6 +34,35 @@ describe('Idempotency-Key claims', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('a claim lives while its process does and is free within one lease once that process is gone (it blocked the key for 5 minutes)', async () => {
+    const hash = requestHash(['POST', '/v1/corpora', { name: 'kb3' }]);
+    const holder = new IdempotencyStore(store.db, { leaseMs: 600, heartbeatMs: 100 });
+    const retrier = new IdempotencyStore(store.db, { waitForFirstMs: 200 });
+    try {
+      expect(await holder.begin(tenantId, 'in-flight', 'POST /v1/corpora', hash)).toEqual({ kind: 'new' });
+      // The request runs for three leases: its process renews the claim, so a retry is still told to wait.
+      await new Promise((resolve) => setTimeout(resolve, 1_800));
+      await expect(retrier.begin(tenantId, 'in-flight', 'POST /v1/corpora', hash)).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+      // The process dies (its heartbeat stops; nothing completes or abandons the claim).
+      holder.close();
+      const died = Date.now();
+      let outcome;
+      for (;;) {
+        outcome = await retrier.begin(tenantId, 'in-flight', 'POST /v1/corpora', hash).catch((error: { code?: string }) => error.code);
+        if (outcome !== 'IDEMPOTENCY_IN_PROGRESS' || Date.now() - died > 5_000) break;
+      }
+      expect(outcome).toEqual({ kind: 'new' });
+      expect(Date.now() - died).toBeLessThan(1_500);
+      // The dead process's late completion does not overwrite the retry's claim.
+      await holder.complete(tenantId, 'in-flight', 201, '{"stale":true}', {});
+      const [row] = await store.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, 'in-flight')));
+      expect(row).toMatchObject({ state: 'pending', owner: retrier.owner });
+    } finally {
+      holder.close();
+      retrier.close();
+    }
+  });
+
   it('a completed response is kept for the full day whatever its lease was', async () => {
     const idempotency = new IdempotencyStore(store.db);
     const hash = requestHash(['POST', '/v1/corpora', { name: 'kb2' }]);
