@@ -184,5 +184,5 @@ describe('typed client', () => {
     } finally {
       await t.close();
     }
-  });
+  }, 120_000);
 });
