@@ -46,6 +46,18 @@ export interface RerankOptions {
   priors?: ReadonlyMap<string, number>;
 }
 
+/**
+ * Scores how relevant each passage is to a question, higher is more relevant,
+ * one number per passage in the order given. Each implementation documents its
+ * scale (a cosine in [-1, 1], a cross-encoder's raw logit, …): compare scores
+ * from one scorer only.
+ */
+export interface RelevanceScorer {
+  /** Model behind the scores (scores from different models are not comparable). */
+  readonly modelId: string;
+  score(question: string, passages: readonly string[], options?: { signal?: AbortSignal }): Promise<number[]>;
+}
+
 /** One source the generator may cite, labelled [n] in the prompt. */
 export interface GenerationSource {
   n: number;
