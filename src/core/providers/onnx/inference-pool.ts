@@ -69,7 +69,7 @@ export class InferencePool {
     const pool = new InferencePool({
       workers: Math.max(1, Math.min(2, availableParallelism())),
       threadsPerWorker: 1,
-      tokenBudget: 4096,
+      tokenBudget: 1024,
       textsPerJob: 16,
       maxAttempts: 3,
       ...options,
