@@ -14,6 +14,11 @@ export interface EmbeddingProvider {
   readonly maxEmbeddingsPerCall: number;
   /** Stable identity of (provider, model, dimensions, params); vectors are only compared within one. */
   readonly fingerprint: string;
+  /**
+   * Weight of this model's vector list in rank fusion against BM25's 1 (default 1).
+   * Tuned per model on SciFact train: a lexical embedder repeats BM25 and earns little.
+   */
+  readonly fusionWeight?: number;
   embed(texts: readonly string[], options: { inputType: EmbeddingInputType; signal?: AbortSignal }): Promise<number[][]>;
 }
 
