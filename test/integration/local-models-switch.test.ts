@@ -39,7 +39,7 @@ describe.skipIf(!available)('switching a corpus from local-hash to the neural em
       const created = await t.app.inject({ method: 'POST', url: '/v1/corpora/support/canaries', headers: bearer(t.adminKey), payload: { query, expect: { chunkContains }, k: 1 } });
       expect(created.statusCode, created.body).toBe(201);
     }
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await t?.close();
   });
@@ -68,5 +68,5 @@ describe.skipIf(!available)('switching a corpus from local-hash to the neural em
     expect(searched.statusCode, searched.body).toBe(200);
     expect(searched.json().buildId).toBe(created.id);
     expect(searched.json().results[0].text).toContain('fails to power up');
-  }, 150_000);
+  }, 240_000);
 });
