@@ -24,7 +24,7 @@ describe.skipIf(!available)('switching a corpus from local-hash to the neural em
     const store = await openStore({ dataDir: 'memory://' });
     await migrateStore(store);
     // The corpus starts lexical, as corpora made before the models were fetched did.
-    t = await createTestApp({ store, env: { MODELS_DIR: TEST_MODELS_DIR, EMBEDDING_MODEL: 'local-hash', ONNX_WORKERS: '1' } });
+    t = await createTestApp({ store, env: { LOCAL_MODELS: 'auto', MODELS_DIR: TEST_MODELS_DIR, EMBEDDING_MODEL: 'local-hash', ONNX_WORKERS: '1' } });
     await createCorpus(t, 'support');
     for (const document of DOCUMENTS) {
       const answer = await upload(t, 'support', document);
