@@ -8,7 +8,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false
+    NPM_CONFIG_AUDIT=false \
+    ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json ./
 # npm ci installs exactly the lock. The lock made on the dev machines lacks the
 # other-platform optional packages (@napi-rs/canvas-*, @rollup/rollup-*,

@@ -11,6 +11,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+function numbers(list: string): number[] {
+  return list.split(',').map((part) => {
+    const value = Number(part);
+    if (!Number.isFinite(value) || value < 0) fail(`not a number list: ${list}`);
+    return value;
+  });
+}
+
 async function retrieval(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -23,6 +31,9 @@ async function retrieval(args: string[]): Promise<number> {
       'sample-queries': { type: 'string' },
       'max-docs': { type: 'string' },
       'min-ndcg10': { type: 'string' },
+      'sweep-vector-weights': { type: 'string' },
+      'sweep-rerank-candidates': { type: 'string' },
+      'sweep-rrf-k': { type: 'string' },
     },
   });
   if (!values.beir) fail('--beir <dir> is required');
@@ -34,6 +45,13 @@ async function retrieval(args: string[]): Promise<number> {
     sampleQueries: values['sample-queries'] ? Number(values['sample-queries']) : undefined,
     maxDocuments: values['max-docs'] ? Number(values['max-docs']) : undefined,
     log: (line) => process.stderr.write(`${line}\n`),
+    sweep: values['sweep-vector-weights']
+      ? {
+          vectorWeights: numbers(values['sweep-vector-weights']),
+          rerankCandidates: values['sweep-rerank-candidates'] ? numbers(values['sweep-rerank-candidates']) : [30],
+          rrfKs: values['sweep-rrf-k'] ? numbers(values['sweep-rrf-k']) : [60],
+        }
+      : undefined,
   });
   process.stdout.write(`${formatRetrievalTable(report)}\n`);
   process.stdout.write(`${JSON.stringify({ dataset: report.dataset, split: report.split, queries: report.queries, rows: report.rows })}\n`);

@@ -34,7 +34,14 @@ export interface HarnessOptions {
 
 export async function openHarness(options: HarnessOptions): Promise<EvalHarness> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'attest-eval-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}), ...options.env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    // The eval measures the embedded default: the neural models when MODELS_DIR has them.
+    ...(process.env.MODELS_DIR ? { MODELS_DIR: process.env.MODELS_DIR } : {}),
+    ...options.env,
+  });
   const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: options.databaseUrl ? undefined : dataDir, liftoffOnly: config.PGLITE_LIFTOFF_ONLY });
   const jobs = new InlineJobQueue(new JobRecords(store.db), { queue: 'attest', concurrency: options.concurrency ?? 2, retry: { maxAttempts: 2, backoffMs: 50 } });
   const container = await createContainer(config, { store, jobs });

@@ -23,6 +23,26 @@ export interface RetrievalReport {
   chunks: number;
   ingestSeconds: number;
   rows: RetrievalRow[];
+  /** The build's embedding model (local-hash, or the neural model when MODELS_DIR has it). */
+  embeddingModel: string;
+  /** --sweep: hybrid and hybrid+rerank under other fusion settings, on the same ingest. */
+  sweep: SweepRow[];
+  /** p50/p95 of the query embedding alone (ms), one query at a time. */
+  queryEmbedMs: { p50: number; p95: number };
+}
+
+export interface SweepRow {
+  vectorWeight: number;
+  rerankCandidates: number;
+  rrfK: number;
+  hybrid: number;
+  hybridRerank: number;
+}
+
+export interface SweepOptions {
+  vectorWeights: number[];
+  rerankCandidates: number[];
+  rrfKs: number[];
 }
 
 export interface RetrievalEvalOptions {
@@ -34,6 +54,7 @@ export interface RetrievalEvalOptions {
   /** Keeps every document judged for the sampled queries, plus others up to this many (a faster, harder-to-game subset). */
   maxDocuments?: number | undefined;
   log?: (line: string) => void;
+  sweep?: SweepOptions | undefined;
 }
 
 /** The judged documents of the queries first, then the rest in corpus order, up to `max`. */
@@ -112,7 +133,37 @@ export async function runRetrievalEval(options: RetrievalEvalOptions): Promise<R
       rows.push({ retriever, ndcg10: aggregate(ndcg), recall100: aggregate(recall), mrr10: aggregate(mrr), p50Ms: percentile(latencies, 50) });
       log(`  ${retriever} done`);
     }
+    const embedder = harness.container.registry.provider(build.embeddingModelId);
+    const embedMs: number[] = [];
+    for (const query of queries) {
+      const startedAt = performance.now();
+      await embedder.embed([query.text], { inputType: 'query' });
+      embedMs.push(performance.now() - startedAt);
+    }
+    const sweep: SweepRow[] = [];
+    for (const vectorWeight of options.sweep?.vectorWeights ?? []) {
+      for (const rerankCandidates of options.sweep?.rerankCandidates ?? []) {
+        for (const rrfK of options.sweep?.rrfKs ?? []) {
+          const scores = { hybrid: [] as number[], 'hybrid+rerank': [] as number[] };
+          for (const mode of ['hybrid', 'hybrid+rerank'] as const) {
+            if (mode === 'hybrid' && rerankCandidates !== options.sweep?.rerankCandidates[0]) continue;
+            for (const query of queries) {
+              const judged = dataset.qrels.get(query.id) ?? new Map<string, number>();
+              const settings = { ...depth, mode, weights: { bm25: 1, vector: vectorWeight }, rerankCandidates, rrfK };
+              const result = await harness.container.services.search.search(harness.corpus, query.text, settings, build);
+              scores[mode].push(ndcgAtK(documentRanking(result.results.map((item) => externalOf.get(item.documentId) ?? item.documentId)), judged, options.k));
+            }
+          }
+          const row = { vectorWeight, rerankCandidates, rrfK, hybrid: scores.hybrid.length ? aggregate(scores.hybrid) : Number.NaN, hybridRerank: aggregate(scores['hybrid+rerank']) };
+          sweep.push(row);
+          log(`  sweep vector ${vectorWeight} rerank ${rerankCandidates} rrfK ${rrfK}: hybrid ${row.hybrid.toFixed(4)} hybrid+rerank ${row.hybridRerank.toFixed(4)}`);
+        }
+      }
+    }
     return {
+      embeddingModel: build.embeddingModelId,
+      sweep,
+      queryEmbedMs: { p50: percentile(embedMs, 50), p95: percentile(embedMs, 95) },
       dataset: options.beir.replace(/\/+$/, '').split('/').pop() ?? options.beir,
       split: options.split,
       queries: queries.length,
@@ -127,10 +178,16 @@ export async function runRetrievalEval(options: RetrievalEvalOptions): Promise<R
 }
 
 export function formatRetrievalTable(report: RetrievalReport): string {
-  const header = `${report.dataset} (${report.split}, ${report.queries} queries, ${report.documents} docs, ${report.chunks} chunks)`;
+  const header = `${report.dataset} (${report.split}, ${report.queries} queries, ${report.documents} docs, ${report.chunks} chunks, ${report.embeddingModel}, ingest ${report.ingestSeconds.toFixed(1)} s, query embedding p50 ${report.queryEmbedMs.p50.toFixed(1)} ms p95 ${report.queryEmbedMs.p95.toFixed(1)} ms)`;
   const lines = [header, 'retriever       nDCG@10  Recall@100  MRR@10   p50 ms', '-------------   -------  ----------  ------   ------'];
   for (const row of report.rows) {
     lines.push(`${row.retriever.padEnd(14)}  ${row.ndcg10.toFixed(4)}   ${row.recall100.toFixed(4)}      ${row.mrr10.toFixed(4)}   ${row.p50Ms.toFixed(1)}`);
+  }
+  if (report.sweep.length > 0) {
+    lines.push('', 'sweep: vector weight  rerank candidates  rrfK   hybrid   hybrid+rerank');
+    for (const row of report.sweep) {
+      lines.push(`       ${String(row.vectorWeight).padEnd(13)}  ${String(row.rerankCandidates).padEnd(17)}  ${String(row.rrfK).padEnd(4)}   ${Number.isNaN(row.hybrid) ? '  -   ' : row.hybrid.toFixed(4)}   ${row.hybridRerank.toFixed(4)}`);
+    }
   }
   return lines.join('\n');
 }

@@ -45,6 +45,7 @@ export class EmbeddingRegistry {
         throw new AppError(
           'EMBEDDING_MODEL_MISMATCH',
           `embedding model ${id} is registered with dimension ${existing.dimension} (${existing.fingerprint}) but is configured as ${provider.dimensions} (${provider.fingerprint}); create a new index build under a new model id instead`,
+          { details: { registeredFingerprint: existing.fingerprint, registeredDimension: existing.dimension } },
         );
       }
       this.add(provider);

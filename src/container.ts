@@ -4,7 +4,11 @@ import type { Config } from './core/config';
 import { migrateStore, openStore, type Store } from './core/db/client';
 import { CorpusLookup, insertCorpus } from './core/corpora';
 import { LocalHashEmbedder } from './core/providers/local-hash-embedder';
-import type { EmbeddingProvider } from './core/providers/ports';
+import { defaultEmbeddingModel, openLocalModels, type LocalModels } from './core/providers/onnx/local-models';
+import { ModelFileError, MODELS_FETCH_COMMAND } from './core/providers/onnx/model-files';
+import { AppError } from './core/errors';
+import type { OnnxEmbedder } from './core/providers/onnx/onnx-embedder';
+import type { EmbeddingProvider, RelevanceScorer } from './core/providers/ports';
 import { createAuthenticator } from './api/auth';
 import type { AppDeps, CorpusService } from './api/deps';
 import type { ReadinessCheck } from './api/routes/health';
@@ -61,6 +65,14 @@ export interface Container extends AppDeps {
   vectors: VectorIndex;
   /** Finishes stopped deletes, re-queues lost uploads and alerts: run by the process that runs jobs (server or worker). */
   recovery: RecoverySweep;
+
+  /** The local neural models (state, MODELS_DIR, the notice when missing). */
+  localModels: LocalModels;
+  /**
+   * Question-passage relevance for other modules (e.g. answer trust): the local
+   * neural model's scores when it is loaded, else undefined. See RelevanceScorer.
+   */
+  relevance: RelevanceScorer | undefined;
   close(): Promise<void>;
 }
 
@@ -97,6 +109,16 @@ function createQueue(config: Config, records: JobRecords): JobQueue {
   return new InlineJobQueue(records, { queue: config.JOB_QUEUE_NAME, concurrency: config.JOBS_INLINE_CONCURRENCY });
 }
 
+/** A model file that no longer matches what existing builds were made with: one line naming the file. */
+function changedModelError(embedder: OnnxEmbedder, error: unknown): unknown {
+  if (!(error instanceof AppError) || error.code !== 'EMBEDDING_MODEL_MISMATCH') return error;
+  const registered = typeof error.details?.registeredFingerprint === 'string' ? error.details.registeredFingerprint : 'another';
+  return new ModelFileError(
+    embedder.files.modelPath,
+    `${embedder.modelId} files changed (fingerprint ${embedder.fingerprint}; existing index builds use ${registered}): restore them with \`${MODELS_FETCH_COMMAND}\`, or use a new MODELS_DIR`,
+  );
+}
+
 /** Wires adapters from config: the only place that knows which adapter is in use. */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
   const store = options.store ?? (await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, poolSize: config.DATABASE_POOL_SIZE, liftoffOnly: config.PGLITE_LIFTOFF_ONLY }));
@@ -105,9 +127,19 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const providers: Providers = { ...built, ...options.providers };
   const registry = new EmbeddingRegistry(store.db);
   await registry.register(new LocalHashEmbedder());
+  const localModels = await openLocalModels(config);
+  if (localModels.embedder) {
+    try {
+      await registry.register(localModels.embedder);
+    } catch (error) {
+      await localModels.embedder.close();
+      throw changedModelError(localModels.embedder, error);
+    }
+  }
+  const embeddingModel = defaultEmbeddingModel(config, localModels);
   for (const provider of [...providers.embedders, ...(options.embedders ?? [])]) await registry.register(provider);
-  if (!registry.configured().includes(config.EMBEDDING_MODEL)) {
-    throw new Error(`Invalid configuration: EMBEDDING_MODEL "${config.EMBEDDING_MODEL}" is not a configured embedding model (configured: ${registry.configured().join(', ')})`);
+  if (!registry.configured().includes(embeddingModel)) {
+    throw new Error(`Invalid configuration: EMBEDDING_MODEL "${embeddingModel}" is not a configured embedding model (configured: ${registry.configured().join(', ')})`);
   }
 
   // With QDRANT_URL the vectors (and with QDRANT_BM25 the BM25 leg) live in Qdrant. Nothing here calls it: the
@@ -138,7 +170,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: { pdfTimeoutMs: config.PDF_TIMEOUT_MS, pdfMaxMemoryMb: config.PDF_MAX_MEMORY_MB } };
   const ingestion = new IngestionService(pipelineDeps, jobs, { deleteSteps: options.deleteSteps });
   ingestion.registerHandlers();
-  const reindex = new ReindexService(pipelineDeps, jobs, { embeddingModel: config.EMBEDDING_MODEL, chunker: chunkerFromConfig(config) });
+  const reindex = new ReindexService(pipelineDeps, jobs, { embeddingModel, chunker: chunkerFromConfig(config) });
   reindex.registerHandlers();
 
   const reranker = providers.reranker;
@@ -182,7 +214,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       const corpus = await insertCorpus(store.db, tenantId, name);
       let build;
       try {
-        build = await builds.create(corpus, { embeddingModel: config.EMBEDDING_MODEL, chunker: chunkerFromConfig(config), status: 'active' });
+        build = await builds.create(corpus, { embeddingModel, chunker: chunkerFromConfig(config), status: 'active' });
       } catch (error) {
         // A corpus without its first build cannot take uploads or questions: take it back so the create can be retried.
         await store.db.delete(corporaTable).where(eq(corporaTable.id, corpus.id)).catch(() => undefined);
@@ -299,6 +331,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     lexical,
     vectors,
     recovery,
+
+    localModels,
+    relevance: localModels.embedder,
     async close() {
       await recovery.stop();
 
@@ -310,6 +345,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       await Promise.all([answerCache.flush(), traces.flush().catch(() => undefined), limits.flushUsage().catch(() => undefined)]);
       redis?.disconnect();
       await store.close();
+      await localModels.embedder?.close();
     },
   };
 }

@@ -5,8 +5,9 @@ import { createContainer, type Container } from './container';
 import { countTokens } from './core/tokens';
 import { startTracing } from './core/otel';
 import { QdrantIndex } from '../indexes/qdrant/qdrant-index';
-
 import type { DeleteSteps } from '../ingestion/service';
+import { AppError } from './core/errors';
+import { ModelFileError } from './core/providers/onnx/model-files';
 
 /** Makes sure an admin key exists: BOOTSTRAP_API_KEY, or a generated one printed once on first start. */
 async function bootstrapKeys(container: Container): Promise<void> {
@@ -51,7 +52,18 @@ async function main(): Promise<void> {
   }
   const stopTracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'attest-api' }) : undefined;
   const deleteSteps = deleteStepsForTests();
-  const container = await createContainer(config, { defaultMetrics: true, ...(deleteSteps ? { deleteSteps } : {}) });
+  let container;
+  try {
+    container = await createContainer(config, { defaultMetrics: true, ...(deleteSteps ? { deleteSteps } : {}) });
+  } catch (error) {
+    // A bad model file (or a model that no longer matches its builds) is one line naming the file, not a stack.
+    if (error instanceof ModelFileError || (error instanceof AppError && error.code === 'EMBEDDING_MODEL_MISMATCH')) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  if (container.localModels.notice) process.stdout.write(`${container.localModels.notice}\n`);
   await bootstrapKeys(container);
   const app = await buildApp(container, { logger: loggerOptions(config.LOG_LEVEL) });
   // The BPE ranks take about half a second to load: before the first question, not during it (it blocked every

@@ -71,7 +71,11 @@ export const configSchema = z.object({
   COHERE_RERANK_MODEL: z.preprocess(emptyToUndefined, z.string().default('rerank-v3.5')),
   COHERE_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default('embed-v4.0')),
 
-  EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default('local-hash')),
+  /** Unset: the local neural model when it is in MODELS_DIR, else local-hash (see src/core/providers/onnx/local-models.ts). */
+  EMBEDDING_MODEL: optionalString,
+  MODELS_DIR: optionalString,
+  LOCAL_MODELS: z.preprocess(emptyToUndefined, z.enum(['auto', 'off']).default('auto')),
+  ONNX_WORKERS: int(2, 1, 16),
   RERANKER: z.preprocess(emptyToUndefined, z.enum(['local', 'cohere']).default('local')),
   GENERATORS: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((part) => part.trim()) : ['local']),

@@ -48,10 +48,8 @@ export class SearchService {
   async search(corpus: Corpus, query: string, options: Partial<RetrieveOptions> = {}, build?: IndexBuild): Promise<RetrievalResult & { build: IndexBuild }> {
     const target = build ?? (await this.activeBuildOf(corpus));
     const embedder = this.deps.registry.provider(target.embeddingModelId);
-    // The lexical hashing embedder mostly repeats BM25's evidence with more noise. On SciFact (400
-    // train queries, full corpus, one ingest) hybrid+rerank nDCG@10 was 0.6998 at vector weight 0.2,
-    // 0.7094 at 0.1 and 0.7080 at 0.05, against BM25 alone 0.6982: 0.1 it is.
-    const weights = { bm25: 1, vector: embedder.provider === 'local' ? 0.1 : 1 };
+    // Each embedder says how much its list weighs against BM25 (see EmbeddingProvider.fusionWeight).
+    const weights = { bm25: 1, vector: embedder.fusionWeight ?? 1 };
     const result = await retrieve(
       {
         lexical: this.deps.lexical,

@@ -22,7 +22,8 @@ export interface TestApp {
 export async function createTestApp(
   options: { store: Store; env?: Record<string, string>; logger?: BuildAppOptions['logger']; appOptions?: Omit<BuildAppOptions, 'logger'> } & Omit<ContainerOptions, 'store' | 'jobs'>,
 ): Promise<TestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env });
+  // Models fetched into ./data/models on a dev machine must not switch every suite to the neural embedder.
+  const config = loadConfig({ LOG_LEVEL: 'silent', LOCAL_MODELS: 'off', ...options.env });
   const jobs = new InlineJobQueue(new JobRecords(options.store.db), { queue: 'attest', concurrency: 2, retry: { maxAttempts: 3, backoffMs: 10 } });
   const container = await createContainer(config, { ...options, jobs });
   await jobs.startWorker();

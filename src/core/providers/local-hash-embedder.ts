@@ -152,6 +152,12 @@ export class LocalHashEmbedder implements EmbeddingProvider {
   readonly maxTokensPerCall = Number.POSITIVE_INFINITY;
   readonly maxTokensPerInput = Number.POSITIVE_INFINITY;
   readonly fingerprint: string;
+  /**
+   * It mostly repeats BM25's evidence with more noise. On SciFact (400 train queries, full corpus, one
+   * ingest) hybrid+rerank nDCG@10 was 0.6998 at vector weight 0.2, 0.7094 at 0.1 and 0.7080 at 0.05,
+   * against BM25 alone 0.6982: 0.1 it is.
+   */
+  readonly fusionWeight = 0.1;
   private readonly familySeeds: { unigram: number; bigram: number; charGram: number };
   private readonly terms = new Map<string, TermFeatures>();
   /** Scratch, reused: embedding is synchronous, so one per embedder is safe. */

@@ -20,6 +20,11 @@ export interface EmbeddingProvider {
   countTokens(text: string): number;
   /** Stable identity of (provider, model, dimensions, params); vectors are only compared within one. */
   readonly fingerprint: string;
+  /**
+   * Weight of this model's vector list in rank fusion against BM25's 1 (default 1).
+   * Tuned per model on SciFact train: a lexical embedder repeats BM25 and earns little.
+   */
+  readonly fusionWeight?: number;
   embed(texts: readonly string[], options: { inputType: EmbeddingInputType; signal?: AbortSignal }): Promise<number[][]>;
 }
 
@@ -50,6 +55,18 @@ export interface RerankOptions {
    * first-stage signal; model rerankers may ignore it.
    */
   priors?: ReadonlyMap<string, number>;
+}
+
+/**
+ * Scores how relevant each passage is to a question, higher is more relevant,
+ * one number per passage in the order given. Each implementation documents its
+ * scale (a cosine in [-1, 1], a cross-encoder's raw logit, …): compare scores
+ * from one scorer only.
+ */
+export interface RelevanceScorer {
+  /** Model behind the scores (scores from different models are not comparable). */
+  readonly modelId: string;
+  score(question: string, passages: readonly string[], options?: { signal?: AbortSignal }): Promise<number[]>;
 }
 
 /** One source the generator may cite, labelled [n] in the prompt. */

@@ -1,0 +1,198 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ModelFileError } from './model-files';
+
+export interface InferencePoolOptions {
+  modelPath: string;
+  tokenizerPath: string;
+  maxTokens: number;
+  pooling: 'cls' | 'mean';
+  normalize: boolean;
+  /** Worker threads (default: min(2, cores)). */
+  workers?: number;
+  /** ONNX Runtime intra-op threads per worker (default 1: the workers are the parallelism). */
+  threadsPerWorker?: number;
+  /** Padded tokens per forward pass (batch size × longest member). */
+  tokenBudget?: number;
+  /** Texts per job handed to one worker; a crash retries at most this much work. */
+  textsPerJob?: number;
+  /** Attempts per job when its worker dies under it (default 3). */
+  maxAttempts?: number;
+}
+
+type Op = 'embed' | 'tokenize';
+
+interface Job {
+  id: number;
+  op: Op;
+  texts: string[];
+  attempts: number;
+  resolve(value: Float32Array[] | number[][]): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | undefined;
+  /** Set once the slot is being replaced or the pool closes: its exit is expected. */
+  retired: boolean;
+}
+
+const WORKER_URL = new URL('./inference-worker.mjs', import.meta.url);
+
+type WorkerMessage =
+  | { type: 'ready'; dimensions: number }
+  | { type: 'init-error'; file: string; message: string }
+  | { id: number; ok: true; vectors?: Float32Array[]; ids?: number[][] }
+  | { id: number; ok: false; message: string };
+
+/**
+ * A small pool of worker threads running one ONNX model. Work is split into
+ * jobs of a few texts; queries (priority) jump the queue, so a question is not
+ * stuck behind a large document's batches. A worker that dies mid-job (crash,
+ * OOM) is replaced and its job retried on the new one.
+ */
+export class InferencePool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  /** Hidden size the model produced on its load probe. */
+  dimensions = 0;
+  /** Workers replaced after dying (for metrics and tests). */
+  replacements = 0;
+
+  private constructor(private readonly options: Required<InferencePoolOptions>) {}
+
+  /** Starts the workers; rejects with a ModelFileError naming the file if the model or tokenizer cannot be loaded. */
+  static async open(options: InferencePoolOptions): Promise<InferencePool> {
+    const pool = new InferencePool({
+      workers: Math.max(1, Math.min(2, availableParallelism())),
+      threadsPerWorker: 1,
+      tokenBudget: 1024,
+      textsPerJob: 16,
+      maxAttempts: 3,
+      ...options,
+    });
+    try {
+      await Promise.all(Array.from({ length: pool.options.workers }, () => pool.spawn()));
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  async embed(texts: readonly string[], priority = false): Promise<Float32Array[]> {
+    return (await this.run('embed', texts, priority)) as Float32Array[];
+  }
+
+  /** Token ids as the model sees them (with [CLS]/[SEP], before truncation). */
+  async tokenize(texts: readonly string[]): Promise<number[][]> {
+    return (await this.run('tokenize', texts, true)) as number[][];
+  }
+
+  /** Test hook: the next job the first worker takes kills that worker halfway through. */
+  crashNextJob(): void {
+    this.slots[0]?.worker.postMessage({ op: 'crash-next' });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('inference pool closed'));
+    await Promise.all(
+      this.slots.splice(0).map((slot) => {
+        slot.retired = true;
+        slot.job?.reject(new Error('inference pool closed'));
+        return slot.worker.terminate();
+      }),
+    );
+  }
+
+  private async run(op: Op, texts: readonly string[], priority: boolean): Promise<Float32Array[] | number[][]> {
+    if (this.closed) throw new Error('inference pool closed');
+    const parts: Promise<Float32Array[] | number[][]>[] = [];
+    const jobs: Job[] = [];
+    for (let start = 0; start < texts.length; start += this.options.textsPerJob) {
+      const slice = texts.slice(start, start + this.options.textsPerJob);
+      parts.push(
+        new Promise((resolve, reject) => {
+          jobs.push({ id: this.nextId++, op, texts: slice, attempts: 0, resolve, reject });
+        }),
+      );
+    }
+    if (priority) this.queue.unshift(...jobs);
+    else this.queue.push(...jobs);
+    this.dispatch();
+    return (await Promise.all(parts)).flat() as Float32Array[] | number[][];
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.job || slot.retired) continue;
+      const job = this.queue.shift();
+      if (!job) break;
+      slot.job = job;
+      job.attempts += 1;
+      slot.worker.ref();
+      slot.worker.postMessage({ id: job.id, op: job.op, texts: job.texts });
+    }
+  }
+
+  private spawn(): Promise<void> {
+    const { modelPath, tokenizerPath, maxTokens, pooling, normalize, threadsPerWorker, tokenBudget } = this.options;
+    const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads: threadsPerWorker, tokenBudget } });
+    const slot: Slot = { worker, job: undefined, retired: false };
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (message: WorkerMessage) => {
+        if ('type' in message) {
+          if (message.type === 'ready') {
+            ready = true;
+            this.dimensions = message.dimensions;
+            this.slots.push(slot);
+            worker.unref();
+            resolve();
+            this.dispatch();
+          } else {
+            slot.retired = true;
+            void worker.terminate();
+            reject(new ModelFileError(message.file, `cannot be loaded (${message.message})`));
+          }
+          return;
+        }
+        const job = slot.job;
+        if (!job || job.id !== message.id) return;
+        slot.job = undefined;
+        worker.unref();
+        if (message.ok) job.resolve(message.vectors ?? message.ids ?? []);
+        else job.reject(new Error(`inference failed: ${message.message}`));
+        this.dispatch();
+      });
+      const died = (reason: string) => {
+        if (!ready) {
+          reject(new ModelFileError(modelPath, `inference worker failed to start (${reason})`));
+          return;
+        }
+        if (slot.retired) return;
+        slot.retired = true;
+        const index = this.slots.indexOf(slot);
+        if (index >= 0) this.slots.splice(index, 1);
+        const job = slot.job;
+        slot.job = undefined;
+        if (this.closed) return;
+        if (job) {
+          if (job.attempts >= this.options.maxAttempts) job.reject(new Error(`inference worker died ${job.attempts} times on one batch (${reason})`));
+          else this.queue.unshift(job);
+        }
+        this.replacements += 1;
+        this.spawn().catch((error: unknown) => {
+          // The model loaded before; failing now means the files changed under us: fail what waits rather than hang.
+          for (const waiting of this.queue.splice(0)) waiting.reject(error instanceof Error ? error : new Error(String(error)));
+        });
+      };
+      worker.on('error', (error) => died(error.message));
+      worker.on('exit', (code) => died(`exit code ${code}`));
+    });
+  }
+}

@@ -1,0 +1,150 @@
+// @ts-check
+/**
+ * One inference worker: a tokenizer read from tokenizer.json and an ONNX
+ * Runtime session, off the main thread. Plain JavaScript so that it runs the
+ * same under tsx, vitest and node (a .ts worker would need a loader in each).
+ *
+ * Messages in:  { id, op: 'embed', texts } | { id, op: 'tokenize', texts } | { op: 'crash-next' }
+ * Messages out: { type: 'ready', dimensions } | { type: 'init-error', message }
+ *               | { id, ok: true, vectors | ids } | { id, ok: false, message }
+ */
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Tokenizer } from '@huggingface/tokenizers';
+import ort from 'onnxruntime-node';
+
+/** @type {{ modelPath: string, tokenizerPath: string, maxTokens: number, pooling: 'cls' | 'mean', normalize: boolean, threads: number, tokenBudget: number }} */
+const options = workerData;
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+
+/** Set by 'crash-next' (tests): the next batch dies halfway, as a worker killed by the OOM killer would. */
+let crashNext = false;
+
+/** @param {Tokenizer} tokenizer @param {string} text */
+function encode(tokenizer, text) {
+  const ids = tokenizer.encode(text).ids;
+  if (ids.length <= options.maxTokens) return ids;
+  // Keep [CLS] and the first tokens, and close with the final [SEP] as the model saw in training.
+  return [...ids.slice(0, options.maxTokens - 1), ids[ids.length - 1]];
+}
+
+/**
+ * Runs one padded batch and pools each row.
+ * @param {ort.InferenceSession} session @param {number[][]} batch
+ */
+async function runBatch(session, batch) {
+  const width = Math.max(...batch.map((ids) => ids.length));
+  const size = batch.length * width;
+  const inputIds = new BigInt64Array(size);
+  const mask = new BigInt64Array(size);
+  batch.forEach((ids, row) => {
+    ids.forEach((id, column) => {
+      inputIds[row * width + column] = BigInt(id);
+      mask[row * width + column] = 1n;
+    });
+  });
+  /** @type {Record<string, ort.Tensor>} */
+  const feeds = {
+    input_ids: new ort.Tensor('int64', inputIds, [batch.length, width]),
+    attention_mask: new ort.Tensor('int64', mask, [batch.length, width]),
+  };
+  if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(size), [batch.length, width]);
+  const outputs = await session.run(feeds);
+  const hidden = outputs[session.outputNames[0] ?? 'last_hidden_state'];
+  if (!hidden) throw new Error('the model has no output');
+  const dims = hidden.dims;
+  const data = /** @type {Float32Array} */ (hidden.data);
+  const dimensions = dims.length === 3 ? Number(dims[2]) : Number(dims[1]);
+  return batch.map((ids, row) => {
+    const vector = new Float32Array(dimensions);
+    if (dims.length === 2) {
+      vector.set(data.subarray(row * dimensions, (row + 1) * dimensions));
+    } else if (options.pooling === 'cls') {
+      vector.set(data.subarray(row * width * dimensions, row * width * dimensions + dimensions));
+    } else {
+      for (let position = 0; position < ids.length; position++) {
+        const offset = (row * width + position) * dimensions;
+        for (let d = 0; d < dimensions; d++) vector[d] += data[offset + d] ?? 0;
+      }
+      for (let d = 0; d < dimensions; d++) vector[d] /= ids.length;
+    }
+    if (options.normalize) {
+      let norm = 0;
+      for (let d = 0; d < dimensions; d++) norm += vector[d] * vector[d];
+      norm = Math.sqrt(norm) || 1;
+      for (let d = 0; d < dimensions; d++) vector[d] /= norm;
+    }
+    return vector;
+  });
+}
+
+/**
+ * Embeds texts in batches bounded by padded token count: sorted by length so
+ * that short texts are not padded to a long one's width.
+ * @param {ort.InferenceSession} session @param {Tokenizer} tokenizer @param {string[]} texts
+ */
+async function embed(session, tokenizer, texts) {
+  const encoded = texts.map((text) => encode(tokenizer, text));
+  if (crashNext) process.exit(70);
+  const order = encoded.map((_ids, index) => index).sort((a, b) => encoded[a].length - encoded[b].length);
+  /** @type {Float32Array[]} */
+  const vectors = new Array(texts.length);
+  let start = 0;
+  while (start < order.length) {
+    let end = start + 1;
+    // Sorted ascending, so the batch's width is its last member's length.
+    while (end < order.length && (end - start + 1) * encoded[order[end]].length <= options.tokenBudget) end += 1;
+    const indices = order.slice(start, end);
+    const pooled = await runBatch(session, indices.map((index) => encoded[index]));
+    indices.forEach((index, position) => {
+      vectors[index] = pooled[position];
+    });
+    start = end;
+  }
+  return vectors;
+}
+
+async function main() {
+  let tokenizer;
+  let session;
+  let dimensions;
+  try {
+    tokenizer = new Tokenizer(JSON.parse(readFileSync(options.tokenizerPath, 'utf8')), {});
+  } catch (error) {
+    port.postMessage({ type: 'init-error', file: options.tokenizerPath, message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  try {
+    session = await ort.InferenceSession.create(options.modelPath, {
+      intraOpNumThreads: options.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+    // A probe at load: a truncated graph, out-of-range token ids or a wrong output shape fail here, not mid-ingestion.
+    const [probe] = await runBatch(session, [encode(tokenizer, 'attest model probe')]);
+    dimensions = probe?.length ?? 0;
+  } catch (error) {
+    port.postMessage({ type: 'init-error', file: options.modelPath, message: (error instanceof Error ? error.message : String(error)).split('\n')[0] });
+    return;
+  }
+  port.on('message', async (message) => {
+    if (message.op === 'crash-next') {
+      crashNext = true;
+      return;
+    }
+    try {
+      if (message.op === 'tokenize') {
+        port.postMessage({ id: message.id, ok: true, ids: message.texts.map((/** @type {string} */ text) => tokenizer.encode(text).ids) });
+        return;
+      }
+      const vectors = await embed(session, tokenizer, message.texts);
+      port.postMessage({ id: message.id, ok: true, vectors }, vectors.map((vector) => vector.buffer));
+    } catch (error) {
+      port.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  port.postMessage({ type: 'ready', dimensions });
+}
+
+void main();
