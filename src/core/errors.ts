@@ -49,6 +49,8 @@ export const ERROR_CATALOG = {
   SHUTTING_DOWN: { status: 503, retryable: true },
   CONFIG_INVALID: { status: 500, retryable: false },
   INTERNAL: { status: 500, retryable: false },
+  /** The model's output hit the output token limit before the answer was complete: the same request is cut again. */
+  PROVIDER_OUTPUT_TRUNCATED: { status: 502, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

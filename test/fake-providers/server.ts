@@ -27,6 +27,7 @@ import {
 } from './behaviours';
 import { cohereRoutes } from './cohere-routes';
 import { openAIRoutes } from './openai-routes';
+import { PromptCache } from './prompt-cache';
 
 export type { Behaviour, BehaviourScript, FakeCall, RouteName } from './behaviours';
 
@@ -47,7 +48,7 @@ export interface FakeProviders {
   /** Every call received, in order. */
   calls: FakeCall[];
   callCount(route?: RouteName): number;
-  /** Clears calls, scripts and defaults. */
+  /** Clears calls, scripts, defaults and the prompt cache. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -103,6 +104,7 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
   const defaultAnswer = options.defaultAnswer ?? DEFAULT_FAKE_ANSWER;
   const scripts = new Scripts();
   const calls: FakeCall[] = [];
+  const promptCache = new PromptCache();
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '').split('?')[0];
@@ -137,9 +139,11 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
     if ('latencyMs' in behaviour && behaviour.latencyMs !== undefined && !(await stall(behaviour.latencyMs, response))) return;
     const reply = handler.success({
       body,
-      answer: 'answer' in behaviour ? behaviour.answer : defaultAnswer,
-      cachedTokens: 'answer' in behaviour ? behaviour.cachedTokens : undefined,
+      answer: ('answer' in behaviour ? behaviour.answer : undefined) ?? defaultAnswer,
+      cachedTokens: 'cachedTokens' in behaviour ? behaviour.cachedTokens : undefined,
       malformed: 'malformed' in behaviour,
+      ending: 'ending' in behaviour ? behaviour.ending : undefined,
+      promptCache,
     });
     await writeReply(response, reply, 'stallMs' in behaviour && behaviour.midStream ? behaviour.stallMs : undefined);
   }
@@ -165,6 +169,7 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
     reset() {
       calls.length = 0;
       scripts.reset();
+      promptCache.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

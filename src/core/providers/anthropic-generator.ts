@@ -1,19 +1,27 @@
 /**
  * Generator over Anthropic messages. The answer comes back as the input of one
- * forced tool, `answer`, whose input_schema is the answer schema. The system
+ * forced tool, `answer`, whose input_schema is the answer schema; parallel tool
+ * use is disabled, and should a reply still hold several answer blocks, the first
+ * whose input is a valid answer wins (their inputs are never joined). The system
  * prompt is sent as text blocks, with `cache_control: ephemeral` on cacheable
  * ones. With `onDelta`, the message is streamed (`stream: true`, the SDK's raw
- * event stream) and each `input_json_delta` is forwarded; the concatenated JSON
- * is parsed at the end, exactly like the non-streamed tool input.
+ * event stream) and the first answer block's `input_json_delta`s are forwarded;
+ * each block's JSON is parsed at the end, exactly like the non-streamed tool input.
+ *
+ * How a reply ends decides the outcome: stop_reason `refusal` is a refusal
+ * (`provider_refusal`); `max_tokens` / `model_context_window_exceeded` is
+ * PROVIDER_OUTPUT_TRUNCATED unless an answer block before the cut one is whole;
+ * an `error` event mid-stream (e.g. `overloaded_error`) is a provider error
+ * (provider-errors.ts), and the fallback chain takes the streamed deltas back.
  */
 import { z } from 'zod';
 import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming, TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { AppError } from '../errors';
-import { ANSWER_SCHEMA_NAME, answerJsonSchema, parseWireAnswer, parseWireAnswerText } from './answer-schema';
+import { ANSWER_SCHEMA_NAME, answerJsonSchema, parseWireAnswer, parseWireAnswerText, providerRefusal } from './answer-schema';
 import { anthropicRequestOptions, createAnthropicClient, type AnthropicClientOptions } from './anthropic-client';
 import type { GeneratedAnswer, GenerationMessage, GenerationRequest, GenerationResult, GenerationUsage, Generator } from './ports';
-import { toProviderError } from './provider-errors';
+import { outputTruncated, toProviderError } from './provider-errors';
 
 export type AnthropicGeneratorOptions = AnthropicClientOptions & {
   model: string;
@@ -85,6 +93,27 @@ function mergeUsage(current: WireUsage, next: WireUsage): WireUsage {
   return merged;
 }
 
+/** Stop reasons that mean the output was cut before the model finished it. */
+const TRUNCATED_STOPS = new Set(['max_tokens', 'model_context_window_exceeded']);
+
+/**
+ * The first candidate that parses as a valid answer. When none does, the first
+ * candidate's error (so a single malformed block reads as before); undefined when
+ * there is no candidate at all.
+ */
+function firstValidAnswer(candidates: readonly (() => GeneratedAnswer)[]): GeneratedAnswer | undefined {
+  let firstError: unknown;
+  for (const parse of candidates) {
+    try {
+      return parse();
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (firstError !== undefined) throw firstError;
+  return undefined;
+}
+
 export class AnthropicGenerator implements Generator {
   readonly provider = 'anthropic';
   readonly modelId: string;
@@ -105,7 +134,8 @@ export class AnthropicGenerator implements Generator {
       system: request.messages.filter((message) => message.role === 'system').map(textBlock),
       messages: [{ role: 'user', content: userBlocks }],
       tools: [answerTool],
-      tool_choice: { type: 'tool', name: ANSWER_SCHEMA_NAME },
+      // One answer per reply: without this the model may call the tool twice, and two inputs are not one answer.
+      tool_choice: { type: 'tool', name: ANSWER_SCHEMA_NAME, disable_parallel_tool_use: true },
     } satisfies MessageCreateParamsNonStreaming;
     const requestOptions = anthropicRequestOptions(this.timeoutMs, request.signal);
     try {
@@ -125,9 +155,10 @@ export class AnthropicGenerator implements Generator {
     const parsed = messageSchema.safeParse(response);
     if (!parsed.success) throw this.badOutput('the message does not match the expected shape');
     const { model, stop_reason: stopReason, content, usage } = parsed.data;
-    const toolUse = content.find((block) => block.type === 'tool_use' && block.name === ANSWER_SCHEMA_NAME);
-    const output = this.checkStop(stopReason) ?? (toolUse ? parseWireAnswer(toolUse.input, this.provider) : undefined);
-    if (!output) throw this.badOutput('the message has no answer tool call');
+    // The last block is the one being written when the output was cut; blocks before it are whole.
+    const whole = stopReason !== null && TRUNCATED_STOPS.has(stopReason) ? content.slice(0, -1) : content;
+    const inputs = whole.filter((block) => block.type === 'tool_use' && block.name === ANSWER_SCHEMA_NAME).map((block) => block.input);
+    const output = this.outcome(stopReason, inputs.map((input) => () => parseWireAnswer(input, this.provider)));
     return { output, usage: toUsage(usage), provider: this.provider, model };
   }
 
@@ -140,8 +171,9 @@ export class AnthropicGenerator implements Generator {
     let model = this.modelId;
     let usage: WireUsage = {};
     let stopReason: string | null = null;
-    let answerIndex: number | undefined;
-    let json = '';
+    /** Each answer tool_use block's JSON by block index, in the order the blocks started. */
+    const answerBlocks = new Map<number, string>();
+    let lastBlockIndex: number | undefined;
     for await (const event of stream) {
       if (!READ_EVENTS.has(event.type)) continue;
       const parsed = streamEventSchema.safeParse(event);
@@ -153,16 +185,19 @@ export class AnthropicGenerator implements Generator {
           usage = mergeUsage(usage, current.message.usage);
           break;
         case 'content_block_start':
+          lastBlockIndex = current.index;
           if (current.content_block.type === 'tool_use' && current.content_block.name === ANSWER_SCHEMA_NAME) {
-            answerIndex = current.index;
+            answerBlocks.set(current.index, '');
           }
           break;
-        case 'content_block_delta':
-          if (current.index === answerIndex && current.delta.type === 'input_json_delta' && current.delta.partial_json) {
-            json += current.delta.partial_json;
-            onDelta(current.delta.partial_json);
-          }
+        case 'content_block_delta': {
+          const json = answerBlocks.get(current.index);
+          if (json === undefined || current.delta.type !== 'input_json_delta' || !current.delta.partial_json) break;
+          answerBlocks.set(current.index, json + current.delta.partial_json);
+          // Only the first answer block is shown as it streams: a second one is another answer, not more of it.
+          if (current.index === answerBlocks.keys().next().value) onDelta(current.delta.partial_json);
           break;
+        }
         case 'message_delta':
           stopReason = current.delta.stop_reason ?? stopReason;
           usage = mergeUsage(usage, current.usage);
@@ -175,18 +210,30 @@ export class AnthropicGenerator implements Generator {
     }
     // The SDK ends an aborted stream quietly; a partial answer must not pass for a whole one.
     requestOptions.signal?.throwIfAborted();
-    const output = this.checkStop(stopReason) ?? (answerIndex === undefined ? undefined : parseWireAnswerText(json, this.provider));
-    if (!output) throw this.badOutput('the streamed message has no answer tool call');
+    const truncated = stopReason !== null && TRUNCATED_STOPS.has(stopReason);
+    const texts = [...answerBlocks].filter(([index]) => !(truncated && index === lastBlockIndex)).map(([, json]) => json);
+    const output = this.outcome(stopReason, texts.map((json) => () => parseWireAnswerText(json, this.provider)));
     return { output, usage: toUsage(usage), provider: this.provider, model };
   }
 
-  /** A refusal stop is an answer; a max_tokens stop means the tool input is cut off. */
-  private checkStop(stopReason: string | null): GeneratedAnswer | undefined {
-    if (stopReason === 'refusal') {
-      return { refused: true, refusalReason: 'The model declined to answer.', sentences: [] };
+  /**
+   * A refusal stop is an answer whatever came before it; otherwise the first valid answer block,
+   * and with none, a cut-off reply is PROVIDER_OUTPUT_TRUNCATED and any other PROVIDER_BAD_OUTPUT.
+   */
+  private outcome(stopReason: string | null, candidates: readonly (() => GeneratedAnswer)[]): GeneratedAnswer {
+    if (stopReason === 'refusal') return providerRefusal('provider_refusal');
+    if (stopReason !== null && TRUNCATED_STOPS.has(stopReason)) {
+      try {
+        const whole = firstValidAnswer(candidates);
+        if (whole) return whole;
+      } catch {
+        // A malformed whole block says no more than the cut: the cut is what to report.
+      }
+      throw outputTruncated(this.provider, this.modelId, stopReason);
     }
-    if (stopReason === 'max_tokens') throw this.badOutput('the answer was cut off at the output token limit');
-    return undefined;
+    const output = firstValidAnswer(candidates);
+    if (!output) throw this.badOutput('the message has no answer tool call');
+    return output;
   }
 
   private badOutput(message: string): AppError {
