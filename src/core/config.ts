@@ -107,7 +107,7 @@ export const configSchema = z.object({
   HNSW_M: int(32, 2, 100),
   HNSW_EF_CONSTRUCTION: int(200, 4, 1000),
   HNSW_EF_SEARCH: int(350, 1, 1000),
-  MAX_INPUT_TOKENS: int(6000, 256),
+  MAX_INPUT_TOKENS: int(8000, 256),
   MAX_OUTPUT_TOKENS: int(800, 32),
 
   // Answers kept in this process in front of the shared answer cache (Redis or Postgres); 0 turns it off.

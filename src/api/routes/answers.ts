@@ -117,7 +117,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): void {
       const { tenantId } = principalOf(request);
       const corpus = await deps.services.corpora.find(tenantId, request.params.corpus);
       // Before admission and before an SSE stream starts: an over-budget question is a plain 413.
-      deps.services.answers.checkBudget(request.body.question);
+      deps.services.answers.checkBudget(request.body.question, tenantId);
       const controller = new AbortController();
       inFlight.add(controller);
       // A client that goes away cancels the provider call.

@@ -76,10 +76,12 @@ function textBlock(message: GenerationMessage): TextBlockParam {
 /** inputTokens counts every prompt token (uncached + cache writes + cache reads), like OpenAI's prompt_tokens. */
 function toUsage(usage: WireUsage): GenerationUsage {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage.cache_creation_input_tokens ?? 0;
   return {
-    inputTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + cacheRead,
+    inputTokens: (usage.input_tokens ?? 0) + cacheWrite + cacheRead,
     outputTokens: usage.output_tokens ?? 0,
     cachedTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
   };
 }
 

@@ -81,6 +81,8 @@ function toUsage(usage: z.infer<typeof usageSchema>): GenerationUsage {
     inputTokens: usage?.prompt_tokens ?? 0,
     outputTokens: usage?.completion_tokens ?? 0,
     cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    // OpenAI caches prompts on its own and bills no writes.
+    cacheWriteTokens: 0,
   };
 }
 
@@ -102,6 +104,8 @@ export class OpenAIGenerator implements Generator {
       messages: request.messages.map(toMessage),
       max_completion_tokens: request.maxOutputTokens,
       response_format: answerResponseFormat,
+      // Keeps one tenant's requests (one cacheable prefix) on the same cache; the prefix itself keeps tenants apart.
+      ...(request.promptCacheKey ? { prompt_cache_key: request.promptCacheKey } : {}),
     } satisfies ChatCompletionCreateParamsNonStreaming;
     const requestOptions = openAIRequestOptions(this.timeoutMs, request.signal);
     try {
