@@ -22,11 +22,14 @@ import { ANSWER_SCHEMA_NAME, answerJsonSchema, parseWireAnswer, parseWireAnswerT
 import { anthropicRequestOptions, createAnthropicClient, type AnthropicClientOptions } from './anthropic-client';
 import type { GeneratedAnswer, GenerationMessage, GenerationRequest, GenerationResult, GenerationUsage, Generator } from './ports';
 import { outputTruncated, toProviderError } from './provider-errors';
+import { answerFromCitedText, CITATIONS_MODE_INSTRUCTIONS, citedTextBlockSchema, searchResultBlocks, textCitationSchema, type CitedTextBlock } from './anthropic-citations';
 
 export type AnthropicGeneratorOptions = AnthropicClientOptions & {
   model: string;
   /** Per-request SDK timeout (until the response headers arrive). Default 60 s. */
   timeoutMs?: number;
+  /** Native citations (ANTHROPIC_CITATIONS): sources as search_result blocks, quotes from the citations (anthropic-citations.ts). */
+  citations?: boolean;
 };
 
 const answerTool = {
@@ -46,7 +49,7 @@ type WireUsage = z.infer<typeof usageSchema>;
 const messageSchema = z.object({
   model: z.string(),
   stop_reason: z.string().nullable(),
-  content: z.array(z.object({ type: z.string(), name: z.string().optional(), input: z.unknown().optional() })),
+  content: z.array(z.object({ type: z.string(), name: z.string().optional(), input: z.unknown().optional() }).passthrough()),
   usage: usageSchema,
 });
 
@@ -121,14 +124,23 @@ export class AnthropicGenerator implements Generator {
   readonly modelId: string;
   private readonly client: Anthropic;
   private readonly timeoutMs: number;
+  private readonly citations: boolean;
 
   constructor(options: AnthropicGeneratorOptions) {
     this.client = createAnthropicClient(options);
     this.modelId = options.model;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.citations = options.citations ?? false;
   }
 
   async generate(request: GenerationRequest): Promise<GenerationResult> {
+    if (this.citations) {
+      try {
+        return await this.cited(request);
+      } catch (error) {
+        throw toProviderError(error, { provider: this.provider, signal: request.signal });
+      }
+    }
     const userBlocks = request.messages.filter((message) => message.role === 'user').map(textBlock);
     const body = {
       model: this.modelId,
@@ -216,6 +228,74 @@ export class AnthropicGenerator implements Generator {
     const texts = [...answerBlocks].filter(([index]) => !(truncated && index === lastBlockIndex)).map(([, json]) => json);
     const output = this.outcome(stopReason, texts.map((json) => () => parseWireAnswerText(json, this.provider)));
     return { output, usage: toUsage(usage), provider: this.provider, model };
+  }
+
+  /**
+   * Native citations: the same cached system prompt and the mode's instructions after it; the user turn is the
+   * sources as search results, the question, and any later user message (a repair's feedback). No tool: the
+   * service does not combine citations with a forced tool.
+   */
+  private async cited(request: GenerationRequest): Promise<GenerationResult> {
+    const [, ...laterUserMessages] = request.messages.filter((message) => message.role === 'user');
+    const body = {
+      model: this.modelId,
+      max_tokens: request.maxOutputTokens,
+      system: [...request.messages.filter((message) => message.role === 'system').map(textBlock), { type: 'text' as const, text: CITATIONS_MODE_INSTRUCTIONS }],
+      messages: [
+        {
+          role: 'user' as const,
+          content: [
+            ...searchResultBlocks(request.sources),
+            { type: 'text' as const, text: `<question>\n${request.question}\n</question>` },
+            ...laterUserMessages.map(textBlock),
+          ],
+        },
+      ],
+    } satisfies MessageCreateParamsNonStreaming;
+    const requestOptions = anthropicRequestOptions(this.timeoutMs, request.signal);
+    let model = this.modelId;
+    let usage: WireUsage = {};
+    let stopReason: string | null = null;
+    let blocks: CitedTextBlock[] = [];
+    if (request.onDelta) {
+      const stream = await this.client.messages.create({ ...body, stream: true }, requestOptions);
+      const byIndex = new Map<number, CitedTextBlock>();
+      for await (const event of stream) {
+        if (event.type === 'message_start') {
+          model = event.message.model;
+          usage = mergeUsage(usage, usageSchema.parse(event.message.usage));
+        } else if (event.type === 'content_block_start' && event.content_block.type === 'text') {
+          byIndex.set(event.index, { type: 'text', text: '', citations: [] });
+        } else if (event.type === 'content_block_delta') {
+          const block = byIndex.get(event.index);
+          if (!block) continue;
+          if (event.delta.type === 'text_delta') {
+            block.text += event.delta.text;
+            request.onDelta(event.delta.text);
+          } else if (event.delta.type === 'citations_delta') {
+            block.citations = [...(block.citations ?? []), textCitationSchema.parse(event.delta.citation)];
+          }
+        } else if (event.type === 'message_delta') {
+          stopReason = event.delta.stop_reason ?? stopReason;
+          usage = mergeUsage(usage, usageSchema.parse(event.usage));
+        }
+      }
+      requestOptions.signal?.throwIfAborted();
+      blocks = [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, block]) => block);
+    } else {
+      const parsed = messageSchema.safeParse(await this.client.messages.create(body, requestOptions));
+      if (!parsed.success) throw this.badOutput('the message does not match the expected shape');
+      ({ model, usage } = parsed.data);
+      stopReason = parsed.data.stop_reason;
+      blocks = parsed.data.content.flatMap((block) => {
+        const text = citedTextBlockSchema.safeParse(block);
+        return text.success ? [text.data] : [];
+      });
+    }
+    if (stopReason === 'refusal') return { output: providerRefusal('provider_refusal'), usage: toUsage(usage), provider: this.provider, model };
+    if (stopReason !== null && TRUNCATED_STOPS.has(stopReason)) throw outputTruncated(this.provider, this.modelId, stopReason);
+    if (blocks.every((block) => block.text.trim() === '')) throw this.badOutput('the message has no answer text');
+    return { output: answerFromCitedText(blocks, request.sources), usage: toUsage(usage), provider: this.provider, model };
   }
 
   /**
