@@ -80,6 +80,7 @@ export class Metrics {
       this.tokens.inc({ tenant: tenantId, model, kind: 'input' }, body.usage.inputTokens);
       this.tokens.inc({ tenant: tenantId, model, kind: 'output' }, body.usage.outputTokens);
       this.tokens.inc({ tenant: tenantId, model, kind: 'cached' }, body.usage.cachedTokens);
+      this.tokens.inc({ tenant: tenantId, model, kind: 'cache_write' }, body.usage.cacheWriteTokens);
       this.cost.inc({ tenant: tenantId, model }, body.usage.costUsd);
     }
   }

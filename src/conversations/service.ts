@@ -112,7 +112,7 @@ export class ConversationService {
       const previous = earlier[earlier.length - 1];
       const turn = (previous?.turn ?? 0) + 1;
       const rewrite = await this.rewriter.rewrite(question, previous ? { standaloneQuestion: previous.standaloneQuestion } : undefined, { conversationId: row.id, turn, ...(context.signal ? { signal: context.signal } : {}) });
-      this.answers.checkBudget(rewrite.standaloneQuestion);
+      this.answers.checkBudget(rewrite.standaloneQuestion, tenantId);
       const history = historyWindow(
         earlier.map((message) => ({ turn: message.turn, question: message.question, answer: String((message.answer as { answer?: unknown }).answer ?? '') })),
         this.settings.historyTokens,

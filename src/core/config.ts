@@ -66,6 +66,7 @@ export const configSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalUrl(['http:', 'https:']),
   ANTHROPIC_MODEL: z.preprocess(emptyToUndefined, z.string().default('claude-sonnet-4-6')),
+  ANTHROPIC_CITATIONS: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false').transform((value) => value === 'true')),
   COHERE_API_KEY: optionalString,
   COHERE_BASE_URL: optionalUrl(['http:', 'https:']),
   COHERE_RERANK_MODEL: z.preprocess(emptyToUndefined, z.string().default('rerank-v3.5')),
@@ -116,7 +117,7 @@ export const configSchema = z.object({
   HNSW_M: int(32, 2, 100),
   HNSW_EF_CONSTRUCTION: int(200, 4, 1000),
   HNSW_EF_SEARCH: int(350, 1, 1000),
-  MAX_INPUT_TOKENS: int(6000, 256),
+  MAX_INPUT_TOKENS: int(8000, 256),
   MAX_OUTPUT_TOKENS: int(800, 32),
 
   // Answers kept in this process in front of the shared answer cache (Redis or Postgres); 0 turns it off.

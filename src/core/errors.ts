@@ -60,6 +60,8 @@ export const ERROR_CATALOG = {
 
   /** A server-side request's target is internal (loopback, private, link-local, metadata...) and not allowed by OUTBOUND_ALLOW_HOSTS. */
   WEBHOOK_TARGET_FORBIDDEN: { status: 422, retryable: false },
+  /** The model's output hit the output token limit before the answer was complete: the same request is cut again. */
+  PROVIDER_OUTPUT_TRUNCATED: { status: 502, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

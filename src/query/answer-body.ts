@@ -38,6 +38,12 @@ export interface AnswerBodyPieces {
 /** Shown as `answer` when the answer is a refusal. */
 export const REFUSAL_TEXT = "The documents don't say: no passage in the sources answers this question.";
 
+/** Shown as `answer` when the provider, not the sources, stopped the answer (answer-schema's provider refusals). */
+export const PROVIDER_REFUSAL_TEXT: Readonly<Record<string, string>> = {
+  provider_refusal: 'The model declined to answer this question.',
+  content_filter: "The provider's content filter withheld the answer.",
+};
+
 /** Trailing sentence punctuation, with any closing quotes or brackets after it. */
 const TERMINAL = /([.!?…]+["'”’)\]]*)$/u;
 
@@ -54,7 +60,9 @@ export function withMarkers(text: string, citations: readonly number[]): string 
 
 export function toAnswerBody(verified: VerifiedAnswer): AnswerBodyPieces {
   if (verified.refused) {
-    return { answer: REFUSAL_TEXT, sentences: [], citations: [], refused: true, refusalReason: verified.refusalReason ?? 'refused' };
+    const refusalReason = verified.refusalReason ?? 'refused';
+    const answer = Object.hasOwn(PROVIDER_REFUSAL_TEXT, refusalReason) ? PROVIDER_REFUSAL_TEXT[refusalReason] ?? REFUSAL_TEXT : REFUSAL_TEXT;
+    return { answer, sentences: [], citations: [], refused: true, refusalReason };
   }
   const sentences = verified.sentences.map((sentence) => ({ text: sentence.text, citations: [...sentence.citations] }));
   const citations = verified.citations.map((citation) => ({

@@ -2,7 +2,7 @@ import { randomUUID, createHash } from 'node:crypto';
 import type { Corpus } from '../core/db/schema';
 import { AppError } from '../core/errors';
 import type { PriceBook } from '../core/pricing';
-import type { GenerationMessage, GenerationResult } from '../core/providers/ports';
+import type { GenerationMessage, GenerationResult, GenerationUsage } from '../core/providers/ports';
 import type { FallbackChain } from '../core/resilience';
 import { withSpan } from '../core/telemetry';
 import { countTextTokens } from './tokens';
@@ -75,8 +75,24 @@ export interface AnswerBody extends Record<string, unknown> {
   cached: boolean;
   traceId: string;
   sources: SourceSummary[];
-  usage: { provider: string; model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number };
+  usage: AnswerUsage;
   timings: { retrieveMs: number; rerankMs: number; assembleMs: number; generateMs: number; verifyMs: number; totalMs: number };
+}
+
+/**
+ * Provider tokens of an answer (the first call and any repair). cachedTokens were read from the provider's
+ * prompt cache, cacheWriteTokens written to it (Anthropic); cachedShare = cachedTokens / inputTokens, the share
+ * of the prompt the provider served from its cache (0 when nothing was).
+ */
+export interface AnswerUsage {
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  cachedShare: number;
+  costUsd: number;
 }
 
 export interface AnswerServiceDeps {
@@ -141,6 +157,21 @@ function conversationTrace(conversation: ConversationContext | undefined, standa
 const cacheable = (body: AnswerBody) => !body.degraded || body.refused;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 1000 : 0);
+
+function addUsage(a: GenerationUsage, b: GenerationUsage): Required<GenerationUsage> {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cachedTokens: a.cachedTokens + b.cachedTokens,
+    cacheWriteTokens: (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0),
+  };
+}
+
+/** Groups one tenant's requests with one prompt for the provider's cache routing: opaque, 39 characters. */
+export function promptCacheKey(promptVersion: string, tenantId: string): string {
+  return `attest-${createHash('sha256').update(`${promptVersion}\u0000${tenantId}`).digest('hex').slice(0, 32)}`;
+}
 const squash = (text: string) => text.replace(/\s+/gu, ' ').trim();
 
 /** The answer pipeline: cache → retrieve → assemble → generate → verify (one repair) → trace → cache. */
@@ -150,12 +181,12 @@ export class AnswerService {
   constructor(private readonly deps: AnswerServiceDeps) {}
 
   /** Throws 413 BUDGET_EXCEEDED, with the numbers, when the question alone does not fit the input budget. */
-  checkBudget(question: string): void {
+  checkBudget(question: string, tenantId?: string): void {
     // A token is at least one UTF-8 byte: a question that fits by bytes needs no tokenizing.
-    const withoutQuestion = baseInputTokens(this.deps.prompt, '');
+    const withoutQuestion = baseInputTokens(this.deps.prompt, '', tenantId);
     if (withoutQuestion + Buffer.byteLength(escapeText(question.trim()), 'utf8') <= this.deps.limits.maxInputTokens) return;
-    // Exactly what the assembler puts around the sources (system prompt, user template, question).
-    const requiredTokens = baseInputTokens(this.deps.prompt, question);
+    // Exactly what the assembler puts around the sources (tenant line, system prompt, user template, question).
+    const requiredTokens = baseInputTokens(this.deps.prompt, question, tenantId);
     if (requiredTokens > this.deps.limits.maxInputTokens) {
       const questionTokens = countTextTokens(question);
       throw new AppError('BUDGET_EXCEEDED', `the question needs ${requiredTokens} input tokens with the prompt; the per-request limit is ${this.deps.limits.maxInputTokens}`, {
@@ -166,7 +197,7 @@ export class AnswerService {
   }
 
   async answer(corpus: Corpus, question: string, options: AnswerOptions, context: AnswerContext = {}): Promise<AnswerBody> {
-    this.checkBudget(question);
+    this.checkBudget(question, corpus.tenantId);
     const deadlineMs = this.deps.limits.deadlineMs ?? 0;
     if (deadlineMs <= 0) return this.answerWithin(corpus, question, options, context);
     // Per-call timeouts bound one attempt; retries and fallbacks can add up past what a client waits for.
@@ -243,7 +274,7 @@ export class AnswerService {
       ...original,
       cached: true,
       // This request made no provider call: nothing to charge to the tenant's token budgets.
-      usage: { ...original.usage, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 },
+      usage: { ...original.usage, inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, cachedShare: 0, costUsd: 0 },
       timings: { retrieveMs: 0, rerankMs: 0, assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: round(performance.now() - started) },
     };
     body.traceId = this.recordTrace(corpus, context.requestId, question, body, {
@@ -267,7 +298,7 @@ export class AnswerService {
     const sources = summarize(retrieval.results);
     context.events?.onRetrieval?.(sources);
     const timings = { retrieveMs: round(retrieveMs), rerankMs: round(retrieval.timings.rerankMs), assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: 0 };
-    const none = { provider: 'none', model: 'none', inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 };
+    const none: AnswerUsage = { provider: 'none', model: 'none', inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, cachedShare: 0, costUsd: 0 };
 
     if (retrieval.empty) {
       const body = this.body(toAnswerBody({ sentences: [], citations: [], removed: [], refused: true, refusalReason: 'no_relevant_sources' }), { degraded: false, sources, usage: none, timings, started });
@@ -286,7 +317,7 @@ export class AnswerService {
     const historyTokens = context.conversation?.historyTokens ?? 0;
     const packed = assembleContext(
       retrieval.results.map((item) => ({ ...item, score: item.score })),
-      { question, maxInputTokens: this.deps.limits.maxInputTokens - this.deps.limits.maxOutputTokens - historyTokens, prompt: this.deps.prompt, cache: this.deps.contextCache },
+      { question, maxInputTokens: this.deps.limits.maxInputTokens - this.deps.limits.maxOutputTokens - historyTokens, prompt: this.deps.prompt, cache: this.deps.contextCache, tenantId: corpus.tenantId },
     );
     // Earlier turns go between the system prompt and the sources: the stable prefix grows turn by turn.
     const assembled = context.conversation
@@ -326,6 +357,7 @@ export class AnswerService {
         sources: assembled.sources,
         question,
         maxOutputTokens: this.deps.limits.maxOutputTokens,
+        promptCacheKey: promptCacheKey(this.deps.prompt.version, corpus.tenantId),
         ...(context.signal ? { signal: context.signal } : {}),
         ...(withStream && onDelta ? { onDelta, onRestart } : {}),
       });
@@ -340,7 +372,7 @@ export class AnswerService {
       release?.();
     }
     timings.generateMs = round(performance.now() - generateStart);
-    let usage = first.result.usage;
+    let usage = addUsage(first.result.usage, { inputTokens: 0, outputTokens: 0, cachedTokens: 0 });
     // Each call priced by the model that answered it: a repair answered by another provider bills at its own price.
     let costUsd = this.costOf(first.result);
     let result: GenerationResult = first.result;
@@ -361,7 +393,7 @@ export class AnswerService {
       try {
         const second = await generate(repairMessages, false);
         timings.generateMs = round(timings.generateMs + performance.now() - repairStart);
-        usage = { inputTokens: usage.inputTokens + second.result.usage.inputTokens, outputTokens: usage.outputTokens + second.result.usage.outputTokens, cachedTokens: usage.cachedTokens + second.result.usage.cachedTokens };
+        usage = addUsage(usage, second.result.usage);
         costUsd = Math.round((costUsd + this.costOf(second.result)) * 1e8) / 1e8;
         verifyStart = performance.now();
         const again = verifyAnswer(second.result.output, assembled.sources);
@@ -391,7 +423,7 @@ export class AnswerService {
       // The answer shown is the one that decides: a repair answered by the local fallback is degraded.
       degraded: answered.degraded,
       sources,
-      usage: { provider: result.provider, model: result.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedTokens, costUsd },
+      usage: { provider: result.provider, model: result.model, ...usage, cachedShare: share(usage.cachedTokens, usage.inputTokens), costUsd },
       timings,
       started,
     });
@@ -440,7 +472,13 @@ export class AnswerService {
       prompt: { id: this.deps.prompt.id, version: this.deps.prompt.version, hash: this.deps.prompt.hash },
       provider: body.usage.provider,
       model: body.usage.model,
-      tokens: { input: body.usage.inputTokens, output: body.usage.outputTokens, cached: body.usage.cachedTokens },
+      tokens: {
+        input: body.usage.inputTokens,
+        output: body.usage.outputTokens,
+        cached: body.usage.cachedTokens,
+        cacheWrite: body.usage.cacheWriteTokens,
+        cachedShare: body.usage.cachedShare,
+      },
       costUsd: body.usage.costUsd,
       timings: body.timings,
       citedChunkIds: body.citations.map((citation) => citation.chunkId),

@@ -1,7 +1,7 @@
 import type { GenerationMessage, GenerationSource } from '../core/providers/ports';
 import { fnv1a, fnvMix, FNV_OFFSET } from '../core/fnv1a';
 import type { Prompt } from './prompts';
-import { escapeText, fillUserTemplate, renderSource } from './prompts/render';
+import { escapeText, fillUserTemplate, renderSource, systemText, tenantLine } from './prompts/render';
 import type { Span } from './text-match';
 import { countTextTokens } from './tokens';
 
@@ -68,6 +68,8 @@ export interface AssembleOptions {
   maxSources?: number;
   prompt: Prompt;
   cache?: ContextCache;
+  /** Whose request: named at the start of the system message, so each tenant's cached prefix is its own. */
+  tenantId?: string;
 }
 
 export interface AssembledContext {
@@ -321,16 +323,17 @@ function usablePack(pack: PackedSources | undefined, sourceBudget: number, maxSo
  * sources as escaped, delimited untrusted data, then the question, then the
  * rules again. Pure apart from the optional cache.
  */
-/** Input tokens of the messages without any source: system prompt, user template, the question, message overhead. */
-export function baseInputTokens(prompt: Prompt, question: string): number {
+/** Input tokens of the messages without any source: tenant line, system prompt, user template, the question, message overhead. */
+export function baseInputTokens(prompt: Prompt, question: string, tenantId?: string): number {
   const fixed = fixedTokens(prompt);
-  return fixed.system + fixed.template + countTextTokens(escapeText(question.trim())) + 2 * MESSAGE_OVERHEAD_TOKENS;
+  const tenant = tenantId === undefined ? 0 : countTextTokens(tenantLine(tenantId));
+  return tenant + fixed.system + fixed.template + countTextTokens(escapeText(question.trim())) + 2 * MESSAGE_OVERHEAD_TOKENS;
 }
 
 export function assembleContext(candidates: readonly ContextCandidate[], options: AssembleOptions): AssembledContext {
   const maxSources = options.maxSources ?? DEFAULT_MAX_SOURCES;
   const question = escapeText(options.question.trim());
-  const baseTokens = baseInputTokens(options.prompt, options.question);
+  const baseTokens = baseInputTokens(options.prompt, options.question, options.tenantId);
   const sourceBudget = Math.max(0, options.maxInputTokens - baseTokens);
   const key = contextCacheKey(options.prompt.version, candidates.map((candidate) => candidate.chunkId));
   const cached = options.cache?.get(key);
@@ -340,7 +343,7 @@ export function assembleContext(candidates: readonly ContextCandidate[], options
   const user = fillUserTemplate(options.prompt.userTemplate, { sources: pack.blocks.join('\n'), question });
   return {
     messages: [
-      { role: 'system', content: options.prompt.text, cacheable: true },
+      { role: 'system', content: systemText(options.prompt.text, options.tenantId), cacheable: true },
       { role: 'user', content: user },
     ],
     sources: [...pack.sources],

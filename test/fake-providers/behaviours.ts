@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GeneratedAnswer } from '../../src/core/providers/ports';
+import type { PromptCache } from './prompt-cache';
 
 export type RouteName = 'openai.chat' | 'openai.embeddings' | 'anthropic.messages' | 'cohere.rerank' | 'cohere.embed';
 
@@ -34,8 +35,22 @@ export type Behaviour =
   | { stallMs: number; midStream?: boolean }
   /** A 200 whose model output is broken: invalid JSON text, a schema-invalid tool input, wrong vectors. */
   | { malformed: true }
+  /** A reply that ends the way the service can end one (see Ending), with this answer where there is one. */
+  | { ending: Ending; answer?: GeneratedAnswer }
   /** The route's default: a valid response with the server's default answer. */
   | { default: true };
+
+/**
+ * Ways a generation reply ends other than with one whole answer, as the services send them:
+ * - two_tool_uses: Anthropic, two answer tool_use blocks (the answer, then a different one);
+ * - first_tool_use_invalid: Anthropic, a schema-invalid answer block, then the answer;
+ * - overloaded_mid_stream: an error event after the first deltas (Anthropic `overloaded_error`,
+ *   OpenAI `server_error`); not streamed, Anthropic 529 / OpenAI 503;
+ * - truncated: the output cut at max_tokens (Anthropic stop_reason `max_tokens`, OpenAI finish_reason `length`);
+ * - refusal: Anthropic stop_reason `refusal` after partial output, OpenAI `message.refusal`;
+ * - content_filter: OpenAI finish_reason `content_filter` after partial output.
+ */
+export type Ending = 'two_tool_uses' | 'first_tool_use_invalid' | 'overloaded_mid_stream' | 'truncated' | 'refusal' | 'content_filter';
 
 export interface CallInfo {
   /** 0-based count of earlier calls to this route. */
@@ -145,6 +160,9 @@ export interface SuccessRequest {
   answer: GeneratedAnswer;
   cachedTokens: number | undefined;
   malformed: boolean;
+  ending?: Ending | undefined;
+  /** The server's prompt cache (hits only above the minimum prefix, from the second identical prefix on). */
+  promptCache: PromptCache;
 }
 
 export interface RouteHandler {

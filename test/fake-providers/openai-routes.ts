@@ -26,6 +26,7 @@ import {
   wireAnswer,
   type Behaviour,
   type Rejection,
+  type Ending,
   type Reply,
   type RouteHandler,
   type SuccessRequest,
@@ -117,29 +118,58 @@ function validateEmbeddings(body: Record<string, unknown>): Rejection | undefine
   return undefined;
 }
 
-function chatReply({ body, answer, cachedTokens, malformed }: SuccessRequest): Reply {
-  const model = datedModel(String(body['model'] ?? 'gpt-fake'));
-  const content = malformed ? brokenJson(answer) : JSON.stringify(wireAnswer(answer));
-  const promptTokens = estimateTokens(textOf(body['messages']));
+export const OPENAI_REFUSAL_TEXT = "I'm sorry, I can't help with that.";
+
+/** What the choice carries for an ending (Ending in behaviours.ts): content, refusal and finish_reason. */
+function chatEnding(ending: Ending | undefined, content: string): { content: string | null; refusal: string | null; finishReason: string } {
+  switch (ending) {
+    case undefined:
+    case 'overloaded_mid_stream':
+      return { content, refusal: null, finishReason: 'stop' };
+    case 'truncated':
+      return { content: content.slice(0, Math.floor(content.length / 2)), refusal: null, finishReason: 'length' };
+    case 'content_filter':
+      return { content: content.slice(0, Math.floor(content.length / 3)), refusal: null, finishReason: 'content_filter' };
+    case 'refusal':
+      return { content: null, refusal: OPENAI_REFUSAL_TEXT, finishReason: 'stop' };
+    default:
+      throw new Error(`fake openai: ${ending} is an Anthropic ending`);
+  }
+}
+
+function chatReply({ body, answer, cachedTokens, malformed, ending, promptCache }: SuccessRequest): Reply {
+  const requested = String(body['model'] ?? 'gpt-fake');
+  // The API answers with the dated id of the model it ran.
+  const model = datedModel(requested);
+  const ended = chatEnding(ending, malformed ? brokenJson(answer) : JSON.stringify(wireAnswer(answer)));
+  const content = ended.content ?? '';
+  const streaming = body['stream'] === true;
+  if (ending === 'overloaded_mid_stream' && !streaming) {
+    return { status: 503, headers: { 'content-type': 'application/json' }, parts: [JSON.stringify(openAIError(503, 'The server is overloaded'))] };
+  }
+  const promptText = textOf(body['messages']);
+  const promptTokens = estimateTokens(promptText);
+  const cached = cachedTokens ?? promptCache.openai(requested, promptText);
+  const outputTokens = estimateTokens(content + (ended.refusal ?? ''));
   const usage = {
     prompt_tokens: promptTokens,
-    completion_tokens: estimateTokens(content),
-    total_tokens: promptTokens + estimateTokens(content),
-    prompt_tokens_details: { cached_tokens: Math.min(cachedTokens ?? 0, promptTokens), audio_tokens: 0 },
+    completion_tokens: outputTokens,
+    total_tokens: promptTokens + outputTokens,
+    prompt_tokens_details: { cached_tokens: Math.min(cached, promptTokens), audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
   const id = `chatcmpl-fake-${promptTokens}`;
   const created = 1_700_000_000;
-  if (body['stream'] !== true) {
+  if (!streaming) {
     return jsonReply(
       conforming('createChatCompletion', {
-        id,
-        object: 'chat.completion',
-        created,
-        model,
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
-        usage,
-      }),
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [{ index: 0, message: { role: 'assistant', content: ended.content, refusal: ended.refusal }, finish_reason: ended.finishReason, logprobs: null }],
+      usage,
+    }),
     );
   }
   const chunk = (delta: Record<string, unknown>, finishReason: string | null) => ({
@@ -150,11 +180,15 @@ function chatReply({ body, answer, cachedTokens, malformed }: SuccessRequest): R
     choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
     usage: null,
   });
-  const chunks: unknown[] = [
-    chunk({ role: 'assistant', content: '', refusal: null }, null),
-    ...pieces(content, 16).map((piece) => chunk({ content: piece }, null)),
-    chunk({}, 'stop'),
-  ];
+  const deltas = ended.refusal === null ? pieces(content, 16).map((piece) => ({ content: piece })) : pieces(ended.refusal, 8).map((piece) => ({ refusal: piece }));
+  const chunks: unknown[] = [chunk({ role: 'assistant', content: '', refusal: null }, null), ...deltas.map((delta) => chunk(delta, null))];
+  if (ending === 'overloaded_mid_stream') {
+    // An error object in the stream after the first deltas; the stream ends there.
+    chunks.length = Math.max(2, Math.floor(chunks.length / 2));
+    chunks.push(openAIError(503, 'The server is overloaded'));
+    return sseReply(chunks.map((value) => `data: ${JSON.stringify(value)}\n\n`));
+  }
+  chunks.push(chunk({}, ended.finishReason));
   const options = body['stream_options'];
   if (isRecord(options) && options['include_usage'] === true) {
     chunks.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage });

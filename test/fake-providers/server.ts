@@ -28,6 +28,7 @@ import {
 import { cohereRoutes } from './cohere-routes';
 import { openAIRoutes } from './openai-routes';
 import { openAISpec } from './openai-spec';
+import { PromptCache } from './prompt-cache';
 
 export type { Behaviour, BehaviourScript, FakeCall, RouteName } from './behaviours';
 
@@ -48,7 +49,7 @@ export interface FakeProviders {
   /** Every call received, in order. */
   calls: FakeCall[];
   callCount(route?: RouteName): number;
-  /** Clears calls, scripts and defaults. */
+  /** Clears calls, scripts, defaults and the prompt cache. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -106,6 +107,7 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
   const defaultAnswer = options.defaultAnswer ?? DEFAULT_FAKE_ANSWER;
   const scripts = new Scripts();
   const calls: FakeCall[] = [];
+  const promptCache = new PromptCache();
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '').split('?')[0];
@@ -147,9 +149,11 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
     if ('latencyMs' in behaviour && behaviour.latencyMs !== undefined && !(await stall(behaviour.latencyMs, response))) return;
     const reply = handler.success({
       body,
-      answer: 'answer' in behaviour ? behaviour.answer : defaultAnswer,
-      cachedTokens: 'answer' in behaviour ? behaviour.cachedTokens : undefined,
+      answer: ('answer' in behaviour ? behaviour.answer : undefined) ?? defaultAnswer,
+      cachedTokens: 'cachedTokens' in behaviour ? behaviour.cachedTokens : undefined,
       malformed: 'malformed' in behaviour,
+      ending: 'ending' in behaviour ? behaviour.ending : undefined,
+      promptCache,
     });
     await writeReply(response, reply, 'stallMs' in behaviour && behaviour.midStream ? behaviour.stallMs : undefined);
   }
@@ -175,6 +179,7 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
     reset() {
       calls.length = 0;
       scripts.reset();
+      promptCache.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -111,7 +111,7 @@ export interface AnswerResponse {
   cached: boolean;
   traceId: string;
   sources: { chunkId: string; documentId: string; versionId: string }[];
-  usage: { provider: string; model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number };
+  usage: { provider: string; model: string; inputTokens: number; outputTokens: number; cachedTokens: number; cacheWriteTokens: number; cachedShare: number; costUsd: number };
   timings: Record<string, number>;
 }
 

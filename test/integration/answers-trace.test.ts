@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { ensureTenant } from '../../src/core/tenancy';
 import { loadPrompt } from '../../src/query/prompts';
 import { bearer } from '../helpers/app';
 import { answerOf, ask, askRequest, createCorpus, getTrace, startHarness, uploadText, type AnswerHarness } from '../helpers/answers';
@@ -14,8 +15,9 @@ describe('answers: trace, feedback, budget', () => {
   let h: AnswerHarness;
   let otherKey: string;
   beforeAll(async () => {
-    // A small input budget, so that a long question is over it; output budget small enough to leave room for sources.
-    h = await startHarness({ MAX_INPUT_TOKENS: '1200', MAX_OUTPUT_TOKENS: '200' });
+    // A small input budget (the prompt with its tenant line is about 2,350 tokens), so that a long question is over
+    // it; output budget small enough to leave room for sources.
+    h = await startHarness({ MAX_INPUT_TOKENS: '2800', MAX_OUTPUT_TOKENS: '200' });
     await createCorpus(h.t, 'kb');
     await uploadText(h.t, 'kb', 'warranty.txt', WARRANTY);
     otherKey = await h.t.keyFor('other-tenant', ['query', 'ingest', 'admin']);
@@ -46,7 +48,8 @@ describe('answers: trace, feedback, budget', () => {
     expect(trace.prompt.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(trace.questionHash).toMatch(/^[0-9a-f]{64}$/);
     expect(typeof trace.requestId).toBe('string');
-    expect(trace.tokens).toEqual({ input: body.usage.inputTokens, output: body.usage.outputTokens, cached: 64 });
+    expect(trace.tokens).toEqual({ input: body.usage.inputTokens, output: body.usage.outputTokens, cached: 64, cacheWrite: 0, cachedShare: body.usage.cachedShare });
+    expect(body.usage.cachedShare).toBeCloseTo(64 / body.usage.inputTokens, 3);
     expect(trace.tokens.input).toBeGreaterThan(0);
     expect(trace.tokens.output).toBeGreaterThan(0);
     expect(trace.costUsd).toBe(body.usage.costUsd);
@@ -93,8 +96,8 @@ describe('answers: trace, feedback, budget', () => {
     expect(response.statusCode, response.body).toBe(413);
     const error = response.json().error;
     expect(error.code).toBe('BUDGET_EXCEEDED');
-    expect(error.details).toMatchObject({ maxInputTokens: 1200, questionTokens: expect.any(Number), requiredTokens: expect.any(Number) });
-    expect(error.details.requiredTokens).toBeGreaterThan(1200);
+    expect(error.details).toMatchObject({ maxInputTokens: 2800, questionTokens: expect.any(Number), requiredTokens: expect.any(Number) });
+    expect(error.details.requiredTokens).toBeGreaterThan(2800);
     expect(error.details.requiredTokens).toBeGreaterThan(error.details.questionTokens);
     expect(error.message).toContain(String(error.details.requiredTokens));
     expect(h.fake.callCount()).toBe(0);
@@ -111,11 +114,12 @@ describe('answers: trace, feedback, budget', () => {
     // Under MAX_INPUT_TOKENS with the prompt, over what is left once MAX_OUTPUT_TOKENS is reserved and a source added;
     // plain words, so that retrieval finds the warranty text.
     let question = '';
+    const tenant = await ensureTenant(h.t.container.store.db, 'default');
     for (let count = 10; ; count += 10) {
       const candidate = Array.from({ length: count }, (_, index) => words[index % words.length]).join(' ') + '?';
       if (candidate.length > 4000) break;
       try {
-        h.t.container.services.answers.checkBudget(candidate);
+        h.t.container.services.answers.checkBudget(candidate, tenant.id);
       } catch {
         break;
       }
@@ -125,8 +129,8 @@ describe('answers: trace, feedback, budget', () => {
     expect(response.statusCode, response.body).toBe(413);
     const error = response.json().error;
     expect(error.code).toBe('BUDGET_EXCEEDED');
-    expect(error.details).toMatchObject({ maxInputTokens: 1200, requiredTokens: expect.any(Number), questionAndPromptTokens: expect.any(Number) });
-    expect(error.details.requiredTokens).toBeGreaterThan(1200 - error.details.reservedOutputTokens);
+    expect(error.details).toMatchObject({ maxInputTokens: 2800, requiredTokens: expect.any(Number), questionAndPromptTokens: expect.any(Number) });
+    expect(error.details.requiredTokens).toBeGreaterThan(2800 - error.details.reservedOutputTokens);
     expect(h.fake.callCount()).toBe(0);
   });
 });

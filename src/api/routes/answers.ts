@@ -198,7 +198,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): AnswerRespond
       const { tenantId } = principalOf(request);
       const corpus = await deps.services.corpora.find(tenantId, request.params.corpus);
       // Before admission and before an SSE stream starts: an over-budget question is a plain 413.
-      deps.services.answers.checkBudget(request.body.question);
+      deps.services.answers.checkBudget(request.body.question, tenantId);
       return respond(request, reply, tenantId, request.body.question, (context) => deps.services.answers.answer(corpus, request.body.question, request.body.options, context));
     },
   );

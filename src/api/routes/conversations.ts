@@ -74,7 +74,7 @@ export function conversationRoutes(app: FastifyInstance, deps: AppDeps, responde
       const { tenantId } = principalOf(request);
       // Unknown or another tenant's: 404 before anything is admitted or streamed.
       await conversations.get(tenantId, request.params.id);
-      deps.services.answers.checkBudget(request.body.question);
+      deps.services.answers.checkBudget(request.body.question, tenantId);
       return responder.respond(request, reply, tenantId, request.body.question, (context) =>
         conversations.ask(tenantId, request.params.id, (row) => deps.services.corpora.find(tenantId, row.corpusId), request.body.question, context),
       );

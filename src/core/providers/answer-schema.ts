@@ -105,3 +105,16 @@ export function parseWireAnswerText(text: string, provider: string): GeneratedAn
   }
   return parseWireAnswer(value, provider);
 }
+
+/**
+ * Refusal reasons the adapters give when the provider, not the sources, stopped the answer:
+ * `provider_refusal` (the model declined: Anthropic stop_reason `refusal`, OpenAI `message.refusal`) and
+ * `content_filter` (OpenAI finish_reason `content_filter`: the provider's filter withheld the output).
+ * Both are answers, not failures: a safety decision is not retried or routed around to another provider.
+ */
+export const PROVIDER_REFUSAL_REASONS = ['provider_refusal', 'content_filter'] as const;
+export type ProviderRefusalReason = (typeof PROVIDER_REFUSAL_REASONS)[number];
+
+export function providerRefusal(reason: ProviderRefusalReason): GeneratedAnswer {
+  return { refused: true, refusalReason: reason, sentences: [] };
+}

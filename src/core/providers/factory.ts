@@ -81,7 +81,7 @@ export function createProviders(config: Config, overrides: ProviderOverrides = {
       }
       case 'anthropic': {
         if (!config.ANTHROPIC_API_KEY) throw missingKey('ANTHROPIC_API_KEY', 'GENERATORS includes anthropic');
-        const generator: Generator = new AnthropicGenerator({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, model: config.ANTHROPIC_MODEL });
+        const generator: Generator = new AnthropicGenerator({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, model: config.ANTHROPIC_MODEL, citations: config.ANTHROPIC_CITATIONS });
         return { generator, breaker: breaker('anthropic'), timeoutMs: config.PROVIDER_TIMEOUT_MS };
       }
       case 'local':

@@ -11,10 +11,10 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { AppError } from '../errors';
-import { answerResponseFormat, parseWireAnswerText } from './answer-schema';
+import { answerResponseFormat, parseWireAnswerText, providerRefusal } from './answer-schema';
 import { createOpenAIClient, openAIRequestOptions, type OpenAIClientOptions } from './openai-client';
 import type { GenerationMessage, GenerationRequest, GenerationResult, GenerationUsage, Generator } from './ports';
-import { toProviderError } from './provider-errors';
+import { outputTruncated, toProviderError } from './provider-errors';
 
 export type OpenAIGeneratorOptions = OpenAIClientOptions & {
   model: string;
@@ -81,6 +81,8 @@ function toUsage(usage: z.infer<typeof usageSchema>): GenerationUsage {
     inputTokens: usage?.prompt_tokens ?? 0,
     outputTokens: usage?.completion_tokens ?? 0,
     cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    // OpenAI caches prompts on its own and bills no writes.
+    cacheWriteTokens: 0,
   };
 }
 
@@ -102,6 +104,8 @@ export class OpenAIGenerator implements Generator {
       messages: request.messages.map(toMessage),
       max_completion_tokens: request.maxOutputTokens,
       response_format: answerResponseFormat,
+      // Keeps one tenant's requests (one cacheable prefix) on the same cache; the prefix itself keeps tenants apart.
+      ...(request.promptCacheKey ? { prompt_cache_key: request.promptCacheKey } : {}),
     } satisfies ChatCompletionCreateParamsNonStreaming;
     const requestOptions = openAIRequestOptions(this.timeoutMs, request.signal);
     try {
@@ -161,15 +165,18 @@ export class OpenAIGenerator implements Generator {
     return raw;
   }
 
+  /**
+   * How the completion ended decides the outcome: a structured-output refusal (`message.refusal`) is the refusal
+   * `provider_refusal`, and `finish_reason: content_filter` the refusal `content_filter` (the provider withheld the
+   * output; neither is retried or routed around); `length` is PROVIDER_OUTPUT_TRUNCATED (not retried: the same
+   * request is cut again; the chain moves on); anything else is parsed as the answer.
+   */
   private finish(raw: RawCompletion): GenerationResult {
     const usage = toUsage(raw.usage);
     const base = { usage, provider: this.provider, model: raw.model };
-    if (raw.refusal) {
-      // A structured-output refusal: the model declined; it is an answer, not a failure.
-      return { ...base, output: { refused: true, refusalReason: raw.refusal, sentences: [] } };
-    }
-    if (raw.finishReason === 'length') throw this.badOutput('the answer was cut off at the output token limit');
-    if (raw.finishReason === 'content_filter') throw this.badOutput('the answer was withheld by the content filter');
+    if (raw.refusal) return { ...base, output: providerRefusal('provider_refusal') };
+    if (raw.finishReason === 'content_filter') return { ...base, output: providerRefusal('content_filter') };
+    if (raw.finishReason === 'length') throw outputTruncated(this.provider, this.modelId, 'length');
     return { ...base, output: parseWireAnswerText(raw.text, this.provider) };
   }
 

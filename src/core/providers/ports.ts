@@ -92,6 +92,11 @@ export interface GenerationRequest {
   question: string;
   maxOutputTokens: number;
   signal?: AbortSignal;
+  /**
+   * Groups requests that share a cacheable prefix (one prompt, one tenant) for providers that route by it
+   * (OpenAI `prompt_cache_key`); opaque, at most 64 characters.
+   */
+  promptCacheKey?: string;
   /** Called with text as it streams in (best-effort; the final output is authoritative). */
   onDelta?: (text: string) => void;
   /**
@@ -110,12 +115,12 @@ export interface GeneratedAnswer {
 }
 
 export interface GenerationUsage {
-  /** Every prompt token, cache reads and writes included. */
+  /** Every prompt token: uncached, written to the prompt cache, and read from it. */
   inputTokens: number;
   outputTokens: number;
-  /** Prompt tokens read from the provider's cache. */
+  /** Prompt tokens read from the provider's prompt cache. */
   cachedTokens: number;
-  /** Prompt tokens written to the provider's cache, where it bills them apart (Anthropic). */
+  /** Prompt tokens written to the provider's prompt cache (Anthropic cache_creation_input_tokens; OpenAI: none). */
   cacheWriteTokens?: number;
 }
 

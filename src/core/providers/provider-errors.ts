@@ -11,7 +11,14 @@
  * - other 4xx → PROVIDER_ERROR (not retryable: retrying the same request cannot help)
  * - an abort (the caller's signal) → the abort error itself, unchanged
  *
- * Bad model output is raised as PROVIDER_BAD_OUTPUT where it is parsed (answer-schema).
+ * Bad model output is raised as PROVIDER_BAD_OUTPUT where it is parsed (answer-schema);
+ * output cut at the output token limit as PROVIDER_OUTPUT_TRUNCATED (`outputTruncated`).
+ * Without a status (an error event inside a 200 stream), the error's type decides:
+ * `rate_limit_error` → PROVIDER_RATE_LIMITED; `overloaded_error`, `api_error`,
+ * `server_error` (and an unknown type) → retryable PROVIDER_ERROR, as their 529/5xx
+ * would be; the request's own faults (`invalid_request_error`, `request_too_large`,
+ * `authentication_error`, `permission_error`, `not_found_error`, `billing_error`)
+ * → PROVIDER_ERROR, not retryable.
  */
 import {
   APIConnectionError as AnthropicConnectionError,
@@ -167,11 +174,35 @@ function fromStainless(error: OpenAIAPIError | AnthropicAPIError, provider: stri
       cause: error,
     });
   }
-  return new AppError('PROVIDER_ERROR', `${provider} stream failed: ${error.message}`, {
+  const overloaded = type === 'overloaded_error';
+  return new AppError('PROVIDER_ERROR', `${provider} ${overloaded ? 'was overloaded mid-stream' : 'stream failed'}: ${error.message}`, {
     details: { provider, ...(type ? { type } : {}) },
-    retryable: true,
+    retryable: !(type && NOT_RETRYABLE_STREAM_ERRORS.has(type)),
     cause: error,
   });
+}
+
+/** Error event types that say the request itself is at fault: sending it again cannot help. */
+const NOT_RETRYABLE_STREAM_ERRORS = new Set([
+  'invalid_request_error',
+  'request_too_large',
+  'authentication_error',
+  'permission_error',
+  'not_found_error',
+  'billing_error',
+]);
+
+/**
+ * The answer was cut at the output token limit (Anthropic stop_reason `max_tokens` or
+ * `model_context_window_exceeded`, OpenAI finish_reason `length`). Not retryable: the
+ * same request is cut again; the fallback chain moves on to the next provider.
+ */
+export function outputTruncated(provider: string, model: string, stopReason: string): AppError {
+  return new AppError(
+    'PROVIDER_OUTPUT_TRUNCATED',
+    `${provider}: the answer was cut off at the output token limit (${stopReason}); raise MAX_OUTPUT_TOKENS if this recurs`,
+    { details: { provider, model, stopReason }, retryable: false },
+  );
 }
 
 function fromCohere(error: CohereError, provider: string): AppError {

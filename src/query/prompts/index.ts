@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
  * (answer-v2.md) and moving CURRENT_PROMPT_ID; the hash is recorded in every
  * trace and is part of `version`, so caches never mix two texts.
  */
-export const CURRENT_PROMPT_ID = 'answer-v1';
+export const CURRENT_PROMPT_ID = 'answer-v2';
 
 const USER_TEMPLATE_MARKER = '<!-- user-template -->';
 const PROMPT_ID_PATTERN = /^[a-z][a-z0-9-]*-v\d+$/;

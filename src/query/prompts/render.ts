@@ -12,6 +12,20 @@ export interface RenderableSource {
   text: string;
 }
 
+/**
+ * The system message of a tenant's requests: the tenant line, then the prompt text. It is the
+ * provider's cacheable prefix, so it is byte-identical for every request of one tenant, and the
+ * tenant id comes first so that no two tenants share a cached prefix (OpenAI caches any common
+ * prefix of 1,024 tokens or more: a tenant line at the end would leave the rest shared).
+ */
+export function systemText(promptText: string, tenantId: string | undefined): string {
+  return tenantId === undefined ? promptText : `${tenantLine(tenantId)}${promptText}`;
+}
+
+export function tenantLine(tenantId: string): string {
+  return `Tenant: ${escapeAttribute(tenantId)}\n\n`;
+}
+
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -57,7 +57,7 @@ export interface AnswerBody {
   cached: boolean;
   traceId: string;
   sources: Source[];
-  usage?: { provider: string; model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number };
+  usage?: { provider: string; model: string; inputTokens: number; outputTokens: number; cachedTokens: number; cacheWriteTokens: number; cachedShare: number; costUsd: number };
   timings?: Record<string, number>;
 }
 

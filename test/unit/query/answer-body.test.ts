@@ -55,4 +55,13 @@ describe('toAnswerBody', () => {
     const unsupported = toAnswerBody(verifyAnswer({ refused: false, sentences: [{ text: 'Made up.', citations: [] }] }, sources));
     expect(unsupported.refusalReason).toBe('unsupported');
   });
+
+  it("does not say the documents are silent when the provider withheld the answer", () => {
+    for (const reason of ['provider_refusal', 'content_filter']) {
+      const body = toAnswerBody(verifyAnswer({ refused: true, refusalReason: reason, sentences: [] }, sources));
+      expect(body).toMatchObject({ refused: true, refusalReason: reason });
+      expect(body.answer).not.toBe(REFUSAL_TEXT);
+      expect(body.answer).not.toMatch(/documents/i);
+    }
+  });
 });
