@@ -151,9 +151,17 @@ describe('conversations over the API', () => {
       await uploadText(p.t, 'prefix', 'router.txt', ROUTER);
       p.fake.setDefault('openai.chat', { answer: answerOf([{ text: 'Hold the reset button for ten seconds.', source: 1, quote: 'hold the recessed reset button for ten seconds' }]) });
       const id = (await post(p, '/v1/conversations', { corpus: 'prefix' })).json().id as string;
+      const shares: number[] = [];
       for (const question of ['How do I reset the Zephyr X200 router?', 'does it need a cable?', 'and for how long?']) {
-        expect((await post(p, `/v1/conversations/${id}/messages`, { question })).statusCode).toBe(200);
+        const response = await post(p, `/v1/conversations/${id}/messages`, { question });
+        expect(response.statusCode).toBe(200);
+        shares.push((response.json() as Loose).usage.cachedShare);
       }
+      // The strict fake caches as OpenAI does (from the second identical prefix of 1,024+ tokens): turn 1 writes,
+      // later turns read the system prompt and the earlier turns.
+      expect(shares[0]).toBe(0);
+      expect(shares[1]).toBeGreaterThan(0.3);
+      expect(shares[2]).toBeGreaterThan(0.3);
       const requests = p.fake.calls.filter((call) => call.route === 'openai.chat').map((call) => (call.body as { messages: { role: string; content: string }[] }).messages);
       expect(requests).toHaveLength(3);
       const [turn1, turn2, turn3] = requests as [Loose, Loose, Loose];
