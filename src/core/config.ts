@@ -170,6 +170,12 @@ export const configSchema = z.object({
   JOB_LOCK_DURATION_MS: int(30_000, 500),
   JOB_STALLED_INTERVAL_MS: int(30_000, 200),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  /** The answerability gate ahead of every generator (`off`: every question goes to a generator). */
+  ANSWER_GATE: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  /** Floors on the relevance scorer's scale; unset: the scorer's calibrated floors (src/query/relevance.ts). */
+  GATE_RELEVANCE_FLOOR: z.preprocess(emptyToUndefined, z.coerce.number().optional()),
+  EXTRACTIVE_RELEVANCE_FLOOR: z.preprocess(emptyToUndefined, z.coerce.number().optional()),
+  CLAIM_SUPPORT_FLOOR: z.preprocess(emptyToUndefined, z.coerce.number().optional()),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -17,6 +17,7 @@ export const DEFAULT_PRICES: Record<string, ModelPrice> = {
   'claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3 },
   'claude-haiku-4-5': { input: 1, output: 5, cachedInput: 0.1 },
   'local-extractive-v1': { input: 0, output: 0 },
+  'local-extractive-v2': { input: 0, output: 0 },
 };
 
 export function estimateCostUsd(

@@ -14,6 +14,8 @@ import { escapeText } from './prompts/render';
 import type { RetrievedChunk } from './retrieve';
 import type { SearchService } from './search-service';
 import type { TraceLog } from './trace-log';
+import type { AnswerGate } from './answer-gate';
+import type { GateDecision } from './answerability';
 import { StreamTextExtractor } from './stream-text';
 import { describeFailures, verifyAnswer, type VerifiedAnswer } from './verify';
 
@@ -54,11 +56,22 @@ export interface AnswerBody extends Record<string, unknown> {
   cached: boolean;
   traceId: string;
   sources: SourceSummary[];
+  /** `extractive`: the local answerer quoted passages (no language model); `generative`: a model wrote it. */
+  mode: AnswerMode;
+  /** The answerability gate: whether the question cleared it, and why not (a sentence the agent can read). */
+  gate: { passed: boolean; reason: string | null; message: string | null };
   usage: { provider: string; model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number };
   timings: { retrieveMs: number; rerankMs: number; assembleMs: number; generateMs: number; verifyMs: number; totalMs: number };
 }
 
+export type AnswerMode = 'extractive' | 'generative';
+
+/** Bumped when the gate's decisions change: cached answers of an older gate are not reused. */
+export const GATE_VERSION = 'gate-v1';
+
 export interface AnswerServiceDeps {
+  /** Refuses, before any generator, questions the documents cannot answer (none: every question goes on). */
+  gate?: AnswerGate;
   /** Where every answer's trace goes (written in batches, off the answer's path). */
   traces: Pick<TraceLog, 'record'>;
   search: SearchService;
@@ -155,7 +168,7 @@ export class AnswerService {
       question,
       promptVersion: this.deps.prompt.version,
       model: this.deps.chain.providers.map((provider) => `${provider.provider}:${provider.modelId}`).join('>'),
-      options: { ...options },
+      options: { ...options, gate: this.deps.gate ? `${GATE_VERSION}:${this.deps.gate.scorerId}` : 'none' },
     });
     const started = performance.now();
     const hit = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
@@ -226,12 +239,20 @@ export class AnswerService {
     const timings = { retrieveMs: round(retrieveMs), rerankMs: round(retrieval.timings.rerankMs), assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: 0 };
     const none = { provider: 'none', model: 'none', inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 };
 
-    if (retrieval.empty) {
-      const body = this.body(toAnswerBody({ sentences: [], citations: [], removed: [], refused: true, refusalReason: 'no_relevant_sources' }), { degraded: false, sources, usage: none, timings, started });
+    const gateStart = performance.now();
+    const gate = this.deps.gate
+      ? await withSpan('answer.gate', { 'attest.corpus': corpus.id }, () => this.deps.gate!.check(question, retrieval.build, retrieval.results, context.signal))
+      : undefined;
+    const gateMs = round(performance.now() - gateStart);
+    if (retrieval.empty || (gate && !gate.answerable)) {
+      const reason = gate && !gate.answerable ? (gate.reason ?? 'refused') : 'no_relevant_sources';
+      const pieces = toAnswerBody({ sentences: [], citations: [], removed: [], refused: true, refusalReason: reason });
+      const body = this.body(gate?.message ? { ...pieces, answer: gate.message } : pieces, { degraded: false, sources, usage: none, timings, started, mode: this.plannedMode(), gate });
       body.traceId = this.recordTrace(corpus, context.requestId, question, body, {
         cache: 'miss',
-        retrieved: [],
+        retrieved: retrieval.results.map((item) => item.chunkId),
         buildId: retrieval.build.id,
+        gate: gateTrace(gate, gateMs),
         verification: { removed: [], repaired: false },
         fallbackUsed: false,
       });
@@ -343,6 +364,8 @@ export class AnswerService {
       usage: { provider: result.provider, model: result.model, ...usage, costUsd },
       timings,
       started,
+      mode: result.provider === 'local' ? 'extractive' : 'generative',
+      gate,
     });
     body.traceId = this.recordTrace(corpus, context.requestId, question, body, {
       cache: 'miss',
@@ -350,6 +373,7 @@ export class AnswerService {
       retrieved: retrieval.results.map((item) => item.chunkId),
       contextChunks: assembled.sources.flatMap((source) => source.chunkIds),
       contextCache: assembled.cacheHit ? 'hit' : 'miss',
+      gate: gateTrace(gate, gateMs),
       verification: { removed, repaired },
       fallbackUsed: answered.providerUsed !== this.deps.chain.providers[0]?.provider,
     });
@@ -358,10 +382,12 @@ export class AnswerService {
 
   private body(
     pieces: ReturnType<typeof toAnswerBody>,
-    extra: { degraded: boolean; sources: SourceSummary[]; usage: AnswerBody['usage']; timings: AnswerBody['timings']; started: number },
+    extra: { degraded: boolean; sources: SourceSummary[]; usage: AnswerBody['usage']; timings: AnswerBody['timings']; started: number; mode: AnswerMode; gate: GateDecision | undefined },
   ): AnswerBody {
     return {
       ...pieces,
+      mode: extra.mode,
+      gate: { passed: extra.gate?.answerable ?? true, reason: extra.gate?.reason ?? null, message: extra.gate?.message ?? null },
       degraded: extra.degraded,
       cached: false,
       traceId: '',
@@ -369,6 +395,11 @@ export class AnswerService {
       usage: extra.usage,
       timings: { ...extra.timings, totalMs: round(performance.now() - extra.started) },
     };
+  }
+
+  /** The mode of the chain's first generator: what would have answered a question refused before generation. */
+  private plannedMode(): AnswerMode {
+    return this.deps.chain.providers[0]?.provider === 'local' ? 'extractive' : 'generative';
   }
 
   /** The canonical trace: no question text (only its hash) and no document text. */
@@ -399,4 +430,10 @@ export class AnswerService {
     this.deps.onAnswered?.(corpus.tenantId, { ...body, traceId: id, removedCount: verification?.removed?.length ?? 0 });
     return id;
   }
+}
+
+/** The gate's decision and scores for the trace (no question text: per-term statistics only). */
+function gateTrace(gate: GateDecision | undefined, ms: number): Record<string, unknown> {
+  if (!gate) return { ran: false };
+  return { ran: true, answerable: gate.answerable, reason: gate.reason, missingTerms: gate.missing.length, ms, ...gate.scores };
 }
