@@ -35,8 +35,24 @@ export interface ContentTerm {
 /** Suffixes Porter keeps that a reader would not: "brighter" / "brightness", "colours" / "colour". */
 const DERIVATIONAL = [/(?:i)?ness$/u, /(?:i)?er$/u, /(?:i)?est$/u, /ly$/u, /ing$/u, /ed$/u, /ers$/u, /able$/u, /ment$/u, /s$/u];
 
+/** Irregular forms a stemmer cannot join: a question's "eat" is the stories' "ate". */
+const IRREGULAR: readonly (readonly string[])[] = [
+  ['eat', 'ate', 'eaten'], ['buy', 'bought'], ['pay', 'paid'], ['send', 'sent'], ['get', 'got', 'gotten'], ['go', 'went', 'gone'],
+  ['give', 'gave', 'given'], ['take', 'took', 'taken'], ['write', 'wrote', 'written'], ['break', 'broke', 'broken'],
+  ['lose', 'lost'], ['find', 'found'], ['build', 'built'], ['begin', 'began', 'begun'], ['run', 'ran'], ['see', 'saw', 'seen'],
+  ['leave', 'left'], ['hold', 'held'], ['sell', 'sold'], ['tell', 'told'], ['think', 'thought'], ['bring', 'brought'],
+  ['choose', 'chose', 'chosen'], ['drive', 'drove', 'driven'], ['fall', 'fell', 'fallen'], ['feel', 'felt'], ['fly', 'flew', 'flown'],
+  ['forget', 'forgot', 'forgotten'], ['freeze', 'froze', 'frozen'], ['grow', 'grew', 'grown'], ['know', 'knew', 'known'],
+  ['lead', 'led'], ['meet', 'met'], ['rise', 'rose', 'risen'], ['shake', 'shook', 'shaken'], ['sing', 'sang', 'sung'],
+  ['speak', 'spoke', 'spoken'], ['steal', 'stole', 'stolen'], ['swim', 'swam', 'swum'], ['teach', 'taught'], ['wear', 'wore', 'worn'],
+  ['win', 'won'], ['catch', 'caught'], ['fight', 'fought'], ['sleep', 'slept'], ['keep', 'kept'], ['spend', 'spent'], ['mouse', 'mice'],
+  ['child', 'children'], ['man', 'men'], ['woman', 'women'], ['foot', 'feet'], ['tooth', 'teeth'], ['person', 'people'],
+];
+const IRREGULAR_FORMS = new Map(IRREGULAR.flatMap((forms) => forms.map((form) => [form, forms] as const)));
+
 function variantsOf(word: string, term: string): string[] {
   const out = new Set<string>();
+  for (const form of IRREGULAR_FORMS.get(word) ?? []) for (const analyzed of analyzeQuery(form)) if (analyzed !== term) out.add(analyzed);
   for (const suffix of DERIVATIONAL) {
     if (!suffix.test(word)) continue;
     const base = word.replace(suffix, (match) => (match.startsWith('i') ? 'y' : ''));
@@ -118,7 +134,7 @@ export function termsToLookUp(terms: readonly ContentTerm[]): string[] {
 /**
  * The decision. A term is missing when neither it nor a variant occurs in any chunk. Refused:
  * - when every content term is missing, or the missing ones carry at least `missingWeightShare` of the
- *   question's weight (IDF, a missing term weighing what a term of one chunk would): a question about
+ *   question's weight (BM25's IDF; a missing term's at df 0): a question about
  *   porridge is not answered from passages about eating, while one unknown word among several common
  *   ones ("how do I make the lights brighter") is left to the relevance check;
  * - when the best passage's relevance is under the scorer's floor.
@@ -134,8 +150,9 @@ export function decideAnswerability(
   const dfOf = (entry: ContentTerm) => Math.max(...[entry.term, ...entry.variants].map((term) => statistics?.frequencies.get(term) ?? 0));
   const measured = terms.map((entry) => {
     const df = dfOf(entry);
-    // A missing term weighs like a term of one chunk: the rarest thing the corpus could have held.
-    return { entry, df, idf: idf(documents, Math.max(df, 1)) };
+    // A missing term weighs what BM25 gives df 0: rarer than anything the corpus holds. It is what the
+    // question is about that the documents lack ("refund" in "the refund policy for the X200").
+    return { entry, df, idf: idf(documents, df) };
   });
   const totalWeight = measured.reduce((sum, item) => sum + item.idf, 0);
   const missingItems = statistics ? measured.filter((item) => item.df === 0) : [];

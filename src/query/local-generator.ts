@@ -29,7 +29,7 @@ export const LOCAL_REFUSAL_REASON = 'insufficient_support';
 /** A pair of sentences is chosen over its better half only when it scores this much more. */
 const PAIR_MARGIN = 0.05;
 /** A sentence that qualifies or continues the one before it. */
-const QUALIFIER = /^(?:it|its|this|that|these|those|they|there|however|but|except|unless|only|otherwise|also|in the|in a|for|if|when|with|without|after|before|billed|note|excluding|including)\b/iu;
+const QUALIFIER = /^(?:it|its|this|that|these|those|they|however|but|except|unless|only|otherwise|also|in the|in a|if|without|billed|note|excluding|including)\b/iu;
 
 interface Window {
   source: GenerationSource;
@@ -68,18 +68,17 @@ function scoringText(window: Window): string {
   return heading ? `${heading}\n${quote}` : quote;
 }
 
-/** The chosen sentence, with the next one when it qualifies it or carries the other figure of a pair. */
+/** The chosen passage, with the sentence after it when that one qualifies it or carries the other figure of a pair. */
 function extend(window: Window, units: readonly PassageUnit[]): Window {
-  if (window.units.length !== 1 || window.units[0]?.kind !== 'sentence') return window;
-  const unit = window.units[0];
-  const index = units.indexOf(unit);
-  const next = units[index + 1];
-  if (!next || next.kind !== 'sentence' || next.block !== unit.block) return window;
+  const last = window.units.at(-1);
+  if (last?.kind !== 'sentence') return window;
+  const next = units[units.indexOf(last) + 1];
+  if (!next || next.kind !== 'sentence' || next.block !== last.block) return window;
   const text = window.source.text;
   const nextText = text.slice(next.span.start, next.span.end);
-  const bothNumbers = numberTokens(text.slice(unit.span.start, unit.span.end)).size > 0 && numberTokens(nextText).size > 0;
+  const bothNumbers = numberTokens(text.slice(last.span.start, last.span.end)).size > 0 && numberTokens(nextText).size > 0;
   if (!bothNumbers && !QUALIFIER.test(nextText)) return window;
-  return { ...window, units: [unit, next], end: next.span.end };
+  return { ...window, units: [...window.units, next], end: next.span.end };
 }
 
 const overlaps = (a: Window, b: Window) => a.source === b.source && a.start < b.end && b.start < a.end;

@@ -21,7 +21,11 @@ interface Block {
   text: string;
 }
 
-const BLOCK_BREAK = /\n[ \t]*\n/gu;
+/**
+ * A blank line, or a run of spaces: the assembler fills the uncovered text between two merged chunks with
+ * spaces (normalized text never has two in a row), and what lies across it cannot be quoted.
+ */
+const BLOCK_BREAK = /\n[ \t]*\n| {2,}/gu;
 /** A heading: a short line without sentence punctuation at its end. */
 const MAX_HEADING_WORDS = 10;
 /** A list item: a short block (its marker was dropped by normalization). */
@@ -83,6 +87,8 @@ export function passageUnits(text: string): PassageUnit[] {
       continue;
     }
     for (const sentence of splitSentences(block.text)) {
+      // A heading run into a block (across a one-character gap) or a fragment cut at a chunk's end: not quotable as an answer.
+      if (isHeading(block.text.slice(sentence.start, sentence.end))) continue;
       units.push({ span: { start: block.span.start + sentence.start, end: block.span.start + sentence.end }, kind: 'sentence', block: index, heading });
     }
   }

@@ -95,7 +95,12 @@ export function lexicalRelevance(question: string, passages: readonly string[], 
   const documentFrequency = new Map<string, number>();
   for (const list of terms) for (const term of new Set(list)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   const total = terms.length;
-  const idf = new Map(query.map((term) => [term, Math.log(1 + (total - (documentFrequency.get(term) ?? 0) + 0.5) / ((documentFrequency.get(term) ?? 0) + 0.5))] as const));
+  // A term no passage holds weighs the mean of the ones some passage holds: its rarity is unknown, and
+  // weighed as the rarest it would sink every passage over one paraphrased word ("eat" for "ate").
+  const present = query.filter((term) => documentFrequency.has(term));
+  const idfOf = (df: number) => Math.log(1 + (total - df + 0.5) / (df + 0.5));
+  const meanPresent = present.length === 0 ? 1 : present.reduce((sum, term) => sum + idfOf(documentFrequency.get(term) ?? 0), 0) / present.length;
+  const idf = new Map(query.map((term) => [term, documentFrequency.has(term) ? idfOf(documentFrequency.get(term) ?? 0) : meanPresent] as const));
   const totalWeight = query.reduce((sum, term) => sum + (idf.get(term) ?? 0), 0);
   return terms.map((list) => {
     const present = new Set(list);

@@ -99,7 +99,7 @@ describe('answers a support agent can trust (embedded default)', () => {
   it('never cites a heading as a sentence', async () => {
     for (const question of ['What is the warranty?', 'How do I do a factory reset?', 'What is the X200 Premium subscription?']) {
       const body = (await ask(h.t, 'x200', question)) as Loose;
-      for (const sentence of body.sentences) expect(HEADINGS.some((heading) => sentence.text.startsWith(heading))).toBe(false);
+      for (const sentence of body.sentences) expect(HEADINGS.some((heading) => sentence.text.startsWith(heading)), sentence.text).toBe(false);
       for (const citation of body.citations) expect(HEADINGS).not.toContain(citation.quote.trim());
     }
   });
