@@ -31,6 +31,7 @@ import { CachedVectorIndex } from '../indexes/postgres/cached-vector-index';
 import { DEFAULT_PRICES } from './core/pricing';
 import { AnswerService } from './query/answer-service';
 import { AnswerGate } from './query/answer-gate';
+import { VersionPages } from './query/citation-pages';
 import { TraceLog } from './query/trace-log';
 import { MemoryFrontedAnswerCache, PostgresAnswerCache, RedisAnswerCache } from './query/answer-cache';
 import { ContextCache } from './query/assemble';
@@ -197,6 +198,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
       : undefined;
   const answers = new AnswerService({
     ...(gate ? { gate } : {}),
+    pagesOf: (() => {
+      const pages = new VersionPages(store);
+      return (versionId: string) => pages.of(versionId);
+    })(),
     providerSlots,
     traces,
     search,

@@ -15,6 +15,7 @@ import type { RetrievedChunk } from './retrieve';
 import type { SearchService } from './search-service';
 import type { TraceLog } from './trace-log';
 import type { AnswerGate } from './answer-gate';
+import { narrowPages, type PageSpan } from './citation-pages';
 import type { GateDecision } from './answerability';
 import { StreamTextExtractor } from './stream-text';
 import { describeFailures, verifyAnswer, type VerifiedAnswer } from './verify';
@@ -70,6 +71,8 @@ export type AnswerMode = 'extractive' | 'generative';
 export const GATE_VERSION = 'gate-v1';
 
 export interface AnswerServiceDeps {
+  /** Page spans of a version: a citation from a chunk that spans pages gets the pages of its quote. */
+  pagesOf?: (versionId: string) => Promise<PageSpan[]>;
   /** Refuses, before any generator, questions the documents cannot answer (none: every question goes on). */
   gate?: AnswerGate;
   /** Where every answer's trace goes (written in batches, off the answer's path). */
@@ -346,7 +349,7 @@ export class AnswerService {
         if (context.signal?.aborted) throw error;
       }
     }
-    const pieces = toAnswerBody(verified);
+    const pieces = await this.withQuotePages(toAnswerBody(verified));
     // Deltas are the model's text as it arrives, before verification. When verification removed or a repair
     // replaced any of it, the stream takes it back and sends the verified text, so a client that shows deltas
     // never keeps a sentence the answer does not stand behind.
@@ -395,6 +398,20 @@ export class AnswerService {
       usage: extra.usage,
       timings: { ...extra.timings, totalMs: round(performance.now() - extra.started) },
     };
+  }
+
+  /** Citations whose chunk spans a page break get the pages where their quote starts and ends. */
+  private async withQuotePages(pieces: ReturnType<typeof toAnswerBody>): Promise<ReturnType<typeof toAnswerBody>> {
+    const pagesOf = this.deps.pagesOf;
+    if (!pagesOf || !pieces.citations.some((citation) => citation.page !== null && citation.pageEnd !== citation.page)) return pieces;
+    const citations = await Promise.all(
+      pieces.citations.map(async (citation) => {
+        if (citation.page === null || citation.pageEnd === citation.page) return citation;
+        const pages = await pagesOf(citation.versionId).catch(() => []);
+        return narrowPages(citation, pages);
+      }),
+    );
+    return { ...pieces, citations };
   }
 
   /** The mode of the chain's first generator: what would have answered a question refused before generation. */

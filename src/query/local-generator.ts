@@ -1,3 +1,4 @@
+import { analyze } from '../../indexes/analyzer';
 import { countTextTokens } from './tokens';
 import type { GeneratedAnswer, GenerationRequest, GenerationResult, GenerationSource, Generator } from '../core/providers/ports';
 import { passageUnits, type PassageUnit } from './passage-units';
@@ -76,8 +77,11 @@ function extend(window: Window, units: readonly PassageUnit[]): Window {
   if (!next || next.kind !== 'sentence' || next.block !== last.block) return window;
   const text = window.source.text;
   const nextText = text.slice(next.span.start, next.span.end);
-  const bothNumbers = numberTokens(text.slice(last.span.start, last.span.end)).size > 0 && numberTokens(nextText).size > 0;
-  if (!bothNumbers && !QUALIFIER.test(nextText)) return window;
+  const lastText = text.slice(last.span.start, last.span.end);
+  // The other figure of the same thing: both state a number, and they share a word ("Premium costs").
+  const shared = new Set(analyze(lastText).filter((term) => !/\d/u.test(term)));
+  const otherFigure = numberTokens(lastText).size > 0 && numberTokens(nextText).size > 0 && analyze(nextText).some((term) => shared.has(term));
+  if (!otherFigure && !QUALIFIER.test(nextText)) return window;
   return { ...window, units: [...window.units, next], end: next.span.end };
 }
 

@@ -27,7 +27,7 @@ interface Block {
  */
 const BLOCK_BREAK = /\n[ \t]*\n| {2,}/gu;
 /** A heading: a short line without sentence punctuation at its end. */
-const MAX_HEADING_WORDS = 10;
+const MAX_HEADING_WORDS = 14;
 /** A list item: a short block (its marker was dropped by normalization). */
 const MAX_ITEM_WORDS = 30;
 const TERMINAL = /[.!?:;,)"'”’]$/u;
@@ -52,10 +52,14 @@ function blocksOf(text: string): Block[] {
 
 const words = (text: string) => text.split(/\s+/u).filter(Boolean).length;
 
+/** An FAQ's question heading ("My LEDs don't get as bright as they should!"): it asks, the block after it answers. */
+const MAX_QUESTION_HEADING_WORDS = 20;
+
 export function isHeading(text: string): boolean {
   const trimmed = text.trim();
-  if (trimmed.includes('\n') || trimmed.startsWith('|')) return false;
-  return words(trimmed) <= MAX_HEADING_WORDS && !TERMINAL.test(trimmed) && /\p{L}/u.test(trimmed);
+  if (trimmed.includes('\n') || trimmed.startsWith('|') || !/\p{L}/u.test(trimmed)) return false;
+  if (/[?!]["'”’)]*$/u.test(trimmed)) return words(trimmed) <= MAX_QUESTION_HEADING_WORDS;
+  return words(trimmed) <= MAX_HEADING_WORDS && !TERMINAL.test(trimmed);
 }
 
 const isTable = (text: string) => /^\|.*\|$/su.test(text.trim());
@@ -75,7 +79,10 @@ export function passageUnits(text: string): PassageUnit[] {
       continue;
     }
     if (isTable(block.text)) {
-      units.push({ span: block.span, kind: 'table', block: index, heading });
+      // Normalization puts a table on one line; its rows meet at "| |". Each row is a unit, kept whole.
+      for (const row of tableRows(block.text)) {
+        units.push({ span: { start: block.span.start + row.start, end: block.span.start + row.end }, kind: 'table', block: index, heading });
+      }
       continue;
     }
     if (isLeadIn(block.text) && next !== undefined && isItem(next.text) && !isHeading(next.text)) {
@@ -93,4 +100,20 @@ export function passageUnits(text: string): PassageUnit[] {
     }
   }
   return units;
+}
+
+/** The rows of a one-line table (the header's separator row left out): each from its "|" to its "|". */
+function tableRows(text: string): Span[] {
+  const rows: Span[] = [];
+  let start = 0;
+  const push = (end: number) => {
+    const row = text.slice(start, end).trim();
+    if (row.length > 0 && !/^\|[\s|:-]*\|$/u.test(row)) rows.push({ start: start + text.slice(start, end).indexOf(row), end: start + text.slice(start, end).indexOf(row) + row.length });
+  };
+  for (const match of text.matchAll(/\|\s+(?=\|)/gu)) {
+    push(match.index + 1);
+    start = match.index + match[0].length;
+  }
+  push(text.length);
+  return rows;
 }

@@ -29,7 +29,7 @@ export interface RelevanceFloors {
  * A scorer without an entry gets DEFAULT_FLOORS of its own scale unknown: only the term check then refuses.
  */
 export const RELEVANCE_FLOORS: Readonly<Record<string, RelevanceFloors>> = {
-  'local-lexical-support-v1': { gate: 0.34, extractive: 0.5, support: 0.5 },
+  'local-lexical-support-v1': { gate: 0.34, extractive: 0.4, support: 0.5 },
 };
 
 /** For scorers not calibrated yet: nothing is refused on relevance (the term check still applies). */
