@@ -198,6 +198,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       : undefined;
   const answers = new AnswerService({
     ...(gate ? { gate } : {}),
+    support: { scorer: providers.relevance.scorer, floor: providers.relevance.floors.support },
     pagesOf: (() => {
       const pages = new VersionPages(store);
       return (versionId: string) => pages.of(versionId);

@@ -29,6 +29,8 @@ export interface AnswerBodyCitation {
 export interface AnswerBodySentence {
   text: string;
   citations: number[];
+  /** Claim support of its best quote on the relevance scorer's scale (absent when no scorer ran). */
+  support?: number;
 }
 
 export interface AnswerBodyPieces {

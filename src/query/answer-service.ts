@@ -16,6 +16,8 @@ import type { SearchService } from './search-service';
 import type { TraceLog } from './trace-log';
 import type { AnswerGate } from './answer-gate';
 import { narrowPages, type PageSpan } from './citation-pages';
+import { applySupport, scoreSupport } from './claim-support';
+import type { RelevanceScorer } from './relevance';
 import type { GateDecision } from './answerability';
 import { StreamTextExtractor } from './stream-text';
 import { describeFailures, verifyAnswer, type VerifiedAnswer } from './verify';
@@ -49,7 +51,7 @@ export interface SourceSummary {
 
 export interface AnswerBody extends Record<string, unknown> {
   answer: string;
-  sentences: { text: string; citations: number[] }[];
+  sentences: { text: string; citations: number[]; support?: number }[];
   citations: AnswerBodyCitation[];
   refused: boolean;
   refusalReason: string | null;
@@ -71,6 +73,8 @@ export type AnswerMode = 'extractive' | 'generative';
 export const GATE_VERSION = 'gate-v1';
 
 export interface AnswerServiceDeps {
+  /** Claim support: each kept sentence scored against its quotes; generated sentences under the floor are removed. */
+  support?: { scorer: RelevanceScorer; floor: number };
   /** Page spans of a version: a citation from a chunk that spans pages gets the pages of its quote. */
   pagesOf?: (versionId: string) => Promise<PageSpan[]>;
   /** Refuses, before any generator, questions the documents cannot answer (none: every question goes on). */
@@ -349,7 +353,19 @@ export class AnswerService {
         if (context.signal?.aborted) throw error;
       }
     }
-    const pieces = await this.withQuotePages(toAnswerBody(verified));
+    let support: number[] | undefined;
+    if (this.deps.support && !verified.refused) {
+      const scores = await scoreSupport(verified, this.deps.support.scorer, context.signal);
+      // An extractive answer quotes itself: its support is reported, never used to remove it.
+      const supported = applySupport(verified, scores, result.provider === 'local' ? Number.NEGATIVE_INFINITY : this.deps.support.floor);
+      removed.push(...supported.removed.slice(verified.removed.length).map((entry) => ({ ...entry, attempt: repaired ? 2 : 1 })));
+      verified = supported;
+      support = supported.support;
+    }
+    const verifiedPieces = toAnswerBody(verified);
+    const pieces = await this.withQuotePages(
+      support ? { ...verifiedPieces, sentences: verifiedPieces.sentences.map((sentence, index) => ({ ...sentence, support: support[index] ?? 0 })) } : verifiedPieces,
+    );
     // Deltas are the model's text as it arrives, before verification. When verification removed or a repair
     // replaced any of it, the stream takes it back and sends the verified text, so a client that shows deltas
     // never keeps a sentence the answer does not stand behind.

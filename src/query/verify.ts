@@ -17,7 +17,9 @@ export type VerificationFailure =
   | 'source_not_in_context'
   | 'quote_not_found'
   | 'unsupported_content'
-  | 'unsupported_number';
+  | 'unsupported_number'
+  /** Claim support (src/query/claim-support.ts): the model-scored support of its quotes is under the floor. */
+  | 'low_support';
 
 export interface VerifiedSentence {
   text: string;
