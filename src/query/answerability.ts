@@ -18,7 +18,7 @@ const GENERIC_TERMS: ReadonlySet<string> = new Set(
       'tell explain describe know show find way ways thing things something anything everything',
       'please help possible able about any some all one also just still there here other',
       'work works working happen happens mean means say says said go goes going see',
-      'one two first new good best right',
+      'one two first new good best right long often far old big',
     ].join(' '),
   ),
 );
@@ -155,7 +155,8 @@ export function decideAnswerability(
     return { entry, df, idf: idf(documents, df) };
   });
   const totalWeight = measured.reduce((sum, item) => sum + item.idf, 0);
-  const missingItems = statistics ? measured.filter((item) => item.df === 0) : [];
+  // An empty build says nothing about words: retrieval's own refusal (no sources) speaks for it.
+  const missingItems = statistics && documents > 0 ? measured.filter((item) => item.df === 0) : [];
   const missingWeight = missingItems.reduce((sum, item) => sum + item.idf, 0);
   const share = totalWeight > 0 ? missingWeight / totalWeight : 0;
   const missing = missingItems.map((item) => item.entry.word);
