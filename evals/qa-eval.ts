@@ -1,11 +1,12 @@
-import { createReadStream, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { documentVersions } from '../src/core/db/schema';
-import { ingestTexts, openHarness } from './harness';
+import type { Corpus } from '../src/core/db/schema';
+import { ingestTexts, openHarness, type EvalHarness } from './harness';
 
 const contextSchema = z.object({ _id: z.string(), title: z.string().default(''), text: z.string() });
 const qaSchema = z.object({
@@ -44,18 +45,88 @@ export interface QaReport {
 const fold = (text: string) => text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 const ratio = (numerator: number, denominator: number) => (denominator === 0 ? 0 : numerator / denominator);
 
-export async function runQaEval(options: { dir: string; limit?: number | undefined; databaseUrl?: string | undefined; log?: (line: string) => void }): Promise<QaReport> {
+export interface QaEvalOptions {
+  /** contexts.jsonl (and qa.jsonl unless `qa` is given). */
+  dir?: string | undefined;
+  /** Markdown pages under this directory are the corpus instead (context_id: their path relative to it). */
+  docs?: string | undefined;
+  /** The questions file (default: <dir>/qa.jsonl). */
+  qa?: string | undefined;
+  /**
+   * Every question is put to the paragraphs of another article (the next title in order), where it has no
+   * answer: all are scored as unanswerable. Off-topic context, the refusal test a retriever cannot help with.
+   */
+  crossArticle?: boolean | undefined;
+  limit?: number | undefined;
+  databaseUrl?: string | undefined;
+  env?: Record<string, string> | undefined;
+  log?: (line: string) => void;
+  /** Called per question with what the answer was (for calibration: --details). */
+  onAnswer?: (record: { id: string; impossible: boolean; refused: boolean; reason: string | null; hit: boolean; answer: string }) => void;
+}
+
+function markdownFiles(root: string, under = ''): string[] {
+  return readdirSync(path.join(root, under), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(under, entry.name);
+    if (entry.isDirectory()) return markdownFiles(root, relative);
+    return entry.name.endsWith('.md') ? [relative] : [];
+  });
+}
+
+async function ingestMarkdown(harness: EvalHarness, root: string): Promise<Map<string, string>> {
+  const byDocumentId = new Map<string, string>();
+  for (const file of markdownFiles(root)) {
+    const result = await harness.container.services.ingestion.upload({ corpus: harness.corpus, bytes: readFileSync(path.join(root, file)), mime: 'text/markdown', fileName: path.basename(file), externalId: file });
+    byDocumentId.set(result.documentId, file);
+  }
+  await harness.jobs.idle();
+  return byDocumentId;
+}
+
+export async function runQaEval(options: QaEvalOptions): Promise<QaReport> {
   const log = options.log ?? (() => undefined);
   const contexts = [];
-  for await (const context of readJsonl(path.join(options.dir, 'contexts.jsonl'), contextSchema)) contexts.push(context);
+  if (options.dir) for await (const context of readJsonl(path.join(options.dir, 'contexts.jsonl'), contextSchema)) contexts.push(context);
+  const qaFile = options.qa ?? (options.dir ? path.join(options.dir, 'qa.jsonl') : undefined);
+  if (!qaFile) throw new Error('--dir or --qa is required');
   const questions = [];
-  for await (const qa of readJsonl(path.join(options.dir, 'qa.jsonl'), qaSchema)) questions.push(qa);
+  for await (const qa of readJsonl(qaFile, qaSchema)) questions.push(options.crossArticle ? { ...qa, is_impossible: true } : qa);
   const selected = options.limit ? questions.slice(0, options.limit) : questions;
-  const harness = await openHarness({ databaseUrl: options.databaseUrl });
+  const harness = await openHarness({ databaseUrl: options.databaseUrl, ...(options.env ? { env: options.env } : {}) });
   try {
-    log(`ingesting ${contexts.length} contexts…`);
-    const externalOf = await ingestTexts(harness, contexts.map((context) => ({ externalId: context._id, title: context.title, text: context.text })));
+    const externalOf = new Map<string, string>();
+    /** Per question: the corpus it is put to (the harness corpus, or with crossArticle another article's). */
+    let corpusFor = (_contextId: string): Corpus => harness.corpus;
+    if (options.docs) {
+      log(`ingesting the Markdown pages under ${options.docs}…`);
+      for (const [id, file] of await ingestMarkdown(harness, options.docs)) externalOf.set(id, file);
+    } else if (options.crossArticle) {
+      const titles = [...new Set(contexts.map((context) => context.title))].sort();
+      const corpora = new Map<string, Corpus>();
+      for (const title of titles) {
+        const corpus = await harness.container.services.corpora.create(harness.corpus.tenantId, `${harness.corpus.name}-${corpora.size}`);
+        const ingested = await ingestTexts({ ...harness, corpus }, contexts.filter((context) => context.title === title).map((context) => ({ externalId: context._id, title: context.title, text: context.text })));
+        for (const [id, external] of ingested) externalOf.set(id, external);
+        corpora.set(title, corpus);
+      }
+      log(`ingested ${contexts.length} contexts into ${titles.length} per-article corpora`);
+      const titleOf = new Map(contexts.map((context) => [context._id, context.title]));
+      corpusFor = (contextId) => corpora.get(titles[(titles.indexOf(titleOf.get(contextId) ?? '') + 1) % titles.length] ?? '') ?? harness.corpus;
+    } else {
+      log(`ingesting ${contexts.length} contexts…`);
+      for (const [id, external] of await ingestTexts(harness, contexts.map((context) => ({ externalId: context._id, title: context.title, text: context.text })))) externalOf.set(id, external);
+    }
     const answers = harness.container.services.answers;
+    const current = new Map<string, Corpus>();
+    const fresh = async (corpus: Corpus): Promise<Corpus> => {
+      // Uploads moved the corpus's generation and active build: the answer path reads the row as a request would.
+      let row = current.get(corpus.id);
+      if (!row) {
+        row = (await harness.container.services.corpora.find(corpus.tenantId, corpus.id)) ?? corpus;
+        current.set(corpus.id, row);
+      }
+      return row;
+    };
     let answerHits = 0;
     let refusedImpossible = 0;
     let refusedTotal = 0;
@@ -66,8 +137,10 @@ export async function runQaEval(options: { dir: string; limit?: number | undefin
     const latencies: number[] = [];
     const generator = harness.container.providers.chain.providers.map((provider) => `${provider.provider}:${provider.modelId}`).join('>');
     for (const [index, qa] of selected.entries()) {
-      const body = await answers.answer(harness.corpus, qa.question, { k: 8 });
+      const body = await answers.answer(await fresh(corpusFor(qa.context_id)), qa.question, { k: 8 });
       latencies.push(body.timings.totalMs);
+      const hit = !body.refused && qa.answers.some((gold) => fold(body.answer).includes(fold(gold)));
+      options.onAnswer?.({ id: qa.id, impossible: qa.is_impossible, refused: body.refused, reason: body.refusalReason, hit, answer: body.answer });
       if (body.refused) {
         refusedTotal += 1;
         if (qa.is_impossible) refusedImpossible += 1;
@@ -112,13 +185,35 @@ export async function runQaEval(options: { dir: string; limit?: number | undefin
 }
 
 export async function runQaCli(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, json: { type: 'string' }, limit: { type: 'string' }, 'database-url': { type: 'string' } } });
-  if (!values.dir) {
-    process.stderr.write('--dir <dir> is required (contexts.jsonl and qa.jsonl)\n');
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      docs: { type: 'string' },
+      qa: { type: 'string' },
+      'cross-article': { type: 'boolean' },
+      json: { type: 'string' },
+      limit: { type: 'string' },
+      'database-url': { type: 'string' },
+      'gate-floor': { type: 'string' },
+      'extractive-floor': { type: 'string' },
+      details: { type: 'string' },
+    },
+  });
+  if (!values.dir && !(values.docs && values.qa)) {
+    process.stderr.write('--dir <dir> (contexts.jsonl and qa.jsonl), or --docs <dir> with --qa <file>, is required\n');
     return 2;
   }
+  const env: Record<string, string> = {};
+  if (values['gate-floor']) env['GATE_RELEVANCE_FLOOR'] = values['gate-floor'];
+  if (values['extractive-floor']) env['EXTRACTIVE_RELEVANCE_FLOOR'] = values['extractive-floor'];
   const report = await runQaEval({
     dir: values.dir,
+    docs: values.docs,
+    qa: values.qa,
+    crossArticle: values['cross-article'],
+    env,
+    ...(values.details ? { onAnswer: (record: object) => appendFileSync(values.details!, `${JSON.stringify(record)}\n`) } : {}),
     limit: values.limit ? Number(values.limit) : undefined,
     databaseUrl: values['database-url'],
     log: (line) => process.stderr.write(`${line}\n`),

@@ -29,6 +29,17 @@ export interface LexicalIndex {
   add(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<void>;
   removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void>;
   search(scope: IndexScope, query: string, limit: number): Promise<ScoredChunk[]>;
+  /**
+   * How many chunks of the build hold each of these analyzed terms, and how many chunks it has: what the
+   * answerability gate asks before refusing a question about things the documents never mention.
+   * Optional: an index that cannot count (Qdrant's sparse vectors) leaves the gate to relevance alone.
+   */
+  termStatistics?(scope: IndexScope, terms: readonly string[]): Promise<TermStatistics>;
+}
+
+export interface TermStatistics {
+  documents: number;
+  frequencies: Map<string, number>;
 }
 
 export interface VectorRecord {

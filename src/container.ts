@@ -37,6 +37,8 @@ import { registerGauges } from './api/gauges';
 import { CachedVectorIndex } from '../indexes/postgres/cached-vector-index';
 import { PriceBook, priceTable } from './core/pricing';
 import { AnswerService } from './query/answer-service';
+import { AnswerGate } from './query/answer-gate';
+import { VersionPages } from './query/citation-pages';
 import { TraceLog } from './query/trace-log';
 import { MemoryFrontedAnswerCache, PostgresAnswerCache, RedisAnswerCache } from './query/answer-cache';
 import { ContextCache } from './query/assemble';
@@ -238,7 +240,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const providerSlots = new ProviderSemaphore(config.MAX_INFLIGHT_PROVIDER_CALLS, 5_000);
   // Its error callback uses `metrics`, declared below: it runs only when a write fails, long after both exist.
   const traces = new TraceLog(store.db, { onError: (_error, dropped) => countDeferredWriteError('answer_traces', dropped) });
+  const gate =
+    config.ANSWER_GATE === 'on'
+      ? new AnswerGate({ statistics: (build, terms) => search.termStatistics(build, terms), scorer: providers.relevance.scorer, floors: providers.relevance.floors })
+      : undefined;
   const answers = new AnswerService({
+    ...(gate ? { gate } : {}),
+    support: { scorer: providers.relevance.scorer, floor: providers.relevance.floors.support },
+    pagesOf: (() => {
+      const pages = new VersionPages(store);
+      return (versionId: string) => pages.of(versionId);
+    })(),
     providerSlots,
     traces,
     search,

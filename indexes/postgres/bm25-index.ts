@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import { AppError } from '../../src/core/errors';
 import { analyzeQuery, analyzeTitled, termFrequencies } from '../analyzer';
-import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
+import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, TermStatistics } from '../ports';
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
 import { inTransaction, isRetryableConflict, type CopyIn, type Executor } from './transaction';
 
@@ -102,6 +102,21 @@ export class PostgresBm25Index implements LexicalIndex {
     if (!statement) return [];
     const rows = await this.store.query<{ chunk_id: string; score: number | string }>(statement);
     return rows.map((row) => ({ chunkId: row.chunk_id, score: Number(row.score) }));
+  }
+
+  async termStatistics(scope: IndexScope, terms: readonly string[]): Promise<TermStatistics> {
+    const [stats] = await this.store.query<{ doc_count: string | number }>(sql`SELECT doc_count FROM build_term_stats WHERE build_id = ${scope.buildId}::uuid`);
+    const frequencies = new Map<string, number>();
+    if (terms.length === 0 || !stats) return { documents: Number(stats?.doc_count ?? 0), frequencies };
+    const rows = await this.store.query<{ term: string; df: string | number }>(sql`
+      SELECT q.term,
+        (SELECT count(*) FROM postings AS p
+          WHERE p.build_id = ${scope.buildId}::uuid AND p.term = q.term AND p.tenant_id = ${scope.tenantId}::uuid AND p.corpus_id = ${scope.corpusId}::uuid)
+        + coalesce((SELECT sum(cardinality(b.chunk_ids)) FROM posting_blocks AS b
+          WHERE b.build_id = ${scope.buildId}::uuid AND b.term = q.term AND b.tenant_id = ${scope.tenantId}::uuid AND b.corpus_id = ${scope.corpusId}::uuid), 0) AS df
+      FROM unnest(${sql.param([...terms])}::text[]) AS q(term)`);
+    for (const row of rows) frequencies.set(row.term, Number(row.df));
+    return { documents: Number(stats.doc_count), frequencies };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import { analyzeQuery, termFrequencies } from '../analyzer';
-import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk } from '../ports';
+import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, TermStatistics } from '../ports';
 import type { PostgresBm25Index } from './bm25-index';
 import type { BuildStateReader } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
@@ -104,6 +104,15 @@ export class CachedBm25Index implements LexicalIndex {
     const snapshot = await this.snapshots.current(scope, state);
     if (snapshot) return score(snapshot, frequencies, Math.floor(limit), this.inner.k1, this.inner.b);
     return this.inner.search(scope, query, limit);
+  }
+
+  /** From the in-memory copy when it is current, else from SQL (the same counts). */
+  async termStatistics(scope: IndexScope, terms: readonly string[]): Promise<TermStatistics> {
+    const stats = this.snapshots.enabled ? await this.readStats(scope.buildId) : undefined;
+    const state = stats ? { version: stats.version, size: stats.docCount > 0 ? stats.totalLength : 0 } : undefined;
+    const snapshot = stats ? await this.snapshots.current(scope, state) : undefined;
+    if (!snapshot) return this.inner.termStatistics(scope, terms);
+    return { documents: snapshot.docCount, frequencies: new Map(terms.map((term) => [term, snapshot.terms.get(term)?.chunks.length ?? 0])) };
   }
 
   /** Loads (or reloads) a build's snapshot now; resolves when it is in place. For warm-up and tests. */

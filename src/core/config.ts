@@ -221,6 +221,12 @@ export const configSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: int(20_000, 100),
   HTTP_REQUEST_TIMEOUT_MS: int(600_000, 0),
   HTTP_BODY_IDLE_TIMEOUT_MS: int(30_000, 100),
+  /** The answerability gate ahead of every generator (`off`: every question goes to a generator). */
+  ANSWER_GATE: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  /** Floors on the relevance scorer's scale; unset: the scorer's calibrated floors (src/query/relevance.ts). */
+  GATE_RELEVANCE_FLOOR: z.preprocess(emptyToUndefined, z.coerce.number().optional()),
+  EXTRACTIVE_RELEVANCE_FLOOR: z.preprocess(emptyToUndefined, z.coerce.number().optional()),
+  CLAIM_SUPPORT_FLOOR: z.preprocess(emptyToUndefined, z.coerce.number().optional()),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -46,6 +46,7 @@ export const DEFAULT_PRICES: PriceTable = {
   'claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 },
   'claude-haiku-4-5': { input: 1, output: 5, cachedInput: 0.1, cacheWrite: 1.25 },
   'local-extractive-v1': { input: 0, output: 0 },
+  'local-extractive-v2': { input: 0, output: 0 },
 };
 
 /** What a generation used; inputTokens counts every prompt token, cache reads and writes included. */

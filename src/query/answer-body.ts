@@ -13,8 +13,12 @@ export interface AnswerBodyCitation {
   /** The first chunk of the source that the quote overlaps. */
   chunkId: string;
   title: string;
-  /** Page of the chunk holding the quote's start. */
+  /** Page where the quote starts. */
   page: number | null;
+  /** Page where the quote ends (= page for a quote on one page). */
+  pageEnd: number | null;
+  /** The headings the quote sits under: what non-paginated sources show instead of a page. */
+  headingPath: string[];
   quote: string;
   /** Offsets of the quote in the document version's normalized text. */
   start: number;
@@ -25,6 +29,8 @@ export interface AnswerBodyCitation {
 export interface AnswerBodySentence {
   text: string;
   citations: number[];
+  /** Claim support of its best quote on the relevance scorer's scale (absent when no scorer ran). */
+  support?: number;
 }
 
 export interface AnswerBodyPieces {
@@ -72,6 +78,8 @@ export function toAnswerBody(verified: VerifiedAnswer): AnswerBodyPieces {
     chunkId: citation.chunkIds[0] ?? '',
     title: citation.title,
     page: citation.page,
+    pageEnd: citation.pageEnd,
+    headingPath: citation.headingPath,
     quote: citation.quote,
     start: citation.start,
     end: citation.end,

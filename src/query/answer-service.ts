@@ -14,6 +14,11 @@ import { escapeText } from './prompts/render';
 import type { RetrievedChunk } from './retrieve';
 import type { SearchService } from './search-service';
 import type { TraceLog } from './trace-log';
+import type { AnswerGate } from './answer-gate';
+import { narrowPages, type PageSpan } from './citation-pages';
+import { applySupport, scoreSupport } from './claim-support';
+import type { RelevanceScorer } from './relevance';
+import type { GateDecision } from './answerability';
 import { StreamTextExtractor } from './stream-text';
 import { describeFailures, verifyAnswer, type VerifiedAnswer } from './verify';
 
@@ -67,7 +72,7 @@ export interface SourceSummary {
 
 export interface AnswerBody extends Record<string, unknown> {
   answer: string;
-  sentences: { text: string; citations: number[] }[];
+  sentences: { text: string; citations: number[]; support?: number }[];
   citations: AnswerBodyCitation[];
   refused: boolean;
   refusalReason: string | null;
@@ -75,6 +80,10 @@ export interface AnswerBody extends Record<string, unknown> {
   cached: boolean;
   traceId: string;
   sources: SourceSummary[];
+  /** `extractive`: the local answerer quoted passages (no language model); `generative`: a model wrote it. */
+  mode: AnswerMode;
+  /** The answerability gate: whether the question cleared it, and why not (a sentence the agent can read). */
+  gate: { passed: boolean; reason: string | null; message: string | null };
   usage: AnswerUsage;
   timings: { retrieveMs: number; rerankMs: number; assembleMs: number; generateMs: number; verifyMs: number; totalMs: number };
 }
@@ -95,7 +104,18 @@ export interface AnswerUsage {
   costUsd: number;
 }
 
+export type AnswerMode = 'extractive' | 'generative';
+
+/** Bumped when the gate's decisions change: cached answers of an older gate are not reused. */
+export const GATE_VERSION = 'gate-v1';
+
 export interface AnswerServiceDeps {
+  /** Claim support: each kept sentence scored against its quotes; generated sentences under the floor are removed. */
+  support?: { scorer: RelevanceScorer; floor: number };
+  /** Page spans of a version: a citation from a chunk that spans pages gets the pages of its quote. */
+  pagesOf?: (versionId: string) => Promise<PageSpan[]>;
+  /** Refuses, before any generator, questions the documents cannot answer (none: every question goes on). */
+  gate?: AnswerGate;
   /** Where every answer's trace goes (written in batches, off the answer's path). */
   traces: Pick<TraceLog, 'record'>;
   search: SearchService;
@@ -228,7 +248,11 @@ export class AnswerService {
       promptVersion: this.deps.prompt.version,
       model: this.deps.chain.providers.map((provider) => `${provider.provider}:${provider.modelId}`).join('>'),
       // A follow-up's answer also depends on the turns generation saw.
-      options: context.conversation ? { ...options, history: createHash('sha256').update(context.conversation.history.map((message) => message.content).join('\n')).digest('hex') } : { ...options },
+      options: {
+        ...options,
+        gate: this.deps.gate ? `${GATE_VERSION}:${this.deps.gate.scorerId}` : 'none',
+        ...(context.conversation ? { history: createHash('sha256').update(context.conversation.history.map((message) => message.content).join('\n')).digest('hex') } : {}),
+      },
     });
     const started = performance.now();
     const hit = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
@@ -300,12 +324,20 @@ export class AnswerService {
     const timings = { retrieveMs: round(retrieveMs), rerankMs: round(retrieval.timings.rerankMs), assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: 0 };
     const none: AnswerUsage = { provider: 'none', model: 'none', inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, cachedShare: 0, costUsd: 0 };
 
-    if (retrieval.empty) {
-      const body = this.body(toAnswerBody({ sentences: [], citations: [], removed: [], refused: true, refusalReason: 'no_relevant_sources' }), { degraded: false, sources, usage: none, timings, started });
+    const gateStart = performance.now();
+    const gate = this.deps.gate
+      ? await withSpan('answer.gate', { 'attest.corpus': corpus.id }, () => this.deps.gate!.check(question, retrieval.build, retrieval.results, context.signal))
+      : undefined;
+    const gateMs = round(performance.now() - gateStart);
+    if (retrieval.empty || (gate && !gate.answerable)) {
+      const reason = gate && !gate.answerable ? (gate.reason ?? 'refused') : 'no_relevant_sources';
+      const pieces = toAnswerBody({ sentences: [], citations: [], removed: [], refused: true, refusalReason: reason });
+      const body = this.body(gate?.message ? { ...pieces, answer: gate.message } : pieces, { degraded: false, sources, usage: none, timings, started, mode: this.plannedMode(), gate });
       body.traceId = this.recordTrace(corpus, context.requestId, question, body, {
         cache: 'miss',
-        retrieved: [],
+        retrieved: retrieval.results.map((item) => item.chunkId),
         buildId: retrieval.build.id,
+        gate: gateTrace(gate, gateMs),
         verification: { removed: [], repaired: false },
         fallbackUsed: false,
         ...conversationTrace(context.conversation, question),
@@ -409,7 +441,19 @@ export class AnswerService {
         if (context.signal?.aborted) throw error;
       }
     }
-    const pieces = toAnswerBody(verified);
+    let support: number[] | undefined;
+    if (this.deps.support && !verified.refused) {
+      const scores = await scoreSupport(verified, this.deps.support.scorer, context.signal);
+      // An extractive answer quotes itself: its support is reported, never used to remove it.
+      const supported = applySupport(verified, scores, result.provider === 'local' ? Number.NEGATIVE_INFINITY : this.deps.support.floor);
+      removed.push(...supported.removed.slice(verified.removed.length).map((entry) => ({ ...entry, attempt: repaired ? 2 : 1 })));
+      verified = supported;
+      support = supported.support;
+    }
+    const verifiedPieces = toAnswerBody(verified);
+    const pieces = await this.withQuotePages(
+      support ? { ...verifiedPieces, sentences: verifiedPieces.sentences.map((sentence, index) => ({ ...sentence, support: support[index] ?? 0 })) } : verifiedPieces,
+    );
     // Deltas are the model's text as it arrives, before verification. When verification removed or a repair
     // replaced any of it, the stream takes it back and sends the verified text, so a client that shows deltas
     // never keeps a sentence the answer does not stand behind.
@@ -426,6 +470,8 @@ export class AnswerService {
       usage: { provider: result.provider, model: result.model, ...usage, cachedShare: share(usage.cachedTokens, usage.inputTokens), costUsd },
       timings,
       started,
+      mode: result.provider === 'local' ? 'extractive' : 'generative',
+      gate,
     });
     body.traceId = this.recordTrace(corpus, context.requestId, question, body, {
       cache: 'miss',
@@ -433,6 +479,7 @@ export class AnswerService {
       retrieved: retrieval.results.map((item) => item.chunkId),
       contextChunks: assembled.sources.flatMap((source) => source.chunkIds),
       contextCache: assembled.cacheHit ? 'hit' : 'miss',
+      gate: gateTrace(gate, gateMs),
       verification: { removed, repaired },
       fallbackUsed: answered.providerUsed !== this.deps.chain.providers[0]?.provider,
       ...conversationTrace(context.conversation, question),
@@ -447,10 +494,12 @@ export class AnswerService {
 
   private body(
     pieces: ReturnType<typeof toAnswerBody>,
-    extra: { degraded: boolean; sources: SourceSummary[]; usage: AnswerBody['usage']; timings: AnswerBody['timings']; started: number },
+    extra: { degraded: boolean; sources: SourceSummary[]; usage: AnswerBody['usage']; timings: AnswerBody['timings']; started: number; mode: AnswerMode; gate: GateDecision | undefined },
   ): AnswerBody {
     return {
       ...pieces,
+      mode: extra.mode,
+      gate: { passed: extra.gate?.answerable ?? true, reason: extra.gate?.reason ?? null, message: extra.gate?.message ?? null },
       degraded: extra.degraded,
       cached: false,
       traceId: '',
@@ -458,6 +507,25 @@ export class AnswerService {
       usage: extra.usage,
       timings: { ...extra.timings, totalMs: round(performance.now() - extra.started) },
     };
+  }
+
+  /** Citations whose chunk spans a page break get the pages where their quote starts and ends. */
+  private async withQuotePages(pieces: ReturnType<typeof toAnswerBody>): Promise<ReturnType<typeof toAnswerBody>> {
+    const pagesOf = this.deps.pagesOf;
+    if (!pagesOf || !pieces.citations.some((citation) => citation.page !== null && citation.pageEnd !== citation.page)) return pieces;
+    const citations = await Promise.all(
+      pieces.citations.map(async (citation) => {
+        if (citation.page === null || citation.pageEnd === citation.page) return citation;
+        const pages = await pagesOf(citation.versionId).catch(() => []);
+        return narrowPages(citation, pages);
+      }),
+    );
+    return { ...pieces, citations };
+  }
+
+  /** The mode of the chain's first generator: what would have answered a question refused before generation. */
+  private plannedMode(): AnswerMode {
+    return this.deps.chain.providers[0]?.provider === 'local' ? 'extractive' : 'generative';
   }
 
   /** The canonical trace: no question text (only its hash) and no document text. */
@@ -494,4 +562,10 @@ export class AnswerService {
     this.deps.onAnswered?.(corpus.tenantId, { ...body, traceId: id, removedCount: verification?.removed?.length ?? 0 });
     return id;
   }
+}
+
+/** The gate's decision and scores for the trace (no question text: per-term statistics only). */
+function gateTrace(gate: GateDecision | undefined, ms: number): Record<string, unknown> {
+  if (!gate) return { ran: false };
+  return { ran: true, answerable: gate.answerable, reason: gate.reason, missingTerms: gate.missing.length, ms, ...gate.scores };
 }

@@ -13,6 +13,8 @@ export interface ContextCandidate {
   title: string;
   page: number | null;
   pageEnd?: number | null;
+  /** Headings the chunk sits under (non-paginated sources cite these instead of a page). */
+  headingPath?: readonly string[];
   ordinal: number;
   /** [charStart, charEnd) in the version's normalized text; `text` is exactly that slice. */
   charStart: number;
@@ -32,6 +34,7 @@ export interface SourceChunkRef {
   charEnd: number;
   page: number | null;
   pageEnd: number | null;
+  headingPath?: readonly string[];
 }
 
 /** A source labelled [n]: one chunk, or adjacent chunks of one version merged. */
@@ -201,7 +204,7 @@ function makeGroup(chunks: ContextCandidate[], rank: number, knownShingles?: Set
   const merged = chunks.length === 1 ? { text: first.text, charStart: first.charStart, charEnd: first.charEnd, gaps: [] } : mergeChunks(chunks);
   const refs: SourceChunkRef[] = [...chunks]
     .sort((a, b) => a.charStart - b.charStart)
-    .map((chunk) => ({ chunkId: chunk.chunkId, charStart: chunk.charStart, charEnd: chunk.charEnd, page: chunk.page, pageEnd: chunk.pageEnd ?? chunk.page }));
+    .map((chunk) => ({ chunkId: chunk.chunkId, charStart: chunk.charStart, charEnd: chunk.charEnd, page: chunk.page, pageEnd: chunk.pageEnd ?? chunk.page, ...(chunk.headingPath ? { headingPath: chunk.headingPath } : {}) }));
   const pages = refs.flatMap((ref) => [ref.page, ref.pageEnd]).filter((page): page is number => page !== null);
   const source: AssembledSource = {
     n: PROVISIONAL_LABEL,

@@ -1,157 +1,154 @@
-import { analyze, analyzeQuery } from '../../indexes/analyzer';
+import { analyze } from '../../indexes/analyzer';
 import { countTextTokens } from './tokens';
 import type { GeneratedAnswer, GenerationRequest, GenerationResult, GenerationSource, Generator } from '../core/providers/ports';
-import { normalizeForMatch, splitSentences } from './text-match';
+import { passageUnits, type PassageUnit } from './passage-units';
+import { floorsFor, LexicalRelevanceScorer, questionTerms, type RelevanceScorer } from './relevance';
+import { normalizeForMatch, numberTokens } from './text-match';
 
 /**
- * The embedded generator (and the degraded fallback): it quotes the source
- * sentences that best support the question, verbatim, each citing its source
- * with the whole sentence as the quote, and refuses when nothing supports the
- * question well enough. It reads `request.sources` only; text inside a source
- * is scored lexically like any other text and never obeyed.
+ * The extractive answerer: the embedded default and the degraded fallback. It answers with the passage that
+ * answers, quoted verbatim: every quotable unit of the sources (a sentence, a list with its lead-in, a
+ * table; never a heading) and every pair of neighbouring sentences is scored by the relevance scorer
+ * against the question, the best one is kept with the sentence after it when that one qualifies it (a
+ * number beside a number, "In the EU, …", "It …"), and below the scorer's floor it refuses. It reads
+ * `request.sources` only; text inside a source is scored like any other text and never obeyed.
  */
 export interface LocalExtractiveGeneratorOptions {
-  /** Minimum support (0..1) of the best sentence; below it the generator refuses. */
-  minSupport?: number;
-  /** At most this many sentences in an answer (1..3 sensible). */
+  /** Scores (question, passage) pairs; default the lexical stand-in. */
+  scorer?: RelevanceScorer;
+  /** Best passage under this (on the scorer's scale): refuse. Default: the scorer's calibrated floor. */
+  minRelevance?: number;
+  /** At most this many passages in an answer. */
   maxSentences?: number;
-  /** Extra sentences must reach this share of the best sentence's support. */
+  /** Further passages must reach this share of the best passage's score. */
   relativeSupport?: number;
 }
 
-/**
- * Chosen on SQuAD 2.0 with the gold paragraph as the only source
- * (scratch/squad-local.ts): at 0.25 answer recall is 0.75-0.78 (0.90 with no
- * threshold) and 99.8% of questions put to a paragraph of another article are
- * refused. Lexical support cannot tell SQuAD's adversarial unanswerable
- * questions from answerable ones (AUC 0.49), so it refuses them at the same
- * rate as answerable ones (about 19%): the threshold's job is off-topic context.
- */
-export const DEFAULT_MIN_SUPPORT = 0.25;
-export const DEFAULT_MAX_SENTENCES = 3;
-export const DEFAULT_RELATIVE_SUPPORT = 0.85;
+export const DEFAULT_MAX_SENTENCES = 2;
+export const DEFAULT_RELATIVE_SUPPORT = 0.9;
 export const LOCAL_REFUSAL_REASON = 'insufficient_support';
+/** A pair of sentences is chosen over its better half only when it scores this much more. */
+const PAIR_MARGIN = 0.05;
+/** A sentence that qualifies or continues the one before it. */
+const QUALIFIER = /^(?:it|its|this|that|these|those|they|however|but|except|unless|only|otherwise|also|in the|in a|if|without|billed|note|excluding|including)\b/iu;
 
-/** Question words carry no content: "how many", "what did", "who was". Compared after analysis. */
-const QUESTION_TERMS = new Set(analyze('what which who whom whose when where why how many much did do does has have had were been being name'));
-const FIRST_SOURCE_BONUS = 0.03;
-const PROXIMITY_WEIGHT = 0.2;
+interface Window {
+  source: GenerationSource;
+  sourceIndex: number;
+  units: PassageUnit[];
+  start: number;
+  end: number;
+}
 
-export interface ScoredSentence {
+export interface ScoredPassage {
   source: number;
-  text: string;
-  /** Weighted query coverage, damped by proximity: 0..1. */
-  support: number;
-  /** support plus the small bonus for earlier sources: the ranking key. */
+  quote: string;
   score: number;
 }
 
-interface Unit {
-  source: number;
-  sourceIndex: number;
-  text: string;
-  terms: string[];
-}
-
-export function queryTerms(question: string): string[] {
-  return [...new Set(analyzeQuery(question).filter((term) => !QUESTION_TERMS.has(term)))];
-}
-
-function units(sources: readonly GenerationSource[]): Unit[] {
-  return sources.flatMap((source, sourceIndex) =>
-    splitSentences(source.text).map((span) => {
-      const text = source.text.slice(span.start, span.end);
-      return { source: source.n, sourceIndex, text, terms: analyze(text) };
-    }),
-  );
-}
-
-/** Smallest window (in terms) holding every distinct matched query term: matched / window. */
-function proximity(terms: readonly string[], matched: ReadonlySet<string>): number {
-  if (matched.size <= 1) return 1;
-  const counts = new Map<string, number>();
-  let best = Number.POSITIVE_INFINITY;
-  let left = 0;
-  for (let right = 0; right < terms.length; right++) {
-    const term = terms[right] ?? '';
-    if (matched.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
-    while (counts.size === matched.size) {
-      best = Math.min(best, right - left + 1);
-      const leaving = terms[left] ?? '';
-      const count = counts.get(leaving);
-      if (count !== undefined) {
-        if (count === 1) counts.delete(leaving);
-        else counts.set(leaving, count - 1);
+function windowsOf(sources: readonly GenerationSource[]): { windows: Window[]; unitsBySource: PassageUnit[][] } {
+  const windows: Window[] = [];
+  const unitsBySource = sources.map((source) => passageUnits(source.text));
+  sources.forEach((source, sourceIndex) => {
+    const units = unitsBySource[sourceIndex] ?? [];
+    units.forEach((unit, index) => {
+      windows.push({ source, sourceIndex, units: [unit], start: unit.span.start, end: unit.span.end });
+      const next = units[index + 1];
+      if (next && unit.kind === 'sentence' && next.kind === 'sentence' && next.block === unit.block) {
+        windows.push({ source, sourceIndex, units: [unit, next], start: unit.span.start, end: next.span.end });
       }
-      left++;
-    }
-  }
-  return Number.isFinite(best) ? matched.size / best : 0;
-}
-
-/** Every source sentence scored against the question, best first. */
-export function scoreSentences(question: string, sources: readonly GenerationSource[]): ScoredSentence[] {
-  const query = queryTerms(question);
-  const all = units(sources);
-  if (query.length === 0 || all.length === 0) return [];
-  const documentFrequency = new Map<string, number>();
-  for (const unit of all) for (const term of new Set(unit.terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-  const idf = new Map(query.map((term) => {
-    const frequency = documentFrequency.get(term) ?? 0;
-    return [term, Math.log(1 + (all.length - frequency + 0.5) / (frequency + 0.5))] as const;
-  }));
-  const totalWeight = query.reduce((sum, term) => sum + (idf.get(term) ?? 0), 0);
-  const scored = all.map((unit) => {
-    const present = new Set(unit.terms);
-    const matched = new Set(query.filter((term) => present.has(term)));
-    const weight = [...matched].reduce((sum, term) => sum + (idf.get(term) ?? 0), 0);
-    const coverage = totalWeight > 0 ? weight / totalWeight : 0;
-    const support = coverage * (1 - PROXIMITY_WEIGHT + PROXIMITY_WEIGHT * proximity(unit.terms, matched));
-    const bonus = FIRST_SOURCE_BONUS * (1 - unit.sourceIndex / sources.length);
-    return { source: unit.source, text: unit.text, support, score: support + bonus };
+    });
   });
-  return scored.sort((a, b) => b.score - a.score);
+  return { windows, unitsBySource };
 }
 
-/** The deterministic answer: best-supported distinct sentences, or a refusal. */
-export function extractAnswer(
+/** What the scorer reads: the unit under its heading ("Refunds" over "You have 30 days"). */
+function scoringText(window: Window): string {
+  const quote = window.source.text.slice(window.start, window.end);
+  const heading = window.units[0]?.heading;
+  return heading ? `${heading}\n${quote}` : quote;
+}
+
+/** The chosen passage, with the sentence after it when that one qualifies it or carries the other figure of a pair. */
+function extend(window: Window, units: readonly PassageUnit[]): Window {
+  const last = window.units.at(-1);
+  if (last?.kind !== 'sentence') return window;
+  const next = units[units.indexOf(last) + 1];
+  if (!next || next.kind !== 'sentence' || next.block !== last.block) return window;
+  const text = window.source.text;
+  const nextText = text.slice(next.span.start, next.span.end);
+  const lastText = text.slice(last.span.start, last.span.end);
+  // The other figure of the same thing: both state a number, and they share a word ("Premium costs").
+  const shared = new Set(analyze(lastText).filter((term) => !/\d/u.test(term)));
+  const otherFigure = numberTokens(lastText).size > 0 && numberTokens(nextText).size > 0 && analyze(nextText).some((term) => shared.has(term));
+  if (!otherFigure && !QUALIFIER.test(nextText)) return window;
+  return { ...window, units: [...window.units, next], end: next.span.end };
+}
+
+const overlaps = (a: Window, b: Window) => a.source === b.source && a.start < b.end && b.start < a.end;
+
+/** Every window scored, best first (for tests and calibration). */
+export async function scorePassages(question: string, sources: readonly GenerationSource[], scorer: RelevanceScorer = new LexicalRelevanceScorer()): Promise<ScoredPassage[]> {
+  const { windows } = windowsOf(sources);
+  const scores = await scorer.score(question, windows.map(scoringText));
+  return windows
+    .map((window, index) => ({ source: window.source.n, quote: window.source.text.slice(window.start, window.end), score: scores[index] ?? 0 }))
+    .sort((a, b) => b.score - a.score);
+}
+
+/** The deterministic answer: the passage that answers (and up to one more as good), or a refusal. */
+export async function extractAnswer(
   question: string,
   sources: readonly GenerationSource[],
   options: LocalExtractiveGeneratorOptions = {},
-): GeneratedAnswer {
-  const minSupport = options.minSupport ?? DEFAULT_MIN_SUPPORT;
-  const maxSentences = Math.max(1, options.maxSentences ?? DEFAULT_MAX_SENTENCES);
-  const relative = options.relativeSupport ?? DEFAULT_RELATIVE_SUPPORT;
-  const ranked = scoreSentences(question, sources);
+  signal?: AbortSignal,
+): Promise<GeneratedAnswer> {
+  const refusal: GeneratedAnswer = { refused: true, refusalReason: LOCAL_REFUSAL_REASON, sentences: [] };
+  const scorer = options.scorer ?? new LexicalRelevanceScorer();
+  const floor = options.minRelevance ?? floorsFor(scorer).extractive;
+  if (questionTerms(question).length === 0) return refusal;
+  const { windows, unitsBySource } = windowsOf(sources);
+  if (windows.length === 0) return refusal;
+  const scores = await scorer.score(question, windows.map(scoringText), signal ? { signal } : {});
+  const ranked = windows
+    .map((window, index) => ({ window, score: scores[index] ?? Number.NEGATIVE_INFINITY }))
+    // A longer window must earn its length; ties go to the earlier (better retrieved) source.
+    .map((entry) => ({ ...entry, rank: entry.score - PAIR_MARGIN * (entry.window.units.length - 1) - 1e-6 * entry.window.sourceIndex }))
+    .sort((a, b) => b.rank - a.rank);
   const best = ranked[0];
-  if (best === undefined || best.support < minSupport || best.support === 0) {
-    return { refused: true, refusalReason: LOCAL_REFUSAL_REASON, sentences: [] };
-  }
-  const chosen: ScoredSentence[] = [];
+  if (best === undefined || !(best.score >= floor) || best.score <= 0) return refusal;
+  const chosen: Window[] = [];
   const seen = new Set<string>();
-  for (const candidate of ranked) {
-    if (chosen.length >= maxSentences) break;
-    if (candidate.support < Math.max(minSupport, relative * best.support)) continue;
-    const key = normalizeForMatch(candidate.text);
+  const maxPassages = Math.max(1, options.maxSentences ?? DEFAULT_MAX_SENTENCES);
+  const relative = options.relativeSupport ?? DEFAULT_RELATIVE_SUPPORT;
+  for (const entry of ranked) {
+    if (chosen.length >= maxPassages) break;
+    if (entry.score < Math.max(floor, relative * best.score)) continue;
+    const window = extend(entry.window, unitsBySource[entry.window.sourceIndex] ?? []);
+    if (chosen.some((other) => overlaps(other, window))) continue;
+    const key = normalizeForMatch(window.source.text.slice(window.start, window.end));
     if (seen.has(key)) continue;
     seen.add(key);
-    chosen.push(candidate);
+    chosen.push(window);
   }
   return {
     refused: false,
-    sentences: chosen.map((sentence) => ({ text: sentence.text, citations: [{ source: sentence.source, quote: sentence.text }] })),
+    sentences: chosen.map((window) => {
+      const quote = window.source.text.slice(window.start, window.end);
+      return { text: quote.replace(/\s+/gu, ' ').trim(), citations: [{ source: window.source.n, quote }] };
+    }),
   };
 }
 
 export class LocalExtractiveGenerator implements Generator {
   readonly provider = 'local';
-  readonly modelId = 'local-extractive-v1';
+  readonly modelId = 'local-extractive-v2';
 
   constructor(private readonly options: LocalExtractiveGeneratorOptions = {}) {}
 
   async generate(request: GenerationRequest): Promise<GenerationResult> {
     request.signal?.throwIfAborted();
-    const output = extractAnswer(request.question, request.sources, this.options);
+    const output = await extractAnswer(request.question, request.sources, this.options, request.signal);
     const texts = output.sentences.map((sentence) => sentence.text);
     texts.forEach((text, index) => {
       request.signal?.throwIfAborted();

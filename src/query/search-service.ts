@@ -1,7 +1,7 @@
 import type { Db } from '../core/db/client';
 import type { Corpus, IndexBuild } from '../core/db/schema';
 import type { Reranker } from '../core/providers/ports';
-import type { LexicalIndex, VectorIndex } from '../../indexes/ports';
+import type { LexicalIndex, TermStatistics, VectorIndex } from '../../indexes/ports';
 import type { BuildStore } from '../../ingestion/builds';
 import type { EmbeddingRegistry } from '../../ingestion/embedding-registry';
 import { LRUCache } from 'lru-cache';
@@ -43,6 +43,12 @@ export class SearchService {
     const build = await this.deps.builds.active(corpus);
     this.builds.set(build.id, build);
     return build;
+  }
+
+  /** Chunk counts of analyzed terms in a build (undefined when the lexical index cannot count). */
+  async termStatistics(build: IndexBuild, terms: readonly string[]): Promise<TermStatistics | undefined> {
+    if (!this.deps.lexical.termStatistics) return undefined;
+    return this.deps.lexical.termStatistics({ tenantId: build.tenantId, corpusId: build.corpusId, buildId: build.id }, terms);
   }
 
   async search(corpus: Corpus, query: string, options: Partial<RetrieveOptions> = {}, build?: IndexBuild): Promise<RetrievalResult & { build: IndexBuild }> {

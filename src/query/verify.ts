@@ -17,7 +17,9 @@ export type VerificationFailure =
   | 'source_not_in_context'
   | 'quote_not_found'
   | 'unsupported_content'
-  | 'unsupported_number';
+  | 'unsupported_number'
+  /** Claim support (src/query/claim-support.ts): the model-scored support of its quotes is under the floor. */
+  | 'low_support';
 
 export interface VerifiedSentence {
   text: string;
@@ -34,8 +36,12 @@ export interface VerifiedCitation {
   documentId: string;
   versionId: string;
   title: string;
-  /** Page of the chunk holding the quote's start. */
+  /** Page of the chunk holding the quote's start (the answer service narrows it to the quote's own page). */
   page: number | null;
+  /** Last page of the chunk holding the quote's end. */
+  pageEnd: number | null;
+  /** Headings of the chunk holding the quote's start. */
+  headingPath: string[];
   /** Exactly the version's normalized text [start, end). */
   quote: string;
   start: number;
@@ -183,10 +189,17 @@ class PreparedSources {
   }
 }
 
-function chunkFields(source: AssembledSource, start: number, end: number): { chunkIds: string[]; page: number | null } {
+function chunkFields(source: AssembledSource, start: number, end: number): { chunkIds: string[]; page: number | null; pageEnd: number | null; headingPath: string[] } {
   const overlapping = source.chunks.filter((chunk) => chunk.charStart < end && chunk.charEnd > start);
   const holder = source.chunks.find((chunk) => chunk.charStart <= start && start < chunk.charEnd);
-  return { chunkIds: overlapping.map((chunk) => chunk.chunkId), page: holder?.page ?? source.page };
+  const endHolder = [...source.chunks].reverse().find((chunk) => chunk.charStart < end && end <= chunk.charEnd) ?? holder;
+  const page = holder?.page ?? source.page;
+  return {
+    chunkIds: overlapping.map((chunk) => chunk.chunkId),
+    page,
+    pageEnd: endHolder?.pageEnd ?? endHolder?.page ?? page,
+    headingPath: [...(holder?.headingPath ?? [])],
+  };
 }
 
 /**
@@ -230,8 +243,8 @@ export function verifyAnswer(
         n = citations.length + 1;
         numberOf.set(key, n);
         const quote = source.text.slice(span.start, span.end);
-        const { chunkIds, page } = chunkFields(source, start, end);
-        citations.push({ n, source: source.n, chunkIds, documentId: source.documentId, versionId: source.versionId, title: source.title, page, quote, start, end, verified: true });
+        const { chunkIds, page, pageEnd, headingPath } = chunkFields(source, start, end);
+        citations.push({ n, source: source.n, chunkIds, documentId: source.documentId, versionId: source.versionId, title: source.title, page, pageEnd, headingPath, quote, start, end, verified: true });
       }
       if (!numbers.includes(n)) numbers.push(n);
     }

@@ -71,7 +71,7 @@ describe('copy with citations', () => {
         answer: 'Service it every 400 hours [1].',
         refused: false,
         traceId: 'trace-1',
-        citations: [{ n: 1, documentId: 'd', versionId: 'v', chunkId: 'c', title: 'Manual', page: 3, quote: 'serviced  every\n400 hours', start: 0, end: 10, verified: true }],
+        citations: [{ n: 1, documentId: 'd', versionId: 'v', chunkId: 'c', title: 'Manual', page: 3, pageEnd: 3, headingPath: [], quote: 'serviced  every\n400 hours', start: 0, end: 10, verified: true }],
       },
       "The documents don't answer this",
     );

@@ -60,8 +60,8 @@ describe('answers: citation verification', () => {
     expect(body.refused).toBe(false);
     expect(body.degraded).toBe(false);
     expect(body.sentences).toEqual([
-      { text: 'The warranty lasts 24 months from purchase.', citations: [1] },
-      { text: 'Water damage is not covered.', citations: [2] },
+      { text: 'The warranty lasts 24 months from purchase.', citations: [1], support: expect.any(Number) },
+      { text: 'Water damage is not covered.', citations: [2], support: expect.any(Number) },
     ]);
     expect(body.answer).toBe('The warranty lasts 24 months from purchase [1]. Water damage is not covered [2].');
     const normalized = await normalizedText(h.t, doc.versionId);
@@ -136,7 +136,7 @@ describe('answers: citation verification', () => {
     const body = await ask(h.t, 'kb', fresh());
     expect(h.fake.callCount('openai.chat')).toBe(2);
     expect(body.refused).toBe(false);
-    expect(body.sentences).toEqual([{ text: 'The warranty lasts 24 months.', citations: [1] }]);
+    expect(body.sentences).toEqual([{ text: 'The warranty lasts 24 months.', citations: [1], support: expect.any(Number) }]);
     expect(body.citations[0]?.verified).toBe(true);
     const trace = await getTrace(h.t, body.traceId);
     expect(trace.verification.repaired).toBe(true);
@@ -179,10 +179,11 @@ describe('answers: questions the corpus cannot answer', () => {
 
   it('empty retrieval: refused without any provider call', async () => {
     const body = await ask(h.t, 'kb', 'Which zeppelin hangar stores the quinoa harvest?');
-    expect(body).toMatchObject({ refused: true, refusalReason: 'no_relevant_sources', sentences: [], citations: [], degraded: false });
+    // The answerability gate names what the documents never mention (before it: no_relevant_sources).
+    expect(body).toMatchObject({ refused: true, refusalReason: 'absent_terms', sentences: [], citations: [], degraded: false });
     expect(h.fake.callCount()).toBe(0);
     const trace = await getTrace(h.t, body.traceId);
-    expect(trace).toMatchObject({ refused: true, refusalReason: 'no_relevant_sources', provider: 'none', retrieved: [] });
+    expect(trace).toMatchObject({ refused: true, refusalReason: 'absent_terms', provider: 'none', retrieved: [] });
   });
 
   it('an empty corpus is refused without a provider call', async () => {

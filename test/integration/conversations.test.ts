@@ -227,7 +227,7 @@ describe('conversation service', () => {
         checkBudget: () => undefined,
         answer: async () => {
           await gate;
-          return { answer: 'ok', sentences: [], citations: [], refused: false, refusalReason: null, degraded: false, cached: false, traceId: '', sources: [], usage: { provider: 'x', model: 'x', inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, cachedShare: 0, costUsd: 0 }, timings: { retrieveMs: 0, rerankMs: 0, assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: 0 } } as AnswerBody;
+          return { answer: 'ok', sentences: [], citations: [], refused: false, refusalReason: null, degraded: false, cached: false, traceId: '', sources: [], mode: 'generative', gate: { passed: true, reason: null, message: null }, usage: { provider: 'x', model: 'x', inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, cachedShare: 0, costUsd: 0 }, timings: { retrieveMs: 0, rerankMs: 0, assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: 0 } } as AnswerBody;
         },
       };
       const service = new ConversationService(new ConversationStore(h.t.container.store.db), slow, { retentionDays: 0, historyTokens: 1000, leaseMs: 60_000 });

@@ -76,11 +76,22 @@ export const answerSchema = z
     citations: z.array(citationSchema),
     refused: z.boolean(),
     refusalReason: z.string().nullable(),
+    mode: z.enum(['extractive', 'generative']).describe('extractive: passages quoted by the local answerer (no language model); generative: a model wrote the answer'),
+    gate: z.looseObject({ passed: z.boolean(), reason: z.string().nullable(), message: z.string().nullable().describe('Why the question was refused before generation, for the agent') }),
     degraded: z.boolean(),
     cached: z.boolean(),
     traceId: z.string(),
     sources: z.array(z.looseObject({ documentId: uuid, title: z.string() })),
-    usage: z.looseObject({ provider: z.string(), model: z.string(), inputTokens: z.number(), outputTokens: z.number(), cachedTokens: z.number(), costUsd: z.number() }),
+    usage: z.looseObject({
+      provider: z.string(),
+      model: z.string().describe('The model that answered, as the provider names it (dated id)'),
+      inputTokens: z.number(),
+      outputTokens: z.number(),
+      cachedTokens: z.number(),
+      cacheWriteTokens: z.number(),
+      cachedShare: z.number().describe('Share of the input the provider read from its prompt cache'),
+      costUsd: z.number(),
+    }),
     timings: z.record(z.string(), z.number()),
   })
   .meta({ id: 'Answer' });

@@ -16,6 +16,7 @@ import { OpenAIEmbedder } from './openai-embedder';
 import { OpenAIGenerator } from './openai-generator';
 import type { EmbeddingProvider, Generator, Reranker } from './ports';
 import { LocalExtractiveGenerator } from '../../query/local-generator';
+import { floorsFor, LexicalRelevanceScorer, RELEVANCE_FLOORS, RerankerRelevanceScorer, type RelevanceFloors, type RelevanceScorer } from '../../query/relevance';
 
 /**
  * Builds provider adapters from config: only the composition root calls this.
@@ -25,6 +26,8 @@ import { LocalExtractiveGenerator } from '../../query/local-generator';
 export interface Providers {
   embedders: EmbeddingProvider[];
   reranker: Reranker;
+  /** Relevance for the answerability gate, the extractive answerer and claim support. */
+  relevance: { scorer: RelevanceScorer; floors: RelevanceFloors };
   chain: FallbackChain;
   breakers: CircuitBreaker[];
 }
@@ -72,6 +75,7 @@ export function createProviders(config: Config, overrides: ProviderOverrides = {
     reranker = new ResilientReranker(new CohereReranker({ apiKey: config.COHERE_API_KEY, baseURL: config.COHERE_BASE_URL, model: config.COHERE_RERANK_MODEL }), policy('cohere-rerank'));
   }
 
+  const relevance = relevanceFrom(config, reranker);
   const entries: FallbackEntry[] = config.GENERATORS.map((name): FallbackEntry => {
     switch (name) {
       case 'openai': {
@@ -86,12 +90,28 @@ export function createProviders(config: Config, overrides: ProviderOverrides = {
       }
       case 'local':
         // The local extractive generator is the degraded fallback unless it is the only one.
-        return { generator: new LocalExtractiveGenerator(), degraded: config.GENERATORS.length > 1, retry: { maxRetries: 0 } };
+        return { generator: new LocalExtractiveGenerator({ scorer: relevance.scorer, minRelevance: relevance.floors.extractive }), degraded: config.GENERATORS.length > 1, retry: { maxRetries: 0 } };
       default: {
         const unknown: never = name;
         throw new Error(`unknown generator ${String(unknown)}`);
       }
     }
   });
-  return { embedders, reranker, chain: new FallbackChain(entries, { timeoutMs: config.PROVIDER_TIMEOUT_MS, retry }), breakers };
+  return { embedders, reranker, relevance, chain: new FallbackChain(entries, { timeoutMs: config.PROVIDER_TIMEOUT_MS, retry }), breakers };
+}
+
+/**
+ * The reranker scores relevance when floors are calibrated for it (RELEVANCE_FLOORS: a cross-encoder once
+ * its floors are measured); otherwise the lexical stand-in, whose floors are. An uncalibrated scorer's
+ * scores could not be judged, and a provider reranker would cost a call per answer for nothing.
+ */
+function relevanceFrom(config: Config, reranker: Reranker): Providers['relevance'] {
+  const wrapped = new RerankerRelevanceScorer(reranker);
+  const scorer: RelevanceScorer = RELEVANCE_FLOORS[wrapped.id] ? wrapped : new LexicalRelevanceScorer();
+  const floors = floorsFor(scorer, {
+    ...(config.GATE_RELEVANCE_FLOOR === undefined ? {} : { gate: config.GATE_RELEVANCE_FLOOR }),
+    ...(config.EXTRACTIVE_RELEVANCE_FLOOR === undefined ? {} : { extractive: config.EXTRACTIVE_RELEVANCE_FLOOR }),
+    ...(config.CLAIM_SUPPORT_FLOOR === undefined ? {} : { support: config.CLAIM_SUPPORT_FLOOR }),
+  });
+  return { scorer, floors };
 }

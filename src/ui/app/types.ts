@@ -49,8 +49,12 @@ export interface DocumentSummary {
 
 export interface AnswerBody {
   answer: string;
-  sentences: { text: string; citations: number[] }[];
+  sentences: { text: string; citations: number[]; support?: number }[];
   citations: Citation[];
+  /** `extractive`: no language model, the answer quotes the passages; `generative`: a model wrote it. */
+  mode?: 'extractive' | 'generative';
+  /** The answerability gate ahead of generation. */
+  gate?: { passed: boolean; reason: string | null; message: string | null };
   refused: boolean;
   refusalReason: string | null;
   degraded: boolean;

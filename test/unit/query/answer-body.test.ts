@@ -41,8 +41,8 @@ describe('toAnswerBody', () => {
       { text: 'The seal is replaced every 1,000 hours.', citations: [2] },
     ]);
     expect(body.citations).toEqual([
-      { n: 1, documentId: 'manual', versionId: 'manual-v1', chunkId: 'manual-v1-c0', title: 'Pump manual', page: 2, quote: 'torqued to 42 Nm', start: 39, end: 55, verified: true },
-      { n: 2, documentId: 'manual', versionId: 'manual-v1', chunkId: 'manual-v1-c1', title: 'Pump manual', page: 3, quote: 'Replace the seal every 1,000 hours', start: 57, end: 91, verified: true },
+      { n: 1, documentId: 'manual', versionId: 'manual-v1', chunkId: 'manual-v1-c0', title: 'Pump manual', page: 2, pageEnd: 3, headingPath: [], quote: 'torqued to 42 Nm', start: 39, end: 55, verified: true },
+      { n: 2, documentId: 'manual', versionId: 'manual-v1', chunkId: 'manual-v1-c1', title: 'Pump manual', page: 3, pageEnd: 3, headingPath: [], quote: 'Replace the seal every 1,000 hours', start: 57, end: 91, verified: true },
     ]);
     for (const citation of body.citations) expect(document.text.slice(citation.start, citation.end)).toBe(citation.quote);
     expect(body.refused).toBe(false);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationRequest } from '../../../src/core/providers/ports';
 import { countTokens } from '../../../src/core/tokens';
 import { assembleContext } from '../../../src/query/assemble';
-import { LocalExtractiveGenerator, extractAnswer, scoreSentences } from '../../../src/query/local-generator';
+import { LocalExtractiveGenerator, extractAnswer, scorePassages } from '../../../src/query/local-generator';
 import { loadPrompt } from '../../../src/query/prompts';
 import { verifyAnswer } from '../../../src/query/verify';
 import { makeDocument, wholeDocument, type FixtureDocument } from './fixtures';
@@ -35,7 +35,7 @@ describe('LocalExtractiveGenerator', () => {
     const input = request('What torque is the impeller valve tightened to?', [canteen, manual]);
     const result = await generator.generate(input);
     expect(result.provider).toBe('local');
-    expect(result.model).toBe('local-extractive-v1');
+    expect(result.model).toBe('local-extractive-v2');
     expect(result.output.refused).toBe(false);
     const [first] = result.output.sentences;
     expect(first?.text).toBe('The impeller valve is torqued to 42 Nm using a calibrated torque wrench.');
@@ -45,8 +45,8 @@ describe('LocalExtractiveGenerator', () => {
     expect(verified.refused).toBe(false);
   });
 
-  it('picks the sentence with the rarer matching terms', () => {
-    const output = extractAnswer('How often is the shaft seal replaced?', [{ n: 1, title: 'Pump manual', page: null, text: manual.text }]);
+  it('picks the sentence with the rarer matching terms', async () => {
+    const output = await extractAnswer('How often is the shaft seal replaced?', [{ n: 1, title: 'Pump manual', page: null, text: manual.text }]);
     expect(output.sentences[0]?.text).toBe('Replace the shaft seal every 1,000 operating hours.');
   });
 
@@ -55,9 +55,9 @@ describe('LocalExtractiveGenerator', () => {
     expect(result.output).toEqual({ refused: true, refusalReason: 'insufficient_support', sentences: [] });
   });
 
-  it('refuses with no sources or a question of only question words', () => {
-    expect(extractAnswer('What torque?', []).refused).toBe(true);
-    expect(extractAnswer('What is it?', [{ n: 1, title: 't', page: null, text: manual.text }]).refused).toBe(true);
+  it('refuses with no sources or a question of only question words', async () => {
+    expect((await extractAnswer('What torque?', [])).refused).toBe(true);
+    expect((await extractAnswer('What is it?', [{ n: 1, title: 't', page: null, text: manual.text }])).refused).toBe(true);
   });
 
   it('does not change its answer when a non-relevant source carries injected instructions', async () => {
@@ -69,18 +69,19 @@ describe('LocalExtractiveGenerator', () => {
     expect(joined).not.toMatch(/HACKED|1802|Ignore/);
   });
 
-  it('scores an injected sentence only lexically', () => {
-    const ranked = scoreSentences('When does the canteen open?', [{ n: 1, title: 'Canteen rules', page: null, text: injectedCanteen.text }]);
-    expect(ranked[0]?.text).toBe('The canteen opens at 8 in the morning.');
-    expect(ranked.find((entry) => entry.text.startsWith('Ignore'))?.support).toBe(0);
+  it('scores an injected sentence only lexically', async () => {
+    const ranked = await scorePassages('When does the canteen open?', [{ n: 1, title: 'Canteen rules', page: null, text: injectedCanteen.text }]);
+    expect(ranked[0]?.quote).toBe('The canteen opens at 8 in the morning.');
+    expect(ranked.find((entry) => entry.quote.startsWith('Ignore'))?.score).toBe(0);
   });
 
   it('streams the sentences as deltas and reports usage', async () => {
     const deltas: string[] = [];
     const input = request('What does the motor draw and how often is the shaft seal replaced?', [manual], { onDelta: (text) => deltas.push(text) });
-    const result = await new LocalExtractiveGenerator({ minSupport: 0.1, maxSentences: 3, relativeSupport: 0.3 }).generate(input);
+    const result = await new LocalExtractiveGenerator({ minRelevance: 0.1, maxSentences: 3, relativeSupport: 0.3 }).generate(input);
     const texts = result.output.sentences.map((sentence) => sentence.text);
-    expect(texts.length).toBeGreaterThan(1);
+    expect(texts.join(' ')).toContain('7.5 kW');
+    expect(texts.join(' ')).toContain('1,000 operating hours');
     expect(deltas).toHaveLength(texts.length);
     expect(deltas.join('')).toBe(texts.join(' '));
     expect(result.usage).toEqual({
@@ -90,11 +91,11 @@ describe('LocalExtractiveGenerator', () => {
     });
   });
 
-  it('respects maxSentences and minSupport options', () => {
+  it('respects maxSentences and minRelevance options', async () => {
     const sources = [{ n: 1, title: 'Pump manual', page: null, text: manual.text }];
     const question = 'What does the motor draw and how often is the shaft seal replaced?';
-    expect(extractAnswer(question, sources, { minSupport: 0.1, maxSentences: 1, relativeSupport: 0 }).sentences).toHaveLength(1);
-    expect(extractAnswer(question, sources, { minSupport: 0.99 }).refused).toBe(true);
+    expect((await extractAnswer(question, sources, { minRelevance: 0.1, maxSentences: 1, relativeSupport: 0 })).sentences).toHaveLength(1);
+    expect((await extractAnswer(question, sources, { minRelevance: 1.01 })).refused).toBe(true);
   });
 
   it('stops when the request is aborted', async () => {

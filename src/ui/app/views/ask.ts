@@ -31,6 +31,17 @@ function pageText(page: number | null | undefined): string {
   return page === null || page === undefined ? 'page unknown' : `page ${page}`;
 }
 
+/** Where a citation's quote is: its pages, or for sources without pages the section it sits under. */
+function locationText(citation: Citation): string {
+  if (citation.page !== null && citation.page !== undefined) {
+    return citation.pageEnd && citation.pageEnd !== citation.page ? `pages ${citation.page}–${citation.pageEnd}` : `page ${citation.page}`;
+  }
+  const path = citation.headingPath ?? [];
+  return path.length > 0 ? `section “${path.join(' › ')}”` : 'page unknown';
+}
+
+export const EXTRACTIVE_NOTICE = 'No language model is configured: these are the passages that answer your question';
+
 /** The Ask tab: question box, streamed answer with citation markers, source panel, feedback. */
 export function createAskView(ctx: AppContext): View {
   let controller: AbortController | undefined;
@@ -120,7 +131,7 @@ export function createAskView(ctx: AppContext): View {
 
   // ---- rendering the answer
   function citationButton(citation: Citation): HTMLButtonElement {
-    const label = `Citation ${citation.n}: ${citation.title}, ${pageText(citation.page)}${citation.verified ? '' : ' (unverified)'}`;
+    const label = `Citation ${citation.n}: ${citation.title}, ${locationText(citation)}${citation.verified ? '' : ' (unverified)'}`;
     const button = h('button', {
       class: citation.verified ? 'cite' : 'cite unverified',
       attrs: { type: 'button', 'aria-label': label, 'aria-controls': 'source-panel', 'data-n': citation.n, title: label },
@@ -169,7 +180,7 @@ export function createAskView(ctx: AppContext): View {
     downButton.disabled = !result.traceId;
     if (result.refused) {
       setState('Refused', 'warn');
-      const reason = REFUSAL_REASONS[result.refusalReason ?? ''] ?? (result.refusalReason ? `Reason: ${result.refusalReason}` : '');
+      const reason = result.gate?.message ?? REFUSAL_REASONS[result.refusalReason ?? ''] ?? (result.refusalReason ? `Reason: ${result.refusalReason}` : '');
       replace(
         body,
         h(
@@ -185,8 +196,17 @@ export function createAskView(ctx: AppContext): View {
       return;
     }
     const unverified = result.citations.filter((citation) => !citation.verified).length;
-    setState(unverified > 0 ? `Answered · ${unverified} unverified citation${unverified === 1 ? '' : 's'}` : 'Answered · citations verified', unverified > 0 ? 'warn' : 'ok');
-    replace(body, renderAnswerText(result.answer));
+    // Green only for an answer that cleared the gate and whose every sentence is verified.
+    const cleared = result.gate?.passed ?? true;
+    const everySentenceCited = result.sentences.every((sentence) => sentence.citations.length > 0 && sentence.citations.every((n) => citations.get(n)?.verified));
+    if (unverified > 0) setState(`Answered · ${unverified} unverified citation${unverified === 1 ? '' : 's'}`, 'warn');
+    else if (!cleared || !everySentenceCited) setState('Answered · weakly supported: check the sources', 'warn');
+    else setState('Answered · citations verified', 'ok');
+    replace(
+      body,
+      result.mode === 'extractive' ? h('p', { class: 'hint extractive-notice', attrs: { 'data-testid': 'extractive-notice' }, text: EXTRACTIVE_NOTICE }) : null,
+      renderAnswerText(result.answer),
+    );
     renderSources(result.sources, 'Retrieved sources', 8);
     announce('Answer ready');
   }
