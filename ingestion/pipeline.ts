@@ -14,7 +14,7 @@ import { readVersionBytes } from './documents';
 import { embedWithCache } from './embed';
 import type { EmbeddingRegistry } from './embedding-registry';
 import { normalizeDocument, type NormalizedDocument } from './normalize';
-import { parseDocument } from './parse';
+import { parseDocument, type ParseOptions } from './parse';
 import type { DocumentMime } from './sniff';
 
 export const INGEST_JOB = 'ingest-version';
@@ -29,7 +29,7 @@ export interface PipelineDeps {
   registry: EmbeddingRegistry;
   lexical: LexicalIndex;
   vectors: VectorIndex;
-  parse: { pdfTimeoutMs: number; pdfMaxMemoryMb: number };
+  parse: { pdfTimeoutMs: number; pdfMaxMemoryMb: number } & Omit<ParseOptions, 'signal'>;
 }
 
 type Progress = JobContext['progress'];
@@ -169,11 +169,7 @@ export async function loadVersion(db: Db, versionId: string): Promise<{ version:
 export async function parseVersion(deps: PipelineDeps, version: DocumentVersion, signal?: AbortSignal): Promise<NormalizedDocument & { pageCount: number | null }> {
   const bytes = await readVersionBytes(deps.db, deps.driver, version.id, deps.originalsDir);
   if (!bytes) throw new AppError('INTERNAL', `original bytes of version ${version.id} are missing`, { retryable: false });
-  const parsed = await parseDocument(bytes, version.mime as DocumentMime, {
-    pdfTimeoutMs: deps.parse.pdfTimeoutMs,
-    pdfMaxMemoryMb: deps.parse.pdfMaxMemoryMb,
-    ...(signal ? { signal } : {}),
-  });
+  const parsed = await parseDocument(bytes, version.mime as DocumentMime, { ...deps.parse, ...(signal ? { signal } : {}) });
   const normalized = normalizeDocument(parsed);
   if (normalized.text.trim().length === 0) throw new AppError('NO_TEXT', 'the document contains no extractable text', { retryable: false });
   return { ...normalized, pageCount: parsed.pageCount };

@@ -45,16 +45,61 @@ function describe(error) {
   };
 }
 
-async function extractPage(pdf, pageNumber) {
+/** Below this many visible characters a page has no text layer worth keeping: it is rendered for OCR. */
+const OCR_BELOW_CHARS = 10;
+
+function visibleChars(runs) {
+  let count = 0;
+  for (const run of runs) count += run.text.replace(/\s/gu, '').length;
+  return count;
+}
+
+let canvasModule;
+
+/** Renders a page to PNG at `ocr.dpi` (less if that would pass `ocr.maxPixels`), for OCR on the main thread's engine. */
+async function renderPage(page, ocr) {
+  // unpdf's pdf.js draws on @napi-rs/canvas when it is registered under this symbol.
+  canvasModule ??= await import('@napi-rs/canvas');
+  globalThis[Symbol.for('unpdf.canvasModule')] = canvasModule;
+  const base = page.getViewport({ scale: 1 });
+  let scale = ocr.dpi / 72;
+  const pixels = base.width * base.height * scale * scale;
+  if (pixels > ocr.maxPixels) scale *= Math.sqrt(ocr.maxPixels / pixels);
+  const viewport = page.getViewport({ scale });
+  const width = Math.max(1, Math.floor(viewport.width));
+  const height = Math.max(1, Math.floor(viewport.height));
+  const canvas = canvasModule.createCanvas(width, height);
+  const context = canvas.getContext('2d');
+  // Scans with transparent masks would otherwise OCR as black on black.
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, width, height);
+  await page.render({ canvasContext: context, viewport, canvas }).promise;
+  return new Uint8Array(await canvas.encode('png'));
+}
+
+async function extractPage(pdf, pageNumber, ocr, out) {
+  let page;
   try {
-    const page = await pdf.getPage(pageNumber);
+    page = await pdf.getPage(pageNumber);
     const content = await page.getTextContent();
-    page.cleanup();
     const runs = [];
     for (const item of content.items) if ('str' in item) runs.push(toRun(item));
-    return { runs, failed: false };
+    let image;
+    if (ocr.enabled && ocr.rendered < ocr.maxPages && visibleChars(runs) < OCR_BELOW_CHARS) {
+      ocr.rendered += 1;
+      // The main thread extends its deadline for the render (pdf.ts).
+      out.postMessage({ type: 'rendering', page: pageNumber });
+      try {
+        image = await renderPage(page, ocr);
+      } catch {
+        image = undefined;
+      }
+    }
+    page.cleanup();
+    return { runs, failed: false, image };
   } catch {
     // One damaged page should not cost the whole document its other pages.
+    page?.cleanup();
     return { runs: [], failed: true };
   }
 }
@@ -70,7 +115,8 @@ async function readTitle(pdf) {
 }
 
 /** Extracts one document, reporting on `out`; always destroys the document, so the worker can take the next. */
-async function extract(getDocumentProxy, bytes, out) {
+async function extract(getDocumentProxy, bytes, out, ocrOptions) {
+  const ocr = { enabled: false, maxPages: 0, dpi: 200, maxPixels: 40_000_000, ...ocrOptions, rendered: 0 };
   let pdf;
   try {
     pdf = await getDocumentProxy(bytes, {
@@ -89,8 +135,8 @@ async function extract(getDocumentProxy, bytes, out) {
   try {
     out.postMessage({ type: 'open', pageCount: pdf.numPages });
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber += 1) {
-      const { runs, failed } = await extractPage(pdf, pageNumber);
-      out.postMessage({ type: 'page', page: pageNumber, runs, failed });
+      const { runs, failed, image } = await extractPage(pdf, pageNumber, ocr, out);
+      out.postMessage({ type: 'page', page: pageNumber, runs, failed, image }, image ? [image.buffer] : []);
     }
     out.postMessage({ type: 'done', title: await readTitle(pdf) });
   } catch (error) {
@@ -108,7 +154,7 @@ async function main() {
   // synchronously at its deadline.
   const { getDocumentProxy } = await import('unpdf');
   parentPort.on('message', (job) => {
-    void extract(getDocumentProxy, job.bytes, job.port);
+    void extract(getDocumentProxy, job.bytes, job.port, job.ocr);
   });
 }
 
