@@ -56,10 +56,27 @@ interface Line {
   height: number;
 }
 
+/**
+ * Words tesseract is less sure of than this are dropped: on photos and drawings it "reads" texture as strings
+ * of symbols at confidences of 10-40, while printed words, even on poor scans, come out above 60.
+ */
+export const MIN_WORD_CONFIDENCE = 50;
+
+interface OcrLine {
+  text: string;
+  bbox: { y0: number; y1: number };
+  words?: { text: string; confidence: number }[];
+}
+
+function lineText(line: OcrLine): string {
+  if (!line.words) return line.text.replace(/\s+$/u, '');
+  return line.words.filter((word) => word.confidence >= MIN_WORD_CONFIDENCE).map((word) => word.text).join(' ');
+}
+
 /** tesseract's paragraphs as blocks; a one-line paragraph set well above the page's usual line height is a heading. */
-export function ocrBlocks(paragraphs: { lines: { text: string; bbox: { y0: number; y1: number } }[] }[]): ParsedBlock[] {
+export function ocrBlocks(paragraphs: { lines: OcrLine[] }[]): ParsedBlock[] {
   const lines: Line[][] = paragraphs.map((paragraph) =>
-    paragraph.lines.map((line) => ({ text: line.text.replace(/\s+$/u, ''), height: line.bbox.y1 - line.bbox.y0 })).filter((line) => line.text.trim().length > 0),
+    paragraph.lines.map((line) => ({ text: lineText(line), height: line.bbox.y1 - line.bbox.y0 })).filter((line) => /[\p{L}\p{N}]/u.test(line.text)),
   );
   const heights = lines.flat().map((line) => line.height).sort((a, b) => a - b);
   const median = heights[Math.floor(heights.length / 2)] ?? 0;
@@ -73,6 +90,13 @@ export function ocrBlocks(paragraphs: { lines: { text: string; bbox: { y0: numbe
     } else blocks.push({ kind: 'paragraph', text });
   }
   return blocks;
+}
+
+/** At least half the tokens read are words (two letters or more): below that it is texture read as symbols (a photo). */
+export function looksLikeText(blocks: readonly ParsedBlock[]): boolean {
+  const tokens = blocks.flatMap((block) => block.text.split(/\s+/u)).filter((token) => token.length > 0);
+  const words = tokens.filter((token) => /\p{L}{2,}/u.test(token));
+  return words.length >= 2 && words.length * 2 >= tokens.length;
 }
 
 interface Slot {
@@ -105,7 +129,8 @@ export class OcrEngine {
       });
       const result = await Promise.race([slot.worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), { rotateAuto: true }, { text: true, blocks: true }), timeout]);
       const paragraphs = (result.data.blocks ?? []).flatMap((block) => block.paragraphs);
-      return { blocks: ocrBlocks(paragraphs), confidence: Math.round(result.data.confidence * 10) / 10 };
+      const blocks = ocrBlocks(paragraphs);
+      return { blocks: looksLikeText(blocks) ? blocks : [], confidence: Math.round(result.data.confidence * 10) / 10 };
     } catch (error) {
       healthy = false;
       if (error instanceof AppError) throw error;

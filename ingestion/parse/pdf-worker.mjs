@@ -24,6 +24,16 @@ if (typeof Promise.withResolvers !== 'function') {
 // directory paths ending in '/' (unpdf's default file:// URLs fail to load).
 const pdfjsDir = createRequire(import.meta.url).resolve('pdfjs-dist/package.json').replace(/package\.json$/, '');
 
+const PDFJS_OPTIONS = {
+  cMapUrl: `${pdfjsDir}cmaps/`,
+  cMapPacked: true,
+  standardFontDataUrl: `${pdfjsDir}standard_fonts/`,
+  useSystemFonts: false,
+  disableFontFace: true,
+  isEvalSupported: false,
+  verbosity: 0,
+};
+
 /** @param {{ str?: string, transform?: number[], width?: number, hasEOL?: boolean }} item */
 function toRun(item) {
   const [a = 1, b = 0, c = 0, d = 1, x = 0, y = 0] = item.transform ?? [];
@@ -56,25 +66,50 @@ function visibleChars(runs) {
 
 let canvasModule;
 
-/** Renders a page to PNG at `ocr.dpi` (less if that would pass `ocr.maxPixels`), for OCR on the main thread's engine. */
-async function renderPage(page, ocr) {
-  // unpdf's pdf.js draws on @napi-rs/canvas when it is registered under this symbol.
+/**
+ * Renders a page to PNG at `ocr.dpi` (less if that would pass `ocr.maxPixels`), for OCR on the main thread's
+ * engine. With pdfjs-dist's own Node build, opened once per document on the first page that needs it: unpdf's
+ * bundle cannot load pdf.js's JBIG2 and OpenJPEG decoders (WASM), and scans are mostly JBIG2 or CCITT, so with
+ * it they rendered blank.
+ */
+async function openRenderer(bytes) {
+  // Drawing needs the canvas library's DOMMatrix, Path2D and ImageData; unpdf leaves stand-ins without the methods pdf.js calls.
   canvasModule ??= await import('@napi-rs/canvas');
-  globalThis[Symbol.for('unpdf.canvasModule')] = canvasModule;
-  const base = page.getViewport({ scale: 1 });
-  let scale = ocr.dpi / 72;
-  const pixels = base.width * base.height * scale * scale;
-  if (pixels > ocr.maxPixels) scale *= Math.sqrt(ocr.maxPixels / pixels);
-  const viewport = page.getViewport({ scale });
-  const width = Math.max(1, Math.floor(viewport.width));
-  const height = Math.max(1, Math.floor(viewport.height));
-  const canvas = canvasModule.createCanvas(width, height);
-  const context = canvas.getContext('2d');
-  // Scans with transparent masks would otherwise OCR as black on black.
-  context.fillStyle = '#ffffff';
-  context.fillRect(0, 0, width, height);
-  await page.render({ canvasContext: context, viewport, canvas }).promise;
-  return new Uint8Array(await canvas.encode('png'));
+  for (const name of ['DOMMatrix', 'Path2D', 'ImageData']) globalThis[name] = canvasModule[name];
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // unpdf registers its own in-thread pdf.js worker globally, which pdfjs-dist would otherwise pick up
+  // (and with it unpdf's decoders): hidden while pdfjs-dist sets up its own.
+  const unpdfWorker = globalThis.pdfjsWorker;
+  delete globalThis.pdfjsWorker;
+  try {
+    return await pdfjs.getDocument({ ...PDFJS_OPTIONS, data: bytes, wasmUrl: `${pdfjsDir}wasm/` }).promise;
+  } finally {
+    globalThis.pdfjsWorker = unpdfWorker;
+  }
+}
+
+async function renderPage(ocr, pageNumber) {
+  canvasModule ??= await import('@napi-rs/canvas');
+  ocr.renderer ??= openRenderer(ocr.bytes);
+  const page = await (await ocr.renderer).getPage(pageNumber);
+  try {
+    const base = page.getViewport({ scale: 1 });
+    let scale = ocr.dpi / 72;
+    const pixels = base.width * base.height * scale * scale;
+    if (pixels > ocr.maxPixels) scale *= Math.sqrt(ocr.maxPixels / pixels);
+    const viewport = page.getViewport({ scale });
+    const width = Math.max(1, Math.floor(viewport.width));
+    const height = Math.max(1, Math.floor(viewport.height));
+    const canvas = canvasModule.createCanvas(width, height);
+    const context = canvas.getContext('2d');
+    // Scans with transparent masks would otherwise OCR as black on black.
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, width, height);
+    await page.render({ canvasContext: context, viewport, canvas }).promise;
+    return new Uint8Array(await canvas.encode('png'));
+  } finally {
+    page.cleanup();
+  }
 }
 
 async function extractPage(pdf, pageNumber, ocr, out) {
@@ -90,7 +125,7 @@ async function extractPage(pdf, pageNumber, ocr, out) {
       // The main thread extends its deadline for the render (pdf.ts).
       out.postMessage({ type: 'rendering', page: pageNumber });
       try {
-        image = await renderPage(page, ocr);
+        image = await renderPage(ocr, pageNumber);
       } catch {
         image = undefined;
       }
@@ -116,18 +151,12 @@ async function readTitle(pdf) {
 
 /** Extracts one document, reporting on `out`; always destroys the document, so the worker can take the next. */
 async function extract(getDocumentProxy, bytes, out, ocrOptions) {
-  const ocr = { enabled: false, maxPages: 0, dpi: 200, maxPixels: 40_000_000, ...ocrOptions, rendered: 0 };
+  const ocr = { enabled: false, maxPages: 0, dpi: 200, maxPixels: 40_000_000, ...ocrOptions, rendered: 0, renderer: undefined };
+  // pdf.js may take the buffer it is given; the renderer opens its own copy.
+  if (ocr.enabled && ocr.maxPages > 0) ocr.bytes = bytes.slice();
   let pdf;
   try {
-    pdf = await getDocumentProxy(bytes, {
-      cMapUrl: `${pdfjsDir}cmaps/`,
-      cMapPacked: true,
-      standardFontDataUrl: `${pdfjsDir}standard_fonts/`,
-      useSystemFonts: false,
-      disableFontFace: true,
-      isEvalSupported: false,
-      verbosity: 0,
-    });
+    pdf = await getDocumentProxy(bytes, PDFJS_OPTIONS);
   } catch (error) {
     out.postMessage({ type: 'error', stage: 'open', error: describe(error) });
     return;
@@ -143,6 +172,7 @@ async function extract(getDocumentProxy, bytes, out, ocrOptions) {
     out.postMessage({ type: 'error', stage: 'extract', error: describe(error) });
   } finally {
     await pdf.loadingTask.destroy().catch(() => undefined);
+    if (ocr.renderer) await ocr.renderer.then((renderer) => renderer.loadingTask.destroy()).catch(() => undefined);
   }
 }
 
