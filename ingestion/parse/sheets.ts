@@ -1,3 +1,4 @@
+import { countTokensLinear } from '../token-count';
 import type { ParsedBlock } from './types';
 
 export interface SheetRow {
@@ -11,8 +12,12 @@ export interface Sheet {
   rows: SheetRow[];
 }
 
-/** Characters of rows per section: about 300 tokens, so a section with its header row fits one chunk of the default chunker. */
-export const ROWS_SECTION_CHARS = 1200;
+/**
+ * Tokens of rows per section: with its heading and header row a section stays under the default chunker's
+ * target (400), so it is one chunk and its heading's row range is exactly the chunk's rows. (Characters were
+ * no measure: cells of numbers and codes run near two characters a token.)
+ */
+export const ROWS_SECTION_TOKENS = 250;
 
 function rowLine(cells: readonly string[]): string {
   let end = cells.length;
@@ -31,8 +36,8 @@ export function rowsHeading(sheet: string | undefined, first: number, last: numb
  * and repeating the sheet's header row (its first non-empty row), so every chunk reads on its own and its
  * citation says where it came from. Headings are top level so the chunker never packs two sections together.
  */
-export function sheetBlocks(sheet: Sheet, options: { named: boolean; sectionChars?: number }): ParsedBlock[] {
-  const budget = options.sectionChars ?? ROWS_SECTION_CHARS;
+export function sheetBlocks(sheet: Sheet, options: { named: boolean; sectionTokens?: number }): ParsedBlock[] {
+  const budget = (options.sectionTokens ?? ROWS_SECTION_TOKENS) - countTokensLinear(sheet.rows[0]?.cells.join(' | ') ?? '');
   const rows = sheet.rows.map((row) => ({ n: row.n, line: rowLine(row.cells) })).filter((row) => row.line.replace(/[|\s]/gu, '').length > 0);
   const name = options.named ? sheet.name : undefined;
   const [header, ...body] = rows;
@@ -50,9 +55,10 @@ export function sheetBlocks(sheet: Sheet, options: { named: boolean; sectionChar
     size = 0;
   };
   for (const row of body) {
-    if (section.length > 0 && size + row.line.length > budget) close();
+    const tokens = countTokensLinear(row.line) + 1;
+    if (section.length > 0 && size + tokens > budget) close();
     section.push(row);
-    size += row.line.length;
+    size += tokens;
   }
   close();
   return blocks;
