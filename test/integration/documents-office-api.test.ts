@@ -22,7 +22,10 @@ describe.each(targets)('Office documents and originals through the API on $name'
     const xlsx = await upload(t, 'office', { name: 'prices.xlsx', bytes: Buffer.from(await makeXlsx(40)), contentType: 'application/octet-stream' });
     expect((await waitForJob(t, docx.jobId!)).state).toBe('completed');
     expect((await waitForJob(t, xlsx.jobId!)).state).toBe('completed');
+    // The file's own title (core properties) replaces the file name.
+    expect((await getDocument(t, docx.documentId)).json().title).toBe('Pump Maintenance Guide');
     const sheet = (await getDocument(t, xlsx.documentId)).json();
+    expect(sheet.title).toBe('Price List 2026');
     expect(sheet.versions[0].mime).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const hits = await search(t, 'office', 'Plan 17 monthly price');
     expect(JSON.stringify(hits[0])).toMatch(/Plans, rows \d+–\d+/u);

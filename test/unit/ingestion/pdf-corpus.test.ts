@@ -62,7 +62,7 @@ describe('shared PDF corpus', () => {
       const started = performance.now();
       // The text layer is what the manifest measured, so OCR is only on for the files without one.
       const ocr = expected.ok === 'ocr' || PRINTED_SCANS.has(file);
-      const outcome = await parseDocument(bytes, 'application/pdf', { pdfTimeoutMs: PER_FILE_LIMIT_MS, ocr: { enabled: ocr } }).then(
+      const outcome = await parseDocument(bytes, 'application/pdf', { pdfTimeoutMs: ocr ? OCR_FILE_LIMIT_MS / 2 : PER_FILE_LIMIT_MS, ocr: { enabled: ocr } }).then(
         (doc) => ({ doc }),
         (error: unknown) => ({ error }),
       );
