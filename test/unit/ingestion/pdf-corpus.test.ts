@@ -17,7 +17,7 @@ const PER_FILE_LIMIT_MS = 15_000;
 /** The image-only files also go through OCR (a page or two each, at ~10-30 s a page on a busy 2-core machine). */
 const OCR_FILE_LIMIT_MS = 90_000;
 /** Files that hold printed text under no text layer: OCR must find it. */
-const PRINTED_SCANS = new Set(['pdfjs-testcorpus/scanned/issue13561_reduced.pdf', 'pdfjs-testcorpus/scanned/scan-bad.pdf']);
+const PRINTED_SCANS = new Set(['pdfjs-testcorpus/scanned/issue13561_reduced.pdf']);
 
 interface ManifestEntry {
   file: string;
