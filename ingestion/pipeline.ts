@@ -14,7 +14,7 @@ import { readVersionBytes } from './documents';
 import { embedWithCache } from './embed';
 import type { EmbeddingRegistry } from './embedding-registry';
 import { normalizeDocument, type NormalizedDocument } from './normalize';
-import { parseDocument } from './parse';
+import { parseDocument, type ParseOptions } from './parse';
 import type { DocumentMime } from './sniff';
 
 export const INGEST_JOB = 'ingest-version';
@@ -29,7 +29,7 @@ export interface PipelineDeps {
   registry: EmbeddingRegistry;
   lexical: LexicalIndex;
   vectors: VectorIndex;
-  parse: { pdfTimeoutMs: number; pdfMaxMemoryMb: number };
+  parse: { pdfTimeoutMs: number; pdfMaxMemoryMb: number } & Omit<ParseOptions, 'signal'>;
 }
 
 type Progress = JobContext['progress'];
@@ -166,17 +166,25 @@ export async function loadVersion(db: Db, versionId: string): Promise<{ version:
   return row;
 }
 
-export async function parseVersion(deps: PipelineDeps, version: DocumentVersion, signal?: AbortSignal): Promise<NormalizedDocument & { pageCount: number | null }> {
+export async function parseVersion(deps: PipelineDeps, version: DocumentVersion, signal?: AbortSignal): Promise<NormalizedDocument & { pageCount: number | null; title?: string | undefined }> {
   const bytes = await readVersionBytes(deps.db, deps.driver, version.id, deps.originalsDir);
   if (!bytes) throw new AppError('INTERNAL', `original bytes of version ${version.id} are missing`, { retryable: false });
-  const parsed = await parseDocument(bytes, version.mime as DocumentMime, {
-    pdfTimeoutMs: deps.parse.pdfTimeoutMs,
-    pdfMaxMemoryMb: deps.parse.pdfMaxMemoryMb,
-    ...(signal ? { signal } : {}),
-  });
+  const parsed = await parseDocument(bytes, version.mime as DocumentMime, { ...deps.parse, ...(signal ? { signal } : {}) });
   const normalized = normalizeDocument(parsed);
   if (normalized.text.trim().length === 0) throw new AppError('NO_TEXT', 'the document contains no extractable text', { retryable: false });
-  return { ...normalized, pageCount: parsed.pageCount };
+  return { ...normalized, pageCount: parsed.pageCount, title: parsed.title };
+}
+
+/**
+ * The document's own title (metadata or first heading) replaces a title that was only the file name or the
+ * placeholder: an explicit upload `title` stays. Only the display title changes; the match key does not.
+ */
+async function adoptParsedTitle(deps: PipelineDeps, version: DocumentVersion, current: string, parsed: string | undefined): Promise<string> {
+  const placeholder = current === version.fileName || current === `document ${version.contentSha256.slice(0, 12)}`;
+  const title = parsed?.replace(/\s+/gu, ' ').trim().slice(0, 300);
+  if (!placeholder || !title || title === current) return current;
+  await deps.db.update(documents).set({ title }).where(and(eq(documents.id, version.documentId), eq(documents.title, current)));
+  return title;
 }
 
 /** Removes a version's chunks from every live build's indexes (keeps the rows for old traces). */
@@ -198,12 +206,14 @@ export async function unindexVersion(deps: PipelineDeps, version: Pick<DocumentV
 export async function ingestVersion(deps: PipelineDeps, versionId: string, context: Pick<JobContext, 'progress' | 'signal' | 'attempt' | 'maxAttempts'>): Promise<Record<string, unknown>> {
   const loaded = await loadVersion(deps.db, versionId);
   if (!loaded || loaded.deleting) return { skipped: 'version deleted' };
-  const { version, title } = loaded;
+  const { version } = loaded;
+  let { title } = loaded;
   if (version.status === 'superseded') return { skipped: 'version superseded' };
   try {
     await deps.db.update(documentVersions).set({ status: 'processing' }).where(eq(documentVersions.id, version.id));
     await context.progress({ stage: 'parse', done: 0, total: 1 });
     const normalized = await parseVersion(deps, version, context.signal);
+    title = await adoptParsedTitle(deps, version, title, normalized.title);
     await deps.db
       .update(documentVersions)
       .set({ normalizedText: normalized.text, pages: normalized.pageCount, structure: { pages: normalized.pages, blocks: normalized.blocks } })

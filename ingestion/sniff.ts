@@ -3,7 +3,35 @@
  * name are not trusted: the file name may only break a tie between Markdown and
  * plain text, never turn binary into text.
  */
-export type DocumentMime = 'application/pdf' | 'text/markdown' | 'text/html' | 'text/plain';
+import { inflateEntry, listZipEntries, type ZipEntry } from './parse/zip.mjs';
+
+export type DocumentMime =
+  | 'application/pdf'
+  | 'text/markdown'
+  | 'text/html'
+  | 'text/plain'
+  | typeof DOCX
+  | typeof PPTX
+  | typeof XLSX
+  | typeof ODT
+  | typeof ODP
+  | typeof ODS
+  | 'application/epub+zip'
+  | 'text/csv'
+  | 'message/rfc822'
+  | 'image/png'
+  | 'image/jpeg'
+  | 'image/tiff';
+
+export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const PPTX = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const ODT = 'application/vnd.oasis.opendocument.text';
+export const ODP = 'application/vnd.oasis.opendocument.presentation';
+export const ODS = 'application/vnd.oasis.opendocument.spreadsheet';
+
+/** Types whose text comes from OCR. */
+export const IMAGE_MIMES: ReadonlySet<DocumentMime> = new Set<DocumentMime>(['image/png', 'image/jpeg', 'image/tiff']);
 
 // pdf.js accepts a "%PDF-" header anywhere in the first 1024 bytes (junk before it is common).
 const PDF_SEARCH_WINDOW = 1024;
@@ -115,6 +143,8 @@ function extensionOf(fileName: string | undefined): string {
 }
 
 function markdownOrText(sample: string, fileName: string | undefined): DocumentMime {
+  // Comma- or tab-separated values look like plain text; only the name tells them apart.
+  if (['csv', 'tsv'].includes(extensionOf(fileName))) return 'text/csv';
   const score = markdownScore(sample);
   if (score >= 3) return 'text/markdown';
   const extension = extensionOf(fileName);
@@ -123,9 +153,81 @@ function markdownOrText(sample: string, fileName: string | undefined): DocumentM
   return score >= 2 ? 'text/markdown' : 'text/plain';
 }
 
+const IMAGE_MAGICS: ReadonlyArray<{ mime: DocumentMime; bytes: readonly number[] }> = [
+  { mime: 'image/png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { mime: 'image/jpeg', bytes: [0xff, 0xd8, 0xff] },
+  { mime: 'image/tiff', bytes: [0x49, 0x49, 0x2a, 0x00] },
+  { mime: 'image/tiff', bytes: [0x4d, 0x4d, 0x00, 0x2a] },
+];
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+const ZIP_BY_EXTENSION: Readonly<Record<string, DocumentMime>> = {
+  docx: DOCX, pptx: PPTX, xlsx: XLSX, odt: ODT, odp: ODP, ods: ODS, epub: 'application/epub+zip',
+};
+const ODF_MIMETYPES: ReadonlySet<string> = new Set([ODT, ODP, ODS, 'application/epub+zip']);
+
+/** A zip's type from its entries (OOXML parts, an ODF/EPUB `mimetype`), else from the file name; null if neither says. */
+function sniffZip(bytes: Uint8Array, fileName: string | undefined): DocumentMime | null {
+  const byName = ZIP_BY_EXTENSION[extensionOf(fileName)] ?? null;
+  let entries: ZipEntry[];
+  try {
+    entries = listZipEntries(bytes);
+  } catch {
+    // Damaged, but named as one of ours: the parser gives it a stable code (DOCX_CORRUPT...).
+    return byName;
+  }
+  const names = new Set(entries.map((entry) => entry.name));
+  if (names.has('word/document.xml')) return DOCX;
+  if (names.has('ppt/presentation.xml')) return PPTX;
+  if (names.has('xl/workbook.xml')) return XLSX;
+  const mimetype = entries.find((entry) => entry.name === 'mimetype');
+  if (mimetype) {
+    try {
+      const declared = new TextDecoder().decode(inflateEntry(bytes, mimetype, 200)).trim();
+      if (ODF_MIMETYPES.has(declared)) return declared as DocumentMime;
+    } catch {
+      return byName;
+    }
+  }
+  return null;
+}
+
+/**
+ * A password-protected OOXML file is not a zip but an OLE2 compound file holding an "EncryptedPackage"
+ * stream (ECMA-376 part 2, agile or standard encryption); legacy .doc/.xls files have no such stream.
+ */
+export function isEncryptedOffice(bytes: Uint8Array): boolean {
+  if (!startsWithAt(bytes, 0, OLE2_MAGIC)) return false;
+  const marker = Buffer.from('EncryptedPackage', 'utf16le');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(marker);
+}
+
+// RFC 5322 header fields that open an exported message (.eml); two of them, in the first header lines, make an email.
+const EMAIL_FIELDS = /^(?:from|to|cc|subject|date|message-id|mime-version|received|return-path|reply-to|delivered-to|x-[a-z0-9-]+):/iu;
+
+function looksLikeEmail(bytes: Uint8Array, fileName: string | undefined): boolean {
+  // Headers are ASCII; the body may be any charset (8bit Latin-1), so this looks at bytes, not UTF-8.
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 8 * 1024)).toString('latin1');
+  const lines = head.split(/\r?\n/u);
+  let fields = 0;
+  for (const line of lines.slice(0, 60)) {
+    if (line.length === 0) break;
+    if (/^[ \t]/u.test(line)) continue; // a folded header line
+    if (!/^[\x21-\x39\x3b-\x7e]+:/u.test(line)) return false;
+    if (EMAIL_FIELDS.test(line)) fields += 1;
+  }
+  return fields >= (extensionOf(fileName) === 'eml' ? 1 : 2) && /^(?:from|return-path|received|delivered-to|date|message-id|mime-version|to|subject|x-[a-z0-9-]+):/iu.test(lines[0] ?? '');
+}
+
 export function sniffMime(bytes: Uint8Array, fileName?: string): DocumentMime | null {
   if (bytes.length === 0) return null;
   if (hasPdfHeader(bytes)) return 'application/pdf';
+  const image = IMAGE_MAGICS.find((magic) => startsWithAt(bytes, 0, magic.bytes));
+  if (image) return image.mime;
+  if (startsWithAt(bytes, 0, ZIP_MAGIC)) return sniffZip(bytes, fileName);
+  if (looksLikeEmail(bytes, fileName)) return 'message/rfc822';
   if (BINARY_MAGICS.some(({ offset, bytes: magic }) => startsWithAt(bytes, offset, magic))) return null;
   const text = decodeUtf8(bytes);
   if (text === null) return null;

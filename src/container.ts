@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { corpora as corporaTable } from './core/db/schema';
 import type { Config } from './core/config';
+import { closeOcrEngines, setOcrWorkers } from '../ingestion/parse/ocr';
 import { migrateStore, openStore, type Store } from './core/db/client';
 import { CorpusLookup, insertCorpus } from './core/corpora';
 import { LocalHashEmbedder } from './core/providers/local-hash-embedder';
@@ -169,7 +170,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const builds = new BuildStore(store.db, vectors, registry);
   const jobRecords = new JobRecords(store.db);
   const jobs = options.jobs ?? createQueue(config, jobRecords);
-  const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: { pdfTimeoutMs: config.PDF_TIMEOUT_MS, pdfMaxMemoryMb: config.PDF_MAX_MEMORY_MB } };
+  const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: parseOptionsOf(config) };
   const ingestion = new IngestionService(pipelineDeps, jobs, { deleteSteps: options.deleteSteps });
   ingestion.registerHandlers();
   const reindex = new ReindexService(pipelineDeps, jobs, { embeddingModel, chunker: chunkerFromConfig(config) });
@@ -358,6 +359,29 @@ export async function createContainer(config: Config, options: ContainerOptions 
       redis?.disconnect();
       await store.close();
       await localModels.embedder?.close();
+      // tesseract's threads would keep the process alive.
+      await closeOcrEngines();
+    },
+  };
+}
+
+/** The parsers' limits from the configuration (PDF, Office, OCR). */
+function parseOptionsOf(config: Config) {
+  setOcrWorkers(config.OCR_WORKERS);
+  return {
+    pdfTimeoutMs: config.PDF_TIMEOUT_MS,
+    pdfMaxMemoryMb: config.PDF_MAX_MEMORY_MB,
+    officeTimeoutMs: config.OFFICE_TIMEOUT_MS,
+    archiveMaxBytes: config.ARCHIVE_MAX_BYTES,
+    archiveMaxEntries: config.ARCHIVE_MAX_ENTRIES,
+    spreadsheetMaxRows: config.SPREADSHEET_MAX_ROWS,
+    ocr: {
+      enabled: config.OCR_ENABLED,
+      languages: config.OCR_LANGUAGES,
+      maxPages: config.OCR_MAX_PAGES,
+      pageTimeoutMs: config.OCR_PAGE_TIMEOUT_MS,
+      dpi: config.OCR_DPI,
+      maxPixels: config.OCR_MAX_PIXELS,
     },
   };
 }

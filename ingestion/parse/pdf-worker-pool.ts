@@ -35,6 +35,9 @@ interface PooledWorker {
 export class PdfWorkerPool {
   private readonly idle: PooledWorker[] = [];
 
+  /** `url`: the worker script; the Office parsers' pool runs office-worker.mjs the same way. */
+  constructor(private readonly url: URL = WORKER_URL) {}
+
   acquire(memoryMb: number): PdfWorkerLease {
     let pooled = this.takeIdle(memoryMb);
     if (!pooled) pooled = this.spawn(memoryMb);
@@ -76,7 +79,7 @@ export class PdfWorkerPool {
   }
 
   private spawn(memoryMb: number): PooledWorker {
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: memoryMb }, stdout: true, stderr: true });
+    const worker = new Worker(this.url, { resourceLimits: { maxOldGenerationSizeMb: memoryMb }, stdout: true, stderr: true });
     // pdf.js may still print on odd files; drain it rather than echo it into service logs.
     worker.stdout.resume();
     worker.stderr.resume();

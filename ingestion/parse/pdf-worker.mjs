@@ -24,6 +24,16 @@ if (typeof Promise.withResolvers !== 'function') {
 // directory paths ending in '/' (unpdf's default file:// URLs fail to load).
 const pdfjsDir = createRequire(import.meta.url).resolve('pdfjs-dist/package.json').replace(/package\.json$/, '');
 
+const PDFJS_OPTIONS = {
+  cMapUrl: `${pdfjsDir}cmaps/`,
+  cMapPacked: true,
+  standardFontDataUrl: `${pdfjsDir}standard_fonts/`,
+  useSystemFonts: false,
+  disableFontFace: true,
+  isEvalSupported: false,
+  verbosity: 0,
+};
+
 /** @param {{ str?: string, transform?: number[], width?: number, hasEOL?: boolean }} item */
 function toRun(item) {
   const [a = 1, b = 0, c = 0, d = 1, x = 0, y = 0] = item.transform ?? [];
@@ -45,16 +55,86 @@ function describe(error) {
   };
 }
 
-async function extractPage(pdf, pageNumber) {
+/** Below this many visible characters a page has no text layer worth keeping: it is rendered for OCR. */
+const OCR_BELOW_CHARS = 10;
+
+function visibleChars(runs) {
+  let count = 0;
+  for (const run of runs) count += run.text.replace(/\s/gu, '').length;
+  return count;
+}
+
+let canvasModule;
+
+/**
+ * Renders a page to PNG at `ocr.dpi` (less if that would pass `ocr.maxPixels`), for OCR on the main thread's
+ * engine. With pdfjs-dist's own Node build, opened once per document on the first page that needs it: unpdf's
+ * bundle cannot load pdf.js's JBIG2 and OpenJPEG decoders (WASM), and scans are mostly JBIG2 or CCITT, so with
+ * it they rendered blank.
+ */
+async function openRenderer(bytes) {
+  // Drawing needs the canvas library's DOMMatrix, Path2D and ImageData; unpdf leaves stand-ins without the methods pdf.js calls.
+  canvasModule ??= await import('@napi-rs/canvas');
+  for (const name of ['DOMMatrix', 'Path2D', 'ImageData']) globalThis[name] = canvasModule[name];
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // unpdf registers its own in-thread pdf.js worker globally, which pdfjs-dist would otherwise pick up
+  // (and with it unpdf's decoders): hidden while pdfjs-dist sets up its own.
+  const unpdfWorker = globalThis.pdfjsWorker;
+  delete globalThis.pdfjsWorker;
   try {
-    const page = await pdf.getPage(pageNumber);
-    const content = await page.getTextContent();
+    return await pdfjs.getDocument({ ...PDFJS_OPTIONS, data: bytes, wasmUrl: `${pdfjsDir}wasm/` }).promise;
+  } finally {
+    globalThis.pdfjsWorker = unpdfWorker;
+  }
+}
+
+async function renderPage(ocr, pageNumber) {
+  canvasModule ??= await import('@napi-rs/canvas');
+  ocr.renderer ??= openRenderer(ocr.bytes);
+  const page = await (await ocr.renderer).getPage(pageNumber);
+  try {
+    const base = page.getViewport({ scale: 1 });
+    let scale = ocr.dpi / 72;
+    const pixels = base.width * base.height * scale * scale;
+    if (pixels > ocr.maxPixels) scale *= Math.sqrt(ocr.maxPixels / pixels);
+    const viewport = page.getViewport({ scale });
+    const width = Math.max(1, Math.floor(viewport.width));
+    const height = Math.max(1, Math.floor(viewport.height));
+    const canvas = canvasModule.createCanvas(width, height);
+    const context = canvas.getContext('2d');
+    // Scans with transparent masks would otherwise OCR as black on black.
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, width, height);
+    await page.render({ canvasContext: context, viewport, canvas }).promise;
+    return new Uint8Array(await canvas.encode('png'));
+  } finally {
     page.cleanup();
+  }
+}
+
+async function extractPage(pdf, pageNumber, ocr, out) {
+  let page;
+  try {
+    page = await pdf.getPage(pageNumber);
+    const content = await page.getTextContent();
     const runs = [];
     for (const item of content.items) if ('str' in item) runs.push(toRun(item));
-    return { runs, failed: false };
+    let image;
+    if (ocr.enabled && ocr.rendered < ocr.maxPages && visibleChars(runs) < OCR_BELOW_CHARS) {
+      ocr.rendered += 1;
+      // The main thread extends its deadline for the render (pdf.ts).
+      out.postMessage({ type: 'rendering', page: pageNumber });
+      try {
+        image = await renderPage(ocr, pageNumber);
+      } catch {
+        image = undefined;
+      }
+    }
+    page.cleanup();
+    return { runs, failed: false, image };
   } catch {
     // One damaged page should not cost the whole document its other pages.
+    page?.cleanup();
     return { runs: [], failed: true };
   }
 }
@@ -70,18 +150,13 @@ async function readTitle(pdf) {
 }
 
 /** Extracts one document, reporting on `out`; always destroys the document, so the worker can take the next. */
-async function extract(getDocumentProxy, bytes, out) {
+async function extract(getDocumentProxy, bytes, out, ocrOptions) {
+  const ocr = { enabled: false, maxPages: 0, dpi: 200, maxPixels: 40_000_000, ...ocrOptions, rendered: 0, renderer: undefined };
+  // pdf.js may take the buffer it is given; the renderer opens its own copy.
+  if (ocr.enabled && ocr.maxPages > 0) ocr.bytes = bytes.slice();
   let pdf;
   try {
-    pdf = await getDocumentProxy(bytes, {
-      cMapUrl: `${pdfjsDir}cmaps/`,
-      cMapPacked: true,
-      standardFontDataUrl: `${pdfjsDir}standard_fonts/`,
-      useSystemFonts: false,
-      disableFontFace: true,
-      isEvalSupported: false,
-      verbosity: 0,
-    });
+    pdf = await getDocumentProxy(bytes, PDFJS_OPTIONS);
   } catch (error) {
     out.postMessage({ type: 'error', stage: 'open', error: describe(error) });
     return;
@@ -89,14 +164,15 @@ async function extract(getDocumentProxy, bytes, out) {
   try {
     out.postMessage({ type: 'open', pageCount: pdf.numPages });
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber += 1) {
-      const { runs, failed } = await extractPage(pdf, pageNumber);
-      out.postMessage({ type: 'page', page: pageNumber, runs, failed });
+      const { runs, failed, image } = await extractPage(pdf, pageNumber, ocr, out);
+      out.postMessage({ type: 'page', page: pageNumber, runs, failed, image }, image ? [image.buffer] : []);
     }
     out.postMessage({ type: 'done', title: await readTitle(pdf) });
   } catch (error) {
     out.postMessage({ type: 'error', stage: 'extract', error: describe(error) });
   } finally {
     await pdf.loadingTask.destroy().catch(() => undefined);
+    if (ocr.renderer) await ocr.renderer.then((renderer) => renderer.loadingTask.destroy()).catch(() => undefined);
   }
 }
 
@@ -108,7 +184,7 @@ async function main() {
   // synchronously at its deadline.
   const { getDocumentProxy } = await import('unpdf');
   parentPort.on('message', (job) => {
-    void extract(getDocumentProxy, job.bytes, job.port);
+    void extract(getDocumentProxy, job.bytes, job.port, job.ocr);
   });
 }
 

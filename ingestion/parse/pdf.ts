@@ -1,8 +1,9 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { AppError, toAppError, type ErrorCode } from '../../src/core/errors';
 import { layoutPage, toParsedPages, type LayoutBlock, type TextRun } from './pdf-layout';
+import { DEFAULT_OCR_OPTIONS, ocrEngine, type OcrPage } from './ocr';
 import { pdfWorkers, type PdfWorkerLease } from './pdf-worker-pool';
-import type { ParseOptions, ParsedDocument } from './types';
+import type { OcrOptions, ParseOptions, ParsedDocument } from './types';
 
 export const DEFAULT_PDF_TIMEOUT_MS = 30_000;
 /**
@@ -16,11 +17,14 @@ export const DEFAULT_PDF_MAX_MEMORY_MB = 2048;
 
 type WorkerMessage =
   | { type: 'open'; pageCount: number }
-  | { type: 'page'; page: number; runs: TextRun[]; failed: boolean }
+  | { type: 'page'; page: number; runs: TextRun[]; failed: boolean; image?: Uint8Array }
+  | { type: 'rendering'; page: number }
   | { type: 'done'; title?: string }
   | { type: 'error'; stage: 'open' | 'extract'; error: { name: string; message: string } };
 
-const MESSAGE_TYPES = new Set(['open', 'page', 'done', 'error']);
+const MESSAGE_TYPES = new Set(['open', 'page', 'rendering', 'done', 'error']);
+/** Extra time the document's deadline gets for each page rendered for OCR (200 dpi of a noisy scan: ~3 s here). */
+const RENDER_ALLOWANCE_MS = 15_000;
 
 // The worker is our own code, so a discriminator check is enough; anything else is a bug.
 function isWorkerMessage(value: unknown): value is WorkerMessage {
@@ -32,6 +36,8 @@ interface Extraction {
   title: string | undefined;
   pages: { page: number; blocks: LayoutBlock[] }[];
   failedPages: number;
+  /** Pages rendered for OCR (no text layer), their images handed to the OCR engine as they arrive. */
+  ocr: Map<number, Promise<OcrPage | Error>>;
 }
 
 function badFile(code: ErrorCode, message: string, cause?: unknown): AppError {
@@ -67,25 +73,29 @@ function crashFailure(error: unknown): AppError {
  * deadline timer that runs before the event loop got to the worker's messages
  * must not fail a PDF that was parsed in time.
  */
-function startJob(bytes: Uint8Array, maxMemoryMb: number): { lease: PdfWorkerLease; port: MessagePort } {
+function startJob(bytes: Uint8Array, maxMemoryMb: number, ocr: OcrOptions): { lease: PdfWorkerLease; port: MessagePort } {
   // Copy so that transferring never detaches the caller's buffer.
   const copy = bytes.slice();
   const channel = new MessageChannel();
   const lease = pdfWorkers.acquire(maxMemoryMb);
-  lease.worker.postMessage({ bytes: copy, port: channel.port2 }, [copy.buffer, channel.port2]);
+  const render = { enabled: ocr.enabled, maxPages: ocr.maxPages, dpi: ocr.dpi, maxPixels: ocr.maxPixels };
+  lease.worker.postMessage({ bytes: copy, port: channel.port2, ocr: render }, [copy.buffer, channel.port2]);
   return { lease, port: channel.port1 };
 }
 
-/** Folds one worker message into the extraction; returns 'done', a failure, or nothing. */
-function applyMessage(result: Extraction, message: unknown): 'done' | AppError | undefined {
+/** Folds one worker message into the extraction; returns 'done', 'rendering', a failure, or nothing. */
+function applyMessage(result: Extraction, message: unknown, recognize: (image: Uint8Array) => Promise<OcrPage | Error>): 'done' | 'rendering' | AppError | undefined {
   if (!isWorkerMessage(message)) return new AppError('INTERNAL', 'unexpected message from the PDF worker');
   switch (message.type) {
     case 'open':
       result.pageCount = message.pageCount;
       return undefined;
+    case 'rendering':
+      return 'rendering';
     case 'page':
       if (message.failed) result.failedPages += 1;
       result.pages.push({ page: message.page, blocks: layoutPage(message.runs) });
+      if (message.image) result.ocr.set(message.page, recognize(message.image));
       return undefined;
     case 'done':
       result.title = message.title;
@@ -102,13 +112,17 @@ function applyMessage(result: Extraction, message: unknown): 'done' | AppError |
  * arrives. The limits are per document: a worker that hits one is stopped and
  * never reused, and only a worker that finished its document goes back to the pool.
  */
-function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> {
+function extract(bytes: Uint8Array, options: ParseOptions, ocr: OcrOptions): Promise<Extraction> {
   const timeoutMs = options.pdfTimeoutMs ?? DEFAULT_PDF_TIMEOUT_MS;
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const { lease, port } = startJob(bytes, options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB);
+  const { lease, port } = startJob(bytes, options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB, ocr);
   const { worker } = lease;
-  const result: Extraction = { pageCount: 0, title: undefined, pages: [], failedPages: 0 };
+  const result: Extraction = { pageCount: 0, title: undefined, pages: [], failedPages: 0, ocr: new Map() };
+  // OCR starts as each rendered page arrives, overlapping the extraction of the next; a failure is kept per page.
+  const recognize = (image: Uint8Array): Promise<OcrPage | Error> =>
+    ocrEngine(ocr.languages).recognize(image, ocr.pageTimeoutMs, signal).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  let deadline = Date.now() + timeoutMs;
 
   return new Promise<Extraction>((resolve, reject) => {
     let settled = false;
@@ -129,8 +143,12 @@ function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> 
     const onAbort = (): void => fail(signal?.reason);
     const onMessage = (message: unknown): void => {
       try {
-        const outcome = applyMessage(result, message);
-        if (outcome === 'done') finish(() => resolve(result), true);
+        const outcome = applyMessage(result, message, recognize);
+        if (outcome === 'rendering') {
+          deadline += RENDER_ALLOWANCE_MS;
+          clearTimeout(timer);
+          timer = setTimeout(onDeadline, deadline - Date.now());
+        } else if (outcome === 'done') finish(() => resolve(result), true);
         else if (outcome) fail(outcome, isWorkerMessage(message) && message.type === 'error');
       } catch (error) {
         fail(toAppError(error));
@@ -146,12 +164,13 @@ function extract(bytes: Uint8Array, options: ParseOptions): Promise<Extraction> 
       drain();
       fail(badFile('PDF_CORRUPT', `the PDF parser stopped unexpectedly (exit code ${exitCode})`));
     };
-    const timer = setTimeout(() => {
+    const onDeadline = (): void => {
       // A busy event loop (a long synchronous PGlite statement, say) can run this timer before the
       // worker's queued messages: take those first, so only a parser still at work is stopped.
       drain();
       fail(badFile('PDF_TIMEOUT', `PDF parsing exceeded its time limit of ${timeoutMs} ms and was stopped`));
-    }, timeoutMs);
+    };
+    let timer = setTimeout(onDeadline, timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
 
     port.on('message', onMessage);
@@ -182,26 +201,52 @@ function hasVisibleChars(extraction: Extraction, needed: number): boolean {
 // Producer defaults rather than titles: "Untitled", "Microsoft Word - Document1", file names.
 const PLACEHOLDER_TITLE = /^(?:untitled|microsoft (?:word|powerpoint|excel) - .*|.*\.(?:docx?|pptx?|xlsx?|pdf|tex|dvi|ps|indd|qxd|graffle|rtf|odt))$/iu;
 
-function cleanTitle(raw: string | undefined): string | undefined {
+export function cleanTitle(raw: string | undefined): string | undefined {
   const title = raw?.replace(/\s+/gu, ' ').replace(/^[\s\-–—:|]+/u, '').trim();
   if (!title || PLACEHOLDER_TITLE.test(title)) return undefined;
   return (title.match(/\p{L}/gu)?.length ?? 0) >= 3 ? title : undefined;
 }
 
-/** Parses a PDF page by page, keeping 1-based page numbers. Throws AppError PDF_* for bad files. */
+/**
+ * The OCR'd pages' text in place of their (near-empty) text layer. Returns the page numbers with OCR text and
+ * the first OCR failure, which decides the error when no page has text at all.
+ */
+async function applyOcr(extraction: Extraction): Promise<{ recognized: Map<number, OcrPage>; failure: Error | undefined }> {
+  const recognized = new Map<number, OcrPage>();
+  let failure: Error | undefined;
+  for (const [page, pending] of extraction.ocr) {
+    const outcome = await pending;
+    if (outcome instanceof Error) failure ??= outcome;
+    else if (outcome.blocks.length > 0) recognized.set(page, outcome);
+  }
+  return { recognized, failure };
+}
+
+/**
+ * Parses a PDF page by page, keeping 1-based page numbers; pages without a text layer go through OCR
+ * (up to ocr.maxPages of them). Throws AppError PDF_* for bad files, OCR_* when OCR was all there was and it failed.
+ */
 export async function parsePdf(bytes: Uint8Array, options: ParseOptions = {}): Promise<ParsedDocument> {
-  const extraction = await extract(bytes, options);
+  const ocr: OcrOptions = { ...DEFAULT_OCR_OPTIONS, ...options.ocr };
+  const extraction = await extract(bytes, options, ocr);
+  const { recognized, failure } = await applyOcr(extraction);
   if (extraction.pageCount === 0) throw badFile('PDF_CORRUPT', 'the PDF has no pages');
   if (extraction.failedPages === extraction.pageCount) throw badFile('PDF_CORRUPT', 'none of the PDF’s pages could be read');
+  const pages = toParsedPages(extraction.pages).map((page) => {
+    const text = page.page === null ? undefined : recognized.get(page.page);
+    return text ? { page: page.page, blocks: text.blocks, ocr: { confidence: text.confidence } } : page;
+  });
   // Image-only scans yield (almost) nothing; below one visible character per page there is no text layer worth indexing.
-  if (!hasVisibleChars(extraction, extraction.pageCount)) {
-    throw badFile('PDF_NO_TEXT', 'the PDF has no extractable text (it looks scanned or image-only); OCR is not supported');
+  if (recognized.size === 0 && !hasVisibleChars(extraction, extraction.pageCount)) {
+    if (failure instanceof AppError) throw failure;
+    const why = ocr.enabled ? 'and OCR found no printed text on its pages' : 'and OCR is turned off (OCR_ENABLED=false)';
+    throw badFile('PDF_NO_TEXT', `the PDF has no extractable text (it looks scanned or image-only) ${why}`);
   }
   const title = cleanTitle(extraction.title);
   return {
     mime: 'application/pdf',
     pageCount: extraction.pageCount,
     ...(title === undefined ? {} : { title }),
-    pages: toParsedPages(extraction.pages),
+    pages,
   };
 }

@@ -227,6 +227,21 @@ export const configSchema = z.object({
   GATE_RELEVANCE_FLOOR: z.preprocess(emptyToUndefined, z.coerce.number().optional()),
   EXTRACTIVE_RELEVANCE_FLOOR: z.preprocess(emptyToUndefined, z.coerce.number().optional()),
   CLAIM_SUPPORT_FLOOR: z.preprocess(emptyToUndefined, z.coerce.number().optional()),
+
+  // Office, OpenDocument, EPUB, CSV and email parsing (ingestion/parse/office.ts): time limit, zip bomb caps, rows.
+  OFFICE_TIMEOUT_MS: int(60_000, 100),
+  ARCHIVE_MAX_BYTES: int(256 * 1024 * 1024, 1024),
+  ARCHIVE_MAX_ENTRIES: int(10_000, 1),
+  SPREADSHEET_MAX_ROWS: int(200_000, 1),
+  // OCR of image-only PDF pages and images (ingestion/parse/ocr.ts): tesseract languages ("eng+deu"; each needs
+  // its @tesseract.js-data/<lang> package), threads, pages per document, per-page time limit, render resolution.
+  OCR_ENABLED: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true').transform((value) => value === 'true')),
+  OCR_LANGUAGES: z.preprocess(emptyToUndefined, z.string().regex(/^[a-z_]{3,8}(?:\+[a-z_]{3,8})*$/u, 'must be tesseract codes joined by +, e.g. eng+deu').default('eng')),
+  OCR_WORKERS: int(2, 1, 16),
+  OCR_MAX_PAGES: int(50, 0),
+  OCR_PAGE_TIMEOUT_MS: int(60_000, 100),
+  OCR_DPI: int(200, 50, 600),
+  OCR_MAX_PIXELS: int(40_000_000, 10_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -178,6 +178,7 @@ export const RESPONSES: ResponseTable = {
   'GET /v1/jobs/:id': { 200: jobSchema },
 
   'GET /v1/chunks/:id': { 200: chunkSchema },
+  'GET /v1/versions/:id/original': { 200: z.string().describe('The file as it was uploaded, with its sniffed content type and Content-Disposition') },
   'GET /v1/versions/:id/text': { 200: z.looseObject({ versionId: uuid, start: z.number().int(), end: z.number().int(), length: z.number().int(), text: z.string() }) },
 
   'POST /v1/corpora/:corpus/search': { 200: searchResponseSchema },

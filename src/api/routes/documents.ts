@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getCorpus } from '../../core/corpora';
 import { AppError, isAppError } from '../../core/errors';
-import { isEmpty, sniffMime } from '../../../ingestion/sniff';
+import { isEmpty, isEncryptedOffice, sniffMime } from '../../../ingestion/sniff';
 import { inputProblem } from '../input-check';
 import { principalOf, requireScope } from '../auth';
 import type { AppDeps } from '../deps';
@@ -159,8 +159,14 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps): void {
         const parsedFields = uploadFields.safeParse(fields);
         if (!parsedFields.success) throw new AppError('VALIDATION_FAILED', parsedFields.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
         if (isEmpty(file.bytes)) throw new AppError('EMPTY_FILE', 'the uploaded file is empty');
+        if (isEncryptedOffice(file.bytes)) throw new AppError('OFFICE_ENCRYPTED', 'the Office file is password-protected; upload an unencrypted copy');
         const mime = sniffMime(file.bytes, file.fileName);
-        if (!mime) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported file type: upload PDF, Markdown, HTML or plain text (UTF-8)');
+        if (!mime) {
+          throw new AppError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            'unsupported file type: upload PDF, Word (DOCX), PowerPoint (PPTX), Excel (XLSX), CSV, OpenDocument, EPUB, email (EML), PNG/JPEG/TIFF images, Markdown, HTML or plain text (UTF-8)',
+          );
+        }
         const result = await deps.services.ingestion.upload(
           { corpus, bytes: file.bytes, mime, fileName: file.fileName, title: parsedFields.data.title, externalId: parsedFields.data.externalId },
           request.id,

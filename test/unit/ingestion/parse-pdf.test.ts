@@ -59,12 +59,15 @@ describe('parseDocument: PDF', () => {
     expect(new TextDecoder().decode(pdf.subarray(0, 5))).toBe('%PDF-');
   });
 
-  it('reports pages without a text layer as PDF_NO_TEXT (no OCR)', async () => {
+  it('reports pages without a text layer as PDF_NO_TEXT when OCR is off, or finds no printed text on them', async () => {
     const imageOnly = makePdf([{ rawContent: '0 0 0 rg 100 100 300 300 re f' }, { rawContent: '0.5 g 50 50 100 100 re f' }]);
-    const error = await parseError(parseDocument(imageOnly, 'application/pdf'));
-    expect(error.code).toBe('PDF_NO_TEXT');
-    expect(error.message).toMatch(/OCR/u);
-  });
+    const off = await parseError(parseDocument(imageOnly, 'application/pdf', { ocr: { enabled: false } }));
+    expect(off.code).toBe('PDF_NO_TEXT');
+    expect(off.message).toMatch(/OCR is turned off/u);
+    const on = await parseError(parseDocument(imageOnly, 'application/pdf'));
+    expect(on.code).toBe('PDF_NO_TEXT');
+    expect(on.message).toMatch(/OCR found no printed text/u);
+  }, 120_000);
 
   it('reports unreadable files as PDF_CORRUPT', async () => {
     const garbage = new TextEncoder().encode('%PDF-1.7\nthis is not really a pdf at all\n%%EOF\n');
