@@ -2,17 +2,15 @@
 import type { AnswerBodyCitation } from '../../query/answer-body';
 import type { SourceSummary } from '../../query/answer-service';
 import type { UploadResult } from '../../../ingestion/service';
+import type { components } from '../../client/schema';
+
+/** Generated from the OpenAPI document (src/client/schema.ts): what the API documents is what the UI reads. */
+type Schemas = components['schemas'];
 
 export type { UploadResult };
 export type Source = SourceSummary;
 export type Citation = AnswerBodyCitation;
-export interface Corpus {
-  id: string;
-  name: string;
-  activeBuildId: string | null;
-  generation: number;
-  createdAt: string;
-}
+export type Corpus = Schemas['Corpus'];
 
 
 export type JobStage = 'parse' | 'chunk' | 'embed' | 'index';
@@ -117,15 +115,7 @@ export interface Build {
   promotedAt?: string | null;
 }
 
-export interface Conversation {
-  id: string;
-  corpusId: string;
-  title: string | null;
-  turns: number;
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string | null;
-}
+export type Conversation = Schemas['Conversation'];
 
 export interface ConversationTurn extends AnswerBody {
   conversationId: string;
