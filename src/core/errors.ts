@@ -12,6 +12,8 @@ export const ERROR_CATALOG = {
   FORBIDDEN: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   ROUTE_NOT_FOUND: { status: 404, retryable: false },
+  METHOD_NOT_ALLOWED: { status: 405, retryable: false },
+  NOT_ACCEPTABLE: { status: 406, retryable: false },
   CORPUS_NOT_FOUND: { status: 404, retryable: false },
   DOCUMENT_NOT_FOUND: { status: 404, retryable: false },
   JOB_NOT_FOUND: { status: 404, retryable: false },

@@ -6,7 +6,23 @@ import { AppError } from '../core/errors';
 import type { Authenticator } from '../api/auth';
 import { createMcpServer, type ApiCall } from './tools';
 
-const jsonRpcMessage = z.looseObject({ jsonrpc: z.literal('2.0') }).describe('A JSON-RPC 2.0 message of the MCP Streamable HTTP transport');
+/**
+ * What a client sends a stateless MCP server: a JSON-RPC 2.0 request (with id) or notification. Checked here so
+ * that malformed input gets the API's own error shape and code, as on every route; the SDK answers the rest.
+ */
+const jsonRpcMessage = z
+  .looseObject({
+    jsonrpc: z.literal('2.0'),
+    method: z.string().min(1).max(200),
+    id: z.union([z.string().max(200), z.number().int()]).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe('A JSON-RPC 2.0 request or notification of the MCP Streamable HTTP transport');
+
+/** The transport requires clients to take both answers it may give: JSON and an event stream. */
+function acceptsBoth(accept: string | undefined): boolean {
+  return typeof accept === 'string' && accept.includes('application/json') && accept.includes('text/event-stream');
+}
 
 /**
  * MCP over Streamable HTTP at /mcp, stateless: each POST gets its own server and transport. Tool calls go
@@ -15,6 +31,9 @@ const jsonRpcMessage = z.looseObject({ jsonrpc: z.literal('2.0') }).describe('A 
  */
 export function mcpRoutes(app: FastifyInstance, authenticate: Authenticator, version: string): void {
   app.withTypeProvider<ZodTypeProvider>().post('/mcp', { schema: { body: jsonRpcMessage }, preHandler: authenticate }, async (request, reply) => {
+    if (!acceptsBoth(request.headers.accept)) {
+      throw new AppError('NOT_ACCEPTABLE', 'an MCP client must send "Accept: application/json, text/event-stream"');
+    }
     const authorization = String(request.headers.authorization ?? '');
     const call: ApiCall = async (method, path, body) => {
       const response = await app.inject({
@@ -43,7 +62,7 @@ export function mcpRoutes(app: FastifyInstance, authenticate: Authenticator, ver
   });
   // Stateless: no server-initiated stream and no session to end.
   const notAllowed = async () => {
-    throw new AppError('BAD_REQUEST', 'this MCP endpoint is stateless: send JSON-RPC messages with POST', { status: 405 });
+    throw new AppError('METHOD_NOT_ALLOWED', 'this MCP endpoint is stateless: send JSON-RPC messages with POST');
   };
   app.get('/mcp', { preHandler: authenticate }, notAllowed);
   app.delete('/mcp', { preHandler: authenticate }, notAllowed);

@@ -210,7 +210,8 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
     expect(await page.locator('[data-testid=answer-state]').textContent()).toMatch(/Answered/);
     const traceId = await page.locator('[data-testid=trace-id]').textContent();
     expect(traceId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await marker.getAttribute('aria-label')).toMatch(/kestrel-k7-manual\.pdf, page 1/);
+    // The title is the PDF's own (its metadata), not the file name.
+    expect(await marker.getAttribute('aria-label')).toMatch(/^Citation 1: Kestrel K7 Pump Maintenance[^,]*, page 1/);
     await shot('03-answer');
 
     await marker.click();
@@ -225,7 +226,7 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
     expect(sourceText.length).toBeGreaterThan(marked.length);
     expect(sourceText).toContain('inlet valve is torqued');
     expect(await page.locator('[data-testid=verified-badge]').textContent()).toBe('Verified quote');
-    expect(await page.locator('[data-testid=source-panel] .source-title').textContent()).toBe('kestrel-k7-manual.pdf');
+    expect(await page.locator('[data-testid=source-panel] .source-title').textContent()).toMatch(/^Kestrel K7 Pump Maintenance/);
     await shot('04-source-panel');
 
     // Copy: the answer text and a numbered list of quotes with title and page.
@@ -360,6 +361,8 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
 
   it('is keyboard usable: tabs by arrow keys, focus visible on controls', async () => {
     await page.getByRole('tab', { name: 'Ask' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Conversations');
     await page.keyboard.press('ArrowRight');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Documents');
     expect(await page.getByRole('tab', { name: 'Documents' }).getAttribute('aria-selected')).toBe('true');

@@ -61,7 +61,8 @@ describe.each(targets)('ingestion API on $name', (target) => {
     const response = await getDocument(t, answer.documentId);
     expect(response.statusCode).toBe(200);
     const document = response.json();
-    expect(document).toMatchObject({ id: answer.documentId, title: 'returns.md', status: 'ready' });
+    // The title is the document's own first heading, not its file name.
+    expect(document).toMatchObject({ id: answer.documentId, title: 'Returns policy', status: 'ready' });
     expect(document.versions).toHaveLength(1);
     const [version] = document.versions;
     expect(version).toMatchObject({ id: answer.versionId, status: 'ready', pages: null, bytes: Buffer.byteLength(MARKDOWN), mime: 'text/markdown' });
