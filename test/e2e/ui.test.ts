@@ -234,7 +234,7 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
     await expect.poll(() => page.locator('.tool-status').textContent()).toBe('Copied');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toContain('400 operating hours');
-    expect(copied).toMatch(/\[1\] ".*serviced every 400 operating hours.*" \(kestrel-k7-manual\.pdf, p\. 1\)/);
+    expect(copied).toMatch(/\[1\] ".*serviced every 400 operating hours.*" \(Kestrel K7 Pump Maintenance[^,]*, p\. 1\)/);
     expect(copied).toContain(`Trace: ${traceId}`);
 
     // Thumbs down with a comment is recorded against the trace.
