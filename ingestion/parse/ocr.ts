@@ -122,12 +122,17 @@ export class OcrEngine {
   async recognize(image: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<OcrPage> {
     const slot = await this.acquire(signal);
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     let healthy = true;
     try {
-      const timeout = new Promise<never>((_resolve, reject) => {
+      // An abort (the document failed or hit its deadline) stops the page now: its worker is terminated below.
+      const stopped = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => reject(new AppError('OCR_TIMEOUT', `OCR of a page exceeded its time limit of ${timeoutMs} ms`, { retryable: false })), timeoutMs);
+        onAbort = () => reject(signal?.reason instanceof Error ? signal.reason : new AppError('OCR_FAILED', 'OCR was stopped', { retryable: false }));
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener('abort', onAbort, { once: true });
       });
-      const result = await Promise.race([slot.worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), { rotateAuto: true }, { text: true, blocks: true }), timeout]);
+      const result = await Promise.race([slot.worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), { rotateAuto: true }, { text: true, blocks: true }), stopped]);
       const paragraphs = (result.data.blocks ?? []).flatMap((block) => block.paragraphs);
       const blocks = ocrBlocks(paragraphs);
       return { blocks: looksLikeText(blocks) ? blocks : [], confidence: Math.round(result.data.confidence * 10) / 10 };
@@ -137,6 +142,7 @@ export class OcrEngine {
       throw new AppError('OCR_FAILED', `OCR failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, { retryable: false, cause: error });
     } finally {
       clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
       this.release(slot, healthy);
     }
   }
@@ -149,9 +155,14 @@ export class OcrEngine {
 
   private async acquire(signal?: AbortSignal): Promise<Slot> {
     while (this.busy + this.starting >= this.size && this.idle.length === 0) {
-      if (signal?.aborted) throw signal.reason;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (signal?.aborted) {
+        // Pass the wake-up on: this page no longer wants the slot that freed.
+        this.wake();
+        throw signal.reason;
+      }
     }
+    if (signal?.aborted) throw signal.reason;
     const slot = this.idle.pop();
     if (slot) {
       this.busy += 1;

@@ -112,31 +112,29 @@ async function renderPage(ocr, pageNumber) {
   }
 }
 
-async function extractPage(pdf, pageNumber, ocr, out) {
+async function extractPage(pdf, pageNumber) {
   let page;
   try {
     page = await pdf.getPage(pageNumber);
     const content = await page.getTextContent();
     const runs = [];
     for (const item of content.items) if ('str' in item) runs.push(toRun(item));
-    let image;
-    if (ocr.enabled && ocr.rendered < ocr.maxPages && visibleChars(runs) < OCR_BELOW_CHARS) {
-      ocr.rendered += 1;
-      // The main thread extends its deadline for the render (pdf.ts).
-      out.postMessage({ type: 'rendering', page: pageNumber });
-      try {
-        image = await renderPage(ocr, pageNumber);
-      } catch {
-        image = undefined;
-      }
-    }
     page.cleanup();
-    return { runs, failed: false, image };
+    return { runs, failed: false };
   } catch {
     // One damaged page should not cost the whole document its other pages.
     page?.cleanup();
     return { runs: [], failed: true };
   }
+}
+
+/**
+ * Whether the document is OCR'd: only when it is mostly image-only (at least half its pages have no text layer),
+ * i.e. a scan. A born-digital document whose figure pages lack text keeps its text layer and skips OCR: at about
+ * 0.1 pages/s, OCR of its figures would cost minutes (and its PDF time limit) for little text.
+ */
+function wantsOcr(ocr, imageOnly, pageCount) {
+  return ocr.enabled && ocr.maxPages > 0 && imageOnly.length > 0 && imageOnly.length * 2 >= pageCount;
 }
 
 async function readTitle(pdf) {
@@ -151,7 +149,7 @@ async function readTitle(pdf) {
 
 /** Extracts one document, reporting on `out`; always destroys the document, so the worker can take the next. */
 async function extract(getDocumentProxy, bytes, out, ocrOptions) {
-  const ocr = { enabled: false, maxPages: 0, dpi: 200, maxPixels: 40_000_000, ...ocrOptions, rendered: 0, renderer: undefined };
+  const ocr = { enabled: false, maxPages: 0, dpi: 200, maxPixels: 40_000_000, ...ocrOptions, renderer: undefined };
   // pdf.js may take the buffer it is given; the renderer opens its own copy.
   if (ocr.enabled && ocr.maxPages > 0) ocr.bytes = bytes.slice();
   let pdf;
@@ -163,9 +161,24 @@ async function extract(getDocumentProxy, bytes, out, ocrOptions) {
   }
   try {
     out.postMessage({ type: 'open', pageCount: pdf.numPages });
+    const imageOnly = [];
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber += 1) {
-      const { runs, failed, image } = await extractPage(pdf, pageNumber, ocr, out);
-      out.postMessage({ type: 'page', page: pageNumber, runs, failed, image }, image ? [image.buffer] : []);
+      const { runs, failed } = await extractPage(pdf, pageNumber);
+      if (!failed && visibleChars(runs) < OCR_BELOW_CHARS) imageOnly.push(pageNumber);
+      out.postMessage({ type: 'page', page: pageNumber, runs, failed });
+    }
+    // Rendered after the text pass, which decides whether the document needs OCR at all (wantsOcr); the
+    // main thread's one deadline covers rendering and recognition too (pdf.ts).
+    if (wantsOcr(ocr, imageOnly, pdf.numPages)) {
+      for (const pageNumber of imageOnly.slice(0, ocr.maxPages)) {
+        let image;
+        try {
+          image = await renderPage(ocr, pageNumber);
+        } catch {
+          continue;
+        }
+        out.postMessage({ type: 'image', page: pageNumber, image }, [image.buffer]);
+      }
     }
     out.postMessage({ type: 'done', title: await readTitle(pdf) });
   } catch (error) {

@@ -17,14 +17,12 @@ export const DEFAULT_PDF_MAX_MEMORY_MB = 2048;
 
 type WorkerMessage =
   | { type: 'open'; pageCount: number }
-  | { type: 'page'; page: number; runs: TextRun[]; failed: boolean; image?: Uint8Array }
-  | { type: 'rendering'; page: number }
+  | { type: 'page'; page: number; runs: TextRun[]; failed: boolean }
+  | { type: 'image'; page: number; image: Uint8Array }
   | { type: 'done'; title?: string }
   | { type: 'error'; stage: 'open' | 'extract'; error: { name: string; message: string } };
 
-const MESSAGE_TYPES = new Set(['open', 'page', 'rendering', 'done', 'error']);
-/** Extra time the document's deadline gets for each page rendered for OCR (200 dpi of a noisy scan: ~3 s here). */
-const RENDER_ALLOWANCE_MS = 15_000;
+const MESSAGE_TYPES = new Set(['open', 'page', 'image', 'done', 'error']);
 
 // The worker is our own code, so a discriminator check is enough; anything else is a bug.
 function isWorkerMessage(value: unknown): value is WorkerMessage {
@@ -83,20 +81,20 @@ function startJob(bytes: Uint8Array, maxMemoryMb: number, ocr: OcrOptions): { le
   return { lease, port: channel.port1 };
 }
 
-/** Folds one worker message into the extraction; returns 'done', 'rendering', a failure, or nothing. */
-function applyMessage(result: Extraction, message: unknown, recognize: (image: Uint8Array) => Promise<OcrPage | Error>): 'done' | 'rendering' | AppError | undefined {
+/** Folds one worker message into the extraction; returns 'done', 'image' (a page went to OCR), a failure, or nothing. */
+function applyMessage(result: Extraction, message: unknown, recognize: (image: Uint8Array) => Promise<OcrPage | Error>): 'done' | 'image' | AppError | undefined {
   if (!isWorkerMessage(message)) return new AppError('INTERNAL', 'unexpected message from the PDF worker');
   switch (message.type) {
     case 'open':
       result.pageCount = message.pageCount;
       return undefined;
-    case 'rendering':
-      return 'rendering';
     case 'page':
       if (message.failed) result.failedPages += 1;
       result.pages.push({ page: message.page, blocks: layoutPage(message.runs) });
-      if (message.image) result.ocr.set(message.page, recognize(message.image));
       return undefined;
+    case 'image':
+      result.ocr.set(message.page, recognize(message.image));
+      return 'image';
     case 'done':
       result.title = message.title;
       return 'done';
@@ -112,17 +110,14 @@ function applyMessage(result: Extraction, message: unknown, recognize: (image: U
  * arrives. The limits are per document: a worker that hits one is stopped and
  * never reused, and only a worker that finished its document goes back to the pool.
  */
-function extract(bytes: Uint8Array, options: ParseOptions, ocr: OcrOptions): Promise<Extraction> {
-  const timeoutMs = options.pdfTimeoutMs ?? DEFAULT_PDF_TIMEOUT_MS;
-  const { signal } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+function extract(bytes: Uint8Array, options: ParseOptions, ocr: OcrOptions, limit: Deadline, signal: AbortSignal): Promise<Extraction> {
+  if (signal.aborted) return Promise.reject(signal.reason);
   const { lease, port } = startJob(bytes, options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB, ocr);
   const { worker } = lease;
   const result: Extraction = { pageCount: 0, title: undefined, pages: [], failedPages: 0, ocr: new Map() };
   // OCR starts as each rendered page arrives, overlapping the extraction of the next; a failure is kept per page.
   const recognize = (image: Uint8Array): Promise<OcrPage | Error> =>
     ocrEngine(ocr.languages).recognize(image, ocr.pageTimeoutMs, signal).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-  let deadline = Date.now() + timeoutMs;
 
   return new Promise<Extraction>((resolve, reject) => {
     let settled = false;
@@ -131,7 +126,7 @@ function extract(bytes: Uint8Array, options: ParseOptions, ocr: OcrOptions): Pro
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
       worker.off('error', onError);
       worker.off('exit', onExit);
       port.close();
@@ -140,14 +135,15 @@ function extract(bytes: Uint8Array, options: ParseOptions, ocr: OcrOptions): Pro
       outcome();
     };
     const fail = (error: unknown, reusable = false): void => finish(() => reject(error), reusable);
-    const onAbort = (): void => fail(signal?.reason);
+    const onAbort = (): void => fail(signal.reason);
     const onMessage = (message: unknown): void => {
       try {
         const outcome = applyMessage(result, message, recognize);
-        if (outcome === 'rendering') {
-          deadline += RENDER_ALLOWANCE_MS;
+        if (outcome === 'image') {
+          // Each page handed to OCR buys the document one page's OCR time (its recognition, the next render).
+          limit.at += ocr.pageTimeoutMs;
           clearTimeout(timer);
-          timer = setTimeout(onDeadline, deadline - Date.now());
+          timer = setTimeout(onDeadline, Math.max(0, limit.at - Date.now()));
         } else if (outcome === 'done') finish(() => resolve(result), true);
         else if (outcome) fail(outcome, isWorkerMessage(message) && message.type === 'error');
       } catch (error) {
@@ -168,10 +164,10 @@ function extract(bytes: Uint8Array, options: ParseOptions, ocr: OcrOptions): Pro
       // A busy event loop (a long synchronous PGlite statement, say) can run this timer before the
       // worker's queued messages: take those first, so only a parser still at work is stopped.
       drain();
-      fail(badFile('PDF_TIMEOUT', `PDF parsing exceeded its time limit of ${timeoutMs} ms and was stopped`));
+      fail(pdfTimeout(limit.timeoutMs));
     };
-    let timer = setTimeout(onDeadline, timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    let timer = setTimeout(onDeadline, Math.max(0, limit.at - Date.now()));
+    signal.addEventListener('abort', onAbort, { once: true });
 
     port.on('message', onMessage);
     port.on('messageerror', (error) => fail(new AppError('INTERNAL', `unreadable message from the PDF worker: ${error.message}`)));
@@ -209,17 +205,43 @@ export function cleanTitle(raw: string | undefined): string | undefined {
 
 /**
  * The OCR'd pages' text in place of their (near-empty) text layer. Returns the page numbers with OCR text and
- * the first OCR failure, which decides the error when no page has text at all.
+ * the first OCR failure, which decides the error when no page has text at all. Recognition still running at the
+ * document's deadline fails the document with PDF_TIMEOUT: OCR counts against the PDF time limit like extraction.
  */
-async function applyOcr(extraction: Extraction): Promise<{ recognized: Map<number, OcrPage>; failure: Error | undefined }> {
+async function applyOcr(extraction: Extraction, limit: Deadline): Promise<{ recognized: Map<number, OcrPage>; failure: Error | undefined }> {
   const recognized = new Map<number, OcrPage>();
   let failure: Error | undefined;
-  for (const [page, pending] of extraction.ocr) {
-    const outcome = await pending;
-    if (outcome instanceof Error) failure ??= outcome;
-    else if (outcome.blocks.length > 0) recognized.set(page, outcome);
+  if (extraction.ocr.size === 0) return { recognized, failure };
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), Math.max(0, limit.at - Date.now()));
+  });
+  try {
+    for (const [page, pending] of extraction.ocr) {
+      const outcome = await Promise.race([pending, expired]);
+      if (outcome === 'expired') throw pdfTimeout(limit.timeoutMs);
+      if (outcome instanceof Error) failure ??= outcome;
+      else if (outcome.blocks.length > 0) recognized.set(page, outcome);
+    }
+  } finally {
+    clearTimeout(timer);
   }
   return { recognized, failure };
+}
+
+/**
+ * The document's one deadline, OCR included: PDF_TIMEOUT_MS for reading the file and rendering its first page for
+ * OCR, plus OCR_PAGE_TIMEOUT_MS for each page handed to OCR. Rendering no longer extends it by itself, so a worker
+ * past it is stopped at once, and recognition still running at it fails the document and is stopped too.
+ */
+interface Deadline {
+  /** Epoch ms by which the whole document, OCR included, is parsed; moved on by each page sent to OCR. */
+  at: number;
+  timeoutMs: number;
+}
+
+function pdfTimeout(timeoutMs: number): AppError {
+  return badFile('PDF_TIMEOUT', `PDF parsing exceeded its time limit of ${timeoutMs} ms and was stopped`);
 }
 
 /**
@@ -228,8 +250,26 @@ async function applyOcr(extraction: Extraction): Promise<{ recognized: Map<numbe
  */
 export async function parsePdf(bytes: Uint8Array, options: ParseOptions = {}): Promise<ParsedDocument> {
   const ocr: OcrOptions = { ...DEFAULT_OCR_OPTIONS, ...options.ocr };
-  const extraction = await extract(bytes, options, ocr);
-  const { recognized, failure } = await applyOcr(extraction);
+  const timeoutMs = options.pdfTimeoutMs ?? DEFAULT_PDF_TIMEOUT_MS;
+  const limit: Deadline = { at: Date.now() + timeoutMs, timeoutMs };
+  // One signal for the document: the caller's abort, or our own when the document fails (deadline, bad file),
+  // which stops its OCR pages still queued or running so that they do not hold the shared OCR threads.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) throw options.signal.reason;
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let extraction: Extraction;
+  let ocrOutcome: Awaited<ReturnType<typeof applyOcr>>;
+  try {
+    extraction = await extract(bytes, options, ocr, limit, stop.signal);
+    ocrOutcome = await applyOcr(extraction, limit);
+  } catch (error) {
+    stop.abort(error);
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  const { recognized, failure } = ocrOutcome;
   if (extraction.pageCount === 0) throw badFile('PDF_CORRUPT', 'the PDF has no pages');
   if (extraction.failedPages === extraction.pageCount) throw badFile('PDF_CORRUPT', 'none of the PDF’s pages could be read');
   const pages = toParsedPages(extraction.pages).map((page) => {

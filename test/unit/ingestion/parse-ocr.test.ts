@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { normalizeDocument } from '../../../ingestion/normalize';
 import { parseDocument } from '../../../ingestion/parse';
-import { closeOcrEngines } from '../../../ingestion/parse/ocr';
+import { closeOcrEngines, OcrEngine } from '../../../ingestion/parse/ocr';
 import { pdfWorkers } from '../../../ingestion/parse/pdf-worker-pool';
 import { sniffMime } from '../../../ingestion/sniff';
 import { AppError } from '../../../src/core/errors';
+import { makePdf, textPage } from './make-pdf';
 
 afterAll(async () => {
   await closeOcrEngines();
@@ -83,4 +84,35 @@ describe('OCR', () => {
     expect(doc.pages[0]!.ocr!.confidence).toBeGreaterThan(70);
     expect(squash(normalizeDocument(doc).text)).toContain('a WebSocket server is enabled by default');
   }, 180_000);
+
+  it('leaves a born-digital PDF with one image-only page (a figure) to its text layer: no page is rendered for OCR', async () => {
+    const recognize = vi.spyOn(OcrEngine.prototype, 'recognize');
+    try {
+      const mixed = makePdf([
+        textPage(['# Installation', 'Flash the firmware with the web installer.']),
+        { rawContent: '0 0 0 rg 100 100 300 300 re f' },
+        textPage(['# Presets', 'Save up to 250 presets on the controller.']),
+      ]);
+      const doc = await parseDocument(mixed, 'application/pdf');
+      expect(doc.pageCount).toBe(3);
+      expect(doc.pages.some((page) => page.ocr !== undefined)).toBe(false);
+      expect(recognize).not.toHaveBeenCalled();
+      // A document that is mostly image-only still goes through OCR.
+      const scan = makePdf([{ rawContent: '0 0 0 rg 100 100 300 300 re f' }, { rawContent: '0.5 g 50 50 100 100 re f' }]);
+      await parseDocument(scan, 'application/pdf').catch(() => undefined);
+      expect(recognize).toHaveBeenCalledTimes(2);
+    } finally {
+      recognize.mockRestore();
+    }
+  }, 120_000);
+
+  it('rendering a scan for OCR does not extend the PDF time limit: a page still rendering at the deadline fails with PDF_TIMEOUT, promptly', async () => {
+    const bytes = new Uint8Array(readFileSync(resolve(process.cwd(), '../shared/datasets/wled-docs/scanned/scan-websocket.pdf')));
+    const started = performance.now();
+    const error = await parseDocument(bytes, 'application/pdf', { pdfTimeoutMs: 800 }).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('PDF_TIMEOUT');
+    // Before, announcing a render extended the deadline by 15 s, and the page's recognition ran outside it (about 13 s here).
+    expect(performance.now() - started).toBeLessThan(2_800);
+  }, 60_000);
 });
