@@ -1,4 +1,5 @@
 import { analyzeQuery } from '../../indexes/analyzer';
+import { isCommonWord } from './common-words';
 import { QUESTION_TERMS } from './relevance';
 
 /**
@@ -108,7 +109,8 @@ export interface GateDecision {
   /** Scores for the trace: no question text (only per-term statistics). */
   scores: {
     contentTerms: number;
-    terms: { df: number; idf: number }[];
+    /** common: an everyday word the documents do not use, weighed as phrasing (see common-words.ts). */
+    terms: { df: number; idf: number; common?: boolean }[];
     missingWeightShare: number;
     bestRelevance: number | null;
     relevanceFloor: number;
@@ -154,21 +156,27 @@ export function decideAnswerability(
     // question is about that the documents lack ("refund" in "the refund policy for the X200").
     return { entry, df, idf: idf(documents, df) };
   });
-  const totalWeight = measured.reduce((sum, item) => sum + item.idf, 0);
   // An empty build says nothing about words: retrieval's own refusal (no sources) speaks for it.
   const missingItems = statistics && documents > 0 ? measured.filter((item) => item.df === 0) : [];
-  const missingWeight = missingItems.reduce((sum, item) => sum + item.idf, 0);
+  // An everyday word the documents do not use ("how long does the warranty *last*") is phrasing, not topic:
+  // it neither refuses nor dilutes the weight of a missing topic word. Left to the relevance check.
+  const phrasing = new Set(missingItems.filter((item) => isCommonWord(item.entry.word)));
+  const weighed = measured.filter((item) => !phrasing.has(item));
+  const totalWeight = weighed.reduce((sum, item) => sum + item.idf, 0);
+  const topicMissing = missingItems.filter((item) => !phrasing.has(item));
+  const missingWeight = topicMissing.reduce((sum, item) => sum + item.idf, 0);
   const share = totalWeight > 0 ? missingWeight / totalWeight : 0;
-  const missing = missingItems.map((item) => item.entry.word);
+  const allMissing = missingItems.length > 0 && missingItems.length === measured.length;
+  const missing = (allMissing ? missingItems : topicMissing).map((item) => item.entry.word);
   const scores = {
     contentTerms: terms.length,
-    terms: measured.map((item) => ({ df: item.df, idf: Math.round(item.idf * 1000) / 1000 })),
+    terms: measured.map((item) => ({ df: item.df, idf: Math.round(item.idf * 1000) / 1000, ...(phrasing.has(item) ? { common: true } : {}) })),
     missingWeightShare: Math.round(share * 1000) / 1000,
     bestRelevance: relevance.best,
     relevanceFloor: options.relevanceFloor,
     scorer: relevance.scorer,
   };
-  if (missingItems.length > 0 && (missingItems.length === measured.length || share >= options.missingWeightShare)) {
+  if (allMissing || (topicMissing.length > 0 && share >= options.missingWeightShare)) {
     return { answerable: false, reason: 'absent_terms', message: `The documents never mention ${quoteList(missing)}.`, missing, scores };
   }
   if (relevance.best !== null && relevance.best < options.relevanceFloor) {

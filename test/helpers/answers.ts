@@ -47,9 +47,6 @@ export function fakeProviderEnv(fake: FakeProviders, env: Record<string, string>
     ANSWER_SHED_EVENT_LOOP_UTILIZATION: '0',
     // A fixed cap: how long a test's answers take on a busy CI machine must not turn the next ones away.
     ANSWER_OVERHEAD_TARGET_MS: '0',
-    // These harnesses test the provider path (streaming, limits, faults, caching); the answerability gate ahead
-    // of it is tested on its own (answers-trust sets it on), and would refuse their tagged test questions.
-    ANSWER_GATE: 'off',
     ...env,
   };
 }

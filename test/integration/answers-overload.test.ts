@@ -23,14 +23,14 @@ describe('answers: the process-wide in-flight cap', () => {
   it('the third concurrent question gets 503 OVERLOADED at once, JSON or SSE; finished answers free their places', async () => {
     h.fake.setDefault('openai.chat', { answer: GOOD, latencyMs: 800 });
     const chats = () => h.fake.callCount('openai.chat');
-    const slow = [askRequest(h.t, 'kb', 'How long is the warranty? (a)'), askRequest(h.t, 'kb', 'How long is the warranty? (b)', { headers: { accept: 'text/event-stream' } })];
+    const slow = [askRequest(h.t, 'kb', 'How long is the warranty?'), askRequest(h.t, 'kb', 'How long is the warranty period?', { headers: { accept: 'text/event-stream' } })];
     // Both admitted and waiting on the provider before the next one arrives.
     const deadline = Date.now() + 5_000;
     while (chats() < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(chats()).toBe(2);
     for (const headers of [{}, { accept: 'text/event-stream' }] as Record<string, string>[]) {
       const started = performance.now();
-      const turnedAway = await askRequest(h.t, 'kb', 'How long is the warranty? (c)', { headers });
+      const turnedAway = await askRequest(h.t, 'kb', 'How many months is the warranty?', { headers });
       expect(performance.now() - started).toBeLessThan(500);
       expect(turnedAway.statusCode, turnedAway.body).toBe(503);
       expect(turnedAway.json().error.code).toBe('OVERLOADED');
@@ -42,10 +42,10 @@ describe('answers: the process-wide in-flight cap', () => {
 
     // A failed answer gives its place back too.
     h.fake.setDefault('openai.chat', { status: 500 });
-    const failed = await Promise.all([askRequest(h.t, 'kb', 'warranty? (d)'), askRequest(h.t, 'kb', 'warranty? (e)')]);
+    const failed = await Promise.all([askRequest(h.t, 'kb', 'warranty from purchase?'), askRequest(h.t, 'kb', 'warranty period from purchase?')]);
     expect(failed.map((response) => response.statusCode)).toEqual([502, 502]);
     h.fake.setDefault('openai.chat', { answer: GOOD });
-    const after = await Promise.all([askRequest(h.t, 'kb', 'How long is the warranty? (f)'), askRequest(h.t, 'kb', 'How long is the warranty? (g)')]);
+    const after = await Promise.all([askRequest(h.t, 'kb', 'What is the warranty period?'), askRequest(h.t, 'kb', 'When does the warranty period start?')]);
     expect(after.map((response) => response.statusCode)).toEqual([200, 200]);
   });
 

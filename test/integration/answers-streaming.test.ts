@@ -209,7 +209,7 @@ describe('answers: client disconnect', () => {
     // The provider would take 10 s to answer.
     h.fake.setDefault('openai.chat', { answer: GOOD, latencyMs: 10_000 });
     const client = new AbortController();
-    const pending = post(`What does the warranty cover (${stream ? 'sse' : 'json'})?`, client.signal, stream);
+    const pending = post(stream ? 'What does the warranty cover?' : 'Which defects does the warranty cover?', client.signal, stream);
     pending.catch(() => undefined);
     if (stream) {
       const response = await pending;

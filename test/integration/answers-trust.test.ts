@@ -25,7 +25,7 @@ const HEADINGS = ['Warranty', 'Factory reset', 'Connecting to Wi-Fi', 'Conflicts
 describe('answers a support agent can trust (embedded default)', () => {
   let h: AnswerHarness;
   beforeAll(async () => {
-    h = await startHarness({ GENERATORS: 'local', ANSWER_GATE: 'on' });
+    h = await startHarness({ GENERATORS: 'local' });
     await createCorpus(h.t, 'stories');
     await uploadMarkdown(h.t, 'stories', 'stories.md');
     await createCorpus(h.t, 'x200');
@@ -108,7 +108,7 @@ describe('answers a support agent can trust (embedded default)', () => {
 describe('the gate runs ahead of a provider generator', () => {
   let h: AnswerHarness;
   beforeAll(async () => {
-    h = await startHarness({ ANSWER_GATE: 'on' });
+    h = await startHarness();
     await createCorpus(h.t, 'stories');
     await uploadMarkdown(h.t, 'stories', 'stories.md');
   });

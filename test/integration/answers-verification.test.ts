@@ -170,8 +170,8 @@ describe('answers: citation verification', () => {
 describe('answers: questions the corpus cannot answer', () => {
   let h: AnswerHarness;
   beforeAll(async () => {
-    // With the answerability gate, as deployed (the harness turns it off for provider-path tests).
-    h = await startHarness({ ANSWER_GATE: 'on' });
+    // With the answerability gate, as deployed.
+    h = await startHarness();
     await createCorpus(h.t, 'kb');
     await uploadText(h.t, 'kb', 'warranty.txt', WARRANTY);
   });

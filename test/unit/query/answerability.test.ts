@@ -44,6 +44,23 @@ describe('decideAnswerability', () => {
     expect(decision.answerable).toBe(true);
   });
 
+  it('weighs an everyday word the documents do not use as phrasing: a small corpus does not refuse over it', () => {
+    // One chunk: a missing word's IDF at df 0 would outweigh every present one.
+    const decision = decideAnswerability(contentTerms('For how many months does the warranty run?'), statistics(1, { month: 1, warranti: 1 }), relevance);
+    expect(decision.answerable).toBe(true);
+    expect(decision.missing).toEqual([]);
+    expect(decision.scores.terms.filter((term) => term.common)).toHaveLength(1);
+    // A missing topic word still refuses, and the everyday one is not named beside it.
+    const refund = decideAnswerability(contentTerms('How long does the warranty refund last?'), statistics(1, { warranti: 1 }), relevance);
+    expect(refund).toMatchObject({ answerable: false, reason: 'absent_terms', missing: ['refund'] });
+  });
+
+  it('refuses when every content term is missing, everyday words included', () => {
+    const decision = decideAnswerability(contentTerms('Where did they run last night?'), statistics(50, { warranti: 3 }), relevance);
+    expect(decision).toMatchObject({ answerable: false, reason: 'absent_terms' });
+    expect(decision.missing).toEqual(expect.arrayContaining(['run', 'night']));
+  });
+
   it('counts a variant as present', () => {
     const decision = decideAnswerability(contentTerms('How do I make the lights brighter?'), statistics(100, { light: 60, bright: 10 }), relevance);
     expect(decision.answerable).toBe(true);
