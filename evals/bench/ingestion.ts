@@ -6,7 +6,7 @@
  *   pipeline  the embedded default end to end: PGlite in a temp data dir, the
  *             in-process job runner, IngestionService.upload → job completed
  *             (store bytes, parse in a worker thread, normalize, chunk,
- *             local-hash embed, BM25 postings + pgvector rows)
+ *             local-hash embed, or bge-small with MODELS_DIR set; BM25 postings + pgvector rows)
  *
  * with pages/s and chunks/s for both, the ratio pipeline/raw (target ≤ 1.5),
  * and peak RSS while ingesting the 352-page freeculture.pdf in a fresh process
@@ -126,7 +126,13 @@ async function openPipeline(root: string, label: string): Promise<Pipeline> {
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   // Passed on, so that PGLITE_LIFTOFF_ONLY=false npx tsx evals/bench/ingestion.ts measures V8's optimizing tier too.
   if (process.env.PGLITE_LIFTOFF_ONLY) env.PGLITE_LIFTOFF_ONLY = process.env.PGLITE_LIFTOFF_ONLY;
+  // MODELS_DIR=~/.cache/attest-models: the pipeline embeds with the local neural model, as the embedded default
+  // does when the models are there (otherwise local-hash, the temp DATA_DIR having no models).
+  if (process.env.MODELS_DIR) env.MODELS_DIR = process.env.MODELS_DIR;
   const container = await createContainer(loadConfig(env));
+  // A --baseline checkout from before the local models has no localModels.
+  const embedderId = (container as { localModels?: { embedder?: { modelId: string } } }).localModels?.embedder?.modelId;
+  console.log(`${label}: embedding with ${embedderId ?? "local-hash"}`);
   await container.jobs.startWorker();
   const tenant = await ensureTenant(container.store.db, 'bench');
   const corpusName = `bench-${label}-${Date.now().toString(36)}`;
