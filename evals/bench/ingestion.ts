@@ -132,7 +132,7 @@ async function openPipeline(root: string, label: string): Promise<Pipeline> {
   const container = await createContainer(loadConfig(env));
   // A --baseline checkout from before the local models has no localModels.
   const embedderId = (container as { localModels?: { embedder?: { modelId: string } } }).localModels?.embedder?.modelId;
-  console.log(`${label}: embedding with ${embedderId ?? "local-hash"}`);
+  console.log(`${label}: embedding with ${embedderId ?? 'local-hash'}`);
   await container.jobs.startWorker();
   const tenant = await ensureTenant(container.store.db, 'bench');
   const corpusName = `bench-${label}-${Date.now().toString(36)}`;
