@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateStore, openStore } from '../../src/core/db/client';
+import { sourceSchema, sourceSyncSchema } from '../../src/api/openapi/responses';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
 import { createCorpus, search } from '../helpers/ingestion';
 import { FOOTER_MARKER, helpPage, NAV_MARKER, sitemapIndex, startHelpSite, urlset, wledPage, type HelpSite } from '../helpers/help-site';
@@ -80,6 +81,8 @@ describe('help-center sources: a sitemap crawled into a corpus and kept in step'
     const created = await api('POST', `/v1/corpora/${corpus.id}/sources`, { type: 'sitemap', url: `${site.origin}/sitemap_index.xml`, schedule: '0 */6 * * *' });
     expect(created.statusCode, created.body).toBe(201);
     source = created.json();
+    // The documented response shapes are the real ones.
+    sourceSchema.parse(source);
     expect(source.lastSync).toMatchObject({ status: expect.stringMatching(/queued|running|completed/u) });
     const sync = await settled(source.id);
     expect(sync.status).toBe('completed');
@@ -114,7 +117,11 @@ describe('help-center sources: a sitemap crawled into a corpus and kept in step'
     const before = site.requests.length;
     const sync = await api('POST', `/v1/sources/${source.id}/sync`);
     expect(sync.statusCode, sync.body).toBe(202);
+    expect(sourceSyncSchema.parse(sync.json()).trigger).toBe('manual');
+    // Asked again while it runs: the same sync, not a second crawl beside it.
+    expect((await api('POST', `/v1/sources/${source.id}/sync`)).json().id).toBe(sync.json().id);
     const done = await settled(source.id);
+    sourceSchema.parse(await sourceOf(source.id));
     expect(done.counts).toMatchObject({ found: 5, fetched: 4, unchanged: 4, added: 0, updated: 0, deleted: 0, failed: 0 });
     const conditional = site.requests.slice(before).filter((request) => request.ifNoneMatch);
     expect(conditional.map((request) => request.path).sort()).toEqual([PAGES.hue, PAGES.infrared, PAGES.mqtt].sort());
