@@ -128,7 +128,7 @@ export class PoliteFetcher {
         return { kind: 'error', code: 'REDIRECT_OFF_SITE', status: outcome.status, message: `redirect to ${next.host} leaves the site` };
       }
       if (seen.has(pageKey(next))) return { kind: 'error', code: 'REDIRECT_LOOP', status: outcome.status, message: 'the redirects loop' };
-      if (hop + 1 >= MAX_REDIRECTS) return { kind: 'error', code: 'TOO_MANY_REDIRECTS', status: outcome.status, message: `more than ${MAX_REDIRECTS} redirects` };
+      if (hop + 1 > MAX_REDIRECTS) return { kind: 'error', code: 'TOO_MANY_REDIRECTS', status: outcome.status, message: `more than ${MAX_REDIRECTS} redirects` };
       url = next;
     }
   }
