@@ -193,7 +193,11 @@ export class SourceService {
 
   private async runJob(data: { sourceId: string; syncId?: string }, context: JobContext): Promise<Record<string, unknown>> {
     const source = await this.store.find(data.sourceId);
-    if (!source) return { skipped: 'source deleted' };
+    if (!source) {
+      // Its corpus was deleted (the rows cascade) while its schedule lived on: the schedule goes too.
+      await this.deps.scheduler.remove(scheduleId(data.sourceId));
+      return { skipped: 'source deleted' };
+    }
     let syncId = data.syncId;
     if (!syncId) {
       // A scheduled tick: skipped while another sync of the source is queued or running.
