@@ -6,7 +6,7 @@ import { OutboundGuard } from '../../../src/core/net/outbound-guard';
 import { AppError } from '../../../src/core/errors';
 import { extractMainContent } from '../../../ingestion/crawl/extract';
 import { PoliteFetcher } from '../../../ingestion/crawl/fetcher';
-import { checkSchedule } from '../../../ingestion/crawl/source-service';
+import { checkSchedule, SourceService } from '../../../ingestion/crawl/source-service';
 import { parseSitemap, sitemapText } from '../../../ingestion/crawl/sitemap';
 import { compileFilter, globMatches, sameSite, siteOf } from '../../../ingestion/crawl/site';
 import { htmlToBlocks } from '../../../ingestion/parse/html';
@@ -43,6 +43,18 @@ describe('site rules', () => {
     for (const pattern of ['* * * * *', '*/30 * * * * *', 'tomorrow', '61 * * * *']) {
       expect(() => checkSchedule(pattern)).toThrow(expect.objectContaining({ code: 'SCHEDULE_INVALID' }) as AppError);
     }
+  });
+});
+
+describe('source targets', () => {
+  it('refuses 127.0.0.1 and other internal sitemaps without OUTBOUND_ALLOW_HOSTS, before anything is stored', async () => {
+    const untouched = new Proxy({}, { get: () => { throw new Error('nothing may be stored or queued for a refused source'); } });
+    const service = new SourceService({ db: untouched, queue: untouched, scheduler: untouched, documents: untouched, guard: new OutboundGuard(), options: { concurrencyPerHost: 2, minDelayMs: 0, timeoutMs: 1_000, maxPageBytes: 1_000, maxPages: 10 } } as unknown as ConstructorParameters<typeof SourceService>[0]);
+    const corpus = { id: '00000000-0000-4000-8000-000000000001', tenantId: '00000000-0000-4000-8000-000000000002' } as Parameters<SourceService['create']>[0];
+    for (const url of ['http://127.0.0.1:8080/sitemap.xml', 'http://169.254.169.254/latest/meta-data/', 'http://192.168.1.10/sitemap.xml']) {
+      await expect(service.create(corpus, { type: 'sitemap', url })).rejects.toMatchObject({ code: 'SOURCE_URL_FORBIDDEN', status: 422 });
+    }
+    await expect(service.create(corpus, { type: 'sitemap', url: 'gopher://127.0.0.1/' })).rejects.toMatchObject({ code: 'SOURCE_URL_INVALID', status: 400 });
   });
 });
 
@@ -124,9 +136,10 @@ describe('polite fetching', () => {
     const fetcher = new PoliteFetcher(new OutboundGuard({ allowHosts: ['127.0.0.1'] }), { ...options, minDelayMs: 20 }, new URL(origin));
     fetcher.slowDown(new URL(origin).host, 150);
     starts.length = 0;
-    await Promise.all([fetcher.get(new URL('/page', origin)), fetcher.get(new URL('/page', origin)), fetcher.get(new URL('/page', origin))]);
-    const gaps = starts.slice(1).map((start, index) => start - starts[index]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(140);
+    await Promise.all(Array.from({ length: 4 }, () => fetcher.get(new URL('/page', origin))));
+    // Three gaps of 150 ms at least (the configured 20 ms would give ~60): measured over the whole span, as the
+    // arrival of any one request at the server jitters on a busy machine.
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(380);
     fetcher.slowDown(new URL(origin).host, 0);
     const fast = new PoliteFetcher(new OutboundGuard({ allowHosts: ['127.0.0.1'] }), options, new URL(origin));
     expect(await fast.get(new URL('/hop', origin))).toMatchObject({ kind: 'ok', url: new URL('/page', origin) });
