@@ -7,6 +7,7 @@ import { FOOTER_MARKER, helpPage, NAV_MARKER, sitemapIndex, startHelpSite, urlse
 
 interface SyncView {
   id: string;
+  trigger: string;
   status: string;
   counts: Record<'found' | 'fetched' | 'unchanged' | 'added' | 'updated' | 'deleted' | 'failed' | 'skipped', number>;
   errors: { url: string; code: string; status?: number; message: string }[];
@@ -153,6 +154,14 @@ describe('help-center sources: a sitemap crawled into a corpus and kept in step'
     expect(documents.find((document) => document.externalId === `${origin}/interfaces/dmx-input/`)?.versions).toHaveLength(1);
     expect((await search(t, corpus.id, 'marmoset schedule brightness'))[0]?.documentId).toBe(changed.id);
     expect((await sourceOf(source.id)).pages).toBe(4);
+  });
+
+  it('a scheduled tick runs the same sync (trigger "schedule")', async () => {
+    // What the scheduler enqueues on a tick: the source alone, no sync row yet.
+    await t.container.jobs.enqueue('source-sync', { sourceId: source.id }, { jobId: `tick-${source.id}`, maxAttempts: 1 });
+    const sync = await settled(source.id);
+    expect(sync).toMatchObject({ trigger: 'schedule', status: 'completed', counts: expect.objectContaining({ found: 5, unchanged: 4, added: 0, updated: 0, deleted: 0 }) });
+    expect((await sourceOf(source.id)).schedule).toBe('0 */6 * * *');
   });
 
   it('reports per-page errors with stable codes: 404, redirect off the site, redirect loop, slow page, not HTML', async () => {
