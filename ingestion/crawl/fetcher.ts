@@ -30,6 +30,7 @@ export type PageErrorCode =
   | 'TOO_MANY_REDIRECTS'
   | 'NO_CONTENT'
   | 'ROBOTS_DISALLOWED'
+  | 'ROBOTS_UNAVAILABLE'
   | 'OFF_SITE'
   | 'INVALID_URL'
   | 'MAX_PAGES'
