@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   await container.jobs.startWorker();
   // Upserting job schedulers is idempotent: every worker may do it; Redis keeps one schedule per corpus.
   await container.services.canarySchedules.syncAll();
+  await container.services.sources.scheduleAll();
   const recovered = await container.recovery.runAtStart();
   container.recovery.start();
   process.stdout.write(`attest worker ready (queue ${container.jobs.kind}); re-enqueued ${recovered.uploads ?? 0} pending version(s), finished ${recovered.deletes ?? 0} delete(s)\n`);

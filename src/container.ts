@@ -29,6 +29,7 @@ import { Redis } from 'ioredis';
 import { createProviders, type Providers } from './core/providers/factory';
 import { IdempotencyStore } from './api/idempotency';
 import { OutboundGuard } from './core/net/outbound-guard';
+import { SourceService } from '../ingestion/crawl/source-service';
 import { InProcessConcurrencyGates, ProviderSemaphore, RedisConcurrencyGates } from './api/limits/concurrency';
 import { defaultLimits, Limits } from './api/limits/limits';
 import { InProcessTokenBuckets, RedisTokenBuckets } from './api/limits/token-bucket';
@@ -210,6 +211,22 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const canarySchedules = new CanarySchedules(store.db, scheduler, canaries);
   canarySchedules.registerHandlers(jobs);
 
+  const sources = new SourceService({
+    db: store.db,
+    queue: jobs,
+    scheduler,
+    documents: ingestion,
+    guard: outbound,
+    options: {
+      concurrencyPerHost: config.CRAWL_CONCURRENCY_PER_HOST,
+      minDelayMs: config.CRAWL_DELAY_MS,
+      timeoutMs: config.CRAWL_TIMEOUT_MS,
+      maxPageBytes: config.CRAWL_MAX_PAGE_BYTES,
+      maxPages: config.CRAWL_MAX_PAGES,
+    },
+  });
+  sources.registerHandlers();
+
   const corpusLookup = new CorpusLookup(store);
   const corpora: CorpusService = {
     find: (tenantId, idOrName) => corpusLookup.find(tenantId, idOrName),
@@ -336,7 +353,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     limits,
     idempotency,
     metrics,
-    services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers, traces, conversations },
+    services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers, traces, conversations, sources },
     providers,
     redis,
     scheduler,

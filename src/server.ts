@@ -72,6 +72,7 @@ async function main(): Promise<void> {
 
   // The embedded default runs jobs in this process; with Redis, `npm run worker` does.
   await container.services.canarySchedules.syncAll();
+  await container.services.sources.scheduleAll();
   if (container.jobs.kind === 'inline') {
     await container.jobs.startWorker();
     // Before the first request: deletes a crash stopped are finished, uploads without a live job re-queued.

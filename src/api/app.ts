@@ -20,6 +20,7 @@ import { conversationRoutes } from './routes/conversations';
 import { buildRoutes } from './routes/builds';
 import { canaryRoutes } from './routes/canaries';
 import { corporaRoutes } from './routes/corpora';
+import { sourceRoutes } from './routes/sources';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   corporaRoutes(app, deps);
   jobRoutes(app, deps);
   documentRoutes(app, deps);
+  sourceRoutes(app, deps);
   searchRoutes(app, deps);
   buildRoutes(app, deps);
   canaryRoutes(app, deps);

@@ -3,6 +3,7 @@ import type { Store } from '../core/db/client';
 import type { Corpus } from '../core/db/schema';
 import type { BuildStore } from '../../ingestion/builds';
 import type { IngestionService } from '../../ingestion/service';
+import type { SourceService } from '../../ingestion/crawl/source-service';
 import type { SearchService } from '../query/search-service';
 import type { AnswerService } from '../query/answer-service';
 import type { ConversationService } from '../conversations/service';
@@ -36,6 +37,7 @@ export interface Services {
   answers: AnswerService;
   traces: TraceLog;
   conversations: ConversationService;
+  sources: SourceService;
 }
 
 /** Everything the HTTP layer needs, built by the composition root and injected. */

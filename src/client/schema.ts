@@ -318,7 +318,7 @@ export interface paths {
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
                                  */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "SOURCE_NOT_FOUND" | "SOURCE_URL_INVALID" | "SCHEDULE_INVALID" | "SOURCE_URL_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -348,7 +348,7 @@ export interface paths {
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
                                  */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "SOURCE_NOT_FOUND" | "SOURCE_URL_INVALID" | "SCHEDULE_INVALID" | "SOURCE_URL_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1401,7 +1401,7 @@ export interface paths {
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
                                  */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "SOURCE_NOT_FOUND" | "SOURCE_URL_INVALID" | "SCHEDULE_INVALID" | "SOURCE_URL_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1793,7 +1793,7 @@ export interface paths {
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
                                  */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "SOURCE_NOT_FOUND" | "SOURCE_URL_INVALID" | "SCHEDULE_INVALID" | "SOURCE_URL_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2692,6 +2692,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/corpora/{corpus}/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Needs an API key (any scope). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    corpus: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sources: components["schemas"]["Source"][];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Needs an API key with the `ingest` scope (or `admin`). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    corpus: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        exclude?: string[];
+                        include?: string[];
+                        /** @description Cron pattern (UTC) of scheduled re-syncs, at most every 5 minutes */
+                        schedule?: string | null;
+                        /** @enum {string} */
+                        type: "sitemap";
+                        /** @description The sitemap (or sitemap index) URL */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Source"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents/{id}": {
         parameters: {
             query?: never;
@@ -2938,6 +3065,187 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Needs an API key (any scope). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Source"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Needs an API key with the `ingest` scope (or `admin`). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Documents of the source's pages deleted with it */
+                            deletedDocuments: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Needs an API key with the `ingest` scope (or `admin`). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SourceSync"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3731,7 +4039,7 @@ export interface components {
                  * @description Stable error code; see the catalogue in the API description
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "SOURCE_NOT_FOUND" | "SOURCE_URL_INVALID" | "SCHEDULE_INVALID" | "SOURCE_URL_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -3746,7 +4054,7 @@ export interface components {
                  * @description Stable error code; see the catalogue in the API description
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "SOURCE_NOT_FOUND" | "SOURCE_URL_INVALID" | "SCHEDULE_INVALID" | "SOURCE_URL_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -3878,6 +4186,120 @@ export interface components {
             text: string;
             title: string;
             versionId: string;
+        } & {
+            [key: string]: unknown;
+        };
+        Source: {
+            corpusId: string;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            exclude: string[];
+            id: string;
+            include: string[];
+            lastSync: components["schemas"]["SourceSync"] | null;
+            /** @description Pages the source holds documents for */
+            pages: number;
+            schedule: string | null;
+            /** @constant */
+            type: "sitemap";
+            url: string;
+        } & {
+            [key: string]: unknown;
+        };
+        SourceInput: {
+            corpusId: string;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            exclude: string[];
+            id: string;
+            include: string[];
+            lastSync: components["schemas"]["SourceSyncInput"] | null;
+            /** @description Pages the source holds documents for */
+            pages: number;
+            schedule: string | null;
+            /** @constant */
+            type: "sitemap";
+            url: string;
+        } & {
+            [key: string]: unknown;
+        };
+        SourceSync: {
+            counts: {
+                added: number;
+                deleted: number;
+                failed: number;
+                fetched: number;
+                found: number;
+                skipped: number;
+                unchanged: number;
+                updated: number;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            /** @description Why the whole sync failed (robots.txt or sitemap unreadable) */
+            error: ({
+                code: string;
+                message: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description Per-page errors and skips (the first 200) */
+            errors: ({
+                code: string;
+                message: string;
+                status?: number;
+                url: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            finishedAt: string | null;
+            id: string;
+            jobId: string | null;
+            startedAt: string | null;
+            status: ("queued" | "running" | "completed" | "failed") | string;
+            trigger: ("create" | "manual" | "schedule") | string;
+        } & {
+            [key: string]: unknown;
+        };
+        SourceSyncInput: {
+            counts: {
+                added: number;
+                deleted: number;
+                failed: number;
+                fetched: number;
+                found: number;
+                skipped: number;
+                unchanged: number;
+                updated: number;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            /** @description Why the whole sync failed (robots.txt or sitemap unreadable) */
+            error: ({
+                code: string;
+                message: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description Per-page errors and skips (the first 200) */
+            errors: ({
+                code: string;
+                message: string;
+                status?: number;
+                url: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            finishedAt: string | null;
+            id: string;
+            jobId: string | null;
+            startedAt: string | null;
+            status: ("queued" | "running" | "completed" | "failed") | string;
+            trigger: ("create" | "manual" | "schedule") | string;
         } & {
             [key: string]: unknown;
         };

@@ -242,6 +242,13 @@ export const configSchema = z.object({
   OCR_PAGE_TIMEOUT_MS: int(60_000, 100),
   OCR_DPI: int(200, 50, 600),
   OCR_MAX_PIXELS: int(40_000_000, 10_000),
+  // Help-center crawler (ingestion/crawl): requests at once and the least pause between them per host (a
+  // robots.txt Crawl-delay that asks for more wins, up to 60 s), per-request time limit, page size cap, pages per source.
+  CRAWL_CONCURRENCY_PER_HOST: int(2, 1, 16),
+  CRAWL_DELAY_MS: int(250, 0, 60_000),
+  CRAWL_TIMEOUT_MS: int(15_000, 100, 300_000),
+  CRAWL_MAX_PAGE_BYTES: int(5 * 1024 * 1024, 1024),
+  CRAWL_MAX_PAGES: int(2_000, 1),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -77,6 +77,11 @@ export const ERROR_CATALOG = {
 
   /** A server-side request's target is internal (loopback, private, link-local, metadata...) and not allowed by OUTBOUND_ALLOW_HOSTS. */
   WEBHOOK_TARGET_FORBIDDEN: { status: 422, retryable: false },
+  /** Help-center sources (ingestion/crawl): an unknown source, a sitemap URL that is not http(s), a bad cron pattern, an internal target. */
+  SOURCE_NOT_FOUND: { status: 404, retryable: false },
+  SOURCE_URL_INVALID: { status: 400, retryable: false },
+  SCHEDULE_INVALID: { status: 400, retryable: false },
+  SOURCE_URL_FORBIDDEN: { status: 422, retryable: false },
   /** The model's output hit the output token limit before the answer was complete: the same request is cut again. */
   PROVIDER_OUTPUT_TRUNCATED: { status: 502, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;

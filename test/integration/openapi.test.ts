@@ -11,7 +11,7 @@ import { multipart } from '../helpers/multipart';
 import { WARRANTY } from '../helpers/documents';
 
 /** Operations that take no body although they are POSTs (their input is the path, or multipart). */
-const BODYLESS = new Set(['POST /v1/corpora/:corpus/canaries/run', 'POST /v1/builds/:id/promote', 'POST /v1/corpora/:corpus/documents']);
+const BODYLESS = new Set(['POST /v1/corpora/:corpus/canaries/run', 'POST /v1/builds/:id/promote', 'POST /v1/corpora/:corpus/documents', 'POST /v1/sources/:id/sync']);
 
 describe('OpenAPI document', () => {
   let t: TestApp;

@@ -156,6 +156,45 @@ const messageSchema = z
   })
   .meta({ id: 'ConversationMessage' });
 
+const syncCounts = z.looseObject({
+  found: z.number().int(),
+  fetched: z.number().int(),
+  unchanged: z.number().int(),
+  added: z.number().int(),
+  updated: z.number().int(),
+  deleted: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+});
+export const sourceSyncSchema = z
+  .looseObject({
+    id: uuid,
+    trigger: z.enum(['create', 'manual', 'schedule']).or(z.string()),
+    status: z.enum(['queued', 'running', 'completed', 'failed']).or(z.string()),
+    jobId: z.string().nullable(),
+    counts: syncCounts,
+    errors: z.array(z.looseObject({ url: z.string(), code: z.string(), status: z.number().int().optional(), message: z.string() })).describe('Per-page errors and skips (the first 200)'),
+    error: z.looseObject({ code: z.string(), message: z.string() }).nullable().describe('Why the whole sync failed (robots.txt or sitemap unreadable)'),
+    createdAt: iso,
+    startedAt: iso.nullable(),
+    finishedAt: iso.nullable(),
+  })
+  .meta({ id: 'SourceSync' });
+export const sourceSchema = z
+  .looseObject({
+    id: uuid,
+    corpusId: uuid,
+    type: z.literal('sitemap'),
+    url: z.string(),
+    include: z.array(z.string()),
+    exclude: z.array(z.string()),
+    schedule: z.string().nullable(),
+    pages: z.number().int().describe('Pages the source holds documents for'),
+    createdAt: iso,
+    lastSync: sourceSyncSchema.nullable(),
+  })
+  .meta({ id: 'Source' });
+
 /** 204: no body. */
 export const NO_CONTENT = z.null().describe('No content');
 
@@ -202,6 +241,12 @@ export const RESPONSES: ResponseTable = {
   },
   'GET /v1/corpora/:corpus/canary-settings': { 200: canarySettingsSchema },
   'PATCH /v1/corpora/:corpus/canary-settings': { 200: canarySettingsSchema },
+
+  'POST /v1/corpora/:corpus/sources': { 201: sourceSchema },
+  'GET /v1/corpora/:corpus/sources': { 200: z.looseObject({ sources: z.array(sourceSchema) }) },
+  'GET /v1/sources/:id': { 200: sourceSchema },
+  'POST /v1/sources/:id/sync': { 202: sourceSyncSchema },
+  'DELETE /v1/sources/:id': { 200: z.looseObject({ deletedDocuments: z.number().int().describe('Documents of the source\'s pages deleted with it') }) },
 
   'POST /v1/admin/tenants': { 201: tenantSchema },
   'GET /v1/admin/tenants': { 200: z.looseObject({ tenants: z.array(tenantSchema) }) },

@@ -491,3 +491,83 @@ export const conversationMessages = pgTable(
 );
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationMessageRow = typeof conversationMessages.$inferSelect;
+
+/** A help-center sitemap a corpus is kept in step with (migration 0011). */
+export const sources = pgTable(
+  'sources',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    corpusId: uuid('corpus_id').notNull().references(() => corpora.id, { onDelete: 'cascade' }),
+    /** `sitemap` (the only type so far). */
+    type: text('type').notNull(),
+    url: text('url').notNull(),
+    /** URL path globs (`*` any run of characters): a page is crawled when it matches an include (or none are set) and no exclude. */
+    include: text('include').array().notNull().default(sql`'{}'`),
+    exclude: text('exclude').array().notNull().default(sql`'{}'`),
+    /** Cron pattern (UTC) of the scheduled re-syncs; null: only on demand. */
+    schedule: text('schedule'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('sources_corpus_idx').on(table.tenantId, table.corpusId)],
+);
+
+/** One crawled page of a source, keyed by its URL: its document and what the next sync's conditional request sends. */
+export const sourcePages = pgTable(
+  'source_pages',
+  {
+    sourceId: uuid('source_id').notNull().references(() => sources.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    documentId: uuid('document_id'),
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    /** SHA-256 of the extracted title and text: an unchanged hash makes no new version. */
+    contentSha256: text('content_sha256'),
+    fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.sourceId, table.url] })],
+);
+
+export interface SourceSyncCounts {
+  found: number;
+  fetched: number;
+  unchanged: number;
+  added: number;
+  updated: number;
+  deleted: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface SourcePageError {
+  url: string;
+  code: string;
+  status?: number;
+  message: string;
+}
+
+export const sourceSyncs = pgTable(
+  'source_syncs',
+  {
+    id: id(),
+    sourceId: uuid('source_id').notNull().references(() => sources.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id').notNull(),
+    /** create | manual | schedule */
+    trigger: text('trigger').notNull(),
+    /** queued | running | completed | failed */
+    status: text('status').notNull().default('queued'),
+    jobId: text('job_id'),
+    counts: jsonb('counts').$type<Partial<SourceSyncCounts>>().notNull().default({}),
+    /** Per-page errors and skips (robots.txt), the first SOURCE_SYNC_MAX_ERRORS of them. */
+    errors: jsonb('errors').$type<SourcePageError[]>().notNull().default([]),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [index('source_syncs_source_idx').on(table.sourceId, table.createdAt)],
+);
+export type SourceRow = typeof sources.$inferSelect;
+export type SourcePageRow = typeof sourcePages.$inferSelect;
+export type SourceSyncRow = typeof sourceSyncs.$inferSelect;

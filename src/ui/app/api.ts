@@ -1,5 +1,5 @@
 import { readSse } from './sse';
-import type { Alert, AnswerBody, Build, CanaryRun, Chunk, Citation, Conversation, ConversationThread, ConversationTurn, Corpus, DocumentSummary, Job, Source, TextWindow, UploadResult } from './types';
+import type { Alert, AnswerBody, Build, CanaryRun, Chunk, Citation, Conversation, ConversationThread, ConversationTurn, Corpus, DocumentSummary, Job, SiteSource, SiteSourceSync, Source, TextWindow, UploadResult } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -101,6 +101,22 @@ export class Api {
 
   deleteDocument(id: string): Promise<void> {
     return this.json('DELETE', `/v1/documents/${enc(id)}`);
+  }
+
+  async sources(corpus: string): Promise<SiteSource[]> {
+    return (await this.json<{ sources: SiteSource[] }>('GET', `/v1/corpora/${enc(corpus)}/sources`)).sources;
+  }
+
+  createSource(corpus: string, body: { type: 'sitemap'; url: string; schedule?: string }): Promise<SiteSource> {
+    return this.json('POST', `/v1/corpora/${enc(corpus)}/sources`, { json: body });
+  }
+
+  syncSource(id: string): Promise<SiteSourceSync> {
+    return this.json('POST', `/v1/sources/${enc(id)}/sync`);
+  }
+
+  deleteSource(id: string): Promise<{ deletedDocuments: number }> {
+    return this.json('DELETE', `/v1/sources/${enc(id)}`);
   }
 
   chunk(id: string): Promise<Chunk> {

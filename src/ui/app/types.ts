@@ -135,3 +135,23 @@ export interface ConversationMessage {
 export interface ConversationThread extends Conversation {
   messages: ConversationMessage[];
 }
+
+/** A help-center sitemap synced into the corpus (GET /v1/corpora/:corpus/sources). */
+export interface SiteSourceSync {
+  id: string;
+  trigger: string;
+  status: 'queued' | 'running' | 'completed' | 'failed' | string;
+  counts: Record<'found' | 'fetched' | 'unchanged' | 'added' | 'updated' | 'deleted' | 'failed' | 'skipped', number>;
+  errors: { url: string; code: string; status?: number; message: string }[];
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface SiteSource {
+  id: string;
+  url: string;
+  schedule: string | null;
+  pages: number;
+  lastSync: SiteSourceSync | null;
+}

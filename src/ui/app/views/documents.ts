@@ -2,6 +2,7 @@ import { errorText, type AppContext, type View } from '../context';
 import { confirmDialog } from '../dialog';
 import { announce, formatBytes, formatDate, h, replace } from '../dom';
 import type { DocumentSummary, Job } from '../types';
+import { createSourcesPanel } from './sources';
 
 const STAGES = ['parse', 'chunk', 'embed', 'index'] as const;
 const STAGE_LABEL: Record<string, string> = { parse: 'Parsing', chunk: 'Chunking', embed: 'Embedding', index: 'Indexing', queued: 'Queued' };
@@ -55,6 +56,7 @@ export function createDocumentsView(ctx: AppContext): View {
     tableBody,
   );
   const refresh = h('button', { class: 'button', attrs: { type: 'button' }, text: 'Refresh' });
+  const sources = createSourcesPanel(ctx, () => void reload());
   const element = h(
     'div',
     { class: 'view documents-view' },
@@ -66,6 +68,7 @@ export function createDocumentsView(ctx: AppContext): View {
       listStatus,
       h('div', { class: 'table-wrap' }, table),
     ),
+    sources.element,
   );
 
   // ---- list
@@ -245,12 +248,14 @@ export function createDocumentsView(ctx: AppContext): View {
     element,
     shown() {
       void reload();
+      void sources.reload();
     },
     corpusChanged() {
       generation++;
       loading = undefined;
       replace(tableBody);
       replace(uploads);
+      sources.corpusChanged();
       void reload();
     },
   };
