@@ -492,7 +492,7 @@ export const conversationMessages = pgTable(
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationMessageRow = typeof conversationMessages.$inferSelect;
 
-/** A help-center sitemap a corpus is kept in step with (migration 0011). */
+/** A help-center sitemap a corpus is kept in step with (migration 0014). */
 export const sources = pgTable(
   'sources',
   {
