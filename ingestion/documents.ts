@@ -21,6 +21,8 @@ export interface UploadInput {
   fileName?: string | undefined;
   title?: string | undefined;
   externalId?: string | undefined;
+  /** An email attachment's document: the email's document. */
+  parentDocumentId?: string | undefined;
 }
 
 /**
@@ -70,7 +72,7 @@ async function storeUploadRows(db: Db, input: UploadInput, driver: Store['driver
   return db.transaction(async (tx) => {
     await tx
       .insert(documents)
-      .values({ tenantId: input.corpus.tenantId, corpusId: input.corpus.id, title, externalId: input.externalId ?? null, matchKey })
+      .values({ tenantId: input.corpus.tenantId, corpusId: input.corpus.id, title, externalId: input.externalId ?? null, matchKey, parentDocumentId: input.parentDocumentId ?? null })
       .onConflictDoNothing({ target: [documents.corpusId, documents.matchKey] });
     const [document] = await tx
       .select()
@@ -181,6 +183,7 @@ const SUMMARY_COLUMNS = {
   errorMessage: documentVersions.errorMessage,
   jobId: documentVersions.jobId,
   createdAt: documentVersions.createdAt,
+  attachments: documentVersions.attachments,
 };
 
 export async function chunkCounts(db: Db, versionIds: string[]): Promise<Map<string, number>> {
@@ -217,6 +220,8 @@ export function documentView(document: DocumentRow, versions: DocumentVersion[],
     corpusId: document.corpusId,
     title: document.title,
     externalId: document.externalId,
+    /** Set on an email attachment's document: the email's document. */
+    parentDocumentId: document.parentDocumentId,
     status: documentStatus(versions),
     createdAt: document.createdAt.toISOString(),
     updatedAt: document.updatedAt.toISOString(),
@@ -232,6 +237,7 @@ export function documentView(document: DocumentRow, versions: DocumentVersion[],
       jobId: version.jobId,
       createdAt: version.createdAt.toISOString(),
       ...(version.errorCode ? { error: { code: version.errorCode, message: version.errorMessage ?? version.errorCode } } : {}),
+      ...(version.attachments ? { attachments: version.attachments } : {}),
     })),
   };
 }

@@ -3414,6 +3414,13 @@ export interface components {
             /** @description Section headings above the text (non-paginated sources) */
             headingPath?: string[] | null;
             n: number;
+            /** @description Present when the text came from OCR of a scanned page or image */
+            ocr?: {
+                /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                confidence: number;
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Page where the text starts (paginated sources) */
             page: number | null;
             /** @description Page where it ends */
@@ -3435,6 +3442,13 @@ export interface components {
             /** @description Section headings above the text (non-paginated sources) */
             headingPath?: string[] | null;
             n: number;
+            /** @description Present when the text came from OCR of a scanned page or image */
+            ocr?: {
+                /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                confidence: number;
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Page where the text starts (paginated sources) */
             page: number | null;
             /** @description Page where it ends */
@@ -3487,6 +3501,13 @@ export interface components {
                     /** @description Section headings above the text (non-paginated sources) */
                     headingPath?: string[] | null;
                     n: number;
+                    /** @description Present when the text came from OCR of a scanned page or image */
+                    ocr?: {
+                        /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                        confidence: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                     /** @description Page where the text starts (paginated sources) */
                     page: number | null;
                     /** @description Page where it ends */
@@ -3524,6 +3545,13 @@ export interface components {
                     /** @description Section headings above the text (non-paginated sources) */
                     headingPath?: string[] | null;
                     n: number;
+                    /** @description Present when the text came from OCR of a scanned page or image */
+                    ocr?: {
+                        /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                        confidence: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                     /** @description Page where the text starts (paginated sources) */
                     page: number | null;
                     /** @description Page where it ends */
@@ -3690,9 +3718,30 @@ export interface components {
             /** @description ISO 8601 timestamp */
             createdAt?: string;
             id: string;
+            /** @description An email attachment's document: the email's document */
+            parentDocumentId?: string | null;
             status?: string;
             title: string | null;
             versions: ({
+                /** @description An email version's attachments and what became of each */
+                attachments?: ({
+                    bytes: number;
+                    /** @description The document the attachment became */
+                    documentId?: string;
+                    /** @description Why the attachment was not ingested (the email itself is not failed) */
+                    error?: {
+                        code: string;
+                        message: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    fileName: string;
+                    /** @description As the email declared it */
+                    mime: string;
+                    versionId?: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
                 chunkCount?: number;
                 /** @description ISO 8601 timestamp */
                 createdAt?: string;
@@ -3710,9 +3759,30 @@ export interface components {
             /** @description ISO 8601 timestamp */
             createdAt?: string;
             id: string;
+            /** @description An email attachment's document: the email's document */
+            parentDocumentId?: string | null;
             status?: string;
             title: string | null;
             versions: ({
+                /** @description An email version's attachments and what became of each */
+                attachments?: ({
+                    bytes: number;
+                    /** @description The document the attachment became */
+                    documentId?: string;
+                    /** @description Why the attachment was not ingested (the email itself is not failed) */
+                    error?: {
+                        code: string;
+                        message: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    fileName: string;
+                    /** @description As the email declared it */
+                    mime: string;
+                    versionId?: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
                 chunkCount?: number;
                 /** @description ISO 8601 timestamp */
                 createdAt?: string;
@@ -3837,6 +3907,13 @@ export interface components {
             end: number;
             /** @description Section headings above the text (non-paginated sources) */
             headingPath?: string[] | null;
+            /** @description Present when the text came from OCR of a scanned page or image */
+            ocr?: {
+                /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                confidence: number;
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Page where the text starts (paginated sources) */
             page: number | null;
             /** @description Page where it ends */
@@ -3862,6 +3939,13 @@ export interface components {
             end: number;
             /** @description Section headings above the text (non-paginated sources) */
             headingPath?: string[] | null;
+            /** @description Present when the text came from OCR of a scanned page or image */
+            ocr?: {
+                /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                confidence: number;
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Page where the text starts (paginated sources) */
             page: number | null;
             /** @description Page where it ends */

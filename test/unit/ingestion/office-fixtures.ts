@@ -72,14 +72,21 @@ export async function makeXlsx(rows = 60): Promise<Uint8Array> {
 }
 
 /** An email written by nodemailer's MailComposer, with a text body and an attachment. */
-export async function makeEml(): Promise<Uint8Array> {
+/** An email (multipart/mixed: text/plain body and attachments), written by nodemailer's composer. */
+export async function makeEml(
+  options: { subject?: string; text?: string; attachments?: { filename: string; content: string | Uint8Array; contentType?: string }[] } = {},
+): Promise<Uint8Array> {
   const mail = new MailComposer({
     from: 'Dana Support <dana@example.com>',
     to: 'customer@example.org',
-    subject: 'Your replacement router has shipped',
+    subject: options.subject ?? 'Your replacement router has shipped',
     date: new Date('2026-03-04T10:00:00Z'),
-    text: 'Hello,\n\nyour replacement router shipped today with tracking number ZX-4471.\n\nRegards,\nDana',
-    attachments: [{ filename: 'label.txt', content: 'shipping label' }],
+    text: options.text ?? 'Hello,\n\nyour replacement router shipped today with tracking number ZX-4471.\n\nRegards,\nDana',
+    attachments: (options.attachments ?? [{ filename: 'label.txt', content: 'shipping label' }]).map((item) => ({
+      filename: item.filename,
+      content: typeof item.content === 'string' ? item.content : Buffer.from(item.content),
+      ...(item.contentType ? { contentType: item.contentType } : {}),
+    })),
   });
   return new Uint8Array(await mail.compile().build());
 }

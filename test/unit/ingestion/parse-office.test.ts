@@ -140,5 +140,7 @@ describe('EML', () => {
     expect(text).toContain('From: Dana Support <dana@example.com>');
     expect(text).toContain('your replacement router shipped today with tracking number ZX-4471.');
     expect(text).toMatch(/Attachments: label\.txt \(text\/plain, 14 bytes\)/u);
+    // The bytes come along, to become a document of their own.
+    expect(doc.attachments?.map((item) => ({ ...item, content: new TextDecoder().decode(item.content) }))).toEqual([{ fileName: 'label.txt', mime: 'text/plain', content: 'shipping label' }]);
   });
 });
