@@ -113,7 +113,7 @@ describe.each(targets)('Office documents and originals through the API on $name'
 
   it('citations and search results on pages read by OCR carry its confidence; born-digital text does not', async () => {
     await createCorpus(t, 'scans');
-    const scan = scannedPage(['To reset the router, hold its button for ten seconds.', 'The lights blink twice when the reset is done.'], { width: 1200 });
+    const scan = scannedPage(['To reset the router, hold its button for ten seconds.', 'The lights blink twice when the reset is done.'], { width: 1200, compact: true });
     const scanned = await upload(t, 'scans', { name: 'reset-scan.png', bytes: Buffer.from(scan), contentType: 'image/png' });
     const digital = await upload(t, 'scans', { name: 'firmware.pdf', bytes: Buffer.from(makePdf([textPage(['# Firmware', 'Flash the firmware with the web installer.'])])), contentType: 'application/pdf' });
     expect((await waitForJob(t, scanned.jobId!, { timeoutMs: 60_000 })).state).toBe('completed');

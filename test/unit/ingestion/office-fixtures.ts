@@ -132,3 +132,20 @@ export function makeZip(entries: { name: string; data: Uint8Array; declared?: nu
   end.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...locals, directory, end]));
 }
+
+const ODF_NS =
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" ' +
+  'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" ' +
+  'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" ' +
+  'xmlns:dc="http://purl.org/dc/elements/1.1/"';
+
+/** An OpenDocument file as LibreOffice lays it out: the `mimetype` entry first, content.xml with `body`, meta.xml with the title. */
+export function makeOdf(mime: string, body: string, title?: string): Uint8Array {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const meta = `<?xml version="1.0" encoding="UTF-8"?><office:document-meta ${ODF_NS}><office:meta>${title ? `<dc:title>${title}</dc:title>` : ''}</office:meta></office:document-meta>`;
+  return makeZip([
+    { name: 'mimetype', data: encode(mime) },
+    { name: 'content.xml', data: encode(`<?xml version="1.0" encoding="UTF-8"?><office:document-content ${ODF_NS}>${body}</office:document-content>`) },
+    { name: 'meta.xml', data: encode(meta) },
+  ]);
+}
