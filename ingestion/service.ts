@@ -7,7 +7,7 @@ import { attachmentExternalId, attachmentTitle, DEFAULT_ATTACHMENT_LIMITS, planA
 import type { ParsedAttachment } from './parse/types';
 import type { JobQueue } from '../src/jobs/ports';
 import { buildScope } from './builds';
-import { chunkCounts, documentView, getDocument, listDocuments, setVersionJob, storeUpload, versionsOf, type UploadInput } from './documents';
+import { attachmentStates, chunkCounts, documentView, getDocument, listDocuments, setVersionJob, storeUpload, versionsOf, type UploadInput } from './documents';
 import { INGEST_JOB, ingestVersion, type PipelineDeps } from './pipeline';
 import { removeOriginals } from './originals';
 
@@ -167,14 +167,15 @@ export class IngestionService {
   async get(tenantId: string, documentId: string) {
     const document = await getDocument(this.db, tenantId, documentId);
     const versions = await versionsOf(this.db, [document.id]);
-    return documentView(document, versions, await chunkCounts(this.db, versions.map((version) => version.id)));
+    return documentView(document, versions, await chunkCounts(this.db, versions.map((version) => version.id)), await attachmentStates(this.db, versions));
   }
 
   async list(corpus: Corpus, options: { limit: number; offset: number }) {
     const rows = await listDocuments(this.db, corpus, options);
     const versions = await versionsOf(this.db, rows.map((row) => row.id));
     const counts = await chunkCounts(this.db, versions.map((version) => version.id));
-    return rows.map((row) => documentView(row, versions.filter((version) => version.documentId === row.id), counts));
+    const attachments = await attachmentStates(this.db, versions);
+    return rows.map((row) => documentView(row, versions.filter((version) => version.documentId === row.id), counts, attachments));
   }
 
   /**

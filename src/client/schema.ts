@@ -3728,7 +3728,7 @@ export interface components {
                     bytes: number;
                     /** @description The document the attachment became */
                     documentId?: string;
-                    /** @description Why the attachment was not ingested (the email itself is not failed) */
+                    /** @description Why the attachment was not ingested, or its document failed (the email itself is not failed) */
                     error?: {
                         code: string;
                         message: string;
@@ -3738,6 +3738,8 @@ export interface components {
                     fileName: string;
                     /** @description As the email declared it */
                     mime: string;
+                    /** @description Its document's version status, when it became one */
+                    status?: string;
                     versionId?: string;
                 } & {
                     [key: string]: unknown;
@@ -3769,7 +3771,7 @@ export interface components {
                     bytes: number;
                     /** @description The document the attachment became */
                     documentId?: string;
-                    /** @description Why the attachment was not ingested (the email itself is not failed) */
+                    /** @description Why the attachment was not ingested, or its document failed (the email itself is not failed) */
                     error?: {
                         code: string;
                         message: string;
@@ -3779,6 +3781,8 @@ export interface components {
                     fileName: string;
                     /** @description As the email declared it */
                     mime: string;
+                    /** @description Its document's version status, when it became one */
+                    status?: string;
                     versionId?: string;
                 } & {
                     [key: string]: unknown;

@@ -72,6 +72,7 @@ describe.each(targets)('Office documents and originals through the API on $name'
       attachments: [
         { filename: 'seal-kit.pdf', content: pdf, contentType: 'application/pdf' },
         { filename: 'data.bin', content: new Uint8Array([0, 1, 2, 255, 0, 7, 9]), contentType: 'application/octet-stream' },
+        { filename: 'broken.pdf', content: new TextEncoder().encode('%PDF-1.7\nnot really a PDF'), contentType: 'application/pdf' },
       ],
     });
     const email = await upload(t, 'mail', { name: 'message.eml', bytes: Buffer.from(first), contentType: 'message/rfc822' });
@@ -82,9 +83,12 @@ describe.each(targets)('Office documents and originals through the API on $name'
     expect(parent.status).toBe('ready');
     const outcomes = parent.versions[0].attachments;
     expect(outcomes).toEqual([
-      expect.objectContaining({ fileName: 'seal-kit.pdf', mime: 'application/pdf', documentId: expect.any(String), versionId: expect.any(String) }),
+      expect.objectContaining({ fileName: 'seal-kit.pdf', mime: 'application/pdf', documentId: expect.any(String), versionId: expect.any(String), status: 'ready' }),
       expect.objectContaining({ fileName: 'data.bin', error: expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }) }),
+      // Sniffed as a PDF, it became a document, which failed: the email shows its error too.
+      expect.objectContaining({ fileName: 'broken.pdf', documentId: expect.any(String), status: 'failed', error: expect.objectContaining({ code: 'PDF_CORRUPT' }) }),
     ]);
+    expect(outcomes[0]).not.toHaveProperty('error');
     const childId = outcomes[0].documentId as string;
     const child = (await getDocument(t, childId)).json();
     expect(child).toMatchObject({ parentDocumentId: email.documentId, title: `seal-kit.pdf, attachment of “${subject}”`, status: 'ready' });

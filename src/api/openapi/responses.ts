@@ -51,7 +51,8 @@ const attachmentOutcome = z.looseObject({
   bytes: z.number().int(),
   documentId: uuid.optional().describe('The document the attachment became'),
   versionId: uuid.optional(),
-  error: z.looseObject({ code: z.string(), message: z.string() }).optional().describe('Why the attachment was not ingested (the email itself is not failed)'),
+  status: z.string().optional().describe("Its document's version status, when it became one"),
+  error: z.looseObject({ code: z.string(), message: z.string() }).optional().describe('Why the attachment was not ingested, or its document failed (the email itself is not failed)'),
 });
 const versionSchema = z.looseObject({
   id: uuid,

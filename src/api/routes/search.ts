@@ -14,13 +14,14 @@ const searchBody = z
   })
   .strict();
 
-/** Results on pages read by OCR, with the pages' (lowest) confidence; page spans are cached per version. */
+/** Results on pages read by OCR, with the pages' (lowest) confidence; page spans are read once per version, and cached. */
 async function ocrOfResults(deps: AppDeps, results: readonly { chunkId: string; versionId: string; page: number | null; pageEnd: number | null }[]): Promise<Map<string, { confidence: number }>> {
+  const paged = results.filter((item) => item.page !== null);
+  const versions = [...new Set(paged.map((item) => item.versionId))];
+  const spans = new Map(await Promise.all(versions.map(async (versionId) => [versionId, await deps.services.pages.of(versionId).catch(() => [])] as const)));
   const found = new Map<string, { confidence: number }>();
-  for (const item of results) {
-    if (item.page === null) continue;
-    const pages = await deps.services.pages.of(item.versionId).catch(() => []);
-    const ocr = ocrOfPages(pages, item.page, item.pageEnd);
+  for (const item of paged) {
+    const ocr = ocrOfPages(spans.get(item.versionId) ?? [], item.page, item.pageEnd);
     if (ocr) found.set(item.chunkId, ocr);
   }
   return found;
