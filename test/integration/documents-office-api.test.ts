@@ -93,6 +93,10 @@ describe.each(targets)('Office documents and originals through the API on $name'
     const child = (await getDocument(t, childId)).json();
     expect(child).toMatchObject({ parentDocumentId: email.documentId, title: `seal-kit.pdf, attachment of “${subject}”`, status: 'ready' });
     expect(child.versions[0].mime).toBe('application/pdf');
+    const otherKey = await t.keyFor('other-tenant', ['query', 'admin']);
+    expect((await getDocument(t, childId, otherKey)).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'DELETE', url: `/v1/documents/${email.documentId}`, headers: bearer(otherKey) })).statusCode).toBe(404);
+    expect((await getDocument(t, childId)).statusCode).toBe(200);
     // Citations of the attachment name it and its email.
     const [hit] = (await search(t, 'mail', 'replacement seal kit part number SK-204')) as unknown as { documentId: string; title: string; page: number }[];
     expect(hit).toMatchObject({ documentId: childId, title: `seal-kit.pdf, attachment of “${subject}”`, page: 1 });
