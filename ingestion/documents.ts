@@ -5,7 +5,7 @@ import { copyInOf, copyOutOf } from '../indexes/postgres/transaction';
 import { readOriginal, removeOriginals, writeOriginal } from './originals';
 import { isUuid } from '../src/core/corpora';
 import type { Db, Store } from '../src/core/db/client';
-import { chunks, documents, documentVersions, versionBlobs, type Corpus, type DocumentRow, type DocumentVersion } from '../src/core/db/schema';
+import { chunks, documents, documentVersions, versionBlobs, type AttachmentOutcome, type Corpus, type DocumentRow, type DocumentVersion } from '../src/core/db/schema';
 import { AppError } from '../src/core/errors';
 
 export interface StoredUpload {
@@ -21,6 +21,8 @@ export interface UploadInput {
   fileName?: string | undefined;
   title?: string | undefined;
   externalId?: string | undefined;
+  /** An email attachment's document: the email's document. */
+  parentDocumentId?: string | undefined;
 }
 
 /**
@@ -70,7 +72,7 @@ async function storeUploadRows(db: Db, input: UploadInput, driver: Store['driver
   return db.transaction(async (tx) => {
     await tx
       .insert(documents)
-      .values({ tenantId: input.corpus.tenantId, corpusId: input.corpus.id, title, externalId: input.externalId ?? null, matchKey })
+      .values({ tenantId: input.corpus.tenantId, corpusId: input.corpus.id, title, externalId: input.externalId ?? null, matchKey, parentDocumentId: input.parentDocumentId ?? null })
       .onConflictDoNothing({ target: [documents.corpusId, documents.matchKey] });
     const [document] = await tx
       .select()
@@ -181,6 +183,7 @@ const SUMMARY_COLUMNS = {
   errorMessage: documentVersions.errorMessage,
   jobId: documentVersions.jobId,
   createdAt: documentVersions.createdAt,
+  attachments: documentVersions.attachments,
 };
 
 export async function chunkCounts(db: Db, versionIds: string[]): Promise<Map<string, number>> {
@@ -211,12 +214,34 @@ export function documentStatus(versions: Pick<DocumentVersion, 'status'>[]): str
   return newest.status;
 }
 
-export function documentView(document: DocumentRow, versions: DocumentVersion[], counts: Map<string, number>) {
+type AttachmentState = Pick<DocumentVersion, 'status' | 'errorCode' | 'errorMessage'>;
+
+/** The current state of the documents an email's attachments became (their versions named in `attachments`). */
+export async function attachmentStates(db: Db, versions: readonly Pick<DocumentVersion, 'attachments'>[]): Promise<Map<string, AttachmentState>> {
+  const ids = versions.flatMap((version) => (version.attachments ?? []).flatMap((item) => (item.versionId ? [item.versionId] : [])));
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: documentVersions.id, status: documentVersions.status, errorCode: documentVersions.errorCode, errorMessage: documentVersions.errorMessage })
+    .from(documentVersions)
+    .where(inArray(documentVersions.id, ids));
+  return new Map(rows.map(({ id, ...state }) => [id, state]));
+}
+
+/** An attachment's outcome with its document's state: one that became a document and failed to parse shows that error here too. */
+function attachmentView(item: AttachmentOutcome, states: Map<string, AttachmentState>): AttachmentOutcome & { status?: string } {
+  const state = item.versionId ? states.get(item.versionId) : undefined;
+  if (!state) return item;
+  return { ...item, status: state.status, ...(state.errorCode ? { error: { code: state.errorCode, message: state.errorMessage ?? state.errorCode } } : {}) };
+}
+
+export function documentView(document: DocumentRow, versions: DocumentVersion[], counts: Map<string, number>, attachments: Map<string, AttachmentState> = new Map()) {
   return {
     id: document.id,
     corpusId: document.corpusId,
     title: document.title,
     externalId: document.externalId,
+    /** Set on an email attachment's document: the email's document. */
+    parentDocumentId: document.parentDocumentId,
     status: documentStatus(versions),
     createdAt: document.createdAt.toISOString(),
     updatedAt: document.updatedAt.toISOString(),
@@ -232,6 +257,7 @@ export function documentView(document: DocumentRow, versions: DocumentVersion[],
       jobId: version.jobId,
       createdAt: version.createdAt.toISOString(),
       ...(version.errorCode ? { error: { code: version.errorCode, message: version.errorMessage ?? version.errorCode } } : {}),
+      ...(version.attachments ? { attachments: version.attachments.map((item) => attachmentView(item, attachments)) } : {}),
     })),
   };
 }

@@ -16,7 +16,8 @@ export interface NormalizedBlock {
 export interface NormalizedDocument {
   /** The canonical text: blocks joined by "\n\n". Every offset in the system points into it. */
   text: string;
-  pages: { page: number | null; start: number; end: number }[];
+  /** `ocr`: the page's text came from OCR, at tesseract's mean word confidence (0-100); cited as such. */
+  pages: { page: number | null; start: number; end: number; ocr?: { confidence: number } }[];
   blocks: NormalizedBlock[];
 }
 
@@ -66,16 +67,17 @@ interface SourceBlock {
   lines: string[];
 }
 
-function splitPages(parsed: ParsedDocument): { page: number | null; blocks: SourceBlock[] }[] {
+function splitPages(parsed: ParsedDocument): { page: number | null; ocr?: { confidence: number }; blocks: SourceBlock[] }[] {
   const pages = parsed.pages.map((page) => ({
     page: page.page,
+    ...(page.ocr ? { ocr: { confidence: page.ocr.confidence } } : {}),
     blocks: page.blocks.map((block): SourceBlock => ({ kind: block.kind, ...(block.level === undefined ? {} : { level: block.level }), lines: block.text.split(/\r\n|\r|\n/u) })),
   }));
   const paged = pages.every((page) => page.page !== null);
   if (!paged) return pages;
   const stripped = removeRunningLines(pages.map((page) => page.blocks.map((block) => block.lines)) as PageLines[]);
   return pages.map((page, pageIndex) => ({
-    page: page.page,
+    ...page,
     blocks: page.blocks.map((block, blockIndex) => ({ ...block, lines: stripped[pageIndex]?.[blockIndex] ?? [] })),
   }));
 }
@@ -122,7 +124,7 @@ export function normalizeDocument(parsed: ParsedDocument): NormalizedDocument {
       blocks.push({ kind: block.kind, ...(block.kind === 'heading' ? { level: block.level ?? 1 } : {}), start, end: length, page: page.page, headingPath });
     }
     // A page with no text keeps an empty range where it sits, so page lookups stay complete.
-    pages.push({ page: page.page, start: pageStart ?? length, end: length });
+    pages.push({ page: page.page, start: pageStart ?? length, end: length, ...(page.ocr ? { ocr: page.ocr } : {}) });
   }
   return { text: parts.join(''), pages, blocks };
 }

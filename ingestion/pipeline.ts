@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gt, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Store } from '../src/core/db/client';
-import { chunks, documentVersions, documents, type ChunkRow, type DocumentVersion, type IndexBuild } from '../src/core/db/schema';
+import { chunks, documentVersions, documents, type AttachmentOutcome, type ChunkRow, type DocumentVersion, type IndexBuild } from '../src/core/db/schema';
 import { bumpGeneration } from '../src/core/corpora';
 import { AppError, isAppError, toAppError } from '../src/core/errors';
 import type { LexicalIndex, VectorIndex } from '../indexes/ports';
@@ -15,6 +15,7 @@ import { embedWithCache } from './embed';
 import type { EmbeddingRegistry } from './embedding-registry';
 import { normalizeDocument, type NormalizedDocument } from './normalize';
 import { parseDocument, type ParseOptions } from './parse';
+import type { ParsedAttachment } from './parse/types';
 import type { DocumentMime } from './sniff';
 
 export const INGEST_JOB = 'ingest-version';
@@ -166,13 +167,17 @@ export async function loadVersion(db: Db, versionId: string): Promise<{ version:
   return row;
 }
 
-export async function parseVersion(deps: PipelineDeps, version: DocumentVersion, signal?: AbortSignal): Promise<NormalizedDocument & { pageCount: number | null; title?: string | undefined }> {
+export async function parseVersion(
+  deps: PipelineDeps,
+  version: DocumentVersion,
+  signal?: AbortSignal,
+): Promise<NormalizedDocument & { pageCount: number | null; title?: string | undefined; attachments?: ParsedAttachment[] | undefined }> {
   const bytes = await readVersionBytes(deps.db, deps.driver, version.id, deps.originalsDir);
   if (!bytes) throw new AppError('INTERNAL', `original bytes of version ${version.id} are missing`, { retryable: false });
   const parsed = await parseDocument(bytes, version.mime as DocumentMime, { ...deps.parse, ...(signal ? { signal } : {}) });
   const normalized = normalizeDocument(parsed);
   if (normalized.text.trim().length === 0) throw new AppError('NO_TEXT', 'the document contains no extractable text', { retryable: false });
-  return { ...normalized, pageCount: parsed.pageCount, title: parsed.title };
+  return { ...normalized, pageCount: parsed.pageCount, title: parsed.title, attachments: parsed.attachments };
 }
 
 /**
@@ -203,7 +208,20 @@ export async function unindexVersion(deps: PipelineDeps, version: Pick<DocumentV
  * build. Safe to retry after a crash at any stage: chunk rows are upserted on
  * (version, chunker, ordinal) and the indexes replace by chunk id.
  */
-export async function ingestVersion(deps: PipelineDeps, versionId: string, context: Pick<JobContext, 'progress' | 'signal' | 'attempt' | 'maxAttempts'>): Promise<Record<string, unknown>> {
+export interface IngestHooks {
+  /**
+   * An email version that went live: its attachments become (or replace) its child documents. Per-attachment
+   * failures are outcomes, not errors; a thrown error (the database) fails the job for a retry.
+   */
+  attachments?(version: DocumentVersion, emailTitle: string, attachments: ParsedAttachment[]): Promise<AttachmentOutcome[]>;
+}
+
+export async function ingestVersion(
+  deps: PipelineDeps,
+  versionId: string,
+  context: Pick<JobContext, 'progress' | 'signal' | 'attempt' | 'maxAttempts'>,
+  hooks: IngestHooks = {},
+): Promise<Record<string, unknown>> {
   const loaded = await loadVersion(deps.db, versionId);
   if (!loaded || loaded.deleting) return { skipped: 'version deleted' };
   const { version } = loaded;
@@ -236,13 +254,15 @@ export async function ingestVersion(deps: PipelineDeps, versionId: string, conte
       await indexIntoBuild(deps, build, title, rows, context.progress, context.signal);
     }
     const superseded = await supersedeVersions(deps, version);
+    // Only the live version of an email decides its children; a superseded one leaves them to the newer.
+    const attachments = !superseded && normalized.attachments && hooks.attachments ? await hooks.attachments(version, title, normalized.attachments) : undefined;
     await deps.db
       .update(documentVersions)
-      .set({ status: superseded ? 'superseded' : 'ready', errorCode: null, errorMessage: null })
+      .set({ status: superseded ? 'superseded' : 'ready', errorCode: null, errorMessage: null, ...(attachments ? { attachments } : {}) })
       .where(eq(documentVersions.id, version.id));
     // Build stats are recounted when read (builds API, gate), not per document: a recount is O(corpus).
     await bumpGeneration(deps.db, version.corpusId);
-    return { versionId: version.id, pages: normalized.pageCount, chunks: chunkTotal };
+    return { versionId: version.id, pages: normalized.pageCount, chunks: chunkTotal, ...(attachments ? { attachments: attachments.length } : {}) };
   } catch (thrown) {
     const error = toAppError(thrown);
     const retryable = isAppError(thrown) ? thrown.isRetryable : true;

@@ -1,11 +1,13 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../src/core/db/client';
-import { chunks, documents, documentVersions, jobs, type Corpus, type DocumentVersion } from '../src/core/db/schema';
+import { chunks, corpora, documents, documentVersions, jobs, type AttachmentOutcome, type Corpus, type DocumentVersion } from '../src/core/db/schema';
 import { bumpGeneration } from '../src/core/corpora';
-import { AppError } from '../src/core/errors';
+import { AppError, toAppError } from '../src/core/errors';
+import { attachmentExternalId, attachmentTitle, DEFAULT_ATTACHMENT_LIMITS, planAttachments, type AttachmentLimits } from './attachments';
+import type { ParsedAttachment } from './parse/types';
 import type { JobQueue } from '../src/jobs/ports';
 import { buildScope } from './builds';
-import { chunkCounts, documentView, getDocument, listDocuments, setVersionJob, storeUpload, versionsOf, type UploadInput } from './documents';
+import { attachmentStates, chunkCounts, documentView, getDocument, listDocuments, setVersionJob, storeUpload, versionsOf, type UploadInput } from './documents';
 import { INGEST_JOB, ingestVersion, type PipelineDeps } from './pipeline';
 import { removeOriginals } from './originals';
 
@@ -34,7 +36,7 @@ export class IngestionService {
   constructor(
     private readonly deps: PipelineDeps,
     private readonly queue: JobQueue,
-    private readonly options: { deleteSteps?: DeleteSteps | undefined } = {},
+    private readonly options: { deleteSteps?: DeleteSteps | undefined; attachments?: AttachmentLimits | undefined } = {},
   ) {}
 
   private get db(): Db {
@@ -42,7 +44,8 @@ export class IngestionService {
   }
 
   registerHandlers(queue: JobQueue = this.queue): void {
-    queue.register<{ versionId: string }>(INGEST_JOB, (data, context) => ingestVersion(this.deps, data.versionId, context), {
+    const hooks = { attachments: (version: DocumentVersion, title: string, attachments: ParsedAttachment[]) => this.syncAttachments(version, title, attachments) };
+    queue.register<{ versionId: string }>(INGEST_JOB, (data, context) => ingestVersion(this.deps, data.versionId, context, hooks), {
       // The job was given up on without the pipeline failing it (its worker kept dying): the version must not stay `processing`.
       onAbandoned: async (data, error) => {
         await this.db
@@ -164,14 +167,15 @@ export class IngestionService {
   async get(tenantId: string, documentId: string) {
     const document = await getDocument(this.db, tenantId, documentId);
     const versions = await versionsOf(this.db, [document.id]);
-    return documentView(document, versions, await chunkCounts(this.db, versions.map((version) => version.id)));
+    return documentView(document, versions, await chunkCounts(this.db, versions.map((version) => version.id)), await attachmentStates(this.db, versions));
   }
 
   async list(corpus: Corpus, options: { limit: number; offset: number }) {
     const rows = await listDocuments(this.db, corpus, options);
     const versions = await versionsOf(this.db, rows.map((row) => row.id));
     const counts = await chunkCounts(this.db, versions.map((version) => version.id));
-    return rows.map((row) => documentView(row, versions.filter((version) => version.documentId === row.id), counts));
+    const attachments = await attachmentStates(this.db, versions);
+    return rows.map((row) => documentView(row, versions.filter((version) => version.documentId === row.id), counts, attachments));
   }
 
   /**
@@ -182,15 +186,67 @@ export class IngestionService {
    * by the same DELETE sent again.
    */
   async delete(tenantId: string, documentId: string): Promise<void> {
-    const [marked] = await this.db
-      .update(documents)
-      .set({ deletingAt: sql`coalesce(${documents.deletingAt}, now())`, matchKey: sql`'deleting:' || ${documents.id}::text` })
-      .where(and(eq(documents.id, documentId), eq(documents.tenantId, tenantId)))
-      .returning({ id: documents.id, corpusId: documents.corpusId });
-    if (!marked) throw new AppError('DOCUMENT_NOT_FOUND', `document ${documentId} not found`);
+    // The document and its attachments' documents (and theirs), marked in one statement: a crash after it
+    // leaves every one of them for the sweep, never a child whose email is gone.
+    const marked = await queryRows<{ id: string; corpus_id: string }>(
+      this.db,
+      sql`WITH RECURSIVE tree(id) AS (
+            SELECT id FROM documents WHERE id = ${documentId}::uuid AND tenant_id = ${tenantId}::uuid
+            UNION SELECT d.id FROM documents d JOIN tree t ON d.parent_document_id = t.id
+          )
+          UPDATE documents SET deleting_at = coalesce(deleting_at, now()), match_key = 'deleting:' || id::text
+          WHERE id IN (SELECT id FROM tree) RETURNING id, corpus_id`,
+    );
+    const root = marked.find((row) => row.id === documentId);
+    if (!root) throw new AppError('DOCUMENT_NOT_FOUND', `document ${documentId} not found`);
     // Answers cached before the delete name the old generation: from here on they miss.
-    await bumpGeneration(this.db, marked.corpusId);
-    await this.finishDelete(marked.id, marked.corpusId);
+    await bumpGeneration(this.db, root.corpus_id);
+    // Children first: their rows name the email's.
+    for (const row of marked.filter((entry) => entry.id !== documentId)) await this.finishDelete(row.id, row.corpus_id);
+    await this.finishDelete(root.id, root.corpus_id);
+  }
+
+  /**
+   * An email version went live: each supported attachment is uploaded as a document of the same corpus, keyed by
+   * the email's document and the attachment's name, so the same attachment in a new version of the email is the
+   * same document (a new version of it when its bytes changed) and the usual dedup applies. Children the new
+   * version no longer has are deleted. Returns what became of each attachment, recorded on the email's version.
+   */
+  async syncAttachments(version: DocumentVersion, emailTitle: string, attachments: readonly ParsedAttachment[]): Promise<AttachmentOutcome[]> {
+    const [corpus] = await this.db.select().from(corpora).where(eq(corpora.id, version.corpusId));
+    if (!corpus) return [];
+    const outcomes: AttachmentOutcome[] = [];
+    const kept = new Set<string>();
+    for (const planned of planAttachments(attachments, this.options.attachments ?? DEFAULT_ATTACHMENT_LIMITS)) {
+      const base = { fileName: planned.fileName, mime: planned.declaredMime, bytes: planned.content.byteLength };
+      if ('error' in planned) {
+        outcomes.push({ ...base, error: planned.error });
+        continue;
+      }
+      try {
+        const stored = await this.upload({
+          corpus,
+          bytes: planned.content,
+          mime: planned.mime,
+          fileName: planned.fileName,
+          title: attachmentTitle(planned.fileName, emailTitle),
+          externalId: attachmentExternalId(version.documentId, planned.key),
+          parentDocumentId: version.documentId,
+        });
+        kept.add(stored.documentId);
+        outcomes.push({ ...base, documentId: stored.documentId, versionId: stored.versionId });
+      } catch (thrown) {
+        const error = toAppError(thrown);
+        if (error.isRetryable) throw thrown;
+        outcomes.push({ ...base, error: { code: error.code, message: error.message.slice(0, 300) } });
+      }
+    }
+    const children = await this.db
+      .select({ id: documents.id })
+      .from(documents)
+      .where(and(eq(documents.parentDocumentId, version.documentId), isNull(documents.deletingAt)));
+    for (const child of children) if (!kept.has(child.id)) await this.delete(version.tenantId, child.id);
+    return outcomes;
   }
 
   /** Which of these version ids have rows. */

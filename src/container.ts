@@ -172,7 +172,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const jobRecords = new JobRecords(store.db);
   const jobs = options.jobs ?? createQueue(config, jobRecords);
   const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: parseOptionsOf(config) };
-  const ingestion = new IngestionService(pipelineDeps, jobs, { deleteSteps: options.deleteSteps });
+  const ingestion = new IngestionService(pipelineDeps, jobs, {
+    deleteSteps: options.deleteSteps,
+    attachments: { maxCount: config.EML_MAX_ATTACHMENTS, maxTotalBytes: config.EML_MAX_ATTACHMENT_BYTES, maxFileBytes: config.MAX_UPLOAD_BYTES },
+  });
   ingestion.registerHandlers();
   const reindex = new ReindexService(pipelineDeps, jobs, { embeddingModel, chunker: chunkerFromConfig(config) });
   reindex.registerHandlers();
@@ -262,13 +265,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
     config.ANSWER_GATE === 'on'
       ? new AnswerGate({ statistics: (build, terms) => search.termStatistics(build, terms), scorer: providers.relevance.scorer, floors: providers.relevance.floors })
       : undefined;
+  const pages = new VersionPages(store);
   const answers = new AnswerService({
     ...(gate ? { gate } : {}),
     support: { scorer: providers.relevance.scorer, floor: providers.relevance.floors.support },
-    pagesOf: (() => {
-      const pages = new VersionPages(store);
-      return (versionId: string) => pages.of(versionId);
-    })(),
+    pagesOf: (versionId: string) => pages.of(versionId),
     providerSlots,
     traces,
     search,
@@ -353,7 +354,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     limits,
     idempotency,
     metrics,
-    services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers, traces, conversations, sources },
+    services: { corpora, ingestion, builds, search, reindex, canaries, canarySchedules, answers, traces, conversations, sources, pages },
     providers,
     redis,
     scheduler,

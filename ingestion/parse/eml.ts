@@ -9,10 +9,13 @@ export interface ParsedEmail {
   date: string;
   text: string;
   html: string;
-  attachments: { filename: string; mimeType: string; size: number }[];
+  attachments: { filename: string; mimeType: string; size: number; content: Uint8Array }[];
 }
 
-/** The subject as the heading, the sender, recipients and date as one block, then the body (its text part, else its HTML). */
+/**
+ * The subject as the heading, the sender, recipients and date as one block, then the body (its text part, else its
+ * HTML) and the list of attachments, whose bytes come along to become documents of their own.
+ */
 export function emailToDocument(email: ParsedEmail): ParsedDocument {
   const blocks: ParsedBlock[] = [];
   const subject = email.subject.replace(/\s+/gu, ' ').trim();
@@ -32,5 +35,6 @@ export function emailToDocument(email: ParsedEmail): ParsedDocument {
   if (email.attachments.length > 0) {
     blocks.push({ kind: 'paragraph', text: `Attachments: ${email.attachments.map((item) => `${item.filename || 'unnamed'} (${item.mimeType}, ${item.size} bytes)`).join('; ')}` });
   }
-  return { mime: 'message/rfc822', pageCount: null, ...(subject ? { title: subject } : {}), pages: [{ page: null, blocks }] };
+  const attachments = email.attachments.map((item) => ({ fileName: item.filename, mime: item.mimeType, content: item.content }));
+  return { mime: 'message/rfc822', pageCount: null, ...(subject ? { title: subject } : {}), pages: [{ page: null, blocks }], attachments };
 }

@@ -134,7 +134,10 @@ async function eml(bytes) {
     date: email.date ?? '',
     text: email.text ?? '',
     html: email.html ?? '',
-    attachments: (email.attachments ?? []).filter((item) => item.disposition === 'attachment').map((item) => ({ filename: item.filename ?? '', mimeType: item.mimeType ?? '', size: item.content?.byteLength ?? 0 })),
+    // The bytes too: each attachment becomes a document of its own (ingestion/attachments.ts).
+    attachments: (email.attachments ?? [])
+      .filter((item) => item.disposition === 'attachment')
+      .map((item) => ({ filename: item.filename ?? '', mimeType: item.mimeType ?? '', size: item.content?.byteLength ?? 0, content: new Uint8Array(item.content ?? new ArrayBuffer(0)) })),
   };
 }
 
@@ -191,5 +194,7 @@ parentPort.on('message', (job) => {
 });
 
 function transferables(result) {
-  return Array.isArray(result?.pages) ? result.pages.map((page) => page.buffer) : [];
+  if (Array.isArray(result?.pages)) return result.pages.map((page) => page.buffer);
+  if (Array.isArray(result?.attachments)) return result.attachments.map((item) => item.content.buffer);
+  return [];
 }

@@ -1,9 +1,9 @@
-import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { AppError, toAppError, type ErrorCode } from '../../src/core/errors';
 import { layoutPage, toParsedPages, type LayoutBlock, type TextRun } from './pdf-layout';
 import { DEFAULT_OCR_OPTIONS, ocrEngine, type OcrPage } from './ocr';
-import { pdfWorkers, type PdfWorkerLease } from './pdf-worker-pool';
+import { pdfWorkers } from './pdf-worker-pool';
 import type { OcrOptions, ParseOptions, ParsedDocument } from './types';
+import { runWorker } from './worker-call';
 
 export const DEFAULT_PDF_TIMEOUT_MS = 30_000;
 /**
@@ -64,23 +64,6 @@ function crashFailure(error: unknown): AppError {
   return badFile('PDF_CORRUPT', `the PDF parser failed: ${detail}`, error);
 }
 
-/**
- * Hands the document to a warm worker. The worker reports on a port of this
- * job's own channel rather than parentPort, so that messages already delivered
- * can be read synchronously when the deadline fires (receiveMessageOnPort): a
- * deadline timer that runs before the event loop got to the worker's messages
- * must not fail a PDF that was parsed in time.
- */
-function startJob(bytes: Uint8Array, maxMemoryMb: number, ocr: OcrOptions): { lease: PdfWorkerLease; port: MessagePort } {
-  // Copy so that transferring never detaches the caller's buffer.
-  const copy = bytes.slice();
-  const channel = new MessageChannel();
-  const lease = pdfWorkers.acquire(maxMemoryMb);
-  const render = { enabled: ocr.enabled, maxPages: ocr.maxPages, dpi: ocr.dpi, maxPixels: ocr.maxPixels };
-  lease.worker.postMessage({ bytes: copy, port: channel.port2, ocr: render }, [copy.buffer, channel.port2]);
-  return { lease, port: channel.port1 };
-}
-
 /** Folds one worker message into the extraction; returns 'done', 'image' (a page went to OCR), a failure, or nothing. */
 function applyMessage(result: Extraction, message: unknown, recognize: (image: Uint8Array) => Promise<OcrPage | Error>): 'done' | 'image' | AppError | undefined {
   if (!isWorkerMessage(message)) return new AppError('INTERNAL', 'unexpected message from the PDF worker');
@@ -106,73 +89,41 @@ function applyMessage(result: Extraction, message: unknown, recognize: (image: U
 }
 
 /**
- * Runs extraction in a resource-limited worker; each page is laid out here as it
- * arrives. The limits are per document: a worker that hits one is stopped and
- * never reused, and only a worker that finished its document goes back to the pool.
+ * Runs extraction in a resource-limited worker (worker-call.ts); each page is laid out here as it arrives. The
+ * limits are per document: a worker that hits one is stopped and never reused, and only a worker that finished
+ * its document goes back to the pool.
  */
 function extract(bytes: Uint8Array, options: ParseOptions, ocr: OcrOptions, limit: Deadline, signal: AbortSignal): Promise<Extraction> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  const { lease, port } = startJob(bytes, options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB, ocr);
-  const { worker } = lease;
   const result: Extraction = { pageCount: 0, title: undefined, pages: [], failedPages: 0, ocr: new Map() };
   // OCR starts as each rendered page arrives, overlapping the extraction of the next; a failure is kept per page.
   const recognize = (image: Uint8Array): Promise<OcrPage | Error> =>
     ocrEngine(ocr.languages).recognize(image, ocr.pageTimeoutMs, signal).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-
-  return new Promise<Extraction>((resolve, reject) => {
-    let settled = false;
-    /** `reusable`: the worker ended the document itself (done, or a reported error) and may take the next. */
-    const finish = (outcome: () => void, reusable: boolean): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      port.close();
-      if (reusable) lease.release();
-      else lease.discard();
-      outcome();
-    };
-    const fail = (error: unknown, reusable = false): void => finish(() => reject(error), reusable);
-    const onAbort = (): void => fail(signal.reason);
-    const onMessage = (message: unknown): void => {
+  const render = { enabled: ocr.enabled, maxPages: ocr.maxPages, dpi: ocr.dpi, maxPixels: ocr.maxPixels };
+  return runWorker<Extraction>({
+    pool: pdfWorkers,
+    message: { bytes, ocr: render },
+    maxMemoryMb: options.pdfMaxMemoryMb ?? DEFAULT_PDF_MAX_MEMORY_MB,
+    deadline: () => limit.at,
+    signal,
+    onMessage: (message) => {
+      let outcome: ReturnType<typeof applyMessage>;
       try {
-        const outcome = applyMessage(result, message, recognize);
-        if (outcome === 'image') {
-          // Each page handed to OCR buys the document one page's OCR time (its recognition, the next render).
-          limit.at += ocr.pageTimeoutMs;
-          clearTimeout(timer);
-          timer = setTimeout(onDeadline, Math.max(0, limit.at - Date.now()));
-        } else if (outcome === 'done') finish(() => resolve(result), true);
-        else if (outcome) fail(outcome, isWorkerMessage(message) && message.type === 'error');
+        outcome = applyMessage(result, message, recognize);
       } catch (error) {
-        fail(toAppError(error));
+        return { error: toAppError(error), reusable: false };
       }
-    };
-    // Messages already sent but not yet dispatched, taken synchronously.
-    const drain = (): void => {
-      for (let queued = receiveMessageOnPort(port); queued && !settled; queued = receiveMessageOnPort(port)) onMessage(queued.message);
-    };
-    const onError = (error: Error): void => fail(crashFailure(error));
-    const onExit = (exitCode: number): void => {
-      // The port is not parentPort: its last messages may still be queued when the worker has exited.
-      drain();
-      fail(badFile('PDF_CORRUPT', `the PDF parser stopped unexpectedly (exit code ${exitCode})`));
-    };
-    const onDeadline = (): void => {
-      // A busy event loop (a long synchronous PGlite statement, say) can run this timer before the
-      // worker's queued messages: take those first, so only a parser still at work is stopped.
-      drain();
-      fail(pdfTimeout(limit.timeoutMs));
-    };
-    let timer = setTimeout(onDeadline, Math.max(0, limit.at - Date.now()));
-    signal.addEventListener('abort', onAbort, { once: true });
-
-    port.on('message', onMessage);
-    port.on('messageerror', (error) => fail(new AppError('INTERNAL', `unreadable message from the PDF worker: ${error.message}`)));
-    worker.on('error', onError);
-    worker.on('exit', onExit);
+      if (outcome === 'image') {
+        // Each page handed to OCR buys the document one page's OCR time (its recognition, the next render).
+        limit.at += ocr.pageTimeoutMs;
+        return 'rearm';
+      }
+      if (outcome === 'done') return { value: result, reusable: true };
+      if (outcome) return { error: outcome, reusable: isWorkerMessage(message) && message.type === 'error' };
+      return undefined;
+    },
+    onTimeout: () => ({ error: pdfTimeout(limit.timeoutMs), reusable: false }),
+    onError: (error) => ({ error: crashFailure(error), reusable: false }),
+    onExit: (exitCode) => ({ error: badFile('PDF_CORRUPT', `the PDF parser stopped unexpectedly (exit code ${exitCode})`), reusable: false }),
   });
 }
 

@@ -16,11 +16,21 @@ export interface ParsedPage {
   ocr?: { confidence: number };
 }
 
+/** A file attached to an email: ingested as a document of its own (ingestion/attachments.ts). */
+export interface ParsedAttachment {
+  fileName: string;
+  /** As the email declares it; the bytes are sniffed like an upload's. */
+  mime: string;
+  content: Uint8Array;
+}
+
 export interface ParsedDocument {
   mime: DocumentMime;
   pageCount: number | null;
   title?: string;
   pages: ParsedPage[];
+  /** Emails: their attachments, in the order the message holds them. */
+  attachments?: ParsedAttachment[];
 }
 
 export interface ParseOptions {

@@ -8,6 +8,7 @@ import type { SearchService } from '../query/search-service';
 import type { AnswerService } from '../query/answer-service';
 import type { ConversationService } from '../conversations/service';
 import type { TraceLog } from '../query/trace-log';
+import type { VersionPages } from '../query/citation-pages';
 import type { ReindexService } from '../../ingestion/reindex';
 import type { CanaryService } from '../../evals/canaries/canary-service';
 import type { CanarySchedules } from '../../evals/canaries/schedule';
@@ -38,6 +39,8 @@ export interface Services {
   traces: TraceLog;
   conversations: ConversationService;
   sources: SourceService;
+  /** Page spans (and OCR confidences) of versions, for search results and citations. */
+  pages: Pick<VersionPages, 'of'>;
 }
 
 /** Everything the HTTP layer needs, built by the composition root and injected. */

@@ -3722,6 +3722,13 @@ export interface components {
             /** @description Section headings above the text (non-paginated sources) */
             headingPath?: string[] | null;
             n: number;
+            /** @description Present when the text came from OCR of a scanned page or image */
+            ocr?: {
+                /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                confidence: number;
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Page where the text starts (paginated sources) */
             page: number | null;
             /** @description Page where it ends */
@@ -3743,6 +3750,13 @@ export interface components {
             /** @description Section headings above the text (non-paginated sources) */
             headingPath?: string[] | null;
             n: number;
+            /** @description Present when the text came from OCR of a scanned page or image */
+            ocr?: {
+                /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                confidence: number;
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Page where the text starts (paginated sources) */
             page: number | null;
             /** @description Page where it ends */
@@ -3795,6 +3809,13 @@ export interface components {
                     /** @description Section headings above the text (non-paginated sources) */
                     headingPath?: string[] | null;
                     n: number;
+                    /** @description Present when the text came from OCR of a scanned page or image */
+                    ocr?: {
+                        /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                        confidence: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                     /** @description Page where the text starts (paginated sources) */
                     page: number | null;
                     /** @description Page where it ends */
@@ -3832,6 +3853,13 @@ export interface components {
                     /** @description Section headings above the text (non-paginated sources) */
                     headingPath?: string[] | null;
                     n: number;
+                    /** @description Present when the text came from OCR of a scanned page or image */
+                    ocr?: {
+                        /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                        confidence: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                     /** @description Page where the text starts (paginated sources) */
                     page: number | null;
                     /** @description Page where it ends */
@@ -3998,9 +4026,32 @@ export interface components {
             /** @description ISO 8601 timestamp */
             createdAt?: string;
             id: string;
+            /** @description An email attachment's document: the email's document */
+            parentDocumentId?: string | null;
             status?: string;
             title: string | null;
             versions: ({
+                /** @description An email version's attachments and what became of each */
+                attachments?: ({
+                    bytes: number;
+                    /** @description The document the attachment became */
+                    documentId?: string;
+                    /** @description Why the attachment was not ingested, or its document failed (the email itself is not failed) */
+                    error?: {
+                        code: string;
+                        message: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    fileName: string;
+                    /** @description As the email declared it */
+                    mime: string;
+                    /** @description Its document's version status, when it became one */
+                    status?: string;
+                    versionId?: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
                 chunkCount?: number;
                 /** @description ISO 8601 timestamp */
                 createdAt?: string;
@@ -4018,9 +4069,32 @@ export interface components {
             /** @description ISO 8601 timestamp */
             createdAt?: string;
             id: string;
+            /** @description An email attachment's document: the email's document */
+            parentDocumentId?: string | null;
             status?: string;
             title: string | null;
             versions: ({
+                /** @description An email version's attachments and what became of each */
+                attachments?: ({
+                    bytes: number;
+                    /** @description The document the attachment became */
+                    documentId?: string;
+                    /** @description Why the attachment was not ingested, or its document failed (the email itself is not failed) */
+                    error?: {
+                        code: string;
+                        message: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    fileName: string;
+                    /** @description As the email declared it */
+                    mime: string;
+                    /** @description Its document's version status, when it became one */
+                    status?: string;
+                    versionId?: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
                 chunkCount?: number;
                 /** @description ISO 8601 timestamp */
                 createdAt?: string;
@@ -4145,6 +4219,13 @@ export interface components {
             end: number;
             /** @description Section headings above the text (non-paginated sources) */
             headingPath?: string[] | null;
+            /** @description Present when the text came from OCR of a scanned page or image */
+            ocr?: {
+                /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                confidence: number;
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Page where the text starts (paginated sources) */
             page: number | null;
             /** @description Page where it ends */
@@ -4170,6 +4251,13 @@ export interface components {
             end: number;
             /** @description Section headings above the text (non-paginated sources) */
             headingPath?: string[] | null;
+            /** @description Present when the text came from OCR of a scanned page or image */
+            ocr?: {
+                /** @description OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100 */
+                confidence: number;
+            } & {
+                [key: string]: unknown;
+            };
             /** @description Page where the text starts (paginated sources) */
             page: number | null;
             /** @description Page where it ends */

@@ -233,6 +233,9 @@ export const configSchema = z.object({
   ARCHIVE_MAX_BYTES: int(256 * 1024 * 1024, 1024),
   ARCHIVE_MAX_ENTRIES: int(10_000, 1),
   SPREADSHEET_MAX_ROWS: int(200_000, 1),
+  // An email's attachments become documents of their own (ingestion/attachments.ts): how many, and their bytes together.
+  EML_MAX_ATTACHMENTS: int(20, 0),
+  EML_MAX_ATTACHMENT_BYTES: int(25 * 1024 * 1024, 0),
   // OCR of image-only PDF pages and images (ingestion/parse/ocr.ts): tesseract languages ("eng+deu"; each needs
   // its @tesseract.js-data/<lang> package), threads, pages per document, per-page time limit, render resolution.
   OCR_ENABLED: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true').transform((value) => value === 'true')),

@@ -24,6 +24,8 @@ export interface AnswerBodyCitation {
   start: number;
   end: number;
   verified: boolean;
+  /** Set when the quote lies on pages whose text came from OCR: their (lowest) mean word confidence, 0-100. */
+  ocr?: { confidence: number };
 }
 
 export interface AnswerBodySentence {

@@ -15,7 +15,7 @@ import type { RetrievedChunk } from './retrieve';
 import type { SearchService } from './search-service';
 import type { TraceLog } from './trace-log';
 import type { AnswerGate } from './answer-gate';
-import { narrowPages, type PageSpan } from './citation-pages';
+import { narrowPages, ocrOfPages, type PageSpan } from './citation-pages';
 import { applySupport, scoreSupport } from './claim-support';
 import type { RelevanceScorer } from './relevance';
 import type { GateDecision } from './answerability';
@@ -112,7 +112,7 @@ export const GATE_VERSION = 'gate-v1';
 export interface AnswerServiceDeps {
   /** Claim support: each kept sentence scored against its quotes; generated sentences under the floor are removed. */
   support?: { scorer: RelevanceScorer; floor: number };
-  /** Page spans of a version: a citation from a chunk that spans pages gets the pages of its quote. */
+  /** Page spans of a version: a citation from a chunk that spans pages gets the pages of its quote, and OCR'd pages mark it. */
   pagesOf?: (versionId: string) => Promise<PageSpan[]>;
   /** Refuses, before any generator, questions the documents cannot answer (none: every question goes on). */
   gate?: AnswerGate;
@@ -509,15 +509,20 @@ export class AnswerService {
     };
   }
 
-  /** Citations whose chunk spans a page break get the pages where their quote starts and ends. */
+  /**
+   * Citations whose chunk spans a page break get the pages where their quote starts and ends; a quote on pages
+   * read by OCR is marked with their confidence. Paged sources only: the rest have no page to look up.
+   */
   private async withQuotePages(pieces: ReturnType<typeof toAnswerBody>): Promise<ReturnType<typeof toAnswerBody>> {
     const pagesOf = this.deps.pagesOf;
-    if (!pagesOf || !pieces.citations.some((citation) => citation.page !== null && citation.pageEnd !== citation.page)) return pieces;
+    if (!pagesOf || !pieces.citations.some((citation) => citation.page !== null)) return pieces;
     const citations = await Promise.all(
       pieces.citations.map(async (citation) => {
-        if (citation.page === null || citation.pageEnd === citation.page) return citation;
+        if (citation.page === null) return citation;
         const pages = await pagesOf(citation.versionId).catch(() => []);
-        return narrowPages(citation, pages);
+        const narrowed = citation.pageEnd === citation.page ? citation : narrowPages(citation, pages);
+        const ocr = ocrOfPages(pages, narrowed.page, narrowed.pageEnd);
+        return ocr ? { ...narrowed, ocr } : narrowed;
       }),
     );
     return { ...pieces, citations };

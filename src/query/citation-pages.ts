@@ -8,6 +8,8 @@ export interface PageSpan {
   page: number | null;
   start: number;
   end: number;
+  /** The page's text came from OCR, at this confidence (0-100). */
+  ocr?: { confidence: number };
 }
 
 /** The page holding `offset`: the last page starting at or before it. */
@@ -32,6 +34,20 @@ export function narrowPages<C extends Pick<AnswerBodyCitation, 'page' | 'pageEnd
   return { ...citation, page, pageEnd: pageEnd ?? page };
 }
 
+/**
+ * The OCR confidence of the text from `page` to `pageEnd`, when any of those pages was read by OCR: the lowest
+ * of their confidences (the weakest page decides how far the quote can be trusted). Undefined for born-digital text.
+ */
+export function ocrOfPages(pages: readonly PageSpan[], page: number | null, pageEnd: number | null): { confidence: number } | undefined {
+  if (page === null) return undefined;
+  const last = pageEnd ?? page;
+  let lowest: number | undefined;
+  for (const span of pages) {
+    if (span.ocr && span.page !== null && span.page >= page && span.page <= last) lowest = Math.min(lowest ?? Infinity, span.ocr.confidence);
+  }
+  return lowest === undefined ? undefined : { confidence: lowest };
+}
+
 /** Page spans by version, read once (a version's text never changes). */
 export class VersionPages {
   private readonly cache = new LRUCache<string, PageSpan[]>({ max: 1_000 });
@@ -46,7 +62,9 @@ export class VersionPages {
     const pages = Array.isArray(raw)
       ? raw.flatMap((entry: unknown) => {
           const span = entry as Partial<PageSpan>;
-          return typeof span.start === 'number' && typeof span.end === 'number' ? [{ page: typeof span.page === 'number' ? span.page : null, start: span.start, end: span.end }] : [];
+          if (typeof span.start !== 'number' || typeof span.end !== 'number') return [];
+          const confidence = span.ocr?.confidence;
+          return [{ page: typeof span.page === 'number' ? span.page : null, start: span.start, end: span.end, ...(typeof confidence === 'number' ? { ocr: { confidence } } : {}) }];
         })
       : [];
     this.cache.set(versionId, pages);

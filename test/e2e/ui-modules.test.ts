@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { answerAsText } from '../../src/ui/app/copy';
 import { locateQuote, quoteInside, sameText } from '../../src/ui/app/evidence';
 import { SseParser, type SseEvent } from '../../src/ui/app/sse';
+import { ocrText, originalUrl } from '../../src/ui/app/views/ask';
 import { jobPercent } from '../../src/ui/app/views/documents';
 
 /** The support UI's pure pieces, without a browser. */
@@ -86,5 +87,18 @@ describe('upload progress', () => {
     expect(jobPercent({ state: 'active', progress: { stage: 'index', done: 2, total: 2 } })).toBe(100);
     expect(jobPercent({ state: 'completed', progress: { stage: 'index', done: 0, total: 0 } })).toBe(100);
     expect(jobPercent({ state: 'queued', progress: { stage: 'queued', done: 0, total: 0 } })).toBe(0);
+  });
+});
+
+describe('citation notes', () => {
+  it('says a quote came from OCR, with its confidence in whole percent; born-digital quotes get no note', () => {
+    expect(ocrText({ ocr: { confidence: 87.4 } })).toBe('text from OCR (confidence 87%)');
+    expect(ocrText({})).toBeUndefined();
+  });
+
+  it('opens a PDF original at the cited page, anything else as it is', () => {
+    expect(originalUrl('blob:http://x/1', 'application/pdf', 3)).toBe('blob:http://x/1#page=3');
+    expect(originalUrl('blob:http://x/1', 'application/pdf', null)).toBe('blob:http://x/1');
+    expect(originalUrl('blob:http://x/1', 'image/png', 1)).toBe('blob:http://x/1');
   });
 });

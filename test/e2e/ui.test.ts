@@ -227,7 +227,22 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
     expect(sourceText).toContain('inlet valve is torqued');
     expect(await page.locator('[data-testid=verified-badge]').textContent()).toBe('Verified quote');
     expect(await page.locator('[data-testid=source-panel] .source-title').textContent()).toMatch(/^Kestrel K7 Pump Maintenance/);
+    // Born-digital text: no OCR note.
+    expect(await page.locator('[data-testid=ocr-badge]').count()).toBe(0);
     await shot('04-source-panel');
+
+    // "Open original" opens the uploaded PDF (GET /v1/versions/:id/original, with the key) at the cited page.
+    const originals: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('/original')) originals.push(request.url());
+    };
+    page.on('request', onRequest);
+    const [popup] = await Promise.all([browser.context.waitForEvent('page'), page.getByTestId('open-original').click()]);
+    await popup.waitForURL(/^blob:.*#page=1$/u, { timeout: 10_000 });
+    page.off('request', onRequest);
+    expect(originals).toHaveLength(1);
+    expect(originals[0]).toMatch(/\/v1\/versions\/[0-9a-f-]{36}\/original$/u);
+    await popup.close();
 
     // Copy: the answer text and a numbered list of quotes with title and page.
     await page.getByRole('button', { name: 'Copy answer with citations' }).click();

@@ -45,9 +45,33 @@ export const uploadResultSchema = z
   .looseObject({ documentId: uuid, versionId: uuid, jobId: z.string().nullable(), status: z.string(), deduplicated: z.boolean() })
   .meta({ id: 'UploadResult' });
 
-const versionSchema = z.looseObject({ id: uuid, status: z.string(), chunkCount: z.number().int().optional(), pages: z.number().int().nullable().optional(), createdAt: iso.optional() });
+const attachmentOutcome = z.looseObject({
+  fileName: z.string(),
+  mime: z.string().describe('As the email declared it'),
+  bytes: z.number().int(),
+  documentId: uuid.optional().describe('The document the attachment became'),
+  versionId: uuid.optional(),
+  status: z.string().optional().describe("Its document's version status, when it became one"),
+  error: z.looseObject({ code: z.string(), message: z.string() }).optional().describe('Why the attachment was not ingested, or its document failed (the email itself is not failed)'),
+});
+const versionSchema = z.looseObject({
+  id: uuid,
+  status: z.string(),
+  chunkCount: z.number().int().optional(),
+  pages: z.number().int().nullable().optional(),
+  createdAt: iso.optional(),
+  attachments: z.array(attachmentOutcome).optional().describe("An email version's attachments and what became of each"),
+});
 export const documentSchema = z
-  .looseObject({ id: uuid, corpusId: uuid.optional(), title: z.string().nullable(), status: z.string().optional(), versions: z.array(versionSchema), createdAt: iso.optional() })
+  .looseObject({
+    id: uuid,
+    corpusId: uuid.optional(),
+    title: z.string().nullable(),
+    status: z.string().optional(),
+    versions: z.array(versionSchema),
+    createdAt: iso.optional(),
+    parentDocumentId: uuid.nullable().optional().describe("An email attachment's document: the email's document"),
+  })
   .meta({ id: 'Document' });
 
 const sourceLocation = {
@@ -59,6 +83,7 @@ const sourceLocation = {
   headingPath: z.array(z.string()).nullable().optional().describe('Section headings above the text (non-paginated sources)'),
   start: z.number().int().describe("Character offset in the version's normalized text"),
   end: z.number().int(),
+  ocr: z.looseObject({ confidence: z.number().describe("OCR's mean word confidence on the pages the text lies on (lowest of them), 0-100") }).optional().describe('Present when the text came from OCR of a scanned page or image'),
 };
 
 export const searchResultSchema = z.looseObject({ chunkId: uuid, ...sourceLocation, text: z.string(), score: z.number(), scores: z.record(z.string(), z.unknown()).optional(), ranks: z.record(z.string(), z.unknown()).optional() }).meta({ id: 'SearchResult' });

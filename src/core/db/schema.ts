@@ -15,6 +15,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 /**
@@ -88,13 +89,27 @@ export const documents = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Set when a delete began (migration 0009): the document is gone for readers, and the recovery sweep finishes the delete. */
     deletingAt: timestamp('deleting_at', { withTimezone: true }),
+    /** Set on an email attachment's document: the email's document (migration 0015). */
+    parentDocumentId: uuid('parent_document_id').references((): AnyPgColumn => documents.id, { onDelete: 'set null' }),
   },
   (table) => [
     uniqueIndex('documents_corpus_match_uq').on(table.corpusId, table.matchKey),
     index('documents_corpus_idx').on(table.tenantId, table.corpusId),
     index('documents_deleting_idx').on(table.deletingAt).where(sql`${table.deletingAt} IS NOT NULL`),
+    index('documents_parent_idx').on(table.parentDocumentId).where(sql`${table.parentDocumentId} IS NOT NULL`),
   ],
 );
+
+/** What became of one attachment of an email version: the child document it became, or why it did not. */
+export interface AttachmentOutcome {
+  fileName: string;
+  /** As the email declared it; the child's own type is sniffed from its bytes. */
+  mime: string;
+  bytes: number;
+  documentId?: string;
+  versionId?: string;
+  error?: { code: string; message: string };
+}
 
 export const documentVersions = pgTable(
   'document_versions',
@@ -121,6 +136,8 @@ export const documentVersions = pgTable(
     structure: json('structure').$type<{ pages: unknown[]; blocks: unknown[] }>(),
     jobId: text('job_id'),
     createdAt: createdAt(),
+    /** An email version's attachments: the child document each became, or its error (migration 0015). */
+    attachments: json('attachments').$type<AttachmentOutcome[]>(),
   },
   (table) => [
     uniqueIndex('document_versions_doc_sha_uq').on(table.documentId, table.contentSha256),

@@ -127,6 +127,19 @@ export class Api {
     return this.json('GET', `/v1/versions/${enc(versionId)}/text?start=${Math.max(0, Math.floor(start))}&end=${Math.max(0, Math.ceil(end))}`);
   }
 
+  /** The uploaded file as it was (GET /v1/versions/:id/original), with the type it was stored as. */
+  async original(versionId: string): Promise<{ blob: Blob; fileName: string | undefined }> {
+    const response = await this.send('GET', `/v1/versions/${enc(versionId)}/original`);
+    const encoded = /filename\*=UTF-8''([^;]+)/u.exec(response.headers.get('content-disposition') ?? '')?.[1];
+    let fileName: string | undefined;
+    try {
+      fileName = encoded ? decodeURIComponent(encoded) : undefined;
+    } catch {
+      fileName = undefined;
+    }
+    return { blob: await response.blob(), fileName };
+  }
+
   feedback(traceId: string, rating: 'up' | 'down', comment?: string): Promise<unknown> {
     return this.json('POST', '/v1/feedback', { json: { traceId, rating, ...(comment ? { comment } : {}) } });
   }

@@ -72,14 +72,21 @@ export async function makeXlsx(rows = 60): Promise<Uint8Array> {
 }
 
 /** An email written by nodemailer's MailComposer, with a text body and an attachment. */
-export async function makeEml(): Promise<Uint8Array> {
+/** An email (multipart/mixed: text/plain body and attachments), written by nodemailer's composer. */
+export async function makeEml(
+  options: { subject?: string; text?: string; attachments?: { filename: string; content: string | Uint8Array; contentType?: string }[] } = {},
+): Promise<Uint8Array> {
   const mail = new MailComposer({
     from: 'Dana Support <dana@example.com>',
     to: 'customer@example.org',
-    subject: 'Your replacement router has shipped',
+    subject: options.subject ?? 'Your replacement router has shipped',
     date: new Date('2026-03-04T10:00:00Z'),
-    text: 'Hello,\n\nyour replacement router shipped today with tracking number ZX-4471.\n\nRegards,\nDana',
-    attachments: [{ filename: 'label.txt', content: 'shipping label' }],
+    text: options.text ?? 'Hello,\n\nyour replacement router shipped today with tracking number ZX-4471.\n\nRegards,\nDana',
+    attachments: (options.attachments ?? [{ filename: 'label.txt', content: 'shipping label' }]).map((item) => ({
+      filename: item.filename,
+      content: typeof item.content === 'string' ? item.content : Buffer.from(item.content),
+      ...(item.contentType ? { contentType: item.contentType } : {}),
+    })),
   });
   return new Uint8Array(await mail.compile().build());
 }
@@ -124,4 +131,21 @@ export function makeZip(entries: { name: string; data: Uint8Array; declared?: nu
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...locals, directory, end]));
+}
+
+const ODF_NS =
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" ' +
+  'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" ' +
+  'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" ' +
+  'xmlns:dc="http://purl.org/dc/elements/1.1/"';
+
+/** An OpenDocument file as LibreOffice lays it out: the `mimetype` entry first, content.xml with `body`, meta.xml with the title. */
+export function makeOdf(mime: string, body: string, title?: string): Uint8Array {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const meta = `<?xml version="1.0" encoding="UTF-8"?><office:document-meta ${ODF_NS}><office:meta>${title ? `<dc:title>${title}</dc:title>` : ''}</office:meta></office:document-meta>`;
+  return makeZip([
+    { name: 'mimetype', data: encode(mime) },
+    { name: 'content.xml', data: encode(`<?xml version="1.0" encoding="UTF-8"?><office:document-content ${ODF_NS}>${body}</office:document-content>`) },
+    { name: 'meta.xml', data: encode(meta) },
+  ]);
 }

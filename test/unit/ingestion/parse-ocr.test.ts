@@ -1,18 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { normalizeDocument } from '../../../ingestion/normalize';
 import { parseDocument } from '../../../ingestion/parse';
 import { closeOcrEngines, OcrEngine } from '../../../ingestion/parse/ocr';
 import { pdfWorkers } from '../../../ingestion/parse/pdf-worker-pool';
+import { officeWorkers } from '../../../ingestion/parse/worker-call';
 import { sniffMime } from '../../../ingestion/sniff';
 import { AppError } from '../../../src/core/errors';
 import { makePdf, textPage } from './make-pdf';
+import { makeTiff, scannedPage } from './scan-fixtures';
 
 afterAll(async () => {
   await closeOcrEngines();
   await pdfWorkers.close();
+  await officeWorkers.close();
 });
 
 const KNOWN_TEXT = [
@@ -21,28 +23,6 @@ const KNOWN_TEXT = [
   'Firmware version 4.2 fixes the dropped connection issue.',
   'Call the hotline for warranty claims within thirty days.',
 ];
-
-/** A page "scanned" from known text: grey paper, speckle noise, rotated by 1.2 degrees. Deterministic (seeded noise). */
-function scannedPage(lines: readonly string[]): Uint8Array {
-  const canvas = createCanvas(1700, 900);
-  const context = canvas.getContext('2d');
-  context.fillStyle = '#eeeeea';
-  context.fillRect(0, 0, 1700, 900);
-  context.translate(850, 450);
-  context.rotate((1.2 * Math.PI) / 180);
-  context.translate(-850, -450);
-  context.fillStyle = '#222222';
-  context.font = '40px serif';
-  lines.forEach((line, index) => context.fillText(line, 80, 150 + index * 90));
-  context.setTransform(1, 0, 0, 1, 0, 0);
-  let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  for (let dot = 0; dot < 6000; dot += 1) {
-    context.fillStyle = random() < 0.5 ? '#888888' : '#cccccc';
-    context.fillRect(random() * 1700, random() * 900, 2, 2);
-  }
-  return new Uint8Array(canvas.toBuffer('image/png'));
-}
 
 function levenshtein(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
@@ -71,6 +51,23 @@ describe('OCR', () => {
     expect(text).toContain('Reset the router by holding the button');
   }, 120_000);
 
+  it('reads each page of a multi-page TIFF through OCR, numbered; a broken TIFF is IMAGE_CORRUPT', async () => {
+    const tiff = await makeTiff([scannedPage(['Page one covers the power supply.'], { width: 900, compact: true }), scannedPage(['Page two covers the LED strip.'], { width: 900, compact: true })]);
+    expect(sniffMime(tiff)).toBe('image/tiff');
+    const doc = await parseDocument(tiff, 'image/tiff');
+    expect(doc.pageCount).toBe(2);
+    expect(doc.pages.map((page) => page.page)).toEqual([1, 2]);
+    expect(doc.pages.every((page) => (page.ocr?.confidence ?? 0) > 60)).toBe(true);
+    const normalized = normalizeDocument(doc);
+    expect(normalized.pages.map((page) => page.ocr?.confidence)).toEqual(doc.pages.map((page) => page.ocr?.confidence));
+    const text = squash(normalized.text);
+    expect(text).toContain('power supply');
+    expect(text).toContain('LED strip');
+    const broken = tiff.slice(0, 64);
+    const error = await parseDocument(broken, 'image/tiff').then(() => undefined, (caught: unknown) => caught);
+    expect((error as AppError).code).toBe('IMAGE_CORRUPT');
+  }, 120_000);
+
   it('refuses an image larger than the pixel cap (IMAGE_TOO_LARGE), before decoding it', async () => {
     const png = scannedPage(['x']);
     const error = await parseDocument(png, 'image/png', { ocr: { maxPixels: 100_000 } }).then(() => undefined, (caught: unknown) => caught);
@@ -80,7 +77,8 @@ describe('OCR', () => {
 
   it('OCRs the image-only page of a scanned PDF and marks the page with its confidence', async () => {
     const bytes = new Uint8Array(readFileSync(resolve(process.cwd(), '../shared/datasets/wled-docs/scanned/scan-websocket.pdf')));
-    const doc = await parseDocument(bytes, 'application/pdf', { pdfTimeoutMs: 60_000 });
+    // 150 dpi, not the default 200: the page's print reads as well, at about half the pixels to recognize.
+    const doc = await parseDocument(bytes, 'application/pdf', { pdfTimeoutMs: 60_000, ocr: { dpi: 150 } });
     expect(doc.pages[0]!.ocr!.confidence).toBeGreaterThan(70);
     expect(squash(normalizeDocument(doc).text)).toContain('a WebSocket server is enabled by default');
   }, 180_000);
@@ -99,7 +97,8 @@ describe('OCR', () => {
       expect(recognize).not.toHaveBeenCalled();
       // A document that is mostly image-only still goes through OCR.
       const scan = makePdf([{ rawContent: '0 0 0 rg 100 100 300 300 re f' }, { rawContent: '0.5 g 50 50 100 100 re f' }]);
-      await parseDocument(scan, 'application/pdf').catch(() => undefined);
+      // Rendered small: what is checked is that both pages go to OCR, not what it reads there.
+      await parseDocument(scan, 'application/pdf', { ocr: { dpi: 36 } }).catch(() => undefined);
       expect(recognize).toHaveBeenCalledTimes(2);
     } finally {
       recognize.mockRestore();

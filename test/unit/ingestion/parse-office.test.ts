@@ -3,9 +3,9 @@ import { chunkDocument, DEFAULT_CHUNKER } from '../../../ingestion/chunk';
 import { normalizeDocument } from '../../../ingestion/normalize';
 import { parseDocument } from '../../../ingestion/parse';
 import { officeWorkers } from '../../../ingestion/parse/worker-call';
-import { DOCX, isEncryptedOffice, PPTX, sniffMime, XLSX } from '../../../ingestion/sniff';
+import { DOCX, isEncryptedOffice, ODP, ODS, ODT, PPTX, sniffMime, XLSX } from '../../../ingestion/sniff';
 import { AppError } from '../../../src/core/errors';
-import { makeDocx, makeEml, makePptx, makeXlsx, makeZip } from './office-fixtures';
+import { makeDocx, makeEml, makeOdf, makePptx, makeXlsx, makeZip } from './office-fixtures';
 
 afterAll(async () => {
   await officeWorkers.close();
@@ -140,5 +140,78 @@ describe('EML', () => {
     expect(text).toContain('From: Dana Support <dana@example.com>');
     expect(text).toContain('your replacement router shipped today with tracking number ZX-4471.');
     expect(text).toMatch(/Attachments: label\.txt \(text\/plain, 14 bytes\)/u);
+    // The bytes come along, to become a document of their own.
+    expect(doc.attachments?.map((item) => ({ ...item, content: new TextDecoder().decode(item.content) }))).toEqual([{ fileName: 'label.txt', mime: 'text/plain', content: 'shipping label' }]);
   });
 });
+
+describe('OpenDocument', () => {
+  it('ODT: headings by outline level, numbered lists with their numbers, tables, spaces as elements, the title from meta.xml', async () => {
+    const bytes = makeOdf(
+      ODT,
+      `<office:automatic-styles><text:list-style style:name="L1"><text:list-level-style-number text:level="1"/></text:list-style></office:automatic-styles>
+      <office:body><office:text>
+        <text:h text:outline-level="1">Pump Maintenance</text:h>
+        <text:p>Check the seal<text:s text:c="2"/>monthly.<office:annotation><text:p>reviewer note</text:p></office:annotation></text:p>
+        <text:h text:outline-level="2">Replacing the seal</text:h>
+        <text:list text:style-name="L1">
+          <text:list-item><text:p>Close the inlet valve.</text:p></text:list-item>
+          <text:list-item><text:p>Drain the housing.</text:p></text:list-item>
+        </text:list>
+        <table:table><table:table-row><table:table-cell><text:p>Housing bolt</text:p></table:table-cell><table:table-cell><text:p>25 Nm</text:p></table:table-cell></table:table-row></table:table>
+      </office:text></office:body>`,
+      'Pump Guide ODT',
+    );
+    expect(sniffMime(bytes, 'upload.bin')).toBe(ODT);
+    const doc = await parseDocument(bytes, ODT);
+    expect(doc.title).toBe('Pump Guide ODT');
+    const blocks = blockTexts(doc);
+    expect(blocks).toContainEqual(expect.objectContaining({ kind: 'heading', level: 1, text: 'Pump Maintenance' }));
+    expect(blocks).toContainEqual(expect.objectContaining({ kind: 'heading', level: 2, text: 'Replacing the seal' }));
+    const texts = blocks.map((block) => block.text);
+    expect(texts).toEqual(expect.arrayContaining(['Check the seal monthly.', '1. Close the inlet valve.', '2. Drain the housing.', 'Housing bolt | 25 Nm']));
+    expect(texts.join(' ')).not.toContain('reviewer note');
+  });
+
+  it('ODP: one page per slide with its title as heading and its speaker notes', async () => {
+    const slide = (title: string, line: string, notes: string) =>
+      `<draw:page><draw:frame presentation:class="title"><draw:text-box><text:p>${title}</text:p></draw:text-box></draw:frame>` +
+      `<draw:frame presentation:class="outline"><draw:text-box><text:p>${line}</text:p></draw:text-box></draw:frame>` +
+      `<presentation:notes><draw:frame presentation:class="notes"><draw:text-box><text:p>${notes}</text:p></draw:text-box></draw:frame></presentation:notes></draw:page>`;
+    const bytes = makeOdf(ODP, `<office:body><office:presentation>${slide('Setup', 'Plug in the controller.', 'Mention the fuse.')}${slide('Presets', 'Save up to 250 presets.', 'Demo one.')}</office:presentation></office:body>`);
+    expect(sniffMime(bytes, 'deck.bin')).toBe(ODP);
+    const doc = await parseDocument(bytes, ODP);
+    expect(doc.pageCount).toBe(2);
+    expect(doc.title).toBe('Setup');
+    expect(blockTexts(doc)).toEqual([
+      { kind: 'heading', level: 1, page: 1, text: 'Setup' },
+      { kind: 'paragraph', level: undefined, page: 1, text: 'Plug in the controller.' },
+      { kind: 'paragraph', level: undefined, page: 1, text: 'Speaker notes: Mention the fuse.' },
+      { kind: 'heading', level: 1, page: 2, text: 'Presets' },
+      { kind: 'paragraph', level: undefined, page: 2, text: 'Save up to 250 presets.' },
+      { kind: 'paragraph', level: undefined, page: 2, text: 'Speaker notes: Demo one.' },
+    ]);
+  });
+
+  it('ODS: sheets with repeated rows expanded, cited by sheet and rows; the row cap holds for repeats; a broken one is ODF_CORRUPT', async () => {
+    const cell = (text: string) => `<table:table-cell><text:p>${text}</text:p></table:table-cell>`;
+    const body = (repeat: number) =>
+      `<office:body><office:spreadsheet><table:table table:name="Plans">` +
+      `<table:table-row>${cell('plan')}${cell('price')}</table:table-row>` +
+      `<table:table-row table:number-rows-repeated="${repeat}">${cell('Basic')}${cell('9 EUR')}</table:table-row>` +
+      `<table:table-row>${cell('Pro')}${cell('29 EUR')}</table:table-row>` +
+      `<table:table-row table:number-rows-repeated="1048570"/>` +
+      `</table:table></office:spreadsheet></office:body>`;
+    const bytes = makeOdf(ODS, body(3), 'Price List ODS');
+    expect(sniffMime(bytes, 'prices.bin')).toBe(ODS);
+    const doc = await parseDocument(bytes, ODS);
+    expect(doc.title).toBe('Price List ODS');
+    const texts = blockTexts(doc).map((block) => block.text);
+    expect(texts[0]).toBe('Plans, rows 2–5');
+    expect(texts.filter((text) => text === 'Basic | 9 EUR')).toHaveLength(3);
+    expect(texts).toContain('Pro | 29 EUR');
+    expect((await parseError(parseDocument(makeOdf(ODS, body(5000)), ODS, { spreadsheetMaxRows: 1000 }))).code).toBe('SPREADSHEET_TOO_LARGE');
+    expect((await parseError(parseDocument(bytes.subarray(0, bytes.length - 40), ODS))).code).toBe('ODF_CORRUPT');
+  });
+});
+

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentTerms, decideAnswerability, termsToLookUp, type TermStatistics } from '../../../src/query/answerability';
-import { narrowPages, pageAt } from '../../../src/query/citation-pages';
+import { narrowPages, ocrOfPages, pageAt } from '../../../src/query/citation-pages';
 import { passageUnits } from '../../../src/query/passage-units';
 import { LexicalRelevanceScorer, RerankerRelevanceScorer } from '../../../src/query/relevance';
 import { LocalLexicalReranker } from '../../../src/core/providers/local-reranker';
@@ -92,6 +92,21 @@ describe('citation pages', () => {
   it('a quote across the break starts on page 1 and ends on page 2', () => {
     expect(narrowPages({ page: 1, pageEnd: 2, start: 90, end: 130 }, pages)).toMatchObject({ page: 1, pageEnd: 2 });
     expect(pageAt(pages, 101)).toBe(1);
+  });
+});
+
+describe('OCR of cited pages', () => {
+  const pages = [
+    { page: 1, start: 0, end: 100 },
+    { page: 2, start: 102, end: 200, ocr: { confidence: 91.5 } },
+    { page: 3, start: 202, end: 300, ocr: { confidence: 74 } },
+  ];
+  it('marks text on OCR\'d pages with the lowest confidence of those it spans; born-digital pages and unpaged text get none', () => {
+    expect(ocrOfPages(pages, 1, 1)).toBeUndefined();
+    expect(ocrOfPages(pages, 2, 2)).toEqual({ confidence: 91.5 });
+    expect(ocrOfPages(pages, 1, 3)).toEqual({ confidence: 74 });
+    expect(ocrOfPages(pages, 3, null)).toEqual({ confidence: 74 });
+    expect(ocrOfPages(pages, null, null)).toBeUndefined();
   });
 });
 

@@ -40,6 +40,16 @@ function locationText(citation: Citation): string {
   return path.length > 0 ? `section “${path.join(' › ')}”` : 'page unknown';
 }
 
+/** "text from OCR (confidence 87%)" for a quote read from a scan, else nothing. */
+export function ocrText(citation: Pick<Citation, 'ocr'>): string | undefined {
+  return citation.ocr ? `text from OCR (confidence ${Math.round(citation.ocr.confidence)}%)` : undefined;
+}
+
+/** A PDF opens at the cited page (the viewer reads #page=N); other files open, or download, as they are. */
+export function originalUrl(objectUrl: string, mime: string, page: number | null | undefined): string {
+  return mime === 'application/pdf' && typeof page === 'number' && page > 0 ? `${objectUrl}#page=${page}` : objectUrl;
+}
+
 export const EXTRACTIVE_NOTICE = 'No language model is configured: these are the passages that answer your question';
 
 /** The Ask tab: question box, streamed answer with citation markers, source panel, feedback. */
@@ -131,7 +141,8 @@ export function createAskView(ctx: AppContext): View {
 
   // ---- rendering the answer
   function citationButton(citation: Citation): HTMLButtonElement {
-    const label = `Citation ${citation.n}: ${citation.title}, ${locationText(citation)}${citation.verified ? '' : ' (unverified)'}`;
+    const ocr = ocrText(citation);
+    const label = `Citation ${citation.n}: ${citation.title}, ${locationText(citation)}${ocr ? `, ${ocr}` : ''}${citation.verified ? '' : ' (unverified)'}`;
     const button = h('button', {
       class: citation.verified ? 'cite' : 'cite unverified',
       attrs: { type: 'button', 'aria-label': label, 'aria-controls': 'source-panel', 'data-n': citation.n, title: label },
@@ -246,6 +257,8 @@ export function createAskView(ctx: AppContext): View {
         citation.verified
           ? h('span', { class: 'badge ok', attrs: { 'data-testid': 'verified-badge' }, text: 'Verified quote' })
           : h('span', { class: 'badge warn', attrs: { 'data-testid': 'verified-badge' }, text: 'Unverified' }),
+        citation.ocr ? h('span', { class: 'badge info', attrs: { 'data-testid': 'ocr-badge', title: 'This page was a scan: its text was read by OCR and may hold misread characters' }, text: ocrText(citation) ?? '' }) : null,
+        originalButton(citation),
       ),
     );
     showPanel(header, h('p', { class: 'placeholder', text: 'Loading the source…' }));
@@ -281,6 +294,36 @@ export function createAskView(ctx: AppContext): View {
       if (request !== panelRequest) return;
       showPanel(header, h('blockquote', { class: 'quote', text: citation.quote }), h('p', { class: 'notice error', attrs: { role: 'alert' }, text: `Could not load the source: ${errorText(error)}` }));
     }
+  }
+
+  /**
+   * "Open original": the uploaded file, fetched with the key (a plain link could not send it). What a browser
+   * shows (PDF, at the cited page; images; text) opens in a new tab, anything else is saved under its own name.
+   */
+  function originalButton(citation: Citation): HTMLButtonElement {
+    const button = h('button', { class: 'link-button', attrs: { type: 'button', 'data-testid': 'open-original' }, text: 'Open original' });
+    button.addEventListener('click', () => {
+      // Opened inside the click, before the fetch: a window opened after an await is blocked as a pop-up.
+      const opened = window.open('', '_blank');
+      void ctx.api.original(citation.versionId).then(
+        ({ blob, fileName }) => {
+          const url = URL.createObjectURL(blob);
+          if (opened && /^(?:application\/pdf|image\/|text\/)/u.test(blob.type)) opened.location.href = originalUrl(url, blob.type, citation.page);
+          else {
+            opened?.close();
+            const link = h('a', { attrs: { href: url, download: fileName ?? citation.title } });
+            link.click();
+          }
+          // The tab or the download has the file by then; the URL would otherwise hold it for the page's life.
+          setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        },
+        (error: unknown) => {
+          opened?.close();
+          announce(`Could not open the original: ${errorText(error)}`);
+        },
+      );
+    });
+    return button;
   }
 
   function openSource(source: Source, button: HTMLElement): void {
