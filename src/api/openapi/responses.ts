@@ -138,7 +138,9 @@ const chunkSchema = z
   .looseObject({ id: uuid, documentId: uuid, versionId: uuid, title: z.string().nullable(), ordinal: z.number().int(), page: z.number().int().nullable(), pageEnd: z.number().int().nullable(), headingPath: z.array(z.string()).nullable(), start: z.number().int(), end: z.number().int(), text: z.string() })
   .meta({ id: 'Chunk' });
 
-const readinessSchema = z.looseObject({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.string()), error: errorBodySchema.shape.error.optional() });
+/** A 503 names the dependency that failed: the store, Redis (OVERLOADED, the checks' default) or Qdrant. */
+const readinessError = errorBodySchema.shape.error.extend({ code: z.enum(['STORE_UNAVAILABLE', 'OVERLOADED', 'INDEX_UNAVAILABLE']) });
+const readinessSchema = z.looseObject({ status: z.enum(['ready', 'degraded', 'unavailable']), checks: z.record(z.string(), z.string()), error: readinessError.optional() });
 
 export const conversationSchema = z
   .looseObject({ id: uuid, corpusId: uuid, title: z.string().nullable(), turns: z.number().int(), createdAt: iso, updatedAt: iso, expiresAt: iso.nullable() })
