@@ -3813,10 +3813,17 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["ConversationTurn"];
                         "text/event-stream": {
-                            data?: {
+                            data: {
                                 sources: ({
+                                    chunkId: string;
                                     documentId: string;
+                                    end: number;
+                                    page: number | null;
+                                    score: number;
+                                    start: number;
+                                    text: string;
                                     title: string;
+                                    versionId: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
@@ -3824,33 +3831,33 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "retrieval";
+                            event: "retrieval";
                         } | {
-                            data?: {
+                            data: {
                                 text: string;
                             } & {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "delta";
+                            event: "delta";
                         } | {
-                            data?: {
+                            data: {
                                 reason: ("retry" | "unverified") | string;
                             } & {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "reset";
+                            event: "reset";
                         } | {
-                            data?: components["schemas"]["Citation"];
+                            data: components["schemas"]["Citation"];
                             /** @constant */
-                            event?: "citation";
+                            event: "citation";
                         } | {
-                            data?: components["schemas"]["Answer"];
+                            data: components["schemas"]["Answer"];
                             /** @constant */
-                            event?: "done";
+                            event: "done";
                         } | {
-                            data?: {
+                            data: {
                                 /**
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
@@ -3864,7 +3871,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "error";
+                            event: "error";
                         };
                     };
                 };
@@ -4871,10 +4878,17 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Answer"];
                         "text/event-stream": {
-                            data?: {
+                            data: {
                                 sources: ({
+                                    chunkId: string;
                                     documentId: string;
+                                    end: number;
+                                    page: number | null;
+                                    score: number;
+                                    start: number;
+                                    text: string;
                                     title: string;
+                                    versionId: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
@@ -4882,33 +4896,33 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "retrieval";
+                            event: "retrieval";
                         } | {
-                            data?: {
+                            data: {
                                 text: string;
                             } & {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "delta";
+                            event: "delta";
                         } | {
-                            data?: {
+                            data: {
                                 reason: ("retry" | "unverified") | string;
                             } & {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "reset";
+                            event: "reset";
                         } | {
-                            data?: components["schemas"]["Citation"];
+                            data: components["schemas"]["Citation"];
                             /** @constant */
-                            event?: "citation";
+                            event: "citation";
                         } | {
-                            data?: components["schemas"]["Answer"];
+                            data: components["schemas"]["Answer"];
                             /** @constant */
-                            event?: "done";
+                            event: "done";
                         } | {
-                            data?: {
+                            data: {
                                 /**
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
@@ -4922,7 +4936,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "error";
+                            event: "error";
                         };
                     };
                 };
@@ -9379,13 +9393,22 @@ export interface components {
             refused: boolean;
             sentences: ({
                 citations: number[];
+                /** @description Claim support of its best quote (absent when no scorer ran) */
+                support?: number;
                 text: string;
             } & {
                 [key: string]: unknown;
             })[];
             sources: ({
+                chunkId: string;
                 documentId: string;
+                end: number;
+                page: number | null;
+                score: number;
+                start: number;
+                text: string;
                 title: string;
+                versionId: string;
             } & {
                 [key: string]: unknown;
             })[];
@@ -9432,13 +9455,22 @@ export interface components {
             refused: boolean;
             sentences: ({
                 citations: number[];
+                /** @description Claim support of its best quote (absent when no scorer ran) */
+                support?: number;
                 text: string;
             } & {
                 [key: string]: unknown;
             })[];
             sources: ({
+                chunkId: string;
                 documentId: string;
+                end: number;
+                page: number | null;
+                score: number;
+                start: number;
+                text: string;
                 title: string;
+                versionId: string;
             } & {
                 [key: string]: unknown;
             })[];
@@ -9500,7 +9532,13 @@ export interface components {
             embeddingModel: string;
             id: string;
             promotedAt: string | null;
-            stats: unknown;
+            stats: {
+                chunks: number;
+                documents: number;
+                failures: number;
+            } & {
+                [key: string]: unknown;
+            };
             status: string;
             warning: string | null;
         } & {
@@ -9519,7 +9557,13 @@ export interface components {
             embeddingModel: string;
             id: string;
             promotedAt: string | null;
-            stats: unknown;
+            stats: {
+                chunks: number;
+                documents: number;
+                failures: number;
+            } & {
+                [key: string]: unknown;
+            };
             status: string;
             warning: string | null;
         } & {
@@ -9558,11 +9602,28 @@ export interface components {
             [key: string]: unknown;
         };
         CanaryRun: {
+            alerted: boolean;
             buildId: string | null;
             corpusId: string;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            error: string | null;
+            /** @description The run could not search (error says why) */
+            failed: boolean;
             hits: number;
             id: string;
             k: number | null;
+            /** @description Canaries whose expected source was not in the top k, and what came instead */
+            misses: ({
+                got: ({
+                    title: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                query: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             mrr: number | null;
             recallAtK: number | null;
             total: number;
@@ -9571,11 +9632,28 @@ export interface components {
             [key: string]: unknown;
         };
         CanaryRunInput: {
+            alerted: boolean;
             buildId: string | null;
             corpusId: string;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            error: string | null;
+            /** @description The run could not search (error says why) */
+            failed: boolean;
             hits: number;
             id: string;
             k: number | null;
+            /** @description Canaries whose expected source was not in the top k, and what came instead */
+            misses: ({
+                got: ({
+                    title: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                query: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             mrr: number | null;
             recallAtK: number | null;
             total: number;
@@ -9599,7 +9677,7 @@ export interface components {
             pageEnd: number | null;
             start: number;
             text: string;
-            title: string | null;
+            title: string;
             versionId: string;
         } & {
             [key: string]: unknown;
@@ -9614,7 +9692,7 @@ export interface components {
             pageEnd: number | null;
             start: number;
             text: string;
-            title: string | null;
+            title: string;
             versionId: string;
         } & {
             [key: string]: unknown;
@@ -9690,6 +9768,8 @@ export interface components {
         ConversationMessage: {
             /** @description The turn body as it was returned */
             answer: {
+                answer: string;
+                cached: boolean;
                 citations: ({
                     chunkId: string;
                     /** @description The cited document version has been deleted since */
@@ -9713,6 +9793,61 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 })[];
+                degraded: boolean;
+                gate: {
+                    /** @description Why the question was refused before generation, for the agent */
+                    message: string | null;
+                    passed: boolean;
+                    reason: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                /**
+                 * @description extractive: passages quoted by the local answerer (no language model); generative: a model wrote the answer
+                 * @enum {string}
+                 */
+                mode: "extractive" | "generative";
+                refusalReason: string | null;
+                refused: boolean;
+                sentences: ({
+                    citations: number[];
+                    /** @description Claim support of its best quote (absent when no scorer ran) */
+                    support?: number;
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                sources: ({
+                    chunkId: string;
+                    documentId: string;
+                    end: number;
+                    page: number | null;
+                    score: number;
+                    start: number;
+                    text: string;
+                    title: string;
+                    versionId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                timings: {
+                    [key: string]: number;
+                };
+                traceId: string;
+                usage: {
+                    /** @description Share of the input the provider read from its prompt cache */
+                    cachedShare: number;
+                    cachedTokens: number;
+                    cacheWriteTokens: number;
+                    costUsd: number;
+                    inputTokens: number;
+                    /** @description The model that answered, as the provider names it (dated id) */
+                    model: string;
+                    outputTokens: number;
+                    provider: string;
+                } & {
+                    [key: string]: unknown;
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -9727,6 +9862,8 @@ export interface components {
         ConversationMessageInput: {
             /** @description The turn body as it was returned */
             answer: {
+                answer: string;
+                cached: boolean;
                 citations: ({
                     chunkId: string;
                     /** @description The cited document version has been deleted since */
@@ -9750,6 +9887,61 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 })[];
+                degraded: boolean;
+                gate: {
+                    /** @description Why the question was refused before generation, for the agent */
+                    message: string | null;
+                    passed: boolean;
+                    reason: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                /**
+                 * @description extractive: passages quoted by the local answerer (no language model); generative: a model wrote the answer
+                 * @enum {string}
+                 */
+                mode: "extractive" | "generative";
+                refusalReason: string | null;
+                refused: boolean;
+                sentences: ({
+                    citations: number[];
+                    /** @description Claim support of its best quote (absent when no scorer ran) */
+                    support?: number;
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                sources: ({
+                    chunkId: string;
+                    documentId: string;
+                    end: number;
+                    page: number | null;
+                    score: number;
+                    start: number;
+                    text: string;
+                    title: string;
+                    versionId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                timings: {
+                    [key: string]: number;
+                };
+                traceId: string;
+                usage: {
+                    /** @description Share of the input the provider read from its prompt cache */
+                    cachedShare: number;
+                    cachedTokens: number;
+                    cacheWriteTokens: number;
+                    costUsd: number;
+                    inputTokens: number;
+                    /** @description The model that answered, as the provider names it (dated id) */
+                    model: string;
+                    outputTokens: number;
+                    provider: string;
+                } & {
+                    [key: string]: unknown;
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -9785,13 +9977,22 @@ export interface components {
             refused: boolean;
             sentences: ({
                 citations: number[];
+                /** @description Claim support of its best quote (absent when no scorer ran) */
+                support?: number;
                 text: string;
             } & {
                 [key: string]: unknown;
             })[];
             sources: ({
+                chunkId: string;
                 documentId: string;
+                end: number;
+                page: number | null;
+                score: number;
+                start: number;
+                text: string;
                 title: string;
+                versionId: string;
             } & {
                 [key: string]: unknown;
             })[];
@@ -9843,13 +10044,22 @@ export interface components {
             refused: boolean;
             sentences: ({
                 citations: number[];
+                /** @description Claim support of its best quote (absent when no scorer ran) */
+                support?: number;
                 text: string;
             } & {
                 [key: string]: unknown;
             })[];
             sources: ({
+                chunkId: string;
                 documentId: string;
+                end: number;
+                page: number | null;
+                score: number;
+                start: number;
+                text: string;
                 title: string;
+                versionId: string;
             } & {
                 [key: string]: unknown;
             })[];
@@ -9898,18 +10108,31 @@ export interface components {
             [key: string]: unknown;
         };
         Document: {
-            corpusId?: string;
+            corpusId: string;
             /** @description ISO 8601 timestamp */
-            createdAt?: string;
+            createdAt: string;
             id: string;
-            status?: string;
-            title: string | null;
+            status: string;
+            title: string;
             versions: ({
-                chunkCount?: number;
+                bytes: number;
+                chunkCount: number;
                 /** @description ISO 8601 timestamp */
-                createdAt?: string;
+                createdAt: string;
+                /** @description Why the version failed to ingest */
+                error?: {
+                    code: string;
+                    message: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                fileName: string | null;
                 id: string;
-                pages?: number | null;
+                /** @description The ingestion job of this version */
+                jobId: string | null;
+                /** @description The type the file was sniffed as */
+                mime: string;
+                pages: number | null;
                 status: string;
             } & {
                 [key: string]: unknown;
@@ -9918,18 +10141,31 @@ export interface components {
             [key: string]: unknown;
         };
         DocumentInput: {
-            corpusId?: string;
+            corpusId: string;
             /** @description ISO 8601 timestamp */
-            createdAt?: string;
+            createdAt: string;
             id: string;
-            status?: string;
-            title: string | null;
+            status: string;
+            title: string;
             versions: ({
-                chunkCount?: number;
+                bytes: number;
+                chunkCount: number;
                 /** @description ISO 8601 timestamp */
-                createdAt?: string;
+                createdAt: string;
+                /** @description Why the version failed to ingest */
+                error?: {
+                    code: string;
+                    message: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                fileName: string | null;
                 id: string;
-                pages?: number | null;
+                /** @description The ingestion job of this version */
+                jobId: string | null;
+                /** @description The type the file was sniffed as */
+                mime: string;
+                pages: number | null;
                 status: string;
             } & {
                 [key: string]: unknown;

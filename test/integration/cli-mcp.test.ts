@@ -89,9 +89,10 @@ describe('attest CLI and MCP server against a running server', () => {
     expect(Number(counts?.[1]) + Number(counts?.[2])).toBe(14 - before);
     expect(Number(counts?.[2])).toBeLessThanOrEqual(1);
 
-    const again = await runBin(['ingest', docs, '--corpus', 'help', '--state', state], env);
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain('14 files: 0 uploaded, 0 already stored, 14 unchanged, 0 failed');
+    // The command as a function this time (the process runs were above): same code path, no second start-up.
+    const again = capture();
+    expect(await main(['ingest', docs, '--corpus', 'help', '--state', state, '--url', url, '--api-key', t.adminKey], again.io)).toBe(0);
+    expect(again.out()).toContain('14 files: 0 uploaded, 0 already stored, 14 unchanged, 0 failed');
 
     const listed = (await (await fetch(`${url}/v1/corpora/help/documents?limit=100`, { headers: { authorization: `Bearer ${t.adminKey}` } })).json()) as { documents: unknown[] };
     expect(listed.documents).toHaveLength(14);

@@ -114,6 +114,15 @@ describe('OpenAPI document', () => {
     expect((await call('POST', '/v1/feedback', { payload: { traceId, rating: 'up' } })).statusCode).toBe(201);
     await expectError(await call('POST', '/v1/feedback', { payload: { traceId: '00000000-0000-4000-8000-000000000000', rating: 'up' } }), 'TRACE_NOT_FOUND');
 
+    // A conversation with one turn: the turn, and the thread that gives it back with its citations marked.
+    const conversation = await call('POST', '/v1/conversations', { payload: { corpus: 'docs' } });
+    expect(conversation.statusCode).toBe(201);
+    const conversationId = (conversation.json() as { id: string }).id;
+    expect((await call('POST', `/v1/conversations/${conversationId}/messages`, { payload: { question: 'How long is the warranty period?' } })).statusCode).toBe(200);
+    const thread = await call('GET', `/v1/conversations/${conversationId}`);
+    expect((thread.json() as { messages: { answer: { citations: { deleted: boolean }[] } }[] }).messages[0]?.answer.citations[0]?.deleted).toBe(false);
+    expect((await call('GET', '/v1/conversations?corpus=docs')).statusCode).toBe(200);
+
     const idem = { ...json, 'idempotency-key': 'openapi-contract-1' };
     expect((await call('POST', '/v1/corpora', { payload: { name: 'idem' }, headers: idem })).statusCode).toBe(201);
     await expectError(await call('POST', '/v1/corpora', { payload: { name: 'other' }, headers: idem }), 'IDEMPOTENCY_KEY_REUSED');

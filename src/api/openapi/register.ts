@@ -76,6 +76,7 @@ function eventSchemas(): JsonObject {
   const oneOf = Object.entries(answerEventSchemas).map(([event, schema]) => ({
     title: event,
     type: 'object',
+    required: ['event', 'data'],
     description: `\`event: ${event}\`; \`data:\` is this JSON`,
     properties: { event: { const: event }, data: asComponentRefs(z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' })) },
   }));
