@@ -954,6 +954,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -1649,6 +1651,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -2297,6 +2301,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -2891,6 +2897,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -3802,6 +3810,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -4298,6 +4308,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -4867,6 +4879,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -5392,6 +5406,8 @@ export interface paths {
                 /** @description Default Response */
                 202: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -5816,6 +5832,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -6577,6 +6595,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -7534,6 +7554,8 @@ export interface paths {
                 /** @description Default Response */
                 202: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -8471,6 +8493,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */

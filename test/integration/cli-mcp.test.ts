@@ -129,6 +129,24 @@ describe('attest CLI and MCP server against a running server', () => {
     expect(run.out()).toContain('recall@k 1');
   });
 
+  it('names failed files in the summary (exit 1), and evaluates a file of questions', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const mixed = join(dir, 'mixed');
+    await mkdir(mixed);
+    await writeFile(join(mixed, 'shipping.txt'), 'Orders ship from the Leeds warehouse within two working days.\n');
+    await writeFile(join(mixed, 'empty.txt'), '');
+    const run = capture();
+    expect(await main(['ingest', mixed, '--corpus', 'help', '--state', join(dir, 'mixed.json'), '--url', url, '--api-key', t.adminKey], run.io)).toBe(1);
+    expect(run.out()).toContain('2 files: 1 uploaded, 0 already stored, 0 unchanged, 1 failed');
+    expect(run.out()).toMatch(/FAILED .*empty\.txt: EMPTY_FILE/);
+
+    const questions = join(dir, 'questions.jsonl');
+    await writeFile(questions, `${JSON.stringify({ question: 'How long is the warranty period?', answers: ['24 months'] })}\n${JSON.stringify({ question: 'What is the airspeed velocity of an unladen swallow?', unanswerable: true })}\n`);
+    const evaluated = capture();
+    expect(await main(['eval', '--corpus', 'help', '--questions', questions, '--url', url, '--api-key', t.adminKey], evaluated.io)).toBe(0);
+    expect(evaluated.out()).toContain('answerable 1: answered 1.000, contains an expected answer 1.000  unanswerable 1: refused 1.000  errors 0');
+  });
+
   it('serves the MCP tools over Streamable HTTP, scoped by the caller key', async () => {
     const connect = async (key: string) => {
       const client = new Client({ name: 'test', version: '1.0.0' });

@@ -57,6 +57,7 @@ const rateLimitHeaders = {
   'RateLimit-Remaining': { schema: { type: 'integer' }, description: 'Requests left in this window' },
   'RateLimit-Reset': { schema: { type: 'integer' }, description: 'Seconds until the window resets' },
 };
+const replayedHeader = { 'Idempotent-Replayed': { schema: { type: 'string', const: 'true' }, description: 'Present when this is the stored outcome of an earlier request with the same Idempotency-Key' } };
 const retryAfterHeader = { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying' } };
 
 type JsonObject = Record<string, unknown>;
@@ -116,6 +117,7 @@ function decorateDocument(document: JsonObject, meta: Map<string, OperationMeta>
         if (!body) continue;
         if (status === '204') delete body.content;
         if ((status.startsWith('2') || status === '429') && info.rateLimited) body.headers = { ...(asObject(body.headers) ?? {}), ...rateLimitHeaders };
+        if (status.startsWith('2') && info.idempotent) body.headers = { ...(asObject(body.headers) ?? {}), ...replayedHeader };
         const codes = info.errors.get(Number(status));
         if (codes?.some((code) => ERROR_CATALOG[code].retryable || code === 'BUDGET_EXCEEDED')) body.headers = { ...(asObject(body.headers) ?? {}), ...retryAfterHeader };
       }
