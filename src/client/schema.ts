@@ -36,18 +36,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -56,18 +45,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
             };
@@ -103,18 +81,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -123,18 +90,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `METHOD_NOT_ALLOWED` */
@@ -143,18 +99,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "METHOD_NOT_ALLOWED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_METHOD_NOT_ALLOWED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -163,18 +108,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -185,18 +119,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -249,18 +172,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -269,18 +181,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `NOT_ACCEPTABLE` */
@@ -289,18 +190,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "NOT_ACCEPTABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_NOT_ACCEPTABLE"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -309,18 +199,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -329,18 +208,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -349,18 +217,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -371,18 +228,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -403,18 +249,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -423,18 +258,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `METHOD_NOT_ALLOWED` */
@@ -443,18 +267,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "METHOD_NOT_ALLOWED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_METHOD_NOT_ALLOWED"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -463,18 +276,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -483,18 +285,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -503,18 +294,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -525,18 +305,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -577,18 +346,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -597,18 +355,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -617,18 +364,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
             };
@@ -690,18 +426,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -710,18 +435,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Default Response */
@@ -803,18 +517,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -823,18 +526,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -843,18 +535,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -871,18 +552,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -891,18 +561,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -913,18 +572,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -986,18 +634,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -1006,18 +643,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -1026,18 +652,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `TENANT_NOT_FOUND` */
@@ -1046,18 +661,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "TENANT_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_TENANT_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
@@ -1068,18 +672,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -1088,18 +681,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -1108,18 +690,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -1128,18 +699,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -1156,18 +716,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -1176,18 +725,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -1198,18 +736,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1261,18 +788,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -1281,18 +797,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -1301,18 +806,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `KEY_NOT_FOUND` */
@@ -1321,18 +815,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "KEY_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_KEY_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -1341,18 +824,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -1361,18 +833,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -1389,18 +850,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -1409,18 +859,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -1431,18 +870,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1494,18 +922,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -1514,18 +931,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -1534,18 +940,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -1562,18 +957,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -1582,18 +966,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -1604,18 +977,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1671,18 +1033,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -1691,18 +1042,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -1711,18 +1051,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CONFLICT`, `IDEMPOTENCY_IN_PROGRESS` */
@@ -1733,18 +1062,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CONFLICT" | "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CONFLICT_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -1753,18 +1071,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -1773,18 +1080,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -1793,18 +1089,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -1821,18 +1106,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -1841,18 +1115,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -1863,18 +1126,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1944,18 +1196,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -1964,18 +1205,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -1984,18 +1214,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `TENANT_NOT_FOUND` */
@@ -2004,18 +1223,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "TENANT_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_TENANT_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -2024,18 +1232,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -2044,18 +1241,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -2072,18 +1258,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -2092,18 +1267,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -2114,18 +1278,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2166,18 +1319,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -2186,18 +1328,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `BUILD_NOT_FOUND` */
@@ -2206,18 +1337,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BUILD_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BUILD_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -2226,18 +1346,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -2248,18 +1357,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2321,18 +1419,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -2341,18 +1428,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -2361,18 +1437,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `BUILD_NOT_FOUND` */
@@ -2381,18 +1446,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BUILD_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BUILD_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `BUILD_NOT_PROMOTABLE`, `IDEMPOTENCY_IN_PROGRESS` */
@@ -2403,18 +1457,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BUILD_NOT_PROMOTABLE" | "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BUILD_NOT_PROMOTABLE_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -2423,18 +1466,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -2443,18 +1475,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -2463,18 +1484,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -2491,18 +1501,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -2511,18 +1510,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -2533,18 +1521,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2589,18 +1566,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -2609,18 +1575,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -2629,18 +1584,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `NOT_FOUND` */
@@ -2649,18 +1593,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -2669,18 +1602,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -2691,18 +1613,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2755,18 +1666,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -2775,18 +1675,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -2795,18 +1684,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -2815,18 +1693,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -2835,18 +1702,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -2857,18 +1713,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2930,18 +1775,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -2950,18 +1784,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -2970,18 +1793,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -2990,18 +1802,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
@@ -3012,18 +1813,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -3032,18 +1822,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -3052,18 +1831,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -3072,18 +1840,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -3100,18 +1857,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -3120,18 +1866,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -3142,18 +1877,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3211,18 +1935,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -3231,18 +1944,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -3251,18 +1953,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CONVERSATION_NOT_FOUND` */
@@ -3271,18 +1962,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CONVERSATION_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CONVERSATION_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -3291,18 +1971,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -3313,18 +1982,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3362,18 +2020,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -3382,18 +2029,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -3402,18 +2038,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CONVERSATION_NOT_FOUND` */
@@ -3422,18 +2047,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CONVERSATION_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CONVERSATION_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -3442,18 +2056,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -3462,18 +2065,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -3490,18 +2082,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -3510,18 +2091,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -3532,18 +2102,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3589,18 +2148,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -3609,18 +2157,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -3629,18 +2166,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CONVERSATION_NOT_FOUND` */
@@ -3649,18 +2175,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CONVERSATION_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CONVERSATION_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -3669,18 +2184,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -3689,18 +2193,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -3717,18 +2210,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -3737,18 +2219,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -3759,18 +2230,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3891,18 +2351,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -3911,18 +2360,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -3931,18 +2369,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CONVERSATION_NOT_FOUND` */
@@ -3951,18 +2378,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CONVERSATION_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CONVERSATION_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `CONVERSATION_BUSY`, `IDEMPOTENCY_IN_PROGRESS` */
@@ -3973,18 +2389,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CONVERSATION_BUSY" | "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CONVERSATION_BUSY_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `BUDGET_EXCEEDED`, `PAYLOAD_TOO_LARGE` */
@@ -3995,18 +2400,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BUDGET_EXCEEDED" | "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BUDGET_EXCEEDED_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -4015,18 +2409,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -4035,18 +2418,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `BUDGET_EXCEEDED`, `RATE_LIMITED` */
@@ -4063,18 +2435,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BUDGET_EXCEEDED" | "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BUDGET_EXCEEDED_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -4083,18 +2444,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR`, `PROVIDER_OUTPUT_TRUNCATED` */
@@ -4105,18 +2455,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR" | "PROVIDER_OUTPUT_TRUNCATED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR_PROVIDER_OUTPUT_TRUNCATED"];
                     };
                 };
                 /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `OVERLOADED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `SHUTTING_DOWN`, `STORE_UNAVAILABLE` */
@@ -4127,18 +2466,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "OVERLOADED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_OVERLOADED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_SHUTTING_DOWN_STORE_UNAVAILABLE"];
                     };
                 };
                 /** @description Error: `PROVIDER_TIMEOUT` */
@@ -4149,18 +2477,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PROVIDER_TIMEOUT";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PROVIDER_TIMEOUT"];
                     };
                 };
             };
@@ -4207,18 +2524,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -4227,18 +2533,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -4247,18 +2542,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -4269,18 +2553,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -4328,18 +2601,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -4348,18 +2610,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -4368,18 +2619,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_EXISTS`, `IDEMPOTENCY_IN_PROGRESS` */
@@ -4390,18 +2630,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_EXISTS_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -4410,18 +2639,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -4430,18 +2648,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -4450,18 +2657,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -4478,18 +2674,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -4498,18 +2683,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -4520,18 +2694,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -4576,18 +2739,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -4596,18 +2748,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -4616,18 +2757,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -4636,18 +2766,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -4658,18 +2777,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -4731,18 +2839,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -4751,18 +2848,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -4771,18 +2857,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -4791,18 +2866,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -4813,18 +2877,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -4960,18 +3013,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -4980,18 +3022,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -5000,18 +3031,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -5020,18 +3040,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
@@ -5042,18 +3051,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `BUDGET_EXCEEDED`, `PAYLOAD_TOO_LARGE` */
@@ -5064,18 +3062,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BUDGET_EXCEEDED" | "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BUDGET_EXCEEDED_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -5084,18 +3071,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -5104,18 +3080,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `BUDGET_EXCEEDED`, `RATE_LIMITED` */
@@ -5132,18 +3097,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BUDGET_EXCEEDED" | "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BUDGET_EXCEEDED_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -5152,18 +3106,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR`, `PROVIDER_OUTPUT_TRUNCATED` */
@@ -5174,18 +3117,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR" | "PROVIDER_OUTPUT_TRUNCATED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR_PROVIDER_OUTPUT_TRUNCATED"];
                     };
                 };
                 /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `OVERLOADED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `SHUTTING_DOWN`, `STORE_UNAVAILABLE` */
@@ -5196,18 +3128,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "OVERLOADED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_OVERLOADED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_SHUTTING_DOWN_STORE_UNAVAILABLE"];
                     };
                 };
                 /** @description Error: `PROVIDER_TIMEOUT` */
@@ -5218,18 +3139,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PROVIDER_TIMEOUT";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PROVIDER_TIMEOUT"];
                     };
                 };
             };
@@ -5278,18 +3188,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -5298,18 +3197,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -5318,18 +3206,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -5338,18 +3215,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -5360,18 +3226,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -5431,18 +3286,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -5451,18 +3295,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -5471,18 +3304,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -5491,18 +3313,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
@@ -5513,18 +3324,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -5533,18 +3333,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -5553,18 +3342,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `EMBEDDING_MODEL_UNKNOWN`, `IDEMPOTENCY_KEY_REUSED` */
@@ -5573,18 +3351,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "EMBEDDING_MODEL_UNKNOWN" | "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_EMBEDDING_MODEL_UNKNOWN_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -5601,18 +3368,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -5621,18 +3377,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
@@ -5643,18 +3388,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_QUEUE_UNAVAILABLE_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -5703,18 +3437,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -5723,18 +3446,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -5743,18 +3455,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -5763,18 +3464,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -5785,18 +3475,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -5852,18 +3531,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -5872,18 +3540,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -5892,18 +3549,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -5912,18 +3558,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
@@ -5934,18 +3569,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -5954,18 +3578,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -5974,18 +3587,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -5994,18 +3596,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -6022,18 +3613,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -6042,18 +3622,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -6064,18 +3633,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -6128,18 +3686,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -6148,18 +3695,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -6168,18 +3704,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CANARY_NOT_FOUND`, `CORPUS_NOT_FOUND` */
@@ -6188,18 +3713,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CANARY_NOT_FOUND" | "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CANARY_NOT_FOUND_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -6208,18 +3722,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -6228,18 +3731,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -6256,18 +3748,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -6276,18 +3757,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -6298,18 +3768,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -6376,18 +3835,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -6396,18 +3844,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -6416,18 +3853,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -6436,18 +3862,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -6456,18 +3871,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -6476,18 +3880,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -6504,18 +3897,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -6524,18 +3906,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -6546,18 +3917,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -6615,18 +3975,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -6635,18 +3984,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -6655,18 +3993,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -6675,18 +4002,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
@@ -6697,18 +4013,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -6717,18 +4022,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -6737,18 +4031,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -6757,18 +4040,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -6785,18 +4057,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -6805,18 +4066,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -6827,18 +4077,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -6889,18 +4128,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -6909,18 +4137,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -6929,18 +4146,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -6949,18 +4155,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -6971,18 +4166,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -7029,18 +4213,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -7049,18 +4222,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -7069,18 +4231,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -7089,18 +4240,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -7111,18 +4251,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -7176,18 +4305,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -7196,18 +4314,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -7216,18 +4323,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -7236,18 +4332,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -7256,18 +4341,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -7276,18 +4350,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `WEBHOOK_TARGET_FORBIDDEN` */
@@ -7296,18 +4359,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "WEBHOOK_TARGET_FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_WEBHOOK_TARGET_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -7324,18 +4376,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -7344,18 +4385,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -7366,18 +4396,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -7425,18 +4444,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -7445,18 +4453,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -7465,18 +4462,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -7485,18 +4471,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -7507,18 +4482,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -7574,18 +4538,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -7594,18 +4547,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -7614,18 +4556,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -7634,18 +4565,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
@@ -7656,18 +4576,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -7676,18 +4585,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -7696,18 +4594,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `EMPTY_FILE`, `IDEMPOTENCY_KEY_REUSED`, `OFFICE_ENCRYPTED` */
@@ -7716,18 +4603,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "OFFICE_ENCRYPTED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_EMPTY_FILE_IDEMPOTENCY_KEY_REUSED_OFFICE_ENCRYPTED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -7744,18 +4620,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -7764,18 +4629,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `OVERLOADED`, `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
@@ -7786,18 +4640,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "OVERLOADED" | "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_OVERLOADED_QUEUE_UNAVAILABLE_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -7866,18 +4709,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -7886,18 +4718,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -7906,18 +4727,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `CORPUS_NOT_FOUND` */
@@ -7926,18 +4736,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CORPUS_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -7946,18 +4745,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -7966,18 +4754,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -7994,18 +4771,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -8014,18 +4780,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR` */
@@ -8036,18 +4791,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR"];
                     };
                 };
                 /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `STORE_UNAVAILABLE` */
@@ -8058,18 +4802,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_STORE_UNAVAILABLE"];
                     };
                 };
                 /** @description Error: `PROVIDER_TIMEOUT` */
@@ -8080,18 +4813,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PROVIDER_TIMEOUT";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PROVIDER_TIMEOUT"];
                     };
                 };
             };
@@ -8136,18 +4858,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -8156,18 +4867,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `DOCUMENT_NOT_FOUND` */
@@ -8176,18 +4876,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "DOCUMENT_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_DOCUMENT_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -8196,18 +4885,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -8218,18 +4896,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -8267,18 +4934,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -8287,18 +4943,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -8307,18 +4952,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `DOCUMENT_NOT_FOUND` */
@@ -8327,18 +4961,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "DOCUMENT_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_DOCUMENT_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -8347,18 +4970,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -8367,18 +4979,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -8395,18 +4996,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -8415,18 +5005,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -8437,18 +5016,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -8520,18 +5088,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -8540,18 +5097,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -8560,18 +5106,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `TRACE_NOT_FOUND` */
@@ -8580,18 +5115,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "TRACE_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_TRACE_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
@@ -8602,18 +5126,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_IN_PROGRESS";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -8622,18 +5135,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "PAYLOAD_TOO_LARGE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
                     };
                 };
                 /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
@@ -8642,18 +5144,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNSUPPORTED_MEDIA_TYPE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
                     };
                 };
                 /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
@@ -8662,18 +5153,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "IDEMPOTENCY_KEY_REUSED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -8690,18 +5170,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "RATE_LIMITED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -8710,18 +5179,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -8732,18 +5190,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -8788,18 +5235,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -8808,18 +5244,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `JOB_NOT_FOUND` */
@@ -8828,18 +5253,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "JOB_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_JOB_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -8848,18 +5262,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -8870,18 +5273,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -8934,18 +5326,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -8954,18 +5335,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -8974,18 +5344,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `TRACE_NOT_FOUND` */
@@ -8994,18 +5353,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "TRACE_NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_TRACE_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -9014,18 +5362,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -9036,18 +5373,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -9094,18 +5420,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -9114,18 +5429,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -9134,18 +5438,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `NOT_FOUND` */
@@ -9154,18 +5447,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -9174,18 +5456,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -9196,18 +5467,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -9265,18 +5525,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -9285,18 +5534,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "UNAUTHORIZED";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
                 /** @description Error: `FORBIDDEN` */
@@ -9305,18 +5543,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "FORBIDDEN";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `NOT_FOUND` */
@@ -9325,18 +5552,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "NOT_FOUND";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `INTERNAL` */
@@ -9345,18 +5561,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "INTERNAL";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Error: `STORE_UNAVAILABLE` */
@@ -9367,18 +5572,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "STORE_UNAVAILABLE";
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -10204,6 +6398,1046 @@ export interface components {
                  * @enum {string}
                  */
                 code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_VALIDATION_FAILED: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_VALIDATION_FAILEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUDGET_EXCEEDED`, `PAYLOAD_TOO_LARGE` */
+        Error_BUDGET_EXCEEDED_PAYLOAD_TOO_LARGE: {
+            error: {
+                /** @enum {string} */
+                code: "BUDGET_EXCEEDED" | "PAYLOAD_TOO_LARGE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUDGET_EXCEEDED`, `PAYLOAD_TOO_LARGE` */
+        Error_BUDGET_EXCEEDED_PAYLOAD_TOO_LARGEInput: {
+            error: {
+                /** @enum {string} */
+                code: "BUDGET_EXCEEDED" | "PAYLOAD_TOO_LARGE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUDGET_EXCEEDED`, `RATE_LIMITED` */
+        Error_BUDGET_EXCEEDED_RATE_LIMITED: {
+            error: {
+                /** @enum {string} */
+                code: "BUDGET_EXCEEDED" | "RATE_LIMITED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUDGET_EXCEEDED`, `RATE_LIMITED` */
+        Error_BUDGET_EXCEEDED_RATE_LIMITEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "BUDGET_EXCEEDED" | "RATE_LIMITED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUILD_NOT_FOUND` */
+        Error_BUILD_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "BUILD_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUILD_NOT_FOUND` */
+        Error_BUILD_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "BUILD_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUILD_NOT_PROMOTABLE`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_BUILD_NOT_PROMOTABLE_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "BUILD_NOT_PROMOTABLE" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUILD_NOT_PROMOTABLE`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_BUILD_NOT_PROMOTABLE_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "BUILD_NOT_PROMOTABLE" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CANARY_NOT_FOUND`, `CORPUS_NOT_FOUND` */
+        Error_CANARY_NOT_FOUND_CORPUS_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "CANARY_NOT_FOUND" | "CORPUS_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CANARY_NOT_FOUND`, `CORPUS_NOT_FOUND` */
+        Error_CANARY_NOT_FOUND_CORPUS_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "CANARY_NOT_FOUND" | "CORPUS_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `OVERLOADED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `SHUTTING_DOWN`, `STORE_UNAVAILABLE` */
+        Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_OVERLOADED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_SHUTTING_DOWN_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "OVERLOADED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `OVERLOADED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `SHUTTING_DOWN`, `STORE_UNAVAILABLE` */
+        Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_OVERLOADED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_SHUTTING_DOWN_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "OVERLOADED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `STORE_UNAVAILABLE` */
+        Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `STORE_UNAVAILABLE` */
+        Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONFLICT`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CONFLICT_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "CONFLICT" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONFLICT`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CONFLICT_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "CONFLICT" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONVERSATION_BUSY`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CONVERSATION_BUSY_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "CONVERSATION_BUSY" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONVERSATION_BUSY`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CONVERSATION_BUSY_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "CONVERSATION_BUSY" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONVERSATION_NOT_FOUND` */
+        Error_CONVERSATION_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "CONVERSATION_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONVERSATION_NOT_FOUND` */
+        Error_CONVERSATION_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "CONVERSATION_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CORPUS_EXISTS`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CORPUS_EXISTS_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CORPUS_EXISTS`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CORPUS_EXISTS_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CORPUS_NOT_FOUND` */
+        Error_CORPUS_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "CORPUS_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CORPUS_NOT_FOUND` */
+        Error_CORPUS_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "CORPUS_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `DOCUMENT_NOT_FOUND` */
+        Error_DOCUMENT_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "DOCUMENT_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `DOCUMENT_NOT_FOUND` */
+        Error_DOCUMENT_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "DOCUMENT_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `EMBEDDING_MODEL_UNKNOWN`, `IDEMPOTENCY_KEY_REUSED` */
+        Error_EMBEDDING_MODEL_UNKNOWN_IDEMPOTENCY_KEY_REUSED: {
+            error: {
+                /** @enum {string} */
+                code: "EMBEDDING_MODEL_UNKNOWN" | "IDEMPOTENCY_KEY_REUSED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `EMBEDDING_MODEL_UNKNOWN`, `IDEMPOTENCY_KEY_REUSED` */
+        Error_EMBEDDING_MODEL_UNKNOWN_IDEMPOTENCY_KEY_REUSEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "EMBEDDING_MODEL_UNKNOWN" | "IDEMPOTENCY_KEY_REUSED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `EMPTY_FILE`, `IDEMPOTENCY_KEY_REUSED`, `OFFICE_ENCRYPTED` */
+        Error_EMPTY_FILE_IDEMPOTENCY_KEY_REUSED_OFFICE_ENCRYPTED: {
+            error: {
+                /** @enum {string} */
+                code: "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "OFFICE_ENCRYPTED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `EMPTY_FILE`, `IDEMPOTENCY_KEY_REUSED`, `OFFICE_ENCRYPTED` */
+        Error_EMPTY_FILE_IDEMPOTENCY_KEY_REUSED_OFFICE_ENCRYPTEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "OFFICE_ENCRYPTED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `FORBIDDEN` */
+        Error_FORBIDDEN: {
+            error: {
+                /** @enum {string} */
+                code: "FORBIDDEN";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `FORBIDDEN` */
+        Error_FORBIDDENInput: {
+            error: {
+                /** @enum {string} */
+                code: "FORBIDDEN";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+        Error_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+        Error_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+        Error_IDEMPOTENCY_KEY_REUSED: {
+            error: {
+                /** @enum {string} */
+                code: "IDEMPOTENCY_KEY_REUSED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+        Error_IDEMPOTENCY_KEY_REUSEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "IDEMPOTENCY_KEY_REUSED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `INTERNAL` */
+        Error_INTERNAL: {
+            error: {
+                /** @enum {string} */
+                code: "INTERNAL";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `INTERNAL` */
+        Error_INTERNALInput: {
+            error: {
+                /** @enum {string} */
+                code: "INTERNAL";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `JOB_NOT_FOUND` */
+        Error_JOB_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "JOB_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `JOB_NOT_FOUND` */
+        Error_JOB_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "JOB_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `KEY_NOT_FOUND` */
+        Error_KEY_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "KEY_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `KEY_NOT_FOUND` */
+        Error_KEY_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "KEY_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `METHOD_NOT_ALLOWED` */
+        Error_METHOD_NOT_ALLOWED: {
+            error: {
+                /** @enum {string} */
+                code: "METHOD_NOT_ALLOWED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `METHOD_NOT_ALLOWED` */
+        Error_METHOD_NOT_ALLOWEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "METHOD_NOT_ALLOWED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `NOT_ACCEPTABLE` */
+        Error_NOT_ACCEPTABLE: {
+            error: {
+                /** @enum {string} */
+                code: "NOT_ACCEPTABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `NOT_ACCEPTABLE` */
+        Error_NOT_ACCEPTABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "NOT_ACCEPTABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `NOT_FOUND` */
+        Error_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `NOT_FOUND` */
+        Error_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `OVERLOADED`, `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+        Error_OVERLOADED_QUEUE_UNAVAILABLE_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "OVERLOADED" | "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `OVERLOADED`, `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+        Error_OVERLOADED_QUEUE_UNAVAILABLE_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "OVERLOADED" | "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PAYLOAD_TOO_LARGE` */
+        Error_PAYLOAD_TOO_LARGE: {
+            error: {
+                /** @enum {string} */
+                code: "PAYLOAD_TOO_LARGE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PAYLOAD_TOO_LARGE` */
+        Error_PAYLOAD_TOO_LARGEInput: {
+            error: {
+                /** @enum {string} */
+                code: "PAYLOAD_TOO_LARGE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR` */
+        Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR`, `PROVIDER_OUTPUT_TRUNCATED` */
+        Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR_PROVIDER_OUTPUT_TRUNCATED: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR" | "PROVIDER_OUTPUT_TRUNCATED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR`, `PROVIDER_OUTPUT_TRUNCATED` */
+        Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR_PROVIDER_OUTPUT_TRUNCATEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR" | "PROVIDER_OUTPUT_TRUNCATED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR` */
+        Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERRORInput: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_TIMEOUT` */
+        Error_PROVIDER_TIMEOUT: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_TIMEOUT";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_TIMEOUT` */
+        Error_PROVIDER_TIMEOUTInput: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_TIMEOUT";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+        Error_QUEUE_UNAVAILABLE_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+        Error_QUEUE_UNAVAILABLE_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `RATE_LIMITED` */
+        Error_RATE_LIMITED: {
+            error: {
+                /** @enum {string} */
+                code: "RATE_LIMITED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `RATE_LIMITED` */
+        Error_RATE_LIMITEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "RATE_LIMITED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `STORE_UNAVAILABLE` */
+        Error_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `STORE_UNAVAILABLE` */
+        Error_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `TENANT_NOT_FOUND` */
+        Error_TENANT_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "TENANT_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `TENANT_NOT_FOUND` */
+        Error_TENANT_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "TENANT_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `TRACE_NOT_FOUND` */
+        Error_TRACE_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "TRACE_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `TRACE_NOT_FOUND` */
+        Error_TRACE_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "TRACE_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `UNAUTHORIZED` */
+        Error_UNAUTHORIZED: {
+            error: {
+                /** @enum {string} */
+                code: "UNAUTHORIZED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `UNAUTHORIZED` */
+        Error_UNAUTHORIZEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "UNAUTHORIZED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+        Error_UNSUPPORTED_MEDIA_TYPE: {
+            error: {
+                /** @enum {string} */
+                code: "UNSUPPORTED_MEDIA_TYPE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+        Error_UNSUPPORTED_MEDIA_TYPEInput: {
+            error: {
+                /** @enum {string} */
+                code: "UNSUPPORTED_MEDIA_TYPE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `VALIDATION_FAILED` */
+        Error_VALIDATION_FAILED: {
+            error: {
+                /** @enum {string} */
+                code: "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `VALIDATION_FAILED` */
+        Error_VALIDATION_FAILEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `WEBHOOK_TARGET_FORBIDDEN` */
+        Error_WEBHOOK_TARGET_FORBIDDEN: {
+            error: {
+                /** @enum {string} */
+                code: "WEBHOOK_TARGET_FORBIDDEN";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `WEBHOOK_TARGET_FORBIDDEN` */
+        Error_WEBHOOK_TARGET_FORBIDDENInput: {
+            error: {
+                /** @enum {string} */
+                code: "WEBHOOK_TARGET_FORBIDDEN";
                 details?: {
                     [key: string]: unknown;
                 };

@@ -78,9 +78,11 @@ describe('attest CLI and MCP server against a running server', () => {
     expect(before).toBeGreaterThanOrEqual(3);
     expect(before).toBeLessThan(14);
 
-    const resumed = await runBin(['ingest', docs, '--corpus', 'help', '--state', state], env);
+    // Resumed as a function (the command's process wiring is the killed run's, above): same code, no second start-up.
+    const resumedRun = capture();
+    expect(await main(['ingest', docs, '--corpus', 'help', '--state', state, '--url', url, '--api-key', t.adminKey], resumedRun.io)).toBe(0);
+    const resumed = { stdout: resumedRun.out(), stderr: resumedRun.err() };
     expect(resumed.stderr).toBe('');
-    expect(resumed.code).toBe(0);
     // What the first run recorded is skipped; the rest is uploaded (a file the killed run had sent but not yet
     // recorded is found already stored by the server's dedup), and nothing fails.
     const counts = /14 files: (\d+) uploaded, (\d+) already stored, (\d+) unchanged, 0 failed/.exec(resumed.stdout);
@@ -89,7 +91,6 @@ describe('attest CLI and MCP server against a running server', () => {
     expect(Number(counts?.[1]) + Number(counts?.[2])).toBe(14 - before);
     expect(Number(counts?.[2])).toBeLessThanOrEqual(1);
 
-    // The command as a function this time (the process runs were above): same code path, no second start-up.
     const again = capture();
     expect(await main(['ingest', docs, '--corpus', 'help', '--state', state, '--url', url, '--api-key', t.adminKey], again.io)).toBe(0);
     expect(again.out()).toContain('14 files: 0 uploaded, 0 already stored, 14 unchanged, 0 failed');

@@ -32,7 +32,7 @@ interface Operation {
   errors: { status: number; code: ErrorCode; schema: object }[];
 }
 
-type Document = { paths: Record<string, Record<string, { 'x-required-scope'?: string; responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }>> };
+type Document = { components: { schemas: Record<string, Record<string, unknown>> }; paths: Record<string, Record<string, { 'x-required-scope'?: string; responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }>> };
 
 function operationsOf(document: Document): Operation[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
@@ -41,7 +41,9 @@ function operationsOf(document: Document): Operation[] {
       const errors = Object.entries(operation.responses)
         .filter(([status]) => Number(status) >= 400)
         .flatMap(([status, response]) => {
-          const schema = response.content?.['application/json']?.schema ?? {};
+          const reference = response.content?.['application/json']?.schema ?? {};
+          // Error bodies are components, one per set of codes.
+          const schema = typeof reference.$ref === 'string' ? (document.components.schemas[reference.$ref.replace('#/components/schemas/', '')] ?? {}) : reference;
           const codes = ((schema.properties as { error?: { properties?: { code?: { enum?: ErrorCode[] } } } } | undefined)?.error?.properties?.code?.enum ?? []);
           return codes.map((code) => ({ status: Number(status), code, schema }));
         });

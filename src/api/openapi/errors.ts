@@ -125,9 +125,18 @@ export function errorCodesOf(operation: string, traits: RouteTraits): Map<number
   return new Map([...byStatus].sort(([a], [b]) => a - b).map(([status, codes]) => [status, [...codes].sort()]));
 }
 
-/** The Error body of one status of one operation: its code is one of the codes listed. */
+const errorBodies = new Map<string, z.ZodType>();
+
+/**
+ * The Error body of one status of one operation: its code is one of the codes listed. One schema per set of
+ * codes, a component of the document named after them (`Error_UNAUTHORIZED`): most sets recur on many
+ * operations, and inlining each copy tripled the document.
+ */
 export function errorBodyOf(codes: readonly ErrorCode[]): z.ZodType {
-  return z
+  const id = `Error_${codes.join('_')}`;
+  const known = errorBodies.get(id);
+  if (known) return known;
+  const schema = z
     .object({
       error: z.looseObject({
         code: z.enum(codes as [ErrorCode, ...ErrorCode[]]),
@@ -135,5 +144,8 @@ export function errorBodyOf(codes: readonly ErrorCode[]): z.ZodType {
         details: z.record(z.string(), z.unknown()).optional(),
       }),
     })
-    .describe(`Error: ${codes.map((code) => `\`${code}\``).join(', ')}`);
+    .describe(`Error: ${codes.map((code) => `\`${code}\``).join(', ')}`)
+    .meta({ id });
+  errorBodies.set(id, schema);
+  return schema;
 }

@@ -119,6 +119,7 @@ function decorateDocument(document: JsonObject, meta: Map<string, OperationMeta>
         if ((status.startsWith('2') || status === '429') && info.rateLimited) body.headers = { ...(asObject(body.headers) ?? {}), ...rateLimitHeaders };
         if (status.startsWith('2') && info.idempotent) body.headers = { ...(asObject(body.headers) ?? {}), ...replayedHeader };
         const codes = info.errors.get(Number(status));
+        if (codes && Number(status) >= 400) body.description = `Error: ${codes.map((code) => `\`${code}\``).join(', ')}`;
         if (codes?.some((code) => ERROR_CATALOG[code].retryable || code === 'BUDGET_EXCEEDED')) body.headers = { ...(asObject(body.headers) ?? {}), ...retryAfterHeader };
       }
       if (url === '/v1/corpora/:corpus/documents' && method === 'post') operation.requestBody = uploadBody;
