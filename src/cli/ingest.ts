@@ -88,14 +88,18 @@ async function upload(config: CliConfig, corpus: string, path: string, bytes: Ui
   return body as UploadResult;
 }
 
+/** Job states after which nothing more happens to it. */
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
 async function waitForJob(config: CliConfig, jobId: string): Promise<string | undefined> {
-  for (;;) {
+  // Small files are ingested in well under a second: poll soon, then back off to once a second.
+  for (let delay = 100; ; delay = Math.min(1_000, delay * 2)) {
     const response = await fetch(`${config.url}/v1/jobs/${encodeURIComponent(jobId)}`, { headers: { authorization: `Bearer ${config.apiKey}` } });
     const job = (await response.json()) as components['schemas']['Job'];
     if (response.status !== 200) return apiErrorLine(job, response.status);
     if (job.state === 'completed') return undefined;
-    if (job.state === 'failed') return job.error ? `${job.error.code}: ${job.error.message}` : 'ingestion failed';
-    await new Promise((done) => setTimeout(done, 500));
+    if (FINISHED.has(job.state)) return job.error ? `${job.error.code}: ${job.error.message}` : `ingestion ${job.state}`;
+    await new Promise((done) => setTimeout(done, delay));
   }
 }
 

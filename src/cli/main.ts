@@ -80,8 +80,9 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         const { data, error, response } = await client.POST('/v1/corpora/{corpus}/canaries/run', { params: { path: { corpus } } });
         if (!data) return (io.err(`${apiErrorLine(error, response.status)}\n`), 1);
         io.out(`recall@k ${data.recallAtK ?? 'n/a'}  mrr ${data.mrr ?? 'n/a'}  ${data.hits}/${data.total} found\n`);
-        const alert = (data as { alert?: unknown }).alert;
-        return alert ? 4 : 0;
+        // An alert is raised when recall fell below the corpus's threshold (or dropped from the last run).
+        if (data.alerted) io.out('alert raised: recall is below the threshold\n');
+        return data.alerted ? 4 : 0;
       }
       case 'eval': {
         const { values } = parseArgs({ args: rest, options: { ...common, questions: { type: 'string' } } });

@@ -23,13 +23,8 @@ export function createAttestClient(options: ClientOptions) {
 
 export type AttestClient = ReturnType<typeof createAttestClient>;
 
-export type AnswerEvent =
-  | { event: 'retrieval'; data: { sources: { documentId: string; title: string }[] } }
-  | { event: 'delta'; data: { text: string } }
-  | { event: 'reset'; data: { reason: string } }
-  | { event: 'citation'; data: Citation }
-  | { event: 'done'; data: Answer }
-  | { event: 'error'; data: ApiError['error'] };
+/** The events of a streamed answer (`Accept: text/event-stream`), as the document describes them. */
+export type AnswerEvent = paths['/v1/corpora/{corpus}/answers']['post']['responses'][200]['content']['text/event-stream'];
 
 /** Splits a Server-Sent Events byte stream into its events (`event:` name and the JSON of `data:`). */
 export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: unknown }> {

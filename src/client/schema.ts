@@ -17,28 +17,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -50,6 +28,24 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
             };
@@ -79,26 +75,51 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                "4XX": {
+                /** @description Error: `VALIDATION_FAILED` */
+                400: {
                     headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
                     };
                 };
-                /** @description Default Response */
-                "5XX": {
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `METHOD_NOT_ALLOWED` */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_METHOD_NOT_ALLOWED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
                         "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -129,28 +150,6 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description The JSON-RPC response (MCP Streamable HTTP, stateless) */
                 200: {
                     headers: {
@@ -167,6 +166,71 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `NOT_ACCEPTABLE` */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_NOT_ACCEPTABLE"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
+                    };
+                };
             };
         };
         /** @description Needs an API key (any scope). */
@@ -179,26 +243,69 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                "4XX": {
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
                     headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
                     };
                 };
-                /** @description Default Response */
-                "5XX": {
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `METHOD_NOT_ALLOWED` */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_METHOD_NOT_ALLOWED"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
                     headers: {
                         /** @description Seconds to wait before retrying */
                         "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -224,28 +331,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description Prometheus text exposition format */
                 200: {
                     headers: {
@@ -253,6 +338,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": string;
+                    };
+                };
+                /** @description Error: `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
             };
@@ -282,28 +394,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -314,11 +404,8 @@ export interface paths {
                                 [key: string]: string;
                             };
                             error?: {
-                                /**
-                                 * @description Stable error code; see the catalogue in the API description
-                                 * @enum {string}
-                                 */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "SOURCE_NOT_FOUND" | "SOURCE_URL_INVALID" | "SCHEDULE_INVALID" | "SOURCE_URL_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                                /** @enum {string} */
+                                code: "STORE_UNAVAILABLE" | "OVERLOADED" | "INDEX_UNAVAILABLE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -327,10 +414,28 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @enum {string} */
-                            status: "ready" | "unavailable";
+                            status: "ready" | "degraded" | "unavailable";
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
                     };
                 };
                 /** @description Default Response */
@@ -344,11 +449,8 @@ export interface paths {
                                 [key: string]: string;
                             };
                             error?: {
-                                /**
-                                 * @description Stable error code; see the catalogue in the API description
-                                 * @enum {string}
-                                 */
-                                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "SOURCE_NOT_FOUND" | "SOURCE_URL_INVALID" | "SCHEDULE_INVALID" | "SOURCE_URL_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                                /** @enum {string} */
+                                code: "STORE_UNAVAILABLE" | "OVERLOADED" | "INDEX_UNAVAILABLE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -357,7 +459,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @enum {string} */
-                            status: "ready" | "unavailable";
+                            status: "ready" | "degraded" | "unavailable";
                         } & {
                             [key: string]: unknown;
                         };
@@ -391,28 +493,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -429,6 +509,70 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -456,30 +600,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -502,6 +626,117 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `TENANT_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_TENANT_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -534,28 +769,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description No content */
                 204: {
                     headers: {
@@ -568,6 +781,97 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `KEY_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_KEY_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
+                    };
                 };
             };
         };
@@ -594,28 +898,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -632,6 +914,70 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -665,30 +1011,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -699,6 +1025,108 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Tenant"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CONFLICT`, `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CONFLICT_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -748,28 +1176,6 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -782,6 +1188,97 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Tenant"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `TENANT_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_TENANT_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -808,34 +1305,59 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Build"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `BUILD_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BUILD_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -875,30 +1397,10 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -909,6 +1411,117 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Build"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `BUILD_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BUILD_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `BUILD_NOT_PROMOTABLE`, `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BUILD_NOT_PROMOTABLE_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -939,34 +1552,68 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Chunk"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1001,28 +1648,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1033,6 +1658,62 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1059,30 +1740,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -1106,6 +1767,117 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1136,28 +1908,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1179,6 +1929,62 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CONVERSATION_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CONVERSATION_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1195,28 +2001,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description No content */
                 204: {
                     headers: {
@@ -1229,6 +2013,97 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CONVERSATION_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CONVERSATION_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
+                    };
                 };
             };
         };
@@ -1253,28 +2128,6 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -1287,6 +2140,97 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CONVERSATION_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CONVERSATION_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1324,30 +2268,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -1359,10 +2283,17 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["ConversationTurn"];
                         "text/event-stream": {
-                            data?: {
+                            data: {
                                 sources: ({
+                                    chunkId: string;
                                     documentId: string;
+                                    end: number;
+                                    page: number | null;
+                                    score: number;
+                                    start: number;
+                                    text: string;
                                     title: string;
+                                    versionId: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
@@ -1370,33 +2301,33 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "retrieval";
+                            event: "retrieval";
                         } | {
-                            data?: {
+                            data: {
                                 text: string;
                             } & {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "delta";
+                            event: "delta";
                         } | {
-                            data?: {
+                            data: {
                                 reason: ("retry" | "unverified") | string;
                             } & {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "reset";
+                            event: "reset";
                         } | {
-                            data?: components["schemas"]["Citation"];
+                            data: components["schemas"]["Citation"];
                             /** @constant */
-                            event?: "citation";
+                            event: "citation";
                         } | {
-                            data?: components["schemas"]["Answer"];
+                            data: components["schemas"]["Answer"];
                             /** @constant */
-                            event?: "done";
+                            event: "done";
                         } | {
-                            data?: {
+                            data: {
                                 /**
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
@@ -1410,8 +2341,143 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "error";
+                            event: "error";
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CONVERSATION_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CONVERSATION_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `CONVERSATION_BUSY`, `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CONVERSATION_BUSY_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `BUDGET_EXCEEDED`, `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BUDGET_EXCEEDED_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `BUDGET_EXCEEDED`, `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BUDGET_EXCEEDED_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR`, `PROVIDER_OUTPUT_TRUNCATED` */
+                502: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR_PROVIDER_OUTPUT_TRUNCATED"];
+                    };
+                };
+                /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `OVERLOADED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `SHUTTING_DOWN`, `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_OVERLOADED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_SHUTTING_DOWN_STORE_UNAVAILABLE"];
+                    };
+                };
+                /** @description Error: `PROVIDER_TIMEOUT` */
+                504: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PROVIDER_TIMEOUT"];
                     };
                 };
             };
@@ -1440,28 +2506,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1472,6 +2516,44 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1497,30 +2579,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -1531,6 +2593,108 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Corpus"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_EXISTS`, `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_EXISTS_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1561,34 +2725,59 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Corpus"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1621,28 +2810,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1664,6 +2831,53 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1716,30 +2930,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -1751,10 +2945,17 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Answer"];
                         "text/event-stream": {
-                            data?: {
+                            data: {
                                 sources: ({
+                                    chunkId: string;
                                     documentId: string;
+                                    end: number;
+                                    page: number | null;
+                                    score: number;
+                                    start: number;
+                                    text: string;
                                     title: string;
+                                    versionId: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
@@ -1762,33 +2963,33 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "retrieval";
+                            event: "retrieval";
                         } | {
-                            data?: {
+                            data: {
                                 text: string;
                             } & {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "delta";
+                            event: "delta";
                         } | {
-                            data?: {
+                            data: {
                                 reason: ("retry" | "unverified") | string;
                             } & {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "reset";
+                            event: "reset";
                         } | {
-                            data?: components["schemas"]["Citation"];
+                            data: components["schemas"]["Citation"];
                             /** @constant */
-                            event?: "citation";
+                            event: "citation";
                         } | {
-                            data?: components["schemas"]["Answer"];
+                            data: components["schemas"]["Answer"];
                             /** @constant */
-                            event?: "done";
+                            event: "done";
                         } | {
-                            data?: {
+                            data: {
                                 /**
                                  * @description Stable error code; see the catalogue in the API description
                                  * @enum {string}
@@ -1802,8 +3003,143 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             /** @constant */
-                            event?: "error";
+                            event: "error";
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `BUDGET_EXCEEDED`, `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BUDGET_EXCEEDED_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `BUDGET_EXCEEDED`, `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BUDGET_EXCEEDED_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR`, `PROVIDER_OUTPUT_TRUNCATED` */
+                502: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR_PROVIDER_OUTPUT_TRUNCATED"];
+                    };
+                };
+                /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `OVERLOADED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `SHUTTING_DOWN`, `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_OVERLOADED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_SHUTTING_DOWN_STORE_UNAVAILABLE"];
+                    };
+                };
+                /** @description Error: `PROVIDER_TIMEOUT` */
+                504: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PROVIDER_TIMEOUT"];
                     };
                 };
             };
@@ -1834,28 +3170,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1866,6 +3180,53 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1898,30 +3259,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 202: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -1937,6 +3278,117 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `EMBEDDING_MODEL_UNKNOWN`, `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_EMBEDDING_MODEL_UNKNOWN_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_QUEUE_UNAVAILABLE_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -1967,28 +3419,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1999,6 +3429,53 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2032,30 +3509,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -2066,6 +3523,117 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Canary"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2099,28 +3667,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description No content */
                 204: {
                     headers: {
@@ -2133,6 +3679,97 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CANARY_NOT_FOUND`, `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CANARY_NOT_FOUND_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
+                    };
                 };
             };
         };
@@ -2170,28 +3807,6 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -2212,6 +3827,97 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2247,30 +3953,10 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -2281,6 +3967,117 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["CanaryRun"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2313,28 +4110,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2345,6 +4120,53 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2377,34 +4199,59 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["CanarySettings"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2438,28 +4285,6 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -2472,6 +4297,106 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["CanarySettings"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `WEBHOOK_TARGET_FORBIDDEN` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_WEBHOOK_TARGET_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2501,28 +4426,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2533,6 +4436,53 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2566,30 +4516,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 202: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -2600,6 +4530,117 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["UploadResult"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `EMPTY_FILE`, `IDEMPOTENCY_KEY_REUSED`, `OFFICE_ENCRYPTED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_EMPTY_FILE_IDEMPOTENCY_KEY_REUSED_OFFICE_ENCRYPTED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `OVERLOADED`, `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_OVERLOADED_QUEUE_UNAVAILABLE_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2648,28 +4689,6 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -2682,6 +4701,119 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SearchResponse"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR` */
+                502: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR"];
+                    };
+                };
+                /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_STORE_UNAVAILABLE"];
+                    };
+                };
+                /** @description Error: `PROVIDER_TIMEOUT` */
+                504: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PROVIDER_TIMEOUT"];
                     };
                 };
             };
@@ -2712,28 +4844,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2744,6 +4854,44 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2775,28 +4923,6 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 201: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -2809,6 +4935,88 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Source"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2839,34 +5047,59 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Document"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `DOCUMENT_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_DOCUMENT_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -2885,28 +5118,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description No content */
                 204: {
                     headers: {
@@ -2919,6 +5130,97 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `DOCUMENT_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_DOCUMENT_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
+                    };
                 };
             };
         };
@@ -2960,30 +5262,10 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the stored outcome of an earlier request with the same Idempotency-Key */
+                        "Idempotent-Replayed"?: "true";
                         /** @description Requests allowed per window */
                         "RateLimit-Limit"?: number;
                         /** @description Requests left in this window */
@@ -3001,6 +5283,117 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `TRACE_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_TRACE_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+                409: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_IN_PROGRESS"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_IDEMPOTENCY_KEY_REUSED"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3031,34 +5424,59 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Job"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `JOB_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_JOB_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3091,34 +5509,50 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Source"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3138,28 +5572,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -3177,6 +5589,88 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3208,28 +5702,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 202: {
                     headers: {
                         /** @description Requests allowed per window */
@@ -3242,6 +5714,88 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SourceSync"];
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `PAYLOAD_TOO_LARGE` */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_PAYLOAD_TOO_LARGE"];
+                    };
+                };
+                /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `RATE_LIMITED` */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per window */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this window */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the window resets */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3272,28 +5826,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3306,6 +5838,62 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `TRACE_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_TRACE_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3337,28 +5925,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description The file as it was uploaded, with its sniffed content type and Content-Disposition */
                 200: {
                     headers: {
@@ -3366,6 +5932,62 @@ export interface paths {
                     };
                     content: {
                         "application/json": string;
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3401,28 +6023,6 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3437,6 +6037,62 @@ export interface paths {
                         } & {
                             [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_VALIDATION_FAILED"];
+                    };
+                };
+                /** @description Error: `UNAUTHORIZED` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_UNAUTHORIZED"];
+                    };
+                };
+                /** @description Error: `FORBIDDEN` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_NOT_FOUND"];
+                    };
+                };
+                /** @description Error: `INTERNAL` */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_INTERNAL"];
+                    };
+                };
+                /** @description Error: `STORE_UNAVAILABLE` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_STORE_UNAVAILABLE"];
                     };
                 };
             };
@@ -3475,13 +6131,22 @@ export interface components {
             refused: boolean;
             sentences: ({
                 citations: number[];
+                /** @description Claim support of its best quote (absent when no scorer ran) */
+                support?: number;
                 text: string;
             } & {
                 [key: string]: unknown;
             })[];
             sources: ({
+                chunkId: string;
                 documentId: string;
+                end: number;
+                page: number | null;
+                score: number;
+                start: number;
+                text: string;
                 title: string;
+                versionId: string;
             } & {
                 [key: string]: unknown;
             })[];
@@ -3528,13 +6193,22 @@ export interface components {
             refused: boolean;
             sentences: ({
                 citations: number[];
+                /** @description Claim support of its best quote (absent when no scorer ran) */
+                support?: number;
                 text: string;
             } & {
                 [key: string]: unknown;
             })[];
             sources: ({
+                chunkId: string;
                 documentId: string;
+                end: number;
+                page: number | null;
+                score: number;
+                start: number;
+                text: string;
                 title: string;
+                versionId: string;
             } & {
                 [key: string]: unknown;
             })[];
@@ -3596,7 +6270,13 @@ export interface components {
             embeddingModel: string;
             id: string;
             promotedAt: string | null;
-            stats: unknown;
+            stats: {
+                chunks: number;
+                documents: number;
+                failures: number;
+            } & {
+                [key: string]: unknown;
+            };
             status: string;
             warning: string | null;
         } & {
@@ -3615,7 +6295,13 @@ export interface components {
             embeddingModel: string;
             id: string;
             promotedAt: string | null;
-            stats: unknown;
+            stats: {
+                chunks: number;
+                documents: number;
+                failures: number;
+            } & {
+                [key: string]: unknown;
+            };
             status: string;
             warning: string | null;
         } & {
@@ -3654,11 +6340,28 @@ export interface components {
             [key: string]: unknown;
         };
         CanaryRun: {
+            alerted: boolean;
             buildId: string | null;
             corpusId: string;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            error: string | null;
+            /** @description The run could not search (error says why) */
+            failed: boolean;
             hits: number;
             id: string;
             k: number | null;
+            /** @description Canaries whose expected source was not in the top k, and what came instead */
+            misses: ({
+                got: ({
+                    title: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                query: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             mrr: number | null;
             recallAtK: number | null;
             total: number;
@@ -3667,11 +6370,28 @@ export interface components {
             [key: string]: unknown;
         };
         CanaryRunInput: {
+            alerted: boolean;
             buildId: string | null;
             corpusId: string;
+            /** @description ISO 8601 timestamp */
+            createdAt: string;
+            error: string | null;
+            /** @description The run could not search (error says why) */
+            failed: boolean;
             hits: number;
             id: string;
             k: number | null;
+            /** @description Canaries whose expected source was not in the top k, and what came instead */
+            misses: ({
+                got: ({
+                    title: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                query: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             mrr: number | null;
             recallAtK: number | null;
             total: number;
@@ -3695,7 +6415,7 @@ export interface components {
             pageEnd: number | null;
             start: number;
             text: string;
-            title: string | null;
+            title: string;
             versionId: string;
         } & {
             [key: string]: unknown;
@@ -3710,7 +6430,7 @@ export interface components {
             pageEnd: number | null;
             start: number;
             text: string;
-            title: string | null;
+            title: string;
             versionId: string;
         } & {
             [key: string]: unknown;
@@ -3800,6 +6520,8 @@ export interface components {
         ConversationMessage: {
             /** @description The turn body as it was returned */
             answer: {
+                answer: string;
+                cached: boolean;
                 citations: ({
                     chunkId: string;
                     /** @description The cited document version has been deleted since */
@@ -3830,6 +6552,61 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 })[];
+                degraded: boolean;
+                gate: {
+                    /** @description Why the question was refused before generation, for the agent */
+                    message: string | null;
+                    passed: boolean;
+                    reason: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                /**
+                 * @description extractive: passages quoted by the local answerer (no language model); generative: a model wrote the answer
+                 * @enum {string}
+                 */
+                mode: "extractive" | "generative";
+                refusalReason: string | null;
+                refused: boolean;
+                sentences: ({
+                    citations: number[];
+                    /** @description Claim support of its best quote (absent when no scorer ran) */
+                    support?: number;
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                sources: ({
+                    chunkId: string;
+                    documentId: string;
+                    end: number;
+                    page: number | null;
+                    score: number;
+                    start: number;
+                    text: string;
+                    title: string;
+                    versionId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                timings: {
+                    [key: string]: number;
+                };
+                traceId: string;
+                usage: {
+                    /** @description Share of the input the provider read from its prompt cache */
+                    cachedShare: number;
+                    cachedTokens: number;
+                    cacheWriteTokens: number;
+                    costUsd: number;
+                    inputTokens: number;
+                    /** @description The model that answered, as the provider names it (dated id) */
+                    model: string;
+                    outputTokens: number;
+                    provider: string;
+                } & {
+                    [key: string]: unknown;
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -3844,6 +6621,8 @@ export interface components {
         ConversationMessageInput: {
             /** @description The turn body as it was returned */
             answer: {
+                answer: string;
+                cached: boolean;
                 citations: ({
                     chunkId: string;
                     /** @description The cited document version has been deleted since */
@@ -3874,6 +6653,61 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 })[];
+                degraded: boolean;
+                gate: {
+                    /** @description Why the question was refused before generation, for the agent */
+                    message: string | null;
+                    passed: boolean;
+                    reason: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                /**
+                 * @description extractive: passages quoted by the local answerer (no language model); generative: a model wrote the answer
+                 * @enum {string}
+                 */
+                mode: "extractive" | "generative";
+                refusalReason: string | null;
+                refused: boolean;
+                sentences: ({
+                    citations: number[];
+                    /** @description Claim support of its best quote (absent when no scorer ran) */
+                    support?: number;
+                    text: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                sources: ({
+                    chunkId: string;
+                    documentId: string;
+                    end: number;
+                    page: number | null;
+                    score: number;
+                    start: number;
+                    text: string;
+                    title: string;
+                    versionId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                timings: {
+                    [key: string]: number;
+                };
+                traceId: string;
+                usage: {
+                    /** @description Share of the input the provider read from its prompt cache */
+                    cachedShare: number;
+                    cachedTokens: number;
+                    cacheWriteTokens: number;
+                    costUsd: number;
+                    inputTokens: number;
+                    /** @description The model that answered, as the provider names it (dated id) */
+                    model: string;
+                    outputTokens: number;
+                    provider: string;
+                } & {
+                    [key: string]: unknown;
+                };
             } & {
                 [key: string]: unknown;
             };
@@ -3909,13 +6743,22 @@ export interface components {
             refused: boolean;
             sentences: ({
                 citations: number[];
+                /** @description Claim support of its best quote (absent when no scorer ran) */
+                support?: number;
                 text: string;
             } & {
                 [key: string]: unknown;
             })[];
             sources: ({
+                chunkId: string;
                 documentId: string;
+                end: number;
+                page: number | null;
+                score: number;
+                start: number;
+                text: string;
                 title: string;
+                versionId: string;
             } & {
                 [key: string]: unknown;
             })[];
@@ -3967,13 +6810,22 @@ export interface components {
             refused: boolean;
             sentences: ({
                 citations: number[];
+                /** @description Claim support of its best quote (absent when no scorer ran) */
+                support?: number;
                 text: string;
             } & {
                 [key: string]: unknown;
             })[];
             sources: ({
+                chunkId: string;
                 documentId: string;
+                end: number;
+                page: number | null;
+                score: number;
+                start: number;
+                text: string;
                 title: string;
+                versionId: string;
             } & {
                 [key: string]: unknown;
             })[];
@@ -4022,14 +6874,14 @@ export interface components {
             [key: string]: unknown;
         };
         Document: {
-            corpusId?: string;
+            corpusId: string;
             /** @description ISO 8601 timestamp */
-            createdAt?: string;
+            createdAt: string;
             id: string;
             /** @description An email attachment's document: the email's document */
             parentDocumentId?: string | null;
-            status?: string;
-            title: string | null;
+            status: string;
+            title: string;
             versions: ({
                 /** @description An email version's attachments and what became of each */
                 attachments?: ({
@@ -4052,11 +6904,24 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 })[];
-                chunkCount?: number;
+                bytes: number;
+                chunkCount: number;
                 /** @description ISO 8601 timestamp */
-                createdAt?: string;
+                createdAt: string;
+                /** @description Why the version failed to ingest */
+                error?: {
+                    code: string;
+                    message: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                fileName: string | null;
                 id: string;
-                pages?: number | null;
+                /** @description The ingestion job of this version */
+                jobId: string | null;
+                /** @description The type the file was sniffed as */
+                mime: string;
+                pages: number | null;
                 status: string;
             } & {
                 [key: string]: unknown;
@@ -4065,14 +6930,14 @@ export interface components {
             [key: string]: unknown;
         };
         DocumentInput: {
-            corpusId?: string;
+            corpusId: string;
             /** @description ISO 8601 timestamp */
-            createdAt?: string;
+            createdAt: string;
             id: string;
             /** @description An email attachment's document: the email's document */
             parentDocumentId?: string | null;
-            status?: string;
-            title: string | null;
+            status: string;
+            title: string;
             versions: ({
                 /** @description An email version's attachments and what became of each */
                 attachments?: ({
@@ -4095,11 +6960,24 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 })[];
-                chunkCount?: number;
+                bytes: number;
+                chunkCount: number;
                 /** @description ISO 8601 timestamp */
-                createdAt?: string;
+                createdAt: string;
+                /** @description Why the version failed to ingest */
+                error?: {
+                    code: string;
+                    message: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                fileName: string | null;
                 id: string;
-                pages?: number | null;
+                /** @description The ingestion job of this version */
+                jobId: string | null;
+                /** @description The type the file was sniffed as */
+                mime: string;
+                pages: number | null;
                 status: string;
             } & {
                 [key: string]: unknown;
@@ -4114,6 +6992,1046 @@ export interface components {
                  * @enum {string}
                  */
                 code: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CORPUS_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "JOB_NOT_FOUND" | "BUILD_NOT_FOUND" | "TRACE_NOT_FOUND" | "CANARY_NOT_FOUND" | "TENANT_NOT_FOUND" | "KEY_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "CONFLICT" | "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS" | "CONVERSATION_BUSY" | "BUILD_NOT_PROMOTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "BUDGET_EXCEEDED" | "RATE_LIMITED" | "EMBEDDING_MODEL_MISMATCH" | "EMBEDDING_MODEL_UNKNOWN" | "PDF_ENCRYPTED" | "PDF_CORRUPT" | "PDF_NO_TEXT" | "PDF_TIMEOUT" | "PARSE_FAILED" | "NO_TEXT" | "DOCX_CORRUPT" | "PPTX_CORRUPT" | "XLSX_CORRUPT" | "CSV_CORRUPT" | "ODF_CORRUPT" | "EPUB_CORRUPT" | "EML_CORRUPT" | "IMAGE_CORRUPT" | "OFFICE_ENCRYPTED" | "ARCHIVE_TOO_LARGE" | "SPREADSHEET_TOO_LARGE" | "IMAGE_TOO_LARGE" | "PARSE_TIMEOUT" | "OCR_FAILED" | "OCR_TIMEOUT" | "PROVIDER_ERROR" | "PROVIDER_RATE_LIMITED" | "PROVIDER_TIMEOUT" | "PROVIDER_BAD_OUTPUT" | "PROVIDER_QUOTA_EXCEEDED" | "CIRCUIT_OPEN" | "QUEUE_UNAVAILABLE" | "OVERLOADED" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "CONFIG_INVALID" | "INTERNAL" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "WEBHOOK_TARGET_FORBIDDEN" | "SOURCE_NOT_FOUND" | "SOURCE_URL_INVALID" | "SCHEDULE_INVALID" | "SOURCE_URL_FORBIDDEN" | "PROVIDER_OUTPUT_TRUNCATED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "INVALID_JSON" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_VALIDATION_FAILED: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BAD_REQUEST`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_VALIDATION_FAILEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUDGET_EXCEEDED`, `PAYLOAD_TOO_LARGE` */
+        Error_BUDGET_EXCEEDED_PAYLOAD_TOO_LARGE: {
+            error: {
+                /** @enum {string} */
+                code: "BUDGET_EXCEEDED" | "PAYLOAD_TOO_LARGE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUDGET_EXCEEDED`, `PAYLOAD_TOO_LARGE` */
+        Error_BUDGET_EXCEEDED_PAYLOAD_TOO_LARGEInput: {
+            error: {
+                /** @enum {string} */
+                code: "BUDGET_EXCEEDED" | "PAYLOAD_TOO_LARGE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUDGET_EXCEEDED`, `RATE_LIMITED` */
+        Error_BUDGET_EXCEEDED_RATE_LIMITED: {
+            error: {
+                /** @enum {string} */
+                code: "BUDGET_EXCEEDED" | "RATE_LIMITED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUDGET_EXCEEDED`, `RATE_LIMITED` */
+        Error_BUDGET_EXCEEDED_RATE_LIMITEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "BUDGET_EXCEEDED" | "RATE_LIMITED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUILD_NOT_FOUND` */
+        Error_BUILD_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "BUILD_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUILD_NOT_FOUND` */
+        Error_BUILD_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "BUILD_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUILD_NOT_PROMOTABLE`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_BUILD_NOT_PROMOTABLE_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "BUILD_NOT_PROMOTABLE" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BUILD_NOT_PROMOTABLE`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_BUILD_NOT_PROMOTABLE_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "BUILD_NOT_PROMOTABLE" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CANARY_NOT_FOUND`, `CORPUS_NOT_FOUND` */
+        Error_CANARY_NOT_FOUND_CORPUS_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "CANARY_NOT_FOUND" | "CORPUS_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CANARY_NOT_FOUND`, `CORPUS_NOT_FOUND` */
+        Error_CANARY_NOT_FOUND_CORPUS_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "CANARY_NOT_FOUND" | "CORPUS_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `OVERLOADED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `SHUTTING_DOWN`, `STORE_UNAVAILABLE` */
+        Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_OVERLOADED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_SHUTTING_DOWN_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "OVERLOADED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `OVERLOADED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `SHUTTING_DOWN`, `STORE_UNAVAILABLE` */
+        Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_OVERLOADED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_SHUTTING_DOWN_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "OVERLOADED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "SHUTTING_DOWN" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `STORE_UNAVAILABLE` */
+        Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CIRCUIT_OPEN`, `INDEX_UNAVAILABLE`, `INDEX_UNSUPPORTED`, `PROVIDER_QUOTA_EXCEEDED`, `PROVIDER_RATE_LIMITED`, `STORE_UNAVAILABLE` */
+        Error_CIRCUIT_OPEN_INDEX_UNAVAILABLE_INDEX_UNSUPPORTED_PROVIDER_QUOTA_EXCEEDED_PROVIDER_RATE_LIMITED_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "CIRCUIT_OPEN" | "INDEX_UNAVAILABLE" | "INDEX_UNSUPPORTED" | "PROVIDER_QUOTA_EXCEEDED" | "PROVIDER_RATE_LIMITED" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONFLICT`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CONFLICT_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "CONFLICT" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONFLICT`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CONFLICT_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "CONFLICT" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONVERSATION_BUSY`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CONVERSATION_BUSY_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "CONVERSATION_BUSY" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONVERSATION_BUSY`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CONVERSATION_BUSY_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "CONVERSATION_BUSY" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONVERSATION_NOT_FOUND` */
+        Error_CONVERSATION_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "CONVERSATION_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CONVERSATION_NOT_FOUND` */
+        Error_CONVERSATION_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "CONVERSATION_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CORPUS_EXISTS`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CORPUS_EXISTS_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CORPUS_EXISTS`, `IDEMPOTENCY_IN_PROGRESS` */
+        Error_CORPUS_EXISTS_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "CORPUS_EXISTS" | "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CORPUS_NOT_FOUND` */
+        Error_CORPUS_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "CORPUS_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `CORPUS_NOT_FOUND` */
+        Error_CORPUS_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "CORPUS_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `DOCUMENT_NOT_FOUND` */
+        Error_DOCUMENT_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "DOCUMENT_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `DOCUMENT_NOT_FOUND` */
+        Error_DOCUMENT_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "DOCUMENT_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `EMBEDDING_MODEL_UNKNOWN`, `IDEMPOTENCY_KEY_REUSED` */
+        Error_EMBEDDING_MODEL_UNKNOWN_IDEMPOTENCY_KEY_REUSED: {
+            error: {
+                /** @enum {string} */
+                code: "EMBEDDING_MODEL_UNKNOWN" | "IDEMPOTENCY_KEY_REUSED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `EMBEDDING_MODEL_UNKNOWN`, `IDEMPOTENCY_KEY_REUSED` */
+        Error_EMBEDDING_MODEL_UNKNOWN_IDEMPOTENCY_KEY_REUSEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "EMBEDDING_MODEL_UNKNOWN" | "IDEMPOTENCY_KEY_REUSED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `EMPTY_FILE`, `IDEMPOTENCY_KEY_REUSED`, `OFFICE_ENCRYPTED` */
+        Error_EMPTY_FILE_IDEMPOTENCY_KEY_REUSED_OFFICE_ENCRYPTED: {
+            error: {
+                /** @enum {string} */
+                code: "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "OFFICE_ENCRYPTED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `EMPTY_FILE`, `IDEMPOTENCY_KEY_REUSED`, `OFFICE_ENCRYPTED` */
+        Error_EMPTY_FILE_IDEMPOTENCY_KEY_REUSED_OFFICE_ENCRYPTEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "EMPTY_FILE" | "IDEMPOTENCY_KEY_REUSED" | "OFFICE_ENCRYPTED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `FORBIDDEN` */
+        Error_FORBIDDEN: {
+            error: {
+                /** @enum {string} */
+                code: "FORBIDDEN";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `FORBIDDEN` */
+        Error_FORBIDDENInput: {
+            error: {
+                /** @enum {string} */
+                code: "FORBIDDEN";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+        Error_IDEMPOTENCY_IN_PROGRESS: {
+            error: {
+                /** @enum {string} */
+                code: "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `IDEMPOTENCY_IN_PROGRESS` */
+        Error_IDEMPOTENCY_IN_PROGRESSInput: {
+            error: {
+                /** @enum {string} */
+                code: "IDEMPOTENCY_IN_PROGRESS";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+        Error_IDEMPOTENCY_KEY_REUSED: {
+            error: {
+                /** @enum {string} */
+                code: "IDEMPOTENCY_KEY_REUSED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `IDEMPOTENCY_KEY_REUSED` */
+        Error_IDEMPOTENCY_KEY_REUSEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "IDEMPOTENCY_KEY_REUSED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `INTERNAL` */
+        Error_INTERNAL: {
+            error: {
+                /** @enum {string} */
+                code: "INTERNAL";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `INTERNAL` */
+        Error_INTERNALInput: {
+            error: {
+                /** @enum {string} */
+                code: "INTERNAL";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `JOB_NOT_FOUND` */
+        Error_JOB_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "JOB_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `JOB_NOT_FOUND` */
+        Error_JOB_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "JOB_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `KEY_NOT_FOUND` */
+        Error_KEY_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "KEY_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `KEY_NOT_FOUND` */
+        Error_KEY_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "KEY_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `METHOD_NOT_ALLOWED` */
+        Error_METHOD_NOT_ALLOWED: {
+            error: {
+                /** @enum {string} */
+                code: "METHOD_NOT_ALLOWED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `METHOD_NOT_ALLOWED` */
+        Error_METHOD_NOT_ALLOWEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "METHOD_NOT_ALLOWED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `NOT_ACCEPTABLE` */
+        Error_NOT_ACCEPTABLE: {
+            error: {
+                /** @enum {string} */
+                code: "NOT_ACCEPTABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `NOT_ACCEPTABLE` */
+        Error_NOT_ACCEPTABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "NOT_ACCEPTABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `NOT_FOUND` */
+        Error_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `NOT_FOUND` */
+        Error_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `OVERLOADED`, `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+        Error_OVERLOADED_QUEUE_UNAVAILABLE_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "OVERLOADED" | "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `OVERLOADED`, `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+        Error_OVERLOADED_QUEUE_UNAVAILABLE_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "OVERLOADED" | "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PAYLOAD_TOO_LARGE` */
+        Error_PAYLOAD_TOO_LARGE: {
+            error: {
+                /** @enum {string} */
+                code: "PAYLOAD_TOO_LARGE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PAYLOAD_TOO_LARGE` */
+        Error_PAYLOAD_TOO_LARGEInput: {
+            error: {
+                /** @enum {string} */
+                code: "PAYLOAD_TOO_LARGE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR` */
+        Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR`, `PROVIDER_OUTPUT_TRUNCATED` */
+        Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR_PROVIDER_OUTPUT_TRUNCATED: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR" | "PROVIDER_OUTPUT_TRUNCATED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR`, `PROVIDER_OUTPUT_TRUNCATED` */
+        Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERROR_PROVIDER_OUTPUT_TRUNCATEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR" | "PROVIDER_OUTPUT_TRUNCATED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_BAD_OUTPUT`, `PROVIDER_ERROR` */
+        Error_PROVIDER_BAD_OUTPUT_PROVIDER_ERRORInput: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_BAD_OUTPUT" | "PROVIDER_ERROR";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_TIMEOUT` */
+        Error_PROVIDER_TIMEOUT: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_TIMEOUT";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `PROVIDER_TIMEOUT` */
+        Error_PROVIDER_TIMEOUTInput: {
+            error: {
+                /** @enum {string} */
+                code: "PROVIDER_TIMEOUT";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+        Error_QUEUE_UNAVAILABLE_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `QUEUE_UNAVAILABLE`, `STORE_UNAVAILABLE` */
+        Error_QUEUE_UNAVAILABLE_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "QUEUE_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `RATE_LIMITED` */
+        Error_RATE_LIMITED: {
+            error: {
+                /** @enum {string} */
+                code: "RATE_LIMITED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `RATE_LIMITED` */
+        Error_RATE_LIMITEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "RATE_LIMITED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `STORE_UNAVAILABLE` */
+        Error_STORE_UNAVAILABLE: {
+            error: {
+                /** @enum {string} */
+                code: "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `STORE_UNAVAILABLE` */
+        Error_STORE_UNAVAILABLEInput: {
+            error: {
+                /** @enum {string} */
+                code: "STORE_UNAVAILABLE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `TENANT_NOT_FOUND` */
+        Error_TENANT_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "TENANT_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `TENANT_NOT_FOUND` */
+        Error_TENANT_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "TENANT_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `TRACE_NOT_FOUND` */
+        Error_TRACE_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "TRACE_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `TRACE_NOT_FOUND` */
+        Error_TRACE_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "TRACE_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `UNAUTHORIZED` */
+        Error_UNAUTHORIZED: {
+            error: {
+                /** @enum {string} */
+                code: "UNAUTHORIZED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `UNAUTHORIZED` */
+        Error_UNAUTHORIZEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "UNAUTHORIZED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+        Error_UNSUPPORTED_MEDIA_TYPE: {
+            error: {
+                /** @enum {string} */
+                code: "UNSUPPORTED_MEDIA_TYPE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `UNSUPPORTED_MEDIA_TYPE` */
+        Error_UNSUPPORTED_MEDIA_TYPEInput: {
+            error: {
+                /** @enum {string} */
+                code: "UNSUPPORTED_MEDIA_TYPE";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `VALIDATION_FAILED` */
+        Error_VALIDATION_FAILED: {
+            error: {
+                /** @enum {string} */
+                code: "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `VALIDATION_FAILED` */
+        Error_VALIDATION_FAILEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `WEBHOOK_TARGET_FORBIDDEN` */
+        Error_WEBHOOK_TARGET_FORBIDDEN: {
+            error: {
+                /** @enum {string} */
+                code: "WEBHOOK_TARGET_FORBIDDEN";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `WEBHOOK_TARGET_FORBIDDEN` */
+        Error_WEBHOOK_TARGET_FORBIDDENInput: {
+            error: {
+                /** @enum {string} */
+                code: "WEBHOOK_TARGET_FORBIDDEN";
                 details?: {
                     [key: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { components } from '../client/schema';
 
 /**
  * How the tools reach the API: every tool call is an HTTP API call made with the caller's own key, so
@@ -8,18 +9,23 @@ import { z } from 'zod';
  */
 export type ApiCall = (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
 
-interface ApiCitation {
-  n: number;
-  documentId: string;
-  versionId: string;
-  title: string;
-  page: number | null;
-  pageEnd?: number | null;
-  headingPath?: string[] | null;
-  quote: string;
-  start: number;
-  end: number;
-  verified: boolean;
+type Schemas = components['schemas'];
+/** Where a passage is: the fields search results and citations share, as the API documents them. */
+type ApiLocation = Pick<Schemas['Citation'], 'documentId' | 'versionId' | 'chunkId' | 'title' | 'page' | 'pageEnd' | 'headingPath' | 'start' | 'end'>;
+
+/** The location a tool returns for a passage: one shape for search hits and citations, absent fields as null. */
+function sourceLocation(item: ApiLocation) {
+  return {
+    title: item.title,
+    page: item.page,
+    pageEnd: item.pageEnd ?? null,
+    headingPath: item.headingPath ?? null,
+    documentId: item.documentId,
+    versionId: item.versionId,
+    chunkId: item.chunkId,
+    start: item.start,
+    end: item.end,
+  };
 }
 
 function failure(status: number, body: unknown): CallToolResult {
@@ -42,7 +48,7 @@ export function createMcpServer(call: ApiCall, version: string): McpServer {
     async () => {
       const response = await call('GET', '/v1/corpora');
       if (response.status !== 200) return failure(response.status, response.body);
-      const { corpora } = response.body as { corpora: { id: string; name: string; createdAt: string }[] };
+      const { corpora } = response.body as { corpora: Schemas['Corpus'][] };
       return result({ corpora: corpora.map((corpus) => ({ id: corpus.id, name: corpus.name, createdAt: corpus.createdAt })) });
     },
   );
@@ -58,21 +64,8 @@ export function createMcpServer(call: ApiCall, version: string): McpServer {
     async ({ corpus, query, k }) => {
       const response = await call('POST', `/v1/corpora/${encodeURIComponent(corpus)}/search`, { query, k });
       if (response.status !== 200) return failure(response.status, response.body);
-      const body = response.body as { results: { chunkId: string; documentId: string; versionId: string; title: string; page: number | null; pageEnd?: number | null; headingPath?: string[] | null; start: number; end: number; text: string; score: number }[] };
-      return result({
-        results: body.results.map((hit) => ({
-          title: hit.title,
-          page: hit.page,
-          pageEnd: hit.pageEnd ?? null,
-          headingPath: hit.headingPath ?? null,
-          text: hit.text,
-          documentId: hit.documentId,
-          versionId: hit.versionId,
-          chunkId: hit.chunkId,
-          start: hit.start,
-          end: hit.end,
-        })),
-      });
+      const body = response.body as Schemas['SearchResponse'];
+      return result({ results: body.results.map((hit) => ({ ...sourceLocation(hit), text: hit.text })) });
     },
   );
 
@@ -88,25 +81,13 @@ export function createMcpServer(call: ApiCall, version: string): McpServer {
     async ({ corpus, question }) => {
       const response = await call('POST', `/v1/corpora/${encodeURIComponent(corpus)}/answers`, { question });
       if (response.status !== 200) return failure(response.status, response.body);
-      const body = response.body as { answer: string; refused: boolean; refusalReason: string | null; sentences: { text: string; citations: number[] }[]; citations: ApiCitation[]; traceId: string };
+      const body = response.body as Schemas['Answer'];
       if (body.refused) return result({ refused: true, reason: body.refusalReason ?? 'the documents do not say', traceId: body.traceId });
       return result({
         refused: false,
         answer: body.answer,
         sentences: body.sentences,
-        citations: body.citations.map((citation) => ({
-          n: citation.n,
-          title: citation.title,
-          page: citation.page,
-          pageEnd: citation.pageEnd ?? null,
-          headingPath: citation.headingPath ?? null,
-          quote: citation.quote,
-          start: citation.start,
-          end: citation.end,
-          verified: citation.verified,
-          documentId: citation.documentId,
-          versionId: citation.versionId,
-        })),
+        citations: body.citations.map((citation) => ({ n: citation.n, ...sourceLocation(citation), quote: citation.quote, verified: citation.verified })),
         traceId: body.traceId,
       });
     },

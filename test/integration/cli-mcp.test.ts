@@ -78,9 +78,11 @@ describe('attest CLI and MCP server against a running server', () => {
     expect(before).toBeGreaterThanOrEqual(3);
     expect(before).toBeLessThan(14);
 
-    const resumed = await runBin(['ingest', docs, '--corpus', 'help', '--state', state], env);
+    // Resumed as a function (the command's process wiring is the killed run's, above): same code, no second start-up.
+    const resumedRun = capture();
+    expect(await main(['ingest', docs, '--corpus', 'help', '--state', state, '--url', url, '--api-key', t.adminKey], resumedRun.io)).toBe(0);
+    const resumed = { stdout: resumedRun.out(), stderr: resumedRun.err() };
     expect(resumed.stderr).toBe('');
-    expect(resumed.code).toBe(0);
     // What the first run recorded is skipped; the rest is uploaded (a file the killed run had sent but not yet
     // recorded is found already stored by the server's dedup), and nothing fails.
     const counts = /14 files: (\d+) uploaded, (\d+) already stored, (\d+) unchanged, 0 failed/.exec(resumed.stdout);
@@ -89,9 +91,9 @@ describe('attest CLI and MCP server against a running server', () => {
     expect(Number(counts?.[1]) + Number(counts?.[2])).toBe(14 - before);
     expect(Number(counts?.[2])).toBeLessThanOrEqual(1);
 
-    const again = await runBin(['ingest', docs, '--corpus', 'help', '--state', state], env);
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain('14 files: 0 uploaded, 0 already stored, 14 unchanged, 0 failed');
+    const again = capture();
+    expect(await main(['ingest', docs, '--corpus', 'help', '--state', state, '--url', url, '--api-key', t.adminKey], again.io)).toBe(0);
+    expect(again.out()).toContain('14 files: 0 uploaded, 0 already stored, 14 unchanged, 0 failed');
 
     const listed = (await (await fetch(`${url}/v1/corpora/help/documents?limit=100`, { headers: { authorization: `Bearer ${t.adminKey}` } })).json()) as { documents: unknown[] };
     expect(listed.documents).toHaveLength(14);
@@ -126,6 +128,24 @@ describe('attest CLI and MCP server against a running server', () => {
     const run = capture();
     expect(await main(['canaries', 'run', '--corpus', 'help', '--url', url, '--api-key', t.adminKey], run.io)).toBe(0);
     expect(run.out()).toContain('recall@k 1');
+  });
+
+  it('names failed files in the summary (exit 1), and evaluates a file of questions', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const mixed = join(dir, 'mixed');
+    await mkdir(mixed);
+    await writeFile(join(mixed, 'shipping.txt'), 'Orders ship from the Leeds warehouse within two working days.\n');
+    await writeFile(join(mixed, 'empty.txt'), '');
+    const run = capture();
+    expect(await main(['ingest', mixed, '--corpus', 'help', '--state', join(dir, 'mixed.json'), '--url', url, '--api-key', t.adminKey], run.io)).toBe(1);
+    expect(run.out()).toContain('2 files: 1 uploaded, 0 already stored, 0 unchanged, 1 failed');
+    expect(run.out()).toMatch(/FAILED .*empty\.txt: EMPTY_FILE/);
+
+    const questions = join(dir, 'questions.jsonl');
+    await writeFile(questions, `${JSON.stringify({ question: 'How long is the warranty period?', answers: ['24 months'] })}\n${JSON.stringify({ question: 'What is the airspeed velocity of an unladen swallow?', unanswerable: true })}\n`);
+    const evaluated = capture();
+    expect(await main(['eval', '--corpus', 'help', '--questions', questions, '--url', url, '--api-key', t.adminKey], evaluated.io)).toBe(0);
+    expect(evaluated.out()).toContain('answerable 1: answered 1.000, contains an expected answer 1.000  unanswerable 1: refused 1.000  errors 0');
   });
 
   it('serves the MCP tools over Streamable HTTP, scoped by the caller key', async () => {

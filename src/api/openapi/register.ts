@@ -2,10 +2,11 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ERROR_CATALOG } from '../../core/errors';
+import { ERROR_CATALOG, type ErrorCode } from '../../core/errors';
 import { requiredScopeOf } from '../auth';
 import { honoursIdempotency, rateClassOf } from '../shell';
-import { answerEventSchemas, errorBodySchema, isDocumented, RESPONSES } from './responses';
+import { errorBodyOf, errorCodesOf } from './errors';
+import { answerEventSchemas, isDocumented, RESPONSES } from './responses';
 
 /** What the document says of each operation beyond its schemas, gathered as routes register. */
 interface OperationMeta {
@@ -13,6 +14,8 @@ interface OperationMeta {
   scope?: string;
   idempotent: boolean;
   rateLimited: boolean;
+  /** Error codes by HTTP status. */
+  errors: Map<number, readonly ErrorCode[]>;
 }
 
 export function operationKey(method: string, url: string): string {
@@ -54,6 +57,7 @@ const rateLimitHeaders = {
   'RateLimit-Remaining': { schema: { type: 'integer' }, description: 'Requests left in this window' },
   'RateLimit-Reset': { schema: { type: 'integer' }, description: 'Seconds until the window resets' },
 };
+const replayedHeader = { 'Idempotent-Replayed': { schema: { type: 'string', const: 'true' }, description: 'Present when this is the stored outcome of an earlier request with the same Idempotency-Key' } };
 const retryAfterHeader = { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying' } };
 
 type JsonObject = Record<string, unknown>;
@@ -73,6 +77,7 @@ function eventSchemas(): JsonObject {
   const oneOf = Object.entries(answerEventSchemas).map(([event, schema]) => ({
     title: event,
     type: 'object',
+    required: ['event', 'data'],
     description: `\`event: ${event}\`; \`data:\` is this JSON`,
     properties: { event: { const: event }, data: asComponentRefs(z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' })) },
   }));
@@ -111,9 +116,11 @@ function decorateDocument(document: JsonObject, meta: Map<string, OperationMeta>
         const body = asObject(response);
         if (!body) continue;
         if (status === '204') delete body.content;
-        if (status.startsWith('2') && info.rateLimited) body.headers = { ...(asObject(body.headers) ?? {}), ...rateLimitHeaders };
-        if (status === '4XX') body.headers = { ...(asObject(body.headers) ?? {}), ...retryAfterHeader };
-        if (status === '5XX') body.headers = { ...(asObject(body.headers) ?? {}), ...retryAfterHeader };
+        if ((status.startsWith('2') || status === '429') && info.rateLimited) body.headers = { ...(asObject(body.headers) ?? {}), ...rateLimitHeaders };
+        if (status.startsWith('2') && info.idempotent) body.headers = { ...(asObject(body.headers) ?? {}), ...replayedHeader };
+        const codes = info.errors.get(Number(status));
+        if (codes && Number(status) >= 400) body.description = `Error: ${codes.map((code) => `\`${code}\``).join(', ')}`;
+        if (codes?.some((code) => ERROR_CATALOG[code].retryable || code === 'BUDGET_EXCEEDED')) body.headers = { ...(asObject(body.headers) ?? {}), ...retryAfterHeader };
       }
       if (url === '/v1/corpora/:corpus/documents' && method === 'post') operation.requestBody = uploadBody;
       if ((url === '/v1/corpora/:corpus/answers' || url === '/v1/conversations/:id/messages') && method === 'post') {
@@ -163,7 +170,7 @@ export interface OpenApiOptions {
 
 /**
  * Registers @fastify/swagger before the routes so it sees each of them, with the success responses of
- * RESPONSES and the Error schema for 4XX/5XX attached to every API route. Call before registering routes;
+ * RESPONSES and, for each error status the route can answer, the Error schema with the codes of errors.ts. Call before registering routes;
  * the document is `app.swagger()`.
  */
 export async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): Promise<void> {
@@ -177,17 +184,17 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       const handlers = preHandlersOf(route);
       const scope = handlers.map(requiredScopeOf).find((found) => found !== undefined);
       const keyed = scope !== undefined || handlers.includes(options.authenticate) || route.url === '/mcp';
-      meta.set(operationKey(method, route.url), {
-        auth: scope ? 'scope' : keyed ? 'key' : 'none',
-        ...(scope ? { scope } : {}),
-        idempotent: method === 'POST' && honoursIdempotency(route.url),
-        rateLimited: rateClassOf(method, route.url) !== undefined,
-      });
-      const successes = RESPONSES[operationKey(method, route.url)] ?? {};
+      const key = operationKey(method, route.url);
+      const idempotent = method === 'POST' && honoursIdempotency(route.url);
+      const rateLimited = rateClassOf(method, route.url) !== undefined;
+      const errors = errorCodesOf(key, { method, keyed, scope, rateLimited, idempotent, hasParams: route.url.includes(':') });
+      meta.set(key, { auth: scope ? 'scope' : keyed ? 'key' : 'none', ...(scope ? { scope } : {}), idempotent, rateLimited, errors });
+      const errorBodies = Object.fromEntries([...errors].map(([status, codes]) => [status, errorBodyOf(codes)]));
       route.schema = {
         ...route.schema,
         tags: [tagOf(route.url)],
-        response: { ...successes, '4XX': errorBodySchema, '5XX': errorBodySchema, ...(asObject(route.schema?.response) ?? {}) },
+        // A success schema of the same status (the 503 of /readyz) is what that status answers.
+        response: { ...errorBodies, ...(RESPONSES[key] ?? {}), ...(asObject(route.schema?.response) ?? {}) },
       };
     }
   });

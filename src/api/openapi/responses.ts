@@ -57,19 +57,24 @@ const attachmentOutcome = z.looseObject({
 const versionSchema = z.looseObject({
   id: uuid,
   status: z.string(),
-  chunkCount: z.number().int().optional(),
-  pages: z.number().int().nullable().optional(),
-  createdAt: iso.optional(),
+  chunkCount: z.number().int(),
+  pages: z.number().int().nullable(),
+  bytes: z.number().int(),
+  mime: z.string().describe('The type the file was sniffed as'),
+  fileName: z.string().nullable(),
+  jobId: z.string().nullable().describe('The ingestion job of this version'),
+  createdAt: iso,
+  error: z.looseObject({ code: z.string(), message: z.string() }).optional().describe('Why the version failed to ingest'),
   attachments: z.array(attachmentOutcome).optional().describe("An email version's attachments and what became of each"),
 });
 export const documentSchema = z
   .looseObject({
     id: uuid,
-    corpusId: uuid.optional(),
-    title: z.string().nullable(),
-    status: z.string().optional(),
+    corpusId: uuid,
+    title: z.string(),
+    status: z.string(),
     versions: z.array(versionSchema),
-    createdAt: iso.optional(),
+    createdAt: iso,
     parentDocumentId: uuid.nullable().optional().describe("An email attachment's document: the email's document"),
   })
   .meta({ id: 'Document' });
@@ -94,10 +99,13 @@ export const searchResponseSchema = z
 export const citationSchema = z
   .looseObject({ n: z.number().int(), chunkId: z.string(), ...sourceLocation, quote: z.string().describe('Verbatim text of the source'), verified: z.boolean() })
   .meta({ id: 'Citation' });
+/** A passage retrieval gave the answerer (cited or not). */
+const answerSourceSchema = z.looseObject({ chunkId: uuid, documentId: uuid, versionId: uuid, title: z.string(), page: z.number().int().nullable(), start: z.number().int(), end: z.number().int(), score: z.number(), text: z.string() });
+
 export const answerSchema = z
   .looseObject({
     answer: z.string(),
-    sentences: z.array(z.looseObject({ text: z.string(), citations: z.array(z.number().int()) })),
+    sentences: z.array(z.looseObject({ text: z.string(), citations: z.array(z.number().int()), support: z.number().optional().describe('Claim support of its best quote (absent when no scorer ran)') })),
     citations: z.array(citationSchema),
     refused: z.boolean(),
     refusalReason: z.string().nullable(),
@@ -106,7 +114,7 @@ export const answerSchema = z
     degraded: z.boolean(),
     cached: z.boolean(),
     traceId: z.string(),
-    sources: z.array(z.looseObject({ documentId: uuid, title: z.string() })),
+    sources: z.array(answerSourceSchema),
     usage: z.looseObject({
       provider: z.string(),
       model: z.string().describe('The model that answered, as the provider names it (dated id)'),
@@ -123,7 +131,7 @@ export const answerSchema = z
 
 /** The events of an answer streamed as Server-Sent Events (`Accept: text/event-stream`), by event name. */
 export const answerEventSchemas = {
-  retrieval: z.looseObject({ sources: z.array(z.looseObject({ documentId: uuid, title: z.string() })) }),
+  retrieval: z.looseObject({ sources: z.array(answerSourceSchema) }),
   delta: z.looseObject({ text: z.string() }),
   reset: z.looseObject({ reason: z.enum(['retry', 'unverified']).or(z.string()) }),
   citation: citationSchema,
@@ -140,7 +148,7 @@ export const buildSchema = z
     chunker: z.record(z.string(), z.unknown()),
     chunkerHash: z.string(),
     analyzerVersion: z.string().or(z.number()),
-    stats: z.unknown(),
+    stats: z.looseObject({ documents: z.number().int(), chunks: z.number().int(), failures: z.number().int() }),
     warning: z.string().nullable(),
     canaryReport: z.unknown().nullable(),
     createdAt: iso,
@@ -152,7 +160,22 @@ export const canarySchema = z
   .looseObject({ id: uuid, corpusId: uuid, query: z.string(), expect: z.looseObject({ documentId: uuid.optional(), chunkContains: z.string().optional() }), k: z.number().int(), createdAt: iso })
   .meta({ id: 'Canary' });
 export const canaryRunSchema = z
-  .looseObject({ id: uuid, corpusId: uuid, buildId: uuid.nullable(), trigger: z.string(), recallAtK: z.number().nullable(), mrr: z.number().nullable(), k: z.number().int().nullable(), hits: z.number().int(), total: z.number().int() })
+  .looseObject({
+    id: uuid,
+    corpusId: uuid,
+    buildId: uuid.nullable(),
+    trigger: z.string(),
+    recallAtK: z.number().nullable(),
+    mrr: z.number().nullable(),
+    k: z.number().int().nullable(),
+    hits: z.number().int(),
+    total: z.number().int(),
+    misses: z.array(z.looseObject({ query: z.string(), got: z.array(z.looseObject({ title: z.string() })) })).describe('Canaries whose expected source was not in the top k, and what came instead'),
+    failed: z.boolean().describe('The run could not search (error says why)'),
+    error: z.string().nullable(),
+    alerted: z.boolean(),
+    createdAt: iso,
+  })
   .meta({ id: 'CanaryRun' });
 const canarySettingsSchema = z.looseObject({}).meta({ id: 'CanarySettings' });
 
@@ -160,10 +183,12 @@ const tenantSchema = z.looseObject({ id: uuid, name: z.string(), limits: z.recor
 const keySchema = z.looseObject({ id: uuid, prefix: z.string(), name: z.string(), scopes: z.array(z.string()), createdAt: iso, lastUsedAt: iso.nullable(), revokedAt: iso.nullable() }).meta({ id: 'ApiKey' });
 
 const chunkSchema = z
-  .looseObject({ id: uuid, documentId: uuid, versionId: uuid, title: z.string().nullable(), ordinal: z.number().int(), page: z.number().int().nullable(), pageEnd: z.number().int().nullable(), headingPath: z.array(z.string()).nullable(), start: z.number().int(), end: z.number().int(), text: z.string() })
+  .looseObject({ id: uuid, documentId: uuid, versionId: uuid, title: z.string(), ordinal: z.number().int(), page: z.number().int().nullable(), pageEnd: z.number().int().nullable(), headingPath: z.array(z.string()).nullable(), start: z.number().int(), end: z.number().int(), text: z.string() })
   .meta({ id: 'Chunk' });
 
-const readinessSchema = z.looseObject({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.string()), error: errorBodySchema.shape.error.optional() });
+/** A 503 names the dependency that failed: the store, Redis (OVERLOADED, the checks' default) or Qdrant. */
+const readinessError = errorBodySchema.shape.error.extend({ code: z.enum(['STORE_UNAVAILABLE', 'OVERLOADED', 'INDEX_UNAVAILABLE']) });
+const readinessSchema = z.looseObject({ status: z.enum(['ready', 'degraded', 'unavailable']), checks: z.record(z.string(), z.string()), error: readinessError.optional() });
 
 export const conversationSchema = z
   .looseObject({ id: uuid, corpusId: uuid, title: z.string().nullable(), turns: z.number().int(), createdAt: iso, updatedAt: iso, expiresAt: iso.nullable() })
@@ -177,7 +202,7 @@ const messageSchema = z
     question: z.string(),
     standaloneQuestion: z.string(),
     createdAt: iso,
-    answer: z.looseObject({ citations: z.array(citationSchema.extend({ deleted: z.boolean().describe('The cited document version has been deleted since') })) }).describe('The turn body as it was returned'),
+    answer: answerSchema.extend({ citations: z.array(citationSchema.extend({ deleted: z.boolean().describe('The cited document version has been deleted since') })) }).describe('The turn body as it was returned'),
   })
   .meta({ id: 'ConversationMessage' });
 

@@ -1,7 +1,7 @@
 import { errorText, type AppContext, type View } from '../context';
 import { answerAsText, copyText } from '../copy';
 import { announce, h, replace } from '../dom';
-import type { AnswerBody, Citation, Conversation, ConversationMessage, ConversationThread } from '../types';
+import type { Citation, Conversation, ConversationMessage, ConversationThread } from '../types';
 import { REFUSAL_HEADLINE } from './ask';
 
 const OPEN_STORAGE = 'attest.conversation';
@@ -202,7 +202,16 @@ export function createConversationsView(ctx: AppContext): View {
         mine.signal,
       );
       const { conversationId: _id, turn: number, question: asked, standaloneQuestion, ...answer } = turn;
-      thread = { ...thread, turns: number, title: thread.title ?? asked.slice(0, 80), messages: [...thread.messages, { turn: number, question: asked, standaloneQuestion, createdAt: new Date().toISOString(), answer: answer as AnswerBody }] };
+      thread = {
+        ...thread,
+        turns: number,
+        title: thread.title ?? asked.slice(0, 80),
+        messages: [
+          ...thread.messages,
+          // Just answered: none of its cited versions has been deleted.
+          { turn: number, question: asked, standaloneQuestion, createdAt: new Date().toISOString(), answer: { ...answer, citations: answer.citations.map((citation) => ({ ...citation, deleted: false })) } },
+        ],
+      };
       question.value = '';
       status.textContent = '';
       announce(turn.refused ? REFUSAL_HEADLINE : 'Answer ready');
