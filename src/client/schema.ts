@@ -4874,6 +4874,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
                 /** @description Error: `INTERNAL` */
                 500: {
                     headers: {
@@ -4937,13 +4946,13 @@ export interface paths {
                         "application/json": components["schemas"]["Source"];
                     };
                 };
-                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
+                /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `SCHEDULE_INVALID`, `SOURCE_URL_INVALID`, `VALIDATION_FAILED` */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED"];
+                        "application/json": components["schemas"]["Error_BAD_REQUEST_INVALID_JSON_SCHEDULE_INVALID_SOURCE_URL_INVALID_VALIDATION_FAILED"];
                     };
                 };
                 /** @description Error: `UNAUTHORIZED` */
@@ -4964,6 +4973,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error_FORBIDDEN"];
                     };
                 };
+                /** @description Error: `CORPUS_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_CORPUS_NOT_FOUND"];
+                    };
+                };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
                 413: {
                     headers: {
@@ -4980,6 +4998,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Error_UNSUPPORTED_MEDIA_TYPE"];
+                    };
+                };
+                /** @description Error: `SOURCE_URL_FORBIDDEN` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_SOURCE_URL_FORBIDDEN"];
                     };
                 };
                 /** @description Error: `RATE_LIMITED` */
@@ -5535,6 +5562,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error_UNAUTHORIZED"];
                     };
                 };
+                /** @description Error: `SOURCE_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_SOURCE_NOT_FOUND"];
+                    };
+                };
                 /** @description Error: `INTERNAL` */
                 500: {
                     headers: {
@@ -5616,6 +5652,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `SOURCE_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_SOURCE_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -5741,6 +5786,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    };
+                };
+                /** @description Error: `SOURCE_NOT_FOUND` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error_SOURCE_NOT_FOUND"];
                     };
                 };
                 /** @description Error: `PAYLOAD_TOO_LARGE` */
@@ -7000,6 +7054,32 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `SCHEDULE_INVALID`, `SOURCE_URL_INVALID`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_INVALID_JSON_SCHEDULE_INVALID_SOURCE_URL_INVALID_VALIDATION_FAILED: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "INVALID_JSON" | "SCHEDULE_INVALID" | "SOURCE_URL_INVALID" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `SCHEDULE_INVALID`, `SOURCE_URL_INVALID`, `VALIDATION_FAILED` */
+        Error_BAD_REQUEST_INVALID_JSON_SCHEDULE_INVALID_SOURCE_URL_INVALID_VALIDATION_FAILEDInput: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "INVALID_JSON" | "SCHEDULE_INVALID" | "SOURCE_URL_INVALID" | "VALIDATION_FAILED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
         /** @description Error: `BAD_REQUEST`, `INVALID_JSON`, `VALIDATION_FAILED` */
         Error_BAD_REQUEST_INVALID_JSON_VALIDATION_FAILED: {
             error: {
@@ -7850,6 +7930,58 @@ export interface components {
             error: {
                 /** @enum {string} */
                 code: "RATE_LIMITED";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `SOURCE_NOT_FOUND` */
+        Error_SOURCE_NOT_FOUND: {
+            error: {
+                /** @enum {string} */
+                code: "SOURCE_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `SOURCE_NOT_FOUND` */
+        Error_SOURCE_NOT_FOUNDInput: {
+            error: {
+                /** @enum {string} */
+                code: "SOURCE_NOT_FOUND";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `SOURCE_URL_FORBIDDEN` */
+        Error_SOURCE_URL_FORBIDDEN: {
+            error: {
+                /** @enum {string} */
+                code: "SOURCE_URL_FORBIDDEN";
+                details?: {
+                    [key: string]: unknown;
+                };
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Error: `SOURCE_URL_FORBIDDEN` */
+        Error_SOURCE_URL_FORBIDDENInput: {
+            error: {
+                /** @enum {string} */
+                code: "SOURCE_URL_FORBIDDEN";
                 details?: {
                     [key: string]: unknown;
                 };

@@ -86,6 +86,7 @@ const SAMPLES: Record<string, (f: Fixtures) => Partial<Sample>> = {
   'POST /v1/admin/tenants': () => ({ body: { name: `t-${crypto.randomUUID().slice(0, 8)}` } }),
   'PATCH /v1/admin/tenants/:id': () => ({ body: { limits: { TOKENS_PER_MINUTE: 1000 } } }),
   'POST /v1/admin/keys': () => ({ body: { scopes: ['query'], name: 'contract' } }),
+  'POST /v1/corpora/:corpus/sources': () => ({ body: { type: 'sitemap', url: 'https://help.example.com/sitemap.xml' } }),
   'POST /v1/conversations': () => ({ body: { corpus: ABSENT } }),
   'PATCH /v1/conversations/:id': () => ({ body: { title: 'renamed' } }),
   'POST /v1/conversations/:id/messages': () => ({ body: { question: 'And then?' } }),
@@ -175,6 +176,10 @@ const SPECIFIC: Record<string, (f: Fixtures, send: (request: InjectOptions) => P
     const conversation = (await send(json(f, 'POST', '/v1/conversations', { corpus: CORPUS }, f.spent))).json<{ id: string }>();
     return send(json(f, 'POST', `/v1/conversations/${conversation.id}/messages`, { question: 'How long is the warranty?' }, f.spent));
   },
+  'POST /v1/corpora/:corpus/sources 400 SOURCE_URL_INVALID': (f, send) => send(json(f, 'POST', `/v1/corpora/${CORPUS}/sources`, { type: 'sitemap', url: 'ftp://help.example.com/sitemap.xml' })),
+  'POST /v1/corpora/:corpus/sources 400 SCHEDULE_INVALID': (f, send) =>
+    send(json(f, 'POST', `/v1/corpora/${CORPUS}/sources`, { type: 'sitemap', url: 'https://help.example.com/sitemap.xml', schedule: 'not a cron' })),
+  'POST /v1/corpora/:corpus/sources 422 SOURCE_URL_FORBIDDEN': (f, send) => send(json(f, 'POST', `/v1/corpora/${CORPUS}/sources`, { type: 'sitemap', url: 'http://127.0.0.1:9/sitemap.xml' })),
   'GET /v1/conversations 404 CORPUS_NOT_FOUND': (f, send) => send({ method: 'GET', url: `/v1/conversations?corpus=${ABSENT}`, headers: bearer(f.admin) }),
   'POST /v1/corpora/:corpus/builds 422 EMBEDDING_MODEL_UNKNOWN': (f, send) => send(json(f, 'POST', `/v1/corpora/${CORPUS}/builds`, { embeddingModel: 'no-such-model' })),
   'POST /v1/builds/:id/promote 409 BUILD_NOT_PROMOTABLE': (f, send) => send({ method: 'POST', url: `/v1/builds/${f.buildId}/promote`, headers: bearer(f.admin) }),

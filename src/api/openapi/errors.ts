@@ -87,6 +87,12 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly Declared[]>> = {
   'POST /v1/admin/keys': ['TENANT_NOT_FOUND'],
   'DELETE /v1/admin/keys/:id': ['KEY_NOT_FOUND'],
 
+  'POST /v1/corpora/:corpus/sources': ['CORPUS_NOT_FOUND', 'SOURCE_URL_INVALID', 'SCHEDULE_INVALID', 'SOURCE_URL_FORBIDDEN'],
+  'GET /v1/corpora/:corpus/sources': ['CORPUS_NOT_FOUND'],
+  'GET /v1/sources/:id': ['SOURCE_NOT_FOUND'],
+  'POST /v1/sources/:id/sync': ['SOURCE_NOT_FOUND'],
+  'DELETE /v1/sources/:id': ['SOURCE_NOT_FOUND'],
+
   'POST /v1/conversations': ['CORPUS_NOT_FOUND'],
   'GET /v1/conversations': ['CORPUS_NOT_FOUND'],
   'GET /v1/conversations/:id': ['CONVERSATION_NOT_FOUND'],
