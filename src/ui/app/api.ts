@@ -111,6 +111,14 @@ export class Api {
     return this.json('GET', `/v1/versions/${enc(versionId)}/text?start=${Math.max(0, Math.floor(start))}&end=${Math.max(0, Math.ceil(end))}`);
   }
 
+  /** The uploaded file as it was. An authenticated route, so the page fetches it (with the key) rather than linking to it. */
+  async original(versionId: string): Promise<{ bytes: ArrayBuffer; type: string; fileName: string | null }> {
+    const response = await this.send('GET', `/v1/versions/${enc(versionId)}/original`);
+    const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const fileName = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? null;
+    return { bytes: await response.arrayBuffer(), type, fileName };
+  }
+
   feedback(traceId: string, rating: 'up' | 'down', comment?: string): Promise<unknown> {
     return this.json('POST', '/v1/feedback', { json: { traceId, rating, ...(comment ? { comment } : {}) } });
   }

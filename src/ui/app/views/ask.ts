@@ -2,7 +2,8 @@ import { ApiError } from '../api';
 import { errorText, type AppContext, type View } from '../context';
 import { answerAsText, copyText } from '../copy';
 import { announce, h, replace, svg } from '../dom';
-import { locateQuote, quoteInside, type Highlight } from '../evidence';
+import { citedBy, locateQuote, quoteInside, revealInPanel, type Highlight } from '../evidence';
+import { openSourceView } from '../source-view';
 import type { AnswerBody, Citation, Source } from '../types';
 
 export const REFUSAL_HEADLINE = "The documents don't answer this";
@@ -161,9 +162,11 @@ export function createAskView(ctx: AppContext): View {
     replace(
       sourcesList,
       ...sources.slice(0, limit).map((source) => {
+        const cited = citedBy(source, [...citations.values()]);
         const button = h('button', { class: 'link-button', attrs: { type: 'button', 'aria-controls': 'source-panel' } }, source.title, h('span', { class: 'muted', text: ` · ${pageText(source.page)}` }));
-        button.addEventListener('click', () => openSource(source, button));
-        return h('li', {}, button, h('p', { class: 'snippet', text: source.text.length > 220 ? `${source.text.slice(0, 220).trimEnd()}…` : source.text }));
+        button.addEventListener('click', () => openSource(source, button, cited));
+        const badge = cited.length > 0 ? h('span', { class: 'badge ok cited-badge', attrs: { 'data-testid': 'cited-badge' }, text: `Cited ${cited.map((n) => `[${n}]`).join('')}` }) : null;
+        return h('li', { class: cited.length > 0 ? 'cited' : undefined, attrs: { 'data-cited': cited.length > 0 } }, button, badge, h('p', { class: 'snippet', text: source.text.length > 220 ? `${source.text.slice(0, 220).trimEnd()}…` : source.text }));
       }),
     );
     sourcesSection.hidden = sources.length === 0;
@@ -242,12 +245,15 @@ export function createAskView(ctx: AppContext): View {
       h(
         'p',
         { class: 'source-meta' },
-        h('span', { text: `[${citation.n}] · ${pageText(citation.page)}` }),
+        h('span', { text: `[${citation.n}] · ${locationText(citation)}` }),
         citation.verified
           ? h('span', { class: 'badge ok', attrs: { 'data-testid': 'verified-badge' }, text: 'Verified quote' })
           : h('span', { class: 'badge warn', attrs: { 'data-testid': 'verified-badge' }, text: 'Unverified' }),
       ),
     );
+    const original = h('button', { class: 'button small', attrs: { type: 'button', 'data-testid': 'open-original' }, text: 'Open original' });
+    original.addEventListener('click', () => void openSourceView(ctx.api, { ...citation, location: locationText(citation) }));
+    header.append(original);
     showPanel(header, h('p', { class: 'placeholder', text: 'Loading the source…' }));
     focusPanel();
     try {
@@ -277,20 +283,22 @@ export function createAskView(ctx: AppContext): View {
         highlighted(text, highlight),
         h('p', { class: 'hint', text: note }),
       );
+      // The quote can sit far down a long chunk: bring it into view inside the panel.
+      revealInPanel(panel, panelContent.querySelector('mark'));
     } catch (error) {
       if (request !== panelRequest) return;
       showPanel(header, h('blockquote', { class: 'quote', text: citation.quote }), h('p', { class: 'notice error', attrs: { role: 'alert' }, text: `Could not load the source: ${errorText(error)}` }));
     }
   }
 
-  function openSource(source: Source, button: HTMLElement): void {
+  function openSource(source: Source, button: HTMLElement, cited: number[]): void {
     ++panelRequest;
     for (const other of element.querySelectorAll('[aria-current]')) other.removeAttribute('aria-current');
     button.setAttribute('aria-current', 'true');
     showPanel(
-      h('div', { class: 'source-header' }, h('h3', { class: 'source-title', text: source.title }), h('p', { class: 'source-meta' }, h('span', { text: `${pageText(source.page)} · relevance ${source.score.toFixed(3)}` }))),
+      h('div', { class: 'source-header' }, h('h3', { class: 'source-title', text: source.title }), h('p', { class: 'source-meta' }, h('span', { text: `${pageText(source.page)} · ${cited.length > 0 ? `cited as ${cited.map((n) => `[${n}]`).join('')}` : 'not cited in the answer'}` }))),
       highlighted(source.text, null),
-      h('p', { class: 'hint', text: 'A retrieved passage; no quote from it was used.' }),
+      h('p', { class: 'hint', text: cited.length > 0 ? 'A retrieved passage the answer quotes; choose its citation marker to see the quote highlighted.' : 'A retrieved passage; no quote from it was used.' }),
     );
     focusPanel();
   }

@@ -1,0 +1,5 @@
+/** Vite's `?url` imports: the built file's URL under /assets (used for pdf.js's worker). */
+declare module '*?url' {
+  const url: string;
+  export default url;
+}
