@@ -74,6 +74,9 @@ describe.skipIf(!availability.ok)('source view in Chromium', () => {
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('console', (message) => {
       if (message.type() === 'error' && !/favicon/.test(message.text())) problems.push(message.text());
+      // pdf.js falls back to parsing on the page when its worker can't load (a CSP or MIME-type problem).
+      else if (/fake worker/i.test(message.text())) problems.push(message.text());
+      else if (/^Warning:/.test(message.text())) console.log(`pdf.js: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     await page.goto(`${base}/`);

@@ -90,8 +90,12 @@ export function citedBy(
 export function revealInPanel(panel: HTMLElement, mark: Element | null): void {
   if (!mark) return;
   if (panel.scrollHeight > panel.clientHeight) {
-    const offset = mark.getBoundingClientRect().top - panel.getBoundingClientRect().top;
-    panel.scrollTop = Math.max(0, panel.scrollTop + offset - panel.clientHeight / 3);
+    // Aim within the part of the panel the window shows: a sticky panel can start below the fold.
+    const frame = panel.getBoundingClientRect();
+    const top = Math.max(frame.top, 0);
+    const bottom = Math.min(frame.bottom, window.innerHeight);
+    const target = bottom > top ? top + (bottom - top) / 3 : frame.top + panel.clientHeight / 3;
+    panel.scrollTop = Math.max(0, panel.scrollTop + mark.getBoundingClientRect().top - target);
   }
   mark.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
