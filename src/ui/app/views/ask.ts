@@ -28,8 +28,9 @@ function thumbIcon(direction: 'up' | 'down'): SVGSVGElement {
   );
 }
 
+/** A retrieved source's page; nothing for sources without pages (a Markdown file has no "unknown" page). */
 function pageText(page: number | null | undefined): string {
-  return page === null || page === undefined ? 'page unknown' : `page ${page}`;
+  return page === null || page === undefined ? '' : `page ${page}`;
 }
 
 /** Where a citation's quote is: its pages, or for sources without pages the section it sits under. */
@@ -163,7 +164,7 @@ export function createAskView(ctx: AppContext): View {
       sourcesList,
       ...sources.slice(0, limit).map((source) => {
         const cited = citedBy(source, [...citations.values()]);
-        const button = h('button', { class: 'link-button', attrs: { type: 'button', 'aria-controls': 'source-panel' } }, source.title, h('span', { class: 'muted', text: ` · ${pageText(source.page)}` }));
+        const button = h('button', { class: 'link-button', attrs: { type: 'button', 'aria-controls': 'source-panel' } }, source.title, pageText(source.page) ? h('span', { class: 'muted', text: ` · ${pageText(source.page)}` }) : null);
         button.addEventListener('click', () => openSource(source, button, cited));
         const badge = cited.length > 0 ? h('span', { class: 'badge ok cited-badge', attrs: { 'data-testid': 'cited-badge' }, text: `Cited ${cited.map((n) => `[${n}]`).join('')}` }) : null;
         return h('li', { class: cited.length > 0 ? 'cited' : undefined, attrs: { 'data-cited': cited.length > 0 } }, button, badge, h('p', { class: 'snippet', text: source.text.length > 220 ? `${source.text.slice(0, 220).trimEnd()}…` : source.text }));
@@ -296,7 +297,7 @@ export function createAskView(ctx: AppContext): View {
     for (const other of element.querySelectorAll('[aria-current]')) other.removeAttribute('aria-current');
     button.setAttribute('aria-current', 'true');
     showPanel(
-      h('div', { class: 'source-header' }, h('h3', { class: 'source-title', text: source.title }), h('p', { class: 'source-meta' }, h('span', { text: `${pageText(source.page)} · ${cited.length > 0 ? `cited as ${cited.map((n) => `[${n}]`).join('')}` : 'not cited in the answer'}` }))),
+      h('div', { class: 'source-header' }, h('h3', { class: 'source-title', text: source.title }), h('p', { class: 'source-meta' }, h('span', { text: `${pageText(source.page) ? `${pageText(source.page)} · ` : ''}${cited.length > 0 ? `cited as ${cited.map((n) => `[${n}]`).join('')}` : 'not cited in the answer'}` }))),
       highlighted(source.text, null),
       h('p', { class: 'hint', text: cited.length > 0 ? 'A retrieved passage the answer quotes; choose its citation marker to see the quote highlighted.' : 'A retrieved passage; no quote from it was used.' }),
     );
