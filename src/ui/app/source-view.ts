@@ -14,6 +14,7 @@ import { errorText } from './context';
 import { h, replace } from './dom';
 import { locateQuote } from './evidence';
 import { matchQuote } from './quote-match';
+import './source-view.css';
 
 export interface SourceTarget {
   versionId: string;

@@ -3,3 +3,6 @@ declare module '*?url' {
   const url: string;
   export default url;
 }
+
+/** Stylesheets imported by a module: vite bundles them into the page's CSS under /assets. */
+declare module '*.css';
