@@ -231,18 +231,21 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
     expect(await page.locator('[data-testid=ocr-badge]').count()).toBe(0);
     await shot('04-source-panel');
 
-    // "Open original" opens the uploaded PDF (GET /v1/versions/:id/original, with the key) at the cited page.
+    // "Open original" fetches the uploaded PDF once (GET /v1/versions/:id/original, with the key) and offers the
+    // browser's own viewer at the cited page beside the rendered page (test/e2e/source-view.test.ts checks that).
     const originals: string[] = [];
     const onRequest = (request: { url(): string }) => {
       if (request.url().includes('/original')) originals.push(request.url());
     };
     page.on('request', onRequest);
-    const [popup] = await Promise.all([browser.context.waitForEvent('page'), page.getByTestId('open-original').click()]);
-    await popup.waitForURL(/^blob:.*#page=1$/u, { timeout: 10_000 });
+    await page.getByTestId('open-original').click();
+    await page.getByTestId('open-in-browser').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('open-in-browser').getAttribute('href')).toMatch(/^blob:.*#page=1$/u);
     page.off('request', onRequest);
     expect(originals).toHaveLength(1);
     expect(originals[0]).toMatch(/\/v1\/versions\/[0-9a-f-]{36}\/original$/u);
-    await popup.close();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('source-view').waitFor({ state: 'detached', timeout: 5_000 });
 
     // Copy: the answer text and a numbered list of quotes with title and page.
     await page.getByRole('button', { name: 'Copy answer with citations' }).click();

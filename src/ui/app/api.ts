@@ -127,17 +127,20 @@ export class Api {
     return this.json('GET', `/v1/versions/${enc(versionId)}/text?start=${Math.max(0, Math.floor(start))}&end=${Math.max(0, Math.ceil(end))}`);
   }
 
-  /** The uploaded file as it was (GET /v1/versions/:id/original), with the type it was stored as. */
-  async original(versionId: string): Promise<{ blob: Blob; fileName: string | undefined }> {
+  /** The uploaded file as it was. An authenticated route, so the page fetches it (with the key) rather than linking to it. */
+  async original(versionId: string): Promise<{ bytes: ArrayBuffer; type: string; fileName: string | null }> {
     const response = await this.send('GET', `/v1/versions/${enc(versionId)}/original`);
-    const encoded = /filename\*=UTF-8''([^;]+)/u.exec(response.headers.get('content-disposition') ?? '')?.[1];
-    let fileName: string | undefined;
+    const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const disposition = response.headers.get('content-disposition') ?? '';
+    // filename* (RFC 6266, UTF-8) when the server sends it; the plain ASCII filename otherwise.
+    const encoded = /filename\*=UTF-8''([^;]+)/u.exec(disposition)?.[1];
+    let fileName: string | null = /filename="([^"]+)"/u.exec(disposition)?.[1] ?? null;
     try {
-      fileName = encoded ? decodeURIComponent(encoded) : undefined;
+      if (encoded) fileName = decodeURIComponent(encoded);
     } catch {
-      fileName = undefined;
+      // A malformed encoding: keep the plain name.
     }
-    return { blob: await response.blob(), fileName };
+    return { bytes: await response.arrayBuffer(), type, fileName };
   }
 
   feedback(traceId: string, rating: 'up' | 'down', comment?: string): Promise<unknown> {

@@ -67,3 +67,35 @@ export function locateQuote(text: string, textStart: number, quote: string, quot
 export function quoteInside(chunk: { start: number; end: number }, quote: { start: number; end: number }): boolean {
   return quote.start >= chunk.start && quote.end <= chunk.end && quote.start < quote.end;
 }
+
+/**
+ * The citation numbers that quote a retrieved source: the same chunk, or
+ * (a quote can run past its first chunk) the same version with overlapping offsets.
+ */
+export function citedBy(
+  source: { chunkId: string; versionId: string; start: number; end: number },
+  citations: readonly { n: number; chunkId: string; versionId: string; start: number; end: number }[],
+): number[] {
+  return citations
+    .filter((citation) => citation.chunkId === source.chunkId || (citation.versionId === source.versionId && citation.start < source.end && citation.end > source.start))
+    .map((citation) => citation.n)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * Scrolls `mark` into view: first inside the panel when the panel scrolls
+ * (a sticky side panel on a wide screen), with the mark in its upper third so
+ * the lines before it give context; then the page, only if still needed.
+ */
+export function revealInPanel(panel: HTMLElement, mark: Element | null): void {
+  if (!mark) return;
+  if (panel.scrollHeight > panel.clientHeight) {
+    // Aim within the part of the panel the window shows: a sticky panel can start below the fold.
+    const frame = panel.getBoundingClientRect();
+    const top = Math.max(frame.top, 0);
+    const bottom = Math.min(frame.bottom, window.innerHeight);
+    const target = bottom > top ? top + (bottom - top) / 3 : frame.top + panel.clientHeight / 3;
+    panel.scrollTop = Math.max(0, panel.scrollTop + mark.getBoundingClientRect().top - target);
+  }
+  mark.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+}

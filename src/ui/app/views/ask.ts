@@ -2,7 +2,9 @@ import { ApiError } from '../api';
 import { errorText, type AppContext, type View } from '../context';
 import { answerAsText, copyText } from '../copy';
 import { announce, h, replace, svg } from '../dom';
-import { locateQuote, quoteInside, type Highlight } from '../evidence';
+import { citedBy, locateQuote, quoteInside, revealInPanel, type Highlight } from '../evidence';
+import { openSourceView } from '../source-view';
+export { originalUrl } from '../source-view';
 import type { AnswerBody, Citation, Source } from '../types';
 
 export const REFUSAL_HEADLINE = "The documents don't answer this";
@@ -27,8 +29,9 @@ function thumbIcon(direction: 'up' | 'down'): SVGSVGElement {
   );
 }
 
+/** A retrieved source's page; nothing for sources without pages (a Markdown file has no "unknown" page). */
 function pageText(page: number | null | undefined): string {
-  return page === null || page === undefined ? 'page unknown' : `page ${page}`;
+  return page === null || page === undefined ? '' : `page ${page}`;
 }
 
 /** Where a citation's quote is: its pages, or for sources without pages the section it sits under. */
@@ -43,11 +46,6 @@ function locationText(citation: Citation): string {
 /** "text from OCR (confidence 87%)" for a quote read from a scan, else nothing. */
 export function ocrText(citation: Pick<Citation, 'ocr'>): string | undefined {
   return citation.ocr ? `text from OCR (confidence ${Math.round(citation.ocr.confidence)}%)` : undefined;
-}
-
-/** A PDF opens at the cited page (the viewer reads #page=N); other files open, or download, as they are. */
-export function originalUrl(objectUrl: string, mime: string, page: number | null | undefined): string {
-  return mime === 'application/pdf' && typeof page === 'number' && page > 0 ? `${objectUrl}#page=${page}` : objectUrl;
 }
 
 export const EXTRACTIVE_NOTICE = 'No language model is configured: these are the passages that answer your question';
@@ -172,9 +170,11 @@ export function createAskView(ctx: AppContext): View {
     replace(
       sourcesList,
       ...sources.slice(0, limit).map((source) => {
-        const button = h('button', { class: 'link-button', attrs: { type: 'button', 'aria-controls': 'source-panel' } }, source.title, h('span', { class: 'muted', text: ` · ${pageText(source.page)}` }));
-        button.addEventListener('click', () => openSource(source, button));
-        return h('li', {}, button, h('p', { class: 'snippet', text: source.text.length > 220 ? `${source.text.slice(0, 220).trimEnd()}…` : source.text }));
+        const cited = citedBy(source, [...citations.values()]);
+        const button = h('button', { class: 'link-button', attrs: { type: 'button', 'aria-controls': 'source-panel' } }, source.title, pageText(source.page) ? h('span', { class: 'muted', text: ` · ${pageText(source.page)}` }) : null);
+        button.addEventListener('click', () => openSource(source, button, cited));
+        const badge = cited.length > 0 ? h('span', { class: 'badge ok cited-badge', attrs: { 'data-testid': 'cited-badge' }, text: `Cited ${cited.map((n) => `[${n}]`).join('')}` }) : null;
+        return h('li', { class: cited.length > 0 ? 'cited' : undefined, attrs: { 'data-cited': cited.length > 0 } }, button, badge, h('p', { class: 'snippet', text: source.text.length > 220 ? `${source.text.slice(0, 220).trimEnd()}…` : source.text }));
       }),
     );
     sourcesSection.hidden = sources.length === 0;
@@ -253,14 +253,16 @@ export function createAskView(ctx: AppContext): View {
       h(
         'p',
         { class: 'source-meta' },
-        h('span', { text: `[${citation.n}] · ${pageText(citation.page)}` }),
+        h('span', { text: `[${citation.n}] · ${locationText(citation)}` }),
         citation.verified
           ? h('span', { class: 'badge ok', attrs: { 'data-testid': 'verified-badge' }, text: 'Verified quote' })
           : h('span', { class: 'badge warn', attrs: { 'data-testid': 'verified-badge' }, text: 'Unverified' }),
         citation.ocr ? h('span', { class: 'badge info', attrs: { 'data-testid': 'ocr-badge', title: 'This page was a scan: its text was read by OCR and may hold misread characters' }, text: ocrText(citation) ?? '' }) : null,
-        originalButton(citation),
       ),
     );
+    const original = h('button', { class: 'button small', attrs: { type: 'button', 'data-testid': 'open-original' }, text: 'Open original' });
+    original.addEventListener('click', () => void openSourceView(ctx.api, { ...citation, location: locationText(citation) }));
+    header.append(original);
     showPanel(header, h('p', { class: 'placeholder', text: 'Loading the source…' }));
     focusPanel();
     try {
@@ -290,50 +292,22 @@ export function createAskView(ctx: AppContext): View {
         highlighted(text, highlight),
         h('p', { class: 'hint', text: note }),
       );
+      // The quote can sit far down a long chunk: bring it into view inside the panel.
+      revealInPanel(panel, panelContent.querySelector('mark'));
     } catch (error) {
       if (request !== panelRequest) return;
       showPanel(header, h('blockquote', { class: 'quote', text: citation.quote }), h('p', { class: 'notice error', attrs: { role: 'alert' }, text: `Could not load the source: ${errorText(error)}` }));
     }
   }
 
-  /**
-   * "Open original": the uploaded file, fetched with the key (a plain link could not send it). What a browser
-   * shows (PDF, at the cited page; images; text) opens in a new tab, anything else is saved under its own name.
-   */
-  function originalButton(citation: Citation): HTMLButtonElement {
-    const button = h('button', { class: 'link-button', attrs: { type: 'button', 'data-testid': 'open-original' }, text: 'Open original' });
-    button.addEventListener('click', () => {
-      // Opened inside the click, before the fetch: a window opened after an await is blocked as a pop-up.
-      const opened = window.open('', '_blank');
-      void ctx.api.original(citation.versionId).then(
-        ({ blob, fileName }) => {
-          const url = URL.createObjectURL(blob);
-          if (opened && /^(?:application\/pdf|image\/|text\/)/u.test(blob.type)) opened.location.href = originalUrl(url, blob.type, citation.page);
-          else {
-            opened?.close();
-            const link = h('a', { attrs: { href: url, download: fileName ?? citation.title } });
-            link.click();
-          }
-          // The tab or the download has the file by then; the URL would otherwise hold it for the page's life.
-          setTimeout(() => URL.revokeObjectURL(url), 60_000);
-        },
-        (error: unknown) => {
-          opened?.close();
-          announce(`Could not open the original: ${errorText(error)}`);
-        },
-      );
-    });
-    return button;
-  }
-
-  function openSource(source: Source, button: HTMLElement): void {
+  function openSource(source: Source, button: HTMLElement, cited: number[]): void {
     ++panelRequest;
     for (const other of element.querySelectorAll('[aria-current]')) other.removeAttribute('aria-current');
     button.setAttribute('aria-current', 'true');
     showPanel(
-      h('div', { class: 'source-header' }, h('h3', { class: 'source-title', text: source.title }), h('p', { class: 'source-meta' }, h('span', { text: `${pageText(source.page)} · relevance ${source.score.toFixed(3)}` }))),
+      h('div', { class: 'source-header' }, h('h3', { class: 'source-title', text: source.title }), h('p', { class: 'source-meta' }, h('span', { text: `${pageText(source.page) ? `${pageText(source.page)} · ` : ''}${cited.length > 0 ? `cited as ${cited.map((n) => `[${n}]`).join('')}` : 'not cited in the answer'}` }))),
       highlighted(source.text, null),
-      h('p', { class: 'hint', text: 'A retrieved passage; no quote from it was used.' }),
+      h('p', { class: 'hint', text: cited.length > 0 ? 'A retrieved passage the answer quotes; choose its citation marker to see the quote highlighted.' : 'A retrieved passage; no quote from it was used.' }),
     );
     focusPanel();
   }

@@ -2,6 +2,7 @@ import { errorText, type AppContext, type View } from '../context';
 import { answerAsText, copyText } from '../copy';
 import { announce, h, replace } from '../dom';
 import type { Citation, Conversation, ConversationMessage, ConversationThread } from '../types';
+import { openSourceView } from '../source-view';
 import { REFUSAL_HEADLINE } from './ask';
 
 const OPEN_STORAGE = 'attest.conversation';
@@ -81,6 +82,7 @@ export function createConversationsView(ctx: AppContext): View {
           h('span', { class: 'muted', text: `[${citation.n}] ${citation.title}, ${where(citation)}` }),
           citation.deleted ? h('span', { class: 'badge warn', text: 'Document deleted since' }) : citation.verified ? h('span', { class: 'badge ok', text: 'Verified quote' }) : h('span', { class: 'badge warn', text: 'Unverified' }),
           h('blockquote', { class: 'quote', text: citation.quote }),
+          citation.deleted ? null : h('button', { class: 'button small', attrs: { type: 'button' }, text: 'Open original', on: { click: () => void openSourceView(ctx.api, { ...citation, location: where(citation) }) } }),
         ),
       ),
     );
