@@ -1319,6 +1319,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         question: string;
+                        /**
+                         * @description Answer the last turn again (with this question: the same, or edited) and replace it, instead of adding a turn
+                         * @default false
+                         */
+                        regenerate?: boolean;
                     };
                 };
             };
@@ -3571,6 +3576,27 @@ export interface components {
             question: string;
             refusalReason: string | null;
             refused: boolean;
+            /** @description Which rewriter produced standaloneQuestion */
+            rewriter?: {
+                /** @description none (first turn), local, cached (this turn rewritten before), or the provider */
+                by: string;
+                /** @description provider:model whose rewrite failed; the local rewrite stood in */
+                fallbackFrom?: string;
+                /** @description the error code of that failure */
+                fallbackReason?: string;
+                model?: string;
+                ms: number;
+                usage?: {
+                    cachedTokens: number;
+                    costUsd: number;
+                    inputTokens: number;
+                    outputTokens: number;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
             sentences: ({
                 citations: number[];
                 text: string;
@@ -3629,6 +3655,27 @@ export interface components {
             question: string;
             refusalReason: string | null;
             refused: boolean;
+            /** @description Which rewriter produced standaloneQuestion */
+            rewriter?: {
+                /** @description none (first turn), local, cached (this turn rewritten before), or the provider */
+                by: string;
+                /** @description provider:model whose rewrite failed; the local rewrite stood in */
+                fallbackFrom?: string;
+                /** @description the error code of that failure */
+                fallbackReason?: string;
+                model?: string;
+                ms: number;
+                usage?: {
+                    cachedTokens: number;
+                    costUsd: number;
+                    inputTokens: number;
+                    outputTokens: number;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
             sentences: ({
                 citations: number[];
                 text: string;

@@ -70,6 +70,15 @@ export class ConversationStore {
     });
   }
 
+  /** Replaces the last turn with its regenerated answer (same turn number), in one transaction. */
+  async replaceMessage(conversation: ConversationRow, message: Omit<ConversationMessageRow, 'createdAt' | 'conversationId' | 'tenantId'>, expiresAt: Date | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(conversationMessages).where(and(eq(conversationMessages.conversationId, conversation.id), eq(conversationMessages.turn, message.turn)));
+      await tx.insert(conversationMessages).values({ ...message, conversationId: conversation.id, tenantId: conversation.tenantId });
+      await tx.update(conversations).set({ updatedAt: new Date(), expiresAt }).where(eq(conversations.id, conversation.id));
+    });
+  }
+
   /** Of these document versions, the ones still stored (a deleted document's versions are gone). */
   async liveVersions(versionIds: string[]): Promise<Set<string>> {
     if (versionIds.length === 0) return new Set();
