@@ -3511,8 +3511,11 @@ export interface components {
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
+            /** @description The latest rating of this turn (POST /v1/feedback with its traceId) */
+            feedback: ("up" | "down") | null;
             question: string;
             standaloneQuestion: string;
+            traceId: string | null;
             turn: number;
         } & {
             [key: string]: unknown;
@@ -3548,8 +3551,11 @@ export interface components {
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
+            /** @description The latest rating of this turn (POST /v1/feedback with its traceId) */
+            feedback: ("up" | "down") | null;
             question: string;
             standaloneQuestion: string;
+            traceId: string | null;
             turn: number;
         } & {
             [key: string]: unknown;

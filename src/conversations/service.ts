@@ -19,6 +19,9 @@ export interface MessageView {
   question: string;
   standaloneQuestion: string;
   createdAt: string;
+  traceId: string | null;
+  /** The latest rating of the turn's answer (POST /v1/feedback with its traceId), if any. */
+  feedback: string | null;
   answer: Record<string, unknown>;
 }
 
@@ -51,7 +54,7 @@ export function conversationView(row: ConversationRow) {
  * A turn's answer as it was given, its citations marked `deleted: true` when their document version is no
  * longer stored (the quote and offsets stay readable; the source cannot be opened any more).
  */
-function messageView(row: ConversationMessageRow, live: Set<string>): MessageView {
+function messageView(row: ConversationMessageRow, live: Set<string>, ratings: Map<string, string>): MessageView {
   const answer = row.answer as { citations?: { versionId: string }[] };
   const citations = (answer.citations ?? []).map((citation) => ({ ...citation, deleted: !live.has(citation.versionId) }));
   return {
@@ -59,6 +62,8 @@ function messageView(row: ConversationMessageRow, live: Set<string>): MessageVie
     question: row.question,
     standaloneQuestion: row.standaloneQuestion,
     createdAt: row.createdAt.toISOString(),
+    traceId: row.traceId,
+    feedback: (row.traceId ? ratings.get(row.traceId) : undefined) ?? null,
     answer: { ...row.answer, citations },
   };
 }
@@ -100,8 +105,11 @@ export class ConversationService {
   async messages(row: ConversationRow): Promise<MessageView[]> {
     const rows = await this.store.messages(row.id);
     const versionIds = rows.flatMap((message) => ((message.answer as { citations?: { versionId: string }[] }).citations ?? []).map((citation) => citation.versionId));
-    const live = await this.store.liveVersions(versionIds);
-    return rows.map((message) => messageView(message, live));
+    const [live, ratings] = await Promise.all([
+      this.store.liveVersions(versionIds),
+      this.store.ratings(row.tenantId, rows.flatMap((message) => (message.traceId ? [message.traceId] : []))),
+    ]);
+    return rows.map((message) => messageView(message, live, ratings));
   }
 
   /**

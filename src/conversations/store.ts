@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../core/db/client';
-import { conversationMessages, conversations, documentVersions, type ConversationMessageRow, type ConversationRow } from '../core/db/schema';
+import { conversationMessages, conversations, documentVersions, feedback, type ConversationMessageRow, type ConversationRow } from '../core/db/schema';
 import { AppError } from '../core/errors';
 
 /** Conversation rows, always read and written within one tenant. */
@@ -77,6 +77,17 @@ export class ConversationStore {
       await tx.insert(conversationMessages).values({ ...message, conversationId: conversation.id, tenantId: conversation.tenantId });
       await tx.update(conversations).set({ updatedAt: new Date(), expiresAt }).where(eq(conversations.id, conversation.id));
     });
+  }
+
+  /** The latest rating given to each of these traces (POST /v1/feedback), within the tenant. */
+  async ratings(tenantId: string, traceIds: string[]): Promise<Map<string, string>> {
+    if (traceIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({ traceId: feedback.traceId, rating: feedback.rating })
+      .from(feedback)
+      .where(and(eq(feedback.tenantId, tenantId), inArray(feedback.traceId, [...new Set(traceIds)])))
+      .orderBy(asc(feedback.createdAt));
+    return new Map(rows.map((row) => [row.traceId, row.rating]));
   }
 
   /** Of these document versions, the ones still stored (a deleted document's versions are gone). */

@@ -141,6 +141,13 @@ describe.skipIf(!availability.ok)('conversations UI in Chromium', () => {
     expect(await page.locator('.turn').count()).toBe(2);
     expect(await page.locator('.turn').last().textContent()).toMatch(/Ethernet cable/);
 
+    // A turn's rating is kept with the conversation.
+    await page.getByRole('button', { name: 'Helpful: turn 2', exact: true }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Helpful: turn 2', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    const conversationId = await page.evaluate(() => sessionStorage.getItem('attest.conversation'));
+    const stored = await t.app.inject({ method: 'GET', url: `/v1/conversations/${conversationId}`, headers: { authorization: `Bearer ${t.adminKey}` } });
+    expect(stored.json().messages.map((message: { feedback: string | null }) => message.feedback)).toEqual([null, 'up']);
+
     page.once('dialog', (dialog) => void dialog.accept('Router reset ticket'));
     await page.getByRole('button', { name: /^Rename / }).first().click();
     await expect.poll(() => page.getByTestId('conversation-title').textContent()).toBe('Router reset ticket');

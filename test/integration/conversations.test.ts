@@ -74,6 +74,13 @@ describe('conversations over the API', () => {
     expect(thread.title).toBe('How do I reset the Zephyr X200 router?');
     expect(thread.messages.map((message: Loose) => message.standaloneQuestion)).toEqual(['How do I reset the Zephyr X200 router?', body.standaloneQuestion]);
     expect(thread.messages[1].answer.answer).toBe(body.answer);
+    expect(thread.messages[1]).toMatchObject({ traceId: body.traceId, feedback: null });
+
+    // A rating given to the turn's trace is the turn's feedback.
+    expect((await post(h, '/v1/feedback', { traceId: body.traceId, rating: 'down' })).statusCode).toBe(201);
+    expect((await post(h, '/v1/feedback', { traceId: body.traceId, rating: 'up' })).statusCode).toBe(201);
+    const rated = (await h.t.app.inject({ method: 'GET', url: `/v1/conversations/${id}`, headers: bearer(h.t.adminKey) })).json() as Loose;
+    expect(rated.messages.map((message: Loose) => message.feedback)).toEqual([null, 'up']);
   });
 
   it('gives the same turn over SSE as over JSON', async () => {

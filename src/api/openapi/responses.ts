@@ -168,6 +168,8 @@ const messageSchema = z
     question: z.string(),
     standaloneQuestion: z.string(),
     createdAt: iso,
+    traceId: uuid.nullable(),
+    feedback: z.enum(['up', 'down']).nullable().describe('The latest rating of this turn (POST /v1/feedback with its traceId)'),
     answer: z.looseObject({ citations: z.array(citationSchema.extend({ deleted: z.boolean().describe('The cited document version has been deleted since') })) }).describe('The turn body as it was returned'),
   })
   .meta({ id: 'ConversationMessage' });

@@ -129,6 +129,8 @@ export interface ConversationMessage {
   question: string;
   standaloneQuestion: string;
   createdAt: string;
+  /** The latest rating of the turn (absent on a turn just answered). */
+  feedback?: 'up' | 'down' | null;
   answer: AnswerBody & { citations: (Citation & { deleted?: boolean })[] };
 }
 

@@ -110,7 +110,29 @@ export function createConversationsView(ctx: AppContext): View {
         ? h('div', { class: 'refusal', attrs: { 'data-testid': 'refusal' } }, h('p', { class: 'refusal-title', text: REFUSAL_HEADLINE }), answer.refusalReason ? h('p', { class: 'muted', text: `Reason: ${answer.refusalReason}` }) : null)
         : h('p', { class: 'answer-text', attrs: { 'data-testid': 'turn-answer' }, text: answer.answer }),
       citationList(answer),
+      answer.traceId ? ratingRow(message) : null,
     );
+  }
+
+  /** Thumbs for one turn: the rating goes to POST /v1/feedback with the turn's trace, and is shown on reload. */
+  function ratingRow(message: ConversationMessage): HTMLElement {
+    const note = h('span', { class: 'hint', attrs: { role: 'status' } });
+    const button = (rating: 'up' | 'down', label: string) => {
+      const element = h('button', { class: 'button small', attrs: { type: 'button', 'aria-pressed': message.feedback === rating ? 'true' : 'false', 'aria-label': `${label}: turn ${message.turn}` }, text: label });
+      element.addEventListener('click', async () => {
+        try {
+          await ctx.api.feedback(message.answer.traceId, rating);
+          message.feedback = rating;
+          for (const other of row.querySelectorAll('button')) other.setAttribute('aria-pressed', other === element ? 'true' : 'false');
+          note.textContent = 'Thanks for the feedback';
+        } catch (error) {
+          note.textContent = `Feedback failed: ${errorText(error)}`;
+        }
+      });
+      return element;
+    };
+    const row = h('div', { class: 'turn-rating', attrs: { role: 'group', 'aria-label': `Rate turn ${message.turn}` } }, button('up', 'Helpful'), button('down', 'Not helpful'), note);
+    return row;
   }
 
   function renderThread(): void {
