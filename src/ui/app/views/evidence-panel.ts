@@ -60,8 +60,9 @@ export function createEvidencePanel(ctx: AppContext): EvidencePanel {
     try {
       let text = '';
       let highlight: Highlight | null = null;
-      if (citation.chunkId) {
-        const chunk = await ctx.api.chunk(citation.chunkId);
+      // An old turn's chunk may be gone (its index build replaced); its version's text is still there.
+      const chunk = citation.chunkId ? await ctx.api.chunk(citation.chunkId).catch(() => undefined) : undefined;
+      if (chunk) {
         text = chunk.text;
         if (quoteInside(chunk, citation)) highlight = locateQuote(chunk.text, chunk.start, citation.quote, citation.start, citation.end);
       }
