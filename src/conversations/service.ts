@@ -159,7 +159,8 @@ export class ConversationService {
 
   /** The turn's rewrite: the stored one when this turn is regenerated with its question, else a cached or new one. */
   private async rewriteOnce(input: Parameters<QuestionRewriter['rewrite']>[0], stored: ConversationMessageRow | undefined): Promise<RewriteOutcome> {
-    const key = `${input.conversationId}:${input.turn}`;
+    // The previous turn's rewrite is part of the key: a turn asked again after the one before it was regenerated is rewritten anew.
+    const key = `${input.conversationId}:${input.turn}:${input.earlier[input.earlier.length - 1]?.standaloneQuestion ?? ''}`;
     const same = (entry: { question: string } | undefined) => entry !== undefined && entry.question.trim() === input.question.trim();
     const reused = same(stored) ? stored?.standaloneQuestion : same(this.rewrites.get(key)) ? this.rewrites.get(key)?.standaloneQuestion : undefined;
     if (reused !== undefined && input.earlier.length > 0) return { standaloneQuestion: reused, kind: 'cached', rewriter: { by: 'cached', ms: 0 } };
