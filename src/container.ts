@@ -24,6 +24,8 @@ import { CanaryService } from '../evals/canaries/canary-service';
 import { CanarySchedules } from '../evals/canaries/schedule';
 import { ConversationService } from './conversations/service';
 import { ConversationStore } from './conversations/store';
+import { ProviderRewriter } from './conversations/provider-rewriter';
+import { localRewriter } from './conversations/rewriter';
 import { CURRENT_PROMPT_ID, loadPrompt } from './query/prompts';
 import { Redis } from 'ioredis';
 import { createProviders, type Providers } from './core/providers/factory';
@@ -266,6 +268,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       ? new AnswerGate({ statistics: (build, terms) => search.termStatistics(build, terms), scorer: providers.relevance.scorer, floors: providers.relevance.floors })
       : undefined;
   const pages = new VersionPages(store);
+  const prices = new PriceBook(priceTable(config.MODEL_PRICES_JSON), { onUnpriced: (model) => metrics.unpricedAnswers.inc({ model }) });
   const answers = new AnswerService({
     ...(gate ? { gate } : {}),
     support: { scorer: providers.relevance.scorer, floor: providers.relevance.floors.support },
@@ -277,7 +280,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     cache: answerCache,
     contextCache: new ContextCache(512),
     prompt: loadPrompt(CURRENT_PROMPT_ID),
-    prices: new PriceBook(priceTable(config.MODEL_PRICES_JSON), { onUnpriced: (model) => metrics.unpricedAnswers.inc({ model }) }),
+    prices,
     limits: { maxInputTokens: config.MAX_INPUT_TOKENS, maxOutputTokens: config.MAX_OUTPUT_TOKENS, cacheTtlSeconds: ANSWER_CACHE_TTL_SECONDS, deadlineMs: config.ANSWER_DEADLINE_MS },
     onAnswered: (tenantId, body) => metrics.recordAnswer(tenantId, body),
   });
@@ -287,7 +290,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     historyTokens: Math.min(config.CONVERSATION_HISTORY_TOKENS, Math.floor(config.MAX_INPUT_TOKENS / 3)),
     // A turn is bounded by the answer deadline; past it (or a crash) the next message is let in.
     leaseMs: (config.ANSWER_DEADLINE_MS > 0 ? config.ANSWER_DEADLINE_MS : 120_000) + 5_000,
-  });
+  }, providers.rewriter ? new ProviderRewriter({ ...providers.rewriter, prices }) : localRewriter);
 
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
   // One tracker for both Redis limiters: one warning per Redis outage, admissions counted on /metrics.

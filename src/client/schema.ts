@@ -2263,6 +2263,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         question: string;
+                        /**
+                         * @description Answer the last turn again (with this question: the same, or edited) and replace it, instead of adding a turn
+                         * @default false
+                         */
+                        regenerate?: boolean;
                     };
                 };
             };
@@ -6666,8 +6671,11 @@ export interface components {
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
+            /** @description The latest rating of this turn (POST /v1/feedback with its traceId) */
+            feedback: ("up" | "down") | null;
             question: string;
             standaloneQuestion: string;
+            traceId: string | null;
             turn: number;
         } & {
             [key: string]: unknown;
@@ -6767,8 +6775,11 @@ export interface components {
             };
             /** @description ISO 8601 timestamp */
             createdAt: string;
+            /** @description The latest rating of this turn (POST /v1/feedback with its traceId) */
+            feedback: ("up" | "down") | null;
             question: string;
             standaloneQuestion: string;
+            traceId: string | null;
             turn: number;
         } & {
             [key: string]: unknown;
@@ -6795,6 +6806,27 @@ export interface components {
             question: string;
             refusalReason: string | null;
             refused: boolean;
+            /** @description Which rewriter produced standaloneQuestion */
+            rewriter?: {
+                /** @description none (first turn), local, cached (this turn rewritten before), or the provider */
+                by: string;
+                /** @description provider:model whose rewrite failed; the local rewrite stood in */
+                fallbackFrom?: string;
+                /** @description the error code of that failure */
+                fallbackReason?: string;
+                model?: string;
+                ms: number;
+                usage?: {
+                    cachedTokens: number;
+                    costUsd: number;
+                    inputTokens: number;
+                    outputTokens: number;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
             sentences: ({
                 citations: number[];
                 /** @description Claim support of its best quote (absent when no scorer ran) */
@@ -6862,6 +6894,27 @@ export interface components {
             question: string;
             refusalReason: string | null;
             refused: boolean;
+            /** @description Which rewriter produced standaloneQuestion */
+            rewriter?: {
+                /** @description none (first turn), local, cached (this turn rewritten before), or the provider */
+                by: string;
+                /** @description provider:model whose rewrite failed; the local rewrite stood in */
+                fallbackFrom?: string;
+                /** @description the error code of that failure */
+                fallbackReason?: string;
+                model?: string;
+                ms: number;
+                usage?: {
+                    cachedTokens: number;
+                    costUsd: number;
+                    inputTokens: number;
+                    outputTokens: number;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
             sentences: ({
                 citations: number[];
                 /** @description Claim support of its best quote (absent when no scorer ran) */

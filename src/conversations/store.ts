@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../core/db/client';
-import { conversationMessages, conversations, documentVersions, type ConversationMessageRow, type ConversationRow } from '../core/db/schema';
+import { conversationMessages, conversations, documentVersions, feedback, type ConversationMessageRow, type ConversationRow } from '../core/db/schema';
 import { AppError } from '../core/errors';
 
 /** Conversation rows, always read and written within one tenant. */
@@ -68,6 +68,26 @@ export class ConversationStore {
         .set({ turns: message.turn, updatedAt: new Date(), expiresAt, ...(conversation.title ? {} : { title: message.question.slice(0, 80) }) })
         .where(eq(conversations.id, conversation.id));
     });
+  }
+
+  /** Replaces the last turn with its regenerated answer (same turn number), in one transaction. */
+  async replaceMessage(conversation: ConversationRow, message: Omit<ConversationMessageRow, 'createdAt' | 'conversationId' | 'tenantId'>, expiresAt: Date | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(conversationMessages).where(and(eq(conversationMessages.conversationId, conversation.id), eq(conversationMessages.turn, message.turn)));
+      await tx.insert(conversationMessages).values({ ...message, conversationId: conversation.id, tenantId: conversation.tenantId });
+      await tx.update(conversations).set({ updatedAt: new Date(), expiresAt }).where(eq(conversations.id, conversation.id));
+    });
+  }
+
+  /** The latest rating given to each of these traces (POST /v1/feedback), within the tenant. */
+  async ratings(tenantId: string, traceIds: string[]): Promise<Map<string, string>> {
+    if (traceIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({ traceId: feedback.traceId, rating: feedback.rating })
+      .from(feedback)
+      .where(and(eq(feedback.tenantId, tenantId), inArray(feedback.traceId, [...new Set(traceIds)])))
+      .orderBy(asc(feedback.createdAt));
+    return new Map(rows.map((row) => [row.traceId, row.rating]));
   }
 
   /** Of these document versions, the ones still stored (a deleted document's versions are gone). */

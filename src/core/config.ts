@@ -82,6 +82,16 @@ export const configSchema = z.object({
     (value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((part) => part.trim()) : ['local']),
     z.array(generatorName).min(1),
   ),
+  /**
+   * Who rewrites a conversation's follow-ups into standalone questions: `auto` is the first provider of
+   * GENERATORS (openai or anthropic), else `local` (deterministic, no call).
+   */
+  REWRITER: z.preprocess(emptyToUndefined, z.enum(['auto', 'local', 'openai', 'anthropic']).default('auto')),
+  /** The rewrite's model; unset: gpt-4.1-nano (OpenAI) or claude-haiku-4-5 (Anthropic), the cheap ones. */
+  REWRITE_MODEL: optionalString,
+  /** One rewrite call at most this long (no retry); past it the local rewrite answers. */
+  REWRITE_TIMEOUT_MS: int(3_000, 100),
+  REWRITE_MAX_OUTPUT_TOKENS: int(100, 16, 1000),
   PROVIDER_TIMEOUT_MS: int(30_000, 100),
   PROVIDER_MAX_RETRIES: int(2, 0, 5),
   // A provider's circuit stays open this long before one probe call (half-open) is let through.

@@ -33,11 +33,17 @@ export interface ConversationContext {
   /** The earlier turns as messages (src/conversations/history.ts), oldest first. */
   history: GenerationMessage[];
   historyTokens: number;
+  /** What the history could take at most: CONVERSATION_HISTORY_TOKENS, less for a long question (historyRoom). */
+  historyBudgetTokens?: number;
   /** Turns left out of the history for the token budget, oldest first. */
   trimmedTurns: number[];
   /** The question as the user asked it; the answer's `question` is the standalone rewrite. */
   originalQuestion: string;
   rewrite: string;
+  /** Which rewriter ran, and why the provider's was not used (src/conversations/rewriter.ts); no question text. */
+  rewriter?: Record<string, unknown>;
+  /** The turn is the last one answered again (Regenerate). */
+  regenerated?: boolean;
 }
 
 export interface AnswerContext {
@@ -45,6 +51,8 @@ export interface AnswerContext {
   requestId?: string;
   events?: AnswerEvents;
   conversation?: ConversationContext;
+  /** Answer afresh: no answer-cache lookup (Regenerate); the new answer still fills the cache. */
+  fresh?: boolean;
 }
 
 export interface AnswerEvents {
@@ -168,7 +176,10 @@ function conversationTrace(conversation: ConversationContext | undefined, standa
       standaloneQuestionHash: hashOf(standaloneQuestion),
       historyTurns: conversation.history.length,
       historyTokens: conversation.historyTokens,
+      ...(conversation.historyBudgetTokens === undefined ? {} : { historyBudgetTokens: conversation.historyBudgetTokens }),
       trimmedTurns: conversation.trimmedTurns,
+      ...(conversation.rewriter ? { rewriter: conversation.rewriter } : {}),
+      ...(conversation.regenerated ? { regenerated: true } : {}),
     },
   };
 }
@@ -216,6 +227,16 @@ export class AnswerService {
     }
   }
 
+  /**
+   * Tokens a conversation's earlier turns may take beside this question: half of what the prompt, the
+   * question and the reserved output leave, so sources keep the other half. A long question shrinks it:
+   * history is trimmed (oldest first) before the question would not fit.
+   */
+  historyRoom(question: string, tenantId?: string): number {
+    const left = this.deps.limits.maxInputTokens - this.deps.limits.maxOutputTokens - baseInputTokens(this.deps.prompt, question, tenantId);
+    return Math.max(0, Math.floor(left / 2));
+  }
+
   async answer(corpus: Corpus, question: string, options: AnswerOptions, context: AnswerContext = {}): Promise<AnswerBody> {
     this.checkBudget(question, corpus.tenantId);
     const deadlineMs = this.deps.limits.deadlineMs ?? 0;
@@ -255,7 +276,7 @@ export class AnswerService {
       },
     });
     const started = performance.now();
-    const hit = await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
+    const hit = context.fresh ? undefined : await this.deps.cache.get(key, corpus.tenantId).catch(() => undefined);
     if (hit) return this.reuse(corpus, context, question, hit as AnswerBody, 'hit', buildId, started);
     const flight = this.flights.run(
       key,
@@ -263,7 +284,7 @@ export class AnswerService {
         // A flight that ended between our cache miss and now has already filled the cache. Flights are per
         // process, so a cache with a local tier answers that from memory; without one, one indexed read.
         const { cache } = this.deps;
-        const filled = cache.peek ? cache.peek(key, corpus.tenantId) : await cache.get(key, corpus.tenantId).catch(() => undefined);
+        const filled = context.fresh ? undefined : cache.peek ? cache.peek(key, corpus.tenantId) : await cache.get(key, corpus.tenantId).catch(() => undefined);
         if (filled) return { body: filled as AnswerBody, fromCache: true };
         const body = await this.compute(corpus, question, options, { ...context, signal });
         if (cacheable(body)) {

@@ -188,12 +188,12 @@ interface Plan {
   midStreamError?: string;
 }
 
-function plan({ body, answer, malformed, ending }: SuccessRequest, streaming: boolean): Plan | Reply {
+function plan({ body, answer, output, malformed, ending }: SuccessRequest, streaming: boolean): Plan | Reply {
   const found = citables(body);
   const tool = forcedTool(body);
   const whole = (): Block[] => {
     if (tool === undefined && found) return textBlocks(answer, found);
-    if (!malformed) return [toolBlock(wireAnswer(answer))];
+    if (!malformed) return [toolBlock(output !== undefined ? output : wireAnswer(answer))];
     // A JSON body cannot carry invalid JSON: not streamed, malformed is a schema-invalid tool input.
     return [streaming ? toolBlock(undefined, brokenJson(answer)) : toolBlock(INVALID_TOOL_INPUT)];
   };

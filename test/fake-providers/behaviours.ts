@@ -24,6 +24,11 @@ export type Behaviour =
    */
   | { answer: GeneratedAnswer; cachedTokens?: number; latencyMs?: number }
   /**
+   * A valid response whose model output is this JSON value instead of an answer (the output of another
+   * schema: a conversation's follow-up rewrite, `{ standaloneQuestion }`), after `latencyMs`.
+   */
+  | { output: unknown; latencyMs?: number }
+  /**
    * An error status, with Retry-After (seconds, or an HTTP date) and/or retry-after-ms headers.
    * errorType: the provider's error type/code in the body (OpenAI `insufficient_quota`, Anthropic `billing_error`).
    */
@@ -143,6 +148,15 @@ export function brokenJson(answer: GeneratedAnswer): string {
   return `${text.slice(0, Math.max(1, text.length - 10))}<<oops`;
 }
 
+/** A conversation's follow-up rewrite call (src/core/providers/rewrite-schema.ts), not an answer. */
+export function isRewriteRequest(body: unknown): boolean {
+  if (!isRecord(body)) return false;
+  const format = body['response_format'];
+  const schema = isRecord(format) ? format['json_schema'] : undefined;
+  const tool = body['tool_choice'];
+  return (isRecord(schema) && schema['name'] === 'standalone_question') || (isRecord(tool) && tool['name'] === 'standalone_question');
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -158,6 +172,8 @@ export interface Reply {
 export interface SuccessRequest {
   body: Record<string, unknown>;
   answer: GeneratedAnswer;
+  /** The model output to send instead of the answer (a behaviour's `output`). */
+  output?: unknown;
   cachedTokens: number | undefined;
   malformed: boolean;
   ending?: Ending | undefined;

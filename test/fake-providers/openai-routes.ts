@@ -137,11 +137,11 @@ function chatEnding(ending: Ending | undefined, content: string): { content: str
   }
 }
 
-function chatReply({ body, answer, cachedTokens, malformed, ending, promptCache }: SuccessRequest): Reply {
+function chatReply({ body, answer, output, cachedTokens, malformed, ending, promptCache }: SuccessRequest): Reply {
   const requested = String(body['model'] ?? 'gpt-fake');
   // The API answers with the dated id of the model it ran.
   const model = datedModel(requested);
-  const ended = chatEnding(ending, malformed ? brokenJson(answer) : JSON.stringify(wireAnswer(answer)));
+  const ended = chatEnding(ending, malformed ? brokenJson(answer) : JSON.stringify(output !== undefined ? output : wireAnswer(answer)));
   const content = ended.content ?? '';
   const streaming = body['stream'] === true;
   if (ending === 'overloaded_mid_stream' && !streaming) {

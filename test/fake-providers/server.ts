@@ -31,6 +31,7 @@ import { openAISpec } from './openai-spec';
 import { PromptCache } from './prompt-cache';
 
 export type { Behaviour, BehaviourScript, FakeCall, RouteName } from './behaviours';
+export { isRewriteRequest } from './behaviours';
 
 export const DEFAULT_FAKE_ANSWER: GeneratedAnswer = {
   refused: false,
@@ -150,6 +151,7 @@ export async function startFakeProviders(options: { defaultAnswer?: GeneratedAns
     const reply = handler.success({
       body,
       answer: ('answer' in behaviour ? behaviour.answer : undefined) ?? defaultAnswer,
+      ...('output' in behaviour ? { output: behaviour.output } : {}),
       cachedTokens: 'cachedTokens' in behaviour ? behaviour.cachedTokens : undefined,
       malformed: 'malformed' in behaviour,
       ending: 'ending' in behaviour ? behaviour.ending : undefined,

@@ -6,6 +6,7 @@ import { ConversationStore } from '../../src/conversations/store';
 import { ensureTenant } from '../../src/core/tenancy';
 import type { AnswerBody } from '../../src/query/answer-service';
 import { bearer } from '../helpers/app';
+import { isRewriteRequest } from '../fake-providers/server';
 import { answerOf, createCorpus, parseSse, sharedStore, startHarness, uploadText, type AnswerHarness, type Loose } from '../helpers/answers';
 
 /**
@@ -73,6 +74,13 @@ describe('conversations over the API', () => {
     expect(thread.title).toBe('How do I reset the Zephyr X200 router?');
     expect(thread.messages.map((message: Loose) => message.standaloneQuestion)).toEqual(['How do I reset the Zephyr X200 router?', body.standaloneQuestion]);
     expect(thread.messages[1].answer.answer).toBe(body.answer);
+    expect(thread.messages[1]).toMatchObject({ traceId: body.traceId, feedback: null });
+
+    // A rating given to the turn's trace is the turn's feedback.
+    expect((await post(h, '/v1/feedback', { traceId: body.traceId, rating: 'down' })).statusCode).toBe(201);
+    expect((await post(h, '/v1/feedback', { traceId: body.traceId, rating: 'up' })).statusCode).toBe(201);
+    const rated = (await h.t.app.inject({ method: 'GET', url: `/v1/conversations/${id}`, headers: bearer(h.t.adminKey) })).json() as Loose;
+    expect(rated.messages.map((message: Loose) => message.feedback)).toEqual([null, 'up']);
   });
 
   it('gives the same turn over SSE as over JSON', async () => {
@@ -149,7 +157,9 @@ describe('conversations over the API', () => {
     try {
       await createCorpus(p.t, 'prefix');
       await uploadText(p.t, 'prefix', 'router.txt', ROUTER);
-      p.fake.setDefault('openai.chat', { answer: answerOf([{ text: 'Hold the reset button for ten seconds.', source: 1, quote: 'hold the recessed reset button for ten seconds' }]) });
+      const answer = answerOf([{ text: 'Hold the reset button for ten seconds.', source: 1, quote: 'hold the recessed reset button for ten seconds' }]);
+      // Follow-ups are rewritten by the same provider first (a call of its own, with its own schema).
+      p.fake.script('openai.chat', (call) => (isRewriteRequest(call.body) ? { output: { standaloneQuestion: 'Does the Zephyr X200 router need a cable?' } } : { answer }));
       const id = (await post(p, '/v1/conversations', { corpus: 'prefix' })).json().id as string;
       const shares: number[] = [];
       for (const question of ['How do I reset the Zephyr X200 router?', 'does it need a cable?', 'and for how long?']) {
@@ -162,7 +172,8 @@ describe('conversations over the API', () => {
       expect(shares[0]).toBe(0);
       expect(shares[1]).toBeGreaterThan(0.3);
       expect(shares[2]).toBeGreaterThan(0.3);
-      const requests = p.fake.calls.filter((call) => call.route === 'openai.chat').map((call) => (call.body as { messages: { role: string; content: string }[] }).messages);
+      expect(p.fake.calls.filter((call) => isRewriteRequest(call.body))).toHaveLength(2);
+      const requests = p.fake.calls.filter((call) => call.route === 'openai.chat' && !isRewriteRequest(call.body)).map((call) => (call.body as { messages: { role: string; content: string }[] }).messages);
       expect(requests).toHaveLength(3);
       const [turn1, turn2, turn3] = requests as [Loose, Loose, Loose];
       // Turn n: system, the n-1 earlier turns, then this turn's sources and question.
@@ -225,6 +236,7 @@ describe('conversation service', () => {
       const gate = new Promise<void>((resolve) => (release = resolve));
       const slow = {
         checkBudget: () => undefined,
+        historyRoom: () => 1000,
         answer: async () => {
           await gate;
           return { answer: 'ok', sentences: [], citations: [], refused: false, refusalReason: null, degraded: false, cached: false, traceId: '', sources: [], mode: 'generative', gate: { passed: true, reason: null, message: null }, usage: { provider: 'x', model: 'x', inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, cachedShare: 0, costUsd: 0 }, timings: { retrieveMs: 0, rerankMs: 0, assembleMs: 0, generateMs: 0, verifyMs: 0, totalMs: 0 } } as AnswerBody;
@@ -242,6 +254,31 @@ describe('conversation service', () => {
       // Once the first turn is done, the next is let in, and turns are numbered in order.
       const second = await service.ask(tenantId, row.id, corpusOf, 'second question', {});
       expect(second.turn).toBe(2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('trims the history before a long question would not fit, and says so in the trace', async () => {
+    const h = await startHarness({ GENERATORS: 'local', MAX_INPUT_TOKENS: '3000', MAX_OUTPUT_TOKENS: '200' }, { store: shared.store });
+    try {
+      await createCorpus(h.t, 'trim');
+      await uploadText(h.t, 'trim', 'router.txt', ROUTER);
+      const id = (await post(h, '/v1/conversations', { corpus: 'trim' })).json().id as string;
+      for (const question of ['How do I reset the Zephyr X200 router?', 'does it need a cable?']) expect((await post(h, `/v1/conversations/${id}/messages`, { question })).statusCode).toBe(200);
+      const tenantId = (await ensureTenant(h.t.container.store.db, 'default')).id;
+      // Long enough that what is left beside it holds less than the two earlier turns.
+      let long = 'How long do I hold the reset button of the Zephyr X200 router';
+      while (h.t.container.services.answers.historyRoom(long, tenantId) > 60) long += ' please'.repeat(25);
+      const short = (await post(h, `/v1/conversations/${id}/messages`, { question: 'How long do I hold the reset button?' })).json() as Loose;
+      const shortTrace = (await h.t.app.inject({ method: 'GET', url: `/v1/traces/${short.traceId}`, headers: bearer(h.t.adminKey) })).json() as Loose;
+      expect(shortTrace.conversation).toMatchObject({ historyTurns: 2, trimmedTurns: [] });
+      const response = await post(h, `/v1/conversations/${id}/messages`, { question: `${long}?` });
+      expect(response.statusCode, response.body).toBe(200);
+      const trace = (await h.t.app.inject({ method: 'GET', url: `/v1/traces/${(response.json() as Loose).traceId}`, headers: bearer(h.t.adminKey) })).json() as Loose;
+      expect(trace.conversation.trimmedTurns[0]).toBe(1);
+      expect(trace.conversation.historyBudgetTokens).toBeLessThanOrEqual(60);
+      expect(trace.conversation.historyTokens).toBeLessThanOrEqual(trace.conversation.historyBudgetTokens);
     } finally {
       await h.close();
     }

@@ -194,7 +194,23 @@ export const conversationSchema = z
   .looseObject({ id: uuid, corpusId: uuid, title: z.string().nullable(), turns: z.number().int(), createdAt: iso, updatedAt: iso, expiresAt: iso.nullable() })
   .meta({ id: 'Conversation' });
 export const turnSchema = answerSchema
-  .extend({ conversationId: uuid, turn: z.number().int(), question: z.string(), standaloneQuestion: z.string().describe('The follow-up rewritten to stand alone; what retrieval searched for') })
+  .extend({
+    conversationId: uuid,
+    turn: z.number().int(),
+    question: z.string(),
+    standaloneQuestion: z.string().describe('The follow-up rewritten to stand alone; what retrieval searched for'),
+    rewriter: z
+      .looseObject({
+        by: z.string().describe('none (first turn), local, cached (this turn rewritten before), or the provider'),
+        model: z.string().optional(),
+        fallbackFrom: z.string().optional().describe('provider:model whose rewrite failed; the local rewrite stood in'),
+        fallbackReason: z.string().optional().describe('the error code of that failure'),
+        ms: z.number(),
+        usage: z.looseObject({ inputTokens: z.number(), outputTokens: z.number(), cachedTokens: z.number(), costUsd: z.number() }).optional(),
+      })
+      .optional()
+      .describe('Which rewriter produced standaloneQuestion'),
+  })
   .meta({ id: 'ConversationTurn' });
 const messageSchema = z
   .looseObject({
@@ -202,6 +218,8 @@ const messageSchema = z
     question: z.string(),
     standaloneQuestion: z.string(),
     createdAt: iso,
+    traceId: uuid.nullable(),
+    feedback: z.enum(['up', 'down']).nullable().describe('The latest rating of this turn (POST /v1/feedback with its traceId)'),
     answer: answerSchema.extend({ citations: z.array(citationSchema.extend({ deleted: z.boolean().describe('The cited document version has been deleted since') })) }).describe('The turn body as it was returned'),
   })
   .meta({ id: 'ConversationMessage' });

@@ -37,6 +37,15 @@ function sseWriter(reply: FastifyReply) {
   };
 }
 
+type Billable = { inputTokens: number; outputTokens: number; costUsd: number };
+
+/** What an answer costs the tenant: its generation, plus a conversation turn's provider rewrite (`rewriter.usage`). */
+function billed(body: AnswerBody): { tokens: number; costUsd: number } {
+  const extra = (body['rewriter'] as { usage?: Billable } | undefined)?.usage;
+  const parts: Billable[] = extra ? [body.usage, extra] : [body.usage];
+  return { tokens: parts.reduce((sum, part) => sum + part.inputTokens + part.outputTokens, 0), costUsd: parts.reduce((sum, part) => sum + part.costUsd, 0) };
+}
+
 /** The reason in-flight answers are aborted with when the server shuts down. */
 function shuttingDown(): AppError {
   return new AppError('SHUTTING_DOWN', 'the server is shutting down; retry the question', { retryAfterMs: 1_000 });
@@ -142,8 +151,7 @@ export function answerRoutes(app: FastifyInstance, deps: AppDeps): AnswerRespond
       inFlight.delete(controller);
       throw error;
     }
-    const settle = (body: { usage: { inputTokens: number; outputTokens: number; costUsd: number } } | undefined) =>
-      lease.settle(body ? { tokens: body.usage.inputTokens + body.usage.outputTokens, costUsd: body.usage.costUsd } : undefined).catch(() => undefined);
+    const settle = (body: AnswerBody | undefined) => lease.settle(body ? billed(body) : undefined).catch(() => undefined);
     if (!wantsStream(request.headers.accept)) {
       try {
         const body = await run({ signal: controller.signal, requestId: request.id });

@@ -66,7 +66,15 @@ export function conversationRoutes(app: FastifyInstance, deps: AppDeps, responde
   routes.post(
     '/v1/conversations/:id/messages',
     {
-      schema: { params: idParams, body: z.object({ question: z.string().trim().min(1).max(4000) }).strict() },
+      schema: {
+        params: idParams,
+        body: z
+          .object({
+            question: z.string().trim().min(1).max(4000),
+            regenerate: z.boolean().default(false).describe('Answer the last turn again (with this question: the same, or edited) and replace it, instead of adding a turn'),
+          })
+          .strict(),
+      },
       onRequest: responder.admit,
       preHandler: query,
     },
@@ -76,7 +84,7 @@ export function conversationRoutes(app: FastifyInstance, deps: AppDeps, responde
       await conversations.get(tenantId, request.params.id);
       deps.services.answers.checkBudget(request.body.question, tenantId);
       return responder.respond(request, reply, tenantId, request.body.question, (context) =>
-        conversations.ask(tenantId, request.params.id, (row) => deps.services.corpora.find(tenantId, row.corpusId), request.body.question, context),
+        conversations.ask(tenantId, request.params.id, (row) => deps.services.corpora.find(tenantId, row.corpusId), request.body.question, context, { regenerate: request.body.regenerate }),
       );
     },
   );

@@ -38,7 +38,7 @@ const answerTool = {
   input_schema: { ...answerJsonSchema, required: [...answerJsonSchema.required] },
 } satisfies Tool;
 
-const usageSchema = z.object({
+export const usageSchema = z.object({
   input_tokens: z.number().nullish(),
   output_tokens: z.number().nullish(),
   cache_creation_input_tokens: z.number().nullish(),
@@ -70,14 +70,14 @@ const streamEventSchema = z.discriminatedUnion('type', [
 ]);
 const READ_EVENTS = new Set(['message_start', 'content_block_start', 'content_block_delta', 'message_delta']);
 
-function textBlock(message: GenerationMessage): TextBlockParam {
+export function textBlock(message: GenerationMessage): TextBlockParam {
   return message.cacheable
     ? { type: 'text', text: message.content, cache_control: { type: 'ephemeral' } }
     : { type: 'text', text: message.content };
 }
 
 /** inputTokens counts every prompt token (uncached + cache writes + cache reads), like OpenAI's prompt_tokens. */
-function toUsage(usage: WireUsage): GenerationUsage {
+export function toUsage(usage: WireUsage): GenerationUsage {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
   const cacheWrite = usage.cache_creation_input_tokens ?? 0;
   return {

@@ -14,7 +14,9 @@ import { CohereReranker } from './cohere-reranker';
 import { LocalLexicalReranker } from './local-reranker';
 import { OpenAIEmbedder } from './openai-embedder';
 import { OpenAIGenerator } from './openai-generator';
-import type { EmbeddingProvider, Generator, Reranker } from './ports';
+import type { EmbeddingProvider, Generator, QuestionRewriteModel, Reranker } from './ports';
+import { OpenAIRewriter } from './openai-rewriter';
+import { AnthropicRewriter } from './anthropic-rewriter';
 import { LocalExtractiveGenerator } from '../../query/local-generator';
 import { floorsFor, LexicalRelevanceScorer, RELEVANCE_FLOORS, RerankerRelevanceScorer, type RelevanceFloors, type RelevanceScorer } from '../../query/relevance';
 
@@ -30,7 +32,11 @@ export interface Providers {
   relevance: { scorer: RelevanceScorer; floors: RelevanceFloors };
   chain: FallbackChain;
   breakers: CircuitBreaker[];
+  /** The follow-up rewrite's model and its own breaker (REWRITER); none: the local rewrite. */
+  rewriter?: { model: QuestionRewriteModel; breaker: CircuitBreaker; timeoutMs: number; maxOutputTokens: number };
 }
+
+export const DEFAULT_REWRITE_MODELS = { openai: 'gpt-4.1-nano', anthropic: 'claude-haiku-4-5' } as const;
 
 function missingKey(variable: string, forSetting: string): Error {
   return new Error(`Invalid configuration: ${variable} is required when ${forSetting}`);
@@ -97,7 +103,29 @@ export function createProviders(config: Config, overrides: ProviderOverrides = {
       }
     }
   });
-  return { embedders, reranker, relevance, chain: new FallbackChain(entries, { timeoutMs: config.PROVIDER_TIMEOUT_MS, retry }), breakers };
+  const rewriteModel = rewriterFrom(config);
+  const rewriter = rewriteModel ? { model: rewriteModel, breaker: breaker(`${rewriteModel.provider}-rewrite`), timeoutMs: config.REWRITE_TIMEOUT_MS, maxOutputTokens: config.REWRITE_MAX_OUTPUT_TOKENS } : undefined;
+  return { embedders, reranker, relevance, chain: new FallbackChain(entries, { timeoutMs: config.PROVIDER_TIMEOUT_MS, retry }), breakers, ...(rewriter ? { rewriter } : {}) };
+}
+
+/** REWRITER: `auto` follows GENERATORS' first provider; the local rewrite needs no model. */
+function rewriterFrom(config: Config): QuestionRewriteModel | undefined {
+  const name = config.REWRITER === 'auto' ? config.GENERATORS.find((generator) => generator !== 'local') : config.REWRITER;
+  switch (name) {
+    case undefined:
+    case 'local':
+      return undefined;
+    case 'openai':
+      if (!config.OPENAI_API_KEY) throw missingKey('OPENAI_API_KEY', 'REWRITER is openai');
+      return new OpenAIRewriter({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.REWRITE_MODEL ?? DEFAULT_REWRITE_MODELS.openai, timeoutMs: config.REWRITE_TIMEOUT_MS });
+    case 'anthropic':
+      if (!config.ANTHROPIC_API_KEY) throw missingKey('ANTHROPIC_API_KEY', 'REWRITER is anthropic');
+      return new AnthropicRewriter({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, model: config.REWRITE_MODEL ?? DEFAULT_REWRITE_MODELS.anthropic, timeoutMs: config.REWRITE_TIMEOUT_MS });
+    default: {
+      const unknown: never = name;
+      throw new Error(`unknown rewriter ${String(unknown)}`);
+    }
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ export type OpenAIGeneratorOptions = OpenAIClientOptions & {
   timeoutMs?: number;
 };
 
-const usageSchema = z
+export const usageSchema = z
   .object({
     prompt_tokens: z.number(),
     completion_tokens: z.number(),
@@ -76,7 +76,7 @@ function toMessage(message: GenerationMessage): ChatCompletionMessageParam {
   }
 }
 
-function toUsage(usage: z.infer<typeof usageSchema>): GenerationUsage {
+export function toUsage(usage: z.infer<typeof usageSchema>): GenerationUsage {
   return {
     inputTokens: usage?.prompt_tokens ?? 0,
     outputTokens: usage?.completion_tokens ?? 0,

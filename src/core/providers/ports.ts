@@ -136,3 +136,27 @@ export interface Generator {
   readonly modelId: string;
   generate(request: GenerationRequest): Promise<GenerationResult>;
 }
+
+/** One small structured call that rewrites a follow-up into a question that stands alone (src/conversations). */
+export interface QuestionRewriteRequest {
+  /** Stable instructions (cacheable across turns and tenants). */
+  system: string;
+  /** The earlier turns and the follow-up, escaped. */
+  user: string;
+  maxOutputTokens: number;
+  signal?: AbortSignal;
+}
+
+export interface QuestionRewriteResult {
+  standaloneQuestion: string;
+  usage: GenerationUsage;
+  provider: string;
+  /** The model id the provider answered with (a dated snapshot, for pricing). */
+  model: string;
+}
+
+export interface QuestionRewriteModel {
+  readonly provider: string;
+  readonly modelId: string;
+  rewrite(request: QuestionRewriteRequest): Promise<QuestionRewriteResult>;
+}

@@ -192,14 +192,14 @@ export class Api {
     return this.json('DELETE', `/v1/conversations/${enc(id)}`);
   }
 
-  /** A conversation turn over SSE: the answer body plus its turn and the standalone question searched for. */
-  sendMessage(id: string, question: string, handlers: AnswerHandlers, signal?: AbortSignal): Promise<ConversationTurn> {
-    return this.streamAnswer(`/v1/conversations/${enc(id)}/messages`, question, handlers, signal) as Promise<ConversationTurn>;
+  /** A conversation turn over SSE: the answer body plus its turn and the standalone question searched for; `regenerate` answers the last turn again and replaces it. */
+  sendMessage(id: string, question: string, handlers: AnswerHandlers, signal?: AbortSignal, options: { regenerate?: boolean } = {}): Promise<ConversationTurn> {
+    return this.streamAnswer(`/v1/conversations/${enc(id)}/messages`, question, handlers, signal, options.regenerate ? { regenerate: true } : {}) as Promise<ConversationTurn>;
   }
 
-  private async streamAnswer(path: string, question: string, handlers: AnswerHandlers, signal?: AbortSignal): Promise<AnswerBody> {
+  private async streamAnswer(path: string, question: string, handlers: AnswerHandlers, signal?: AbortSignal, extra: Record<string, unknown> = {}): Promise<AnswerBody> {
     const response = await this.send('POST', path, {
-      json: { question },
+      json: { question, ...extra },
       headers: { accept: 'text/event-stream' },
       signal,
     });

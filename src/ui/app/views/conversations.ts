@@ -4,6 +4,7 @@ import { announce, h, replace } from '../dom';
 import type { Citation, Conversation, ConversationMessage, ConversationThread } from '../types';
 import { openSourceView } from '../source-view';
 import { REFUSAL_HEADLINE } from './ask';
+import { createEvidencePanel } from './evidence-panel';
 
 const OPEN_STORAGE = 'attest.conversation';
 
@@ -39,7 +40,8 @@ export function conversationAsText(thread: Pick<ConversationThread, 'title' | 'm
  * The Conversations tab: a list of the corpus's conversations (new, continue, rename, delete) and the
  * thread, each turn with what was searched for, its answer, citations and their quotes. Reloading the page
  * reopens the thread from the server. Stop cancels the answer being written (the server cancels the
- * provider call when the stream closes); Regenerate asks the last question again as a new turn.
+ * provider call when the stream closes); Regenerate answers the last question again and replaces its turn.
+ * A turn's citations open in the evidence panel beside the thread.
  */
 export function createConversationsView(ctx: AppContext): View {
   let conversations: Conversation[] = [];
@@ -68,7 +70,18 @@ export function createConversationsView(ctx: AppContext): View {
     status,
   );
   const main = h('section', { class: 'card conversation-main' }, title, turns, form);
-  const element = h('div', { class: 'view conversations-view' }, sidebar, main);
+  const evidence = createEvidencePanel(ctx);
+  const element = h('div', { class: 'view conversations-view' }, sidebar, main, evidence.element);
+
+  function citationButton(citation: ThreadCitation): HTMLButtonElement {
+    const button = h('button', { class: 'link-button', attrs: { type: 'button', 'aria-controls': 'evidence-panel', 'data-testid': 'open-evidence' }, text: `[${citation.n}] ${citation.title}, ${where(citation)}` });
+    button.addEventListener('click', () => {
+      for (const other of turns.querySelectorAll('[data-testid="open-evidence"][aria-current]')) other.removeAttribute('aria-current');
+      button.setAttribute('aria-current', 'true');
+      void evidence.show(citation);
+    });
+    return button;
+  }
 
   function citationList(answer: ConversationMessage['answer']): HTMLElement | null {
     if (answer.citations.length === 0) return null;
@@ -79,7 +92,7 @@ export function createConversationsView(ctx: AppContext): View {
         h(
           'li',
           { attrs: { 'data-testid': 'turn-citation' } },
-          h('span', { class: 'muted', text: `[${citation.n}] ${citation.title}, ${where(citation)}` }),
+          citationButton(citation),
           citation.deleted ? h('span', { class: 'badge warn', text: 'Document deleted since' }) : citation.verified ? h('span', { class: 'badge ok', text: 'Verified quote' }) : h('span', { class: 'badge warn', text: 'Unverified' }),
           h('blockquote', { class: 'quote', text: citation.quote }),
           citation.deleted ? null : h('button', { class: 'button small', attrs: { type: 'button' }, text: 'Open original', on: { click: () => void openSourceView(ctx.api, { ...citation, location: where(citation) }) } }),
@@ -92,14 +105,36 @@ export function createConversationsView(ctx: AppContext): View {
     const answer = message.answer;
     return h(
       'li',
-      { class: 'turn', attrs: { 'data-turn': message.turn } },
+      { class: 'turn', attrs: { 'data-turn': message.turn, 'data-trace': answer.traceId } },
       h('p', { class: 'turn-question', text: message.question }),
       message.standaloneQuestion !== message.question ? h('p', { class: 'hint', attrs: { 'data-testid': 'searched-for' }, text: `Searched for: ${message.standaloneQuestion}` }) : null,
       answer.refused
         ? h('div', { class: 'refusal', attrs: { 'data-testid': 'refusal' } }, h('p', { class: 'refusal-title', text: REFUSAL_HEADLINE }), answer.refusalReason ? h('p', { class: 'muted', text: `Reason: ${answer.refusalReason}` }) : null)
         : h('p', { class: 'answer-text', attrs: { 'data-testid': 'turn-answer' }, text: answer.answer }),
       citationList(answer),
+      answer.traceId ? ratingRow(message) : null,
     );
+  }
+
+  /** Thumbs for one turn: the rating goes to POST /v1/feedback with the turn's trace, and is shown on reload. */
+  function ratingRow(message: ConversationMessage): HTMLElement {
+    const note = h('span', { class: 'hint', attrs: { role: 'status' } });
+    const button = (rating: 'up' | 'down', label: string) => {
+      const element = h('button', { class: 'button small', attrs: { type: 'button', 'aria-pressed': message.feedback === rating ? 'true' : 'false', 'aria-label': `${label}: turn ${message.turn}` }, text: label });
+      element.addEventListener('click', async () => {
+        try {
+          await ctx.api.feedback(message.answer.traceId, rating);
+          message.feedback = rating;
+          for (const other of row.querySelectorAll('button')) other.setAttribute('aria-pressed', other === element ? 'true' : 'false');
+          note.textContent = 'Thanks for the feedback';
+        } catch (error) {
+          note.textContent = `Feedback failed: ${errorText(error)}`;
+        }
+      });
+      return element;
+    };
+    const row = h('div', { class: 'turn-rating', attrs: { role: 'group', 'aria-label': `Rate turn ${message.turn}` } }, button('up', 'Helpful'), button('down', 'Not helpful'), note);
+    return row;
   }
 
   function renderThread(): void {
@@ -146,6 +181,7 @@ export function createConversationsView(ctx: AppContext): View {
     try {
       thread = await ctx.api.conversation(id);
       storage()?.setItem(OPEN_STORAGE, id);
+      evidence.clear();
       renderThread();
       renderList();
     } catch (error) {
@@ -182,13 +218,16 @@ export function createConversationsView(ctx: AppContext): View {
     }
   }
 
-  async function send(text: string): Promise<void> {
+  /** Sends a message; with `regenerate`, the last turn is answered again and replaced (kept if stopped or failed). */
+  async function send(text: string, regenerate = false): Promise<void> {
     if (!thread || !text.trim() || controller) return;
     const mine = new AbortController();
     controller = mine;
     stopButton.hidden = false;
     renderThread();
     const pending = h('li', { class: 'turn pending' }, h('p', { class: 'turn-question', text }), h('p', { class: 'answer-text draft', attrs: { 'data-testid': 'draft' } }));
+    // Regenerating: the draft stands in for the last turn until the new answer replaces it.
+    if (regenerate) turns.lastElementChild?.setAttribute('hidden', '');
     turns.append(pending);
     const draft = pending.lastElementChild as HTMLElement;
     status.textContent = 'Retrieving…';
@@ -202,18 +241,14 @@ export function createConversationsView(ctx: AppContext): View {
           onReset: () => draft.replaceChildren(),
         },
         mine.signal,
+        { regenerate },
       );
       const { conversationId: _id, turn: number, question: asked, standaloneQuestion, ...answer } = turn;
-      thread = {
-        ...thread,
-        turns: number,
-        title: thread.title ?? asked.slice(0, 80),
-        messages: [
-          ...thread.messages,
-          // Just answered: none of its cited versions has been deleted.
-          { turn: number, question: asked, standaloneQuestion, createdAt: new Date().toISOString(), answer: { ...answer, citations: answer.citations.map((citation) => ({ ...citation, deleted: false })) } },
-        ],
-      };
+      const kept = thread.messages.filter((message) => message.turn !== number);
+      // Just answered: none of its cited versions has been deleted, and it has no rating yet.
+      const message = { turn: number, question: asked, standaloneQuestion, createdAt: new Date().toISOString(), traceId: answer.traceId ?? null, feedback: null, answer: { ...answer, citations: answer.citations.map((citation) => ({ ...citation, deleted: false })) } };
+      thread = { ...thread, turns: number, title: thread.title ?? asked.slice(0, 80), messages: [...kept, message] };
+      evidence.clear();
       question.value = '';
       status.textContent = '';
       announce(turn.refused ? REFUSAL_HEADLINE : 'Answer ready');
@@ -254,7 +289,7 @@ export function createConversationsView(ctx: AppContext): View {
   stopButton.addEventListener('click', () => controller?.abort());
   regenerateButton.addEventListener('click', () => {
     const last = thread?.messages[thread.messages.length - 1];
-    if (last) void send(last.question);
+    if (last) void send(last.question, true);
   });
   copyButton.addEventListener('click', async () => {
     if (!thread) return;
@@ -275,6 +310,7 @@ export function createConversationsView(ctx: AppContext): View {
     corpusChanged() {
       controller?.abort();
       thread = undefined;
+      evidence.clear();
       renderThread();
       void refreshList().then(async () => {
         const open = storage()?.getItem(OPEN_STORAGE);
