@@ -13,6 +13,7 @@
  * their values come back as PostgreSQL's text, unparsed.
  */
 import { Blob } from 'node:buffer';
+import { writeFileSync } from 'node:fs';
 import { setImmediate } from 'node:timers';
 import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -23,6 +24,13 @@ const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPor
 
 // Process-wide and read when a WASM module is compiled: set before PGlite compiles its engine (see chooseWasmTier).
 if (options.liftoffOnly) v8.setFlagsFromString('--liftoff-only');
+
+// Names the thread for per-thread CPU figures (/proc/<pid>/task/*/comm; the ingest-stall bench): Linux only, best effort.
+try {
+  writeFileSync('/proc/thread-self/comm', 'attest-pglite');
+} catch {
+  // not Linux
+}
 
 /** A DatabaseError (or any error) as plain data: its own fields that survive structured cloning, none of the query's. */
 function serializeError(/** @type {unknown} */ error) {
