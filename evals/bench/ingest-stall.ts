@@ -21,7 +21,7 @@
  * the service's own. Each question is distinct (no answer-cache hits).
  *
  *   npm run bench -- ingest-stall [--modes off,on] [--questions 40] [--documents 20] [--clients 50]
- *       [--seconds 10] [--warmup 3] [--pdf PATH] [--log-level warn] [--json FILE]
+ *       [--seconds 10] [--warmup 3] [--pdf PATH] [--log-level warn] [--json FILE] [--cpu-prof DIR]
  *
  * Targets (issue 28), during ingestion: answer p95 ≤ 60 ms, max ≤ 250 ms; event-loop delay p99 ≤ 30 ms;
  * idle 50-client overhead p99 ≤ 60 ms; ingestion time at most 10% over PGLITE_WORKER=off.
@@ -46,6 +46,8 @@ const { values: args } = parseArgs({
     pdf: { type: 'string', default: resolve(ROOT, '../shared/datasets/pdfs/born-digital/freeculture.pdf') },
     'log-level': { type: 'string', default: 'warn' },
     json: { type: 'string' },
+    /** Start each service with --cpu-prof, writing its profile into this directory. */
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -96,17 +98,25 @@ function uptime(): string {
   return `load ${loadAverage()}`;
 }
 
-/** CPU seconds by thread of `pid`: the main thread by tid, the rest summed by thread name. */
+const cpuSecondsOf = (stat: string): number => {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime, in USER_HZ (100 per second on every mainstream configuration).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+/**
+ * CPU seconds by thread of `pid`: the main thread by tid, the rest summed by thread name, and under "(ended)"
+ * what threads that are gone used (the process's total less the live threads': a PDF worker retired meanwhile).
+ */
 function threadCpu(pid: number): Map<string, number> {
-  const totals = new Map<string, number>();
+  const totals = new Map<string, number>([['(ended)', cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'))]]);
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = Number(tid) === pid ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime, in USER_HZ (100 per second on every mainstream configuration).
-      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      const seconds = cpuSecondsOf(stat);
       totals.set(name, (totals.get(name) ?? 0) + seconds);
+      totals.set('(ended)', totals.get('(ended)')! - seconds);
     } catch {
       // the thread ended between the listing and the read
     }
@@ -168,7 +178,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
   const latency = { ms: 0 };
   scriptProvider(provider, latency);
   const service = await startService({
-    backend: { logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).parse(args['log-level']), defaultLimits: false, env: {} },
+    backend: { logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).parse(args['log-level']), defaultLimits: false, env: {}, ...(args['cpu-prof'] ? { cpuProf: args['cpu-prof'] } : {}) },
     fake: provider,
     label: `ingest-stall-${mode}`,
     env: { PGLITE_WORKER: mode, PDF_TIMEOUT_MS: '900000' },
@@ -256,7 +266,7 @@ function printTable(results: ModeResult[]): void {
     ['PDF ingestion s', (r) => r.ingestionSeconds, '≤ off × 1.1'],
     ['CPU s main thread while ingesting', (r) => r.cpuByThreadSeconds.main ?? 0, ''],
     ['CPU s PGlite thread while ingesting', (r) => r.cpuByThreadSeconds['attest-pglite'] ?? 0, ''],
-    ['load average (idle / load / ingesting)', (r) => `${r.idle.uptime} / ${r.load.uptime} / ${r.ingesting.uptime}`.replace(/load /gu, ''), ''],
+    ['1-min load average idle/load/ingesting', (r) => [r.idle, r.load, r.ingesting].map((phase) => phase.uptime.split(' ')[1]).join(' / '), ''],
   ];
   console.log(`\n${'figure'.padEnd(40)} ${results.map((r) => `PGLITE_WORKER=${r.mode}`.padEnd(24)).join(' ')} target`);
   for (const [label, pick, target] of rows) console.log(`${label.padEnd(40)} ${results.map((r) => String(pick(r)).padEnd(24)).join(' ')} ${target}`);
