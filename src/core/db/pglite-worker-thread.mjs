@@ -5,7 +5,7 @@
  * loader in each).
  *
  * Messages in (each with a numeric `id`, answered once):
- *   { op: 'query', text, params, rowMode?, rawTypes?, blob?: ArrayBuffer, tx? }  |  { op: 'exec', text, tx? }
+ *   { op: 'query', text, params, rowMode?, rawTypes?, paramTypes?, blob?: ArrayBuffer, tx? }  |  { op: 'exec', text, tx? }
  *   { op: 'begin' }  |  { op: 'commit', tx }  |  { op: 'rollback', tx }  |  { op: 'close' }  |  { op: 'crash' } (tests)
  * Messages out: { type: 'ready' } | { type: 'init-error', error } | { id, ok: true, value } | { id, ok: false, error }
  *
@@ -74,6 +74,7 @@ if (pg) {
     const queryOptions = {};
     if (message.rowMode) queryOptions.rowMode = message.rowMode;
     if (message.rawTypes?.length) queryOptions.parsers = Object.fromEntries(message.rawTypes.map((/** @type {number} */ oid) => [oid, identity]));
+    if (message.paramTypes) queryOptions.paramTypes = message.paramTypes;
     if (message.blob) queryOptions.blob = new Blob([message.blob]);
     const result = await client.query(message.text, message.params ?? [], queryOptions);
     if (!result.blob) return { value: result, transfer: [] };

@@ -198,11 +198,11 @@ export class PgliteWorkerClient {
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.stopped) return;
-      await this.call({ op: 'close' }, true).catch(() => undefined);
-      // Held until the thread is gone: the caller awaits its end.
+      // Held until the thread is gone (settled() leaves it referenced while closing): the caller awaits its end.
       this.worker.ref();
+      // A close that never comes back (a transaction left open forever) must not hang the shutdown.
       const timeout = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
-      timeout.unref();
+      await this.call({ op: 'close' }, true).catch(() => undefined);
       await this.exited;
       clearTimeout(timeout);
     })();
@@ -254,7 +254,7 @@ export class PgliteWorkerClient {
 
   private settled(id: number): void {
     this.pending.delete(id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0 && this.closing === undefined) this.worker.unref();
   }
 
   /** The thread is gone: every statement in flight fails now, and every later one at once. */
