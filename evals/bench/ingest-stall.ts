@@ -32,7 +32,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { multipart } from '../../test/helpers/multipart';
 import { figuresOf, runClosedLoop } from './support/load-client';
-import { bearer, firstSentenceOfSource, http, loadAverage, MetricsScraper, ROOT, seedCorpus, startFakeProvider, startService, type FakeProvider, type Service } from './support/load-service';
+import { bearer, firstSentenceOfSource, http, loadAverage, MetricsScraper, ProcSampler, ROOT, seedCorpus, startFakeProvider, startService, type FakeProvider, type Service } from './support/load-service';
 import { percentile, questionFor } from './support/load-stats';
 
 const { values: args } = parseArgs({
@@ -83,6 +83,8 @@ interface ModeResult {
   ingestionSeconds: number;
   eventLoop: { idleP99Ms: number; ingestingP99Ms: number; ingestingMaxMs: number };
   cpuByThreadSeconds: Record<string, number>;
+  /** VmHWM: the process's peak resident memory over the whole run, the PDF's ingestion included. */
+  peakRssMb: number;
   embedder: string;
 }
 
@@ -186,6 +188,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
   let failed = true;
   try {
     console.log(`\nPGLITE_WORKER=${mode}: service pid ${service.pid} on ${service.backendLabel}, ${EMBEDDER}; ${uptime()}`);
+    const memory = new ProcSampler(service.pid, 1000);
     const topics = await seedCorpus(service, CORPUS, options.documents);
     const scraper = new MetricsScraper(service.url, 2000);
     // Warm: the BM25 and vector snapshots load on the first questions.
@@ -224,6 +227,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
     const ingesting = { ...(await questionStream(service, topics, 902, () => done !== undefined)), uptime: uptime() };
     await poll;
     const cpuAfter = threadCpu(service.pid);
+    memory.stop();
     await scraper.scrape();
     await scraper.stop();
     if (done?.state !== 'completed') throw new Error(`the PDF's job ended ${done?.state}`);
@@ -241,10 +245,12 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
       ingestionSeconds,
       eventLoop: { idleP99Ms: worst(idleWindows, (window) => window.lagP99Ms), ingestingP99Ms: worst(ingestWindows, (window) => window.lagP99Ms), ingestingMaxMs: worst(ingestWindows, (window) => window.lagMaxMs) },
       cpuByThreadSeconds,
+      peakRssMb: round(memory.peakRssMb),
       embedder: EMBEDDER,
     };
     console.log(`  ingesting: ${ingesting.count} questions p50 ${ingesting.p50} p95 ${ingesting.p95} max ${ingesting.max} ms (${ingesting.errors} errors); PDF ingested in ${ingestionSeconds} s; ${ingesting.uptime}`);
     console.log(`  event-loop delay: idle worst-window p99 ${result.eventLoop.idleP99Ms} ms; ingesting worst-window p99 ${result.eventLoop.ingestingP99Ms} ms, max ${result.eventLoop.ingestingMaxMs} ms`);
+    console.log(`  peak RSS ${result.peakRssMb} MB`);
     console.log(`  CPU s by thread while ingesting: ${Object.entries(cpuByThreadSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}`);
     failed = false;
     return result;
@@ -266,6 +272,7 @@ function printTable(results: ModeResult[]): void {
     ['PDF ingestion s', (r) => r.ingestionSeconds, '≤ off × 1.1'],
     ['CPU s main thread while ingesting', (r) => r.cpuByThreadSeconds.main ?? 0, ''],
     ['CPU s PGlite thread while ingesting', (r) => r.cpuByThreadSeconds['attest-pglite'] ?? 0, ''],
+    ['peak RSS MB', (r) => r.peakRssMb, ''],
     ['1-min load average idle/load/ingesting', (r) => [r.idle, r.load, r.ingesting].map((phase) => phase.uptime.split(' ')[1]).join(' / '), ''],
   ];
   console.log(`\n${'figure'.padEnd(40)} ${results.map((r) => `PGLITE_WORKER=${r.mode}`.padEnd(24)).join(' ')} target`);
