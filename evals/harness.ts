@@ -42,7 +42,7 @@ export async function openHarness(options: HarnessOptions): Promise<EvalHarness>
     ...(process.env.MODELS_DIR ? { MODELS_DIR: process.env.MODELS_DIR } : {}),
     ...options.env,
   });
-  const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: options.databaseUrl ? undefined : dataDir, liftoffOnly: config.PGLITE_LIFTOFF_ONLY });
+  const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: options.databaseUrl ? undefined : dataDir, liftoffOnly: config.PGLITE_LIFTOFF_ONLY, worker: config.PGLITE_WORKER });
   const jobs = new InlineJobQueue(new JobRecords(store.db), { queue: 'attest', concurrency: options.concurrency ?? 2, retry: { maxAttempts: 2, backoffMs: 50 } });
   const container = await createContainer(config, { store, jobs });
   await jobs.startWorker();

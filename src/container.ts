@@ -127,7 +127,7 @@ function changedModelError(embedder: OnnxEmbedder, error: unknown): unknown {
 
 /** Wires adapters from config: the only place that knows which adapter is in use. */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
-  const store = options.store ?? (await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, poolSize: config.DATABASE_POOL_SIZE, liftoffOnly: config.PGLITE_LIFTOFF_ONLY }));
+  const store = options.store ?? (await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, poolSize: config.DATABASE_POOL_SIZE, liftoffOnly: config.PGLITE_LIFTOFF_ONLY, worker: config.PGLITE_WORKER }));
   await migrateStore(store);
   const built = createProviders(config, { breaker: { coolDownMs: config.PROVIDER_CIRCUIT_COOLDOWN_MS } });
   const providers: Providers = { ...built, ...options.providers };

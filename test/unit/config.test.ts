@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PGLITE_LIFTOFF_ONLY: 'yes' })).toThrow(ConfigError);
   });
 
+  it('runs PGlite on its worker thread unless PGLITE_WORKER=off', () => {
+    expect(loadConfig({}).PGLITE_WORKER).toBe(true);
+    expect(loadConfig({ PGLITE_WORKER: 'off' }).PGLITE_WORKER).toBe(false);
+    expect(loadConfig({ PGLITE_WORKER: 'on' }).PGLITE_WORKER).toBe(true);
+    expect(() => loadConfig({ PGLITE_WORKER: 'false' })).toThrow(ConfigError);
+  });
+
   it('names the variable of a bad value in one line', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     try {

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } fro
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
-import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { PgliteClient } from './pglite-worker';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
@@ -55,12 +56,12 @@ export function movesWriteFence(text: string): boolean {
 }
 
 /** Counts the fence-moving statements sent through a PGlite client, its transactions' included. */
-function fenceWrites(client: PGliteInterface): () => number {
+function fenceWrites(client: PgliteClient): () => number {
   let writes = 0;
   const note = (text: unknown) => {
     if (typeof text !== 'string' || movesWriteFence(text)) writes++;
   };
-  const wrap = <T extends Pick<PGliteInterface, 'query' | 'exec'>>(target: T): T => {
+  const wrap = <T extends Pick<PgliteClient, 'query' | 'exec'>>(target: T): T => {
     const query = target.query.bind(target);
     const exec = target.exec.bind(target);
     // Counted before and after: a reader that captures the fence while the write runs sees it move again once it is done.
@@ -91,7 +92,7 @@ function fenceWrites(client: PGliteInterface): () => number {
     } finally {
       writes++;
     }
-  }) as PGliteInterface['transaction'];
+  }) as PgliteClient['transaction'];
   return () => writes;
 }
 
@@ -110,12 +111,14 @@ export interface StoreOptions {
   queryTimeoutMs?: number | undefined;
   /** PGlite only: its engine on V8's baseline WASM compiler alone (config PGLITE_LIFTOFF_ONLY; default true). */
   liftoffOnly?: boolean | undefined;
+  /** PGlite only: on a worker thread of its own (config PGLITE_WORKER; default true), else on the calling thread. */
+  worker?: boolean | undefined;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, { poolSize: options.poolSize ?? 10, queryTimeoutMs: options.queryTimeoutMs ?? 0 })
-    : openPglite(options.dataDir ?? 'memory://', options.liftoffOnly ?? true);
+    : openPglite(options.dataDir ?? 'memory://', { liftoffOnly: options.liftoffOnly ?? true, worker: options.worker ?? true });
 }
 
 let liftoffChosen = false;
@@ -177,10 +180,19 @@ async function initializeDataDir(location: string): Promise<void> {
   }
 }
 
-async function openPglite(dataDir: string, liftoffOnly: boolean): Promise<Store> {
-  chooseWasmTier(liftoffOnly);
+/** PGlite on its own thread (pglite-worker.ts), or in this one. */
+async function startPglite(location: string, options: { liftoffOnly: boolean; worker: boolean }): Promise<PgliteClient> {
+  if (options.worker) {
+    const { PgliteWorkerClient } = await import('./pglite-worker');
+    return PgliteWorkerClient.open({ dataDir: location, startParams: PGLITE_SETTINGS, liftoffOnly: options.liftoffOnly });
+  }
+  chooseWasmTier(options.liftoffOnly);
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
+  return PGlite.create(location, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+}
+
+async function openPglite(dataDir: string, options: { liftoffOnly: boolean; worker: boolean }): Promise<Store> {
   const { drizzle } = await import('drizzle-orm/pglite');
   let location = dataDir;
   let originalsDir: string | undefined;
@@ -190,9 +202,10 @@ async function openPglite(dataDir: string, liftoffOnly: boolean): Promise<Store>
     originalsDir = path.resolve(dataDir, 'originals');
     await mkdir(originalsDir, { recursive: true });
   }
-  const client = await PGlite.create(location, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+  const client = await startPglite(location, options);
   const writeFence = fenceWrites(client);
-  const db = drizzle(client, { schema }) as unknown as Db;
+  // drizzle-orm/pglite types its client as the PGlite class, but calls only what PgliteClient has (its session.js).
+  const db = drizzle(client as unknown as PGlite, { schema }) as unknown as Db;
   return {
     db,
     driver: 'pglite',

@@ -17,6 +17,8 @@ const MESSAGES = [
   /client has encountered a connection error/iu,
   /cannot use a pool after calling end/iu,
   /pglite is closed/iu,
+  // The embedded database's worker thread died (src/core/db/pglite-worker.ts).
+  /pglite worker (?:stopped|failed to start)/iu,
 ];
 
 export function isStoreUnavailable(error: unknown): boolean {

@@ -8,7 +8,7 @@
  * Messages out: { type: 'ready', dimensions } | { type: 'init-error', message }
  *               | { id, ok: true, vectors | ids } | { id, ok: false, message }
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
@@ -16,6 +16,13 @@ import ort from 'onnxruntime-node';
 /** @type {{ modelPath: string, tokenizerPath: string, maxTokens: number, pooling: 'cls' | 'mean', normalize: boolean, threads: number, tokenBudget: number }} */
 const options = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+
+// Named for per-thread CPU figures (the ingest-stall bench): Linux only, best effort.
+try {
+  writeFileSync('/proc/thread-self/comm', 'attest-onnx');
+} catch {
+  // not Linux
+}
 
 /** Set by 'crash-next' (tests): the next batch dies halfway, as a worker killed by the OOM killer would. */
 let crashNext = false;
