@@ -11,7 +11,7 @@
  * - CPU seconds by thread (Linux /proc/self/task), so "off the event loop" is seen, not assumed.
  *
  *   MODELS_DIR=~/.cache/attest-models npm run bench -- local-models [--beir ../shared/datasets/scifact]
- *       [--queries 200] [--docs 2000] [--workers 2]
+ *       [--queries 200] [--docs 2000] [--workers 2] [--token-budget N] [--texts-per-job N] [--no-query-lane]
  *
  * The machine's load changes every figure: the bench prints the load average beside them.
  */
@@ -32,6 +32,11 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '200' },
     docs: { type: 'string', default: '2000' },
     workers: { type: 'string', default: process.env.ONNX_WORKERS ?? '2' },
+    /** The pool's batching, to compare settings side by side (defaults: the pool's). */
+    'token-budget': { type: 'string' },
+    'texts-per-job': { type: 'string' },
+    /** Without the pool's query lane (every worker takes documents), to compare. */
+    'no-query-lane': { type: 'boolean', default: false },
   },
 });
 
@@ -74,7 +79,12 @@ async function main(): Promise<void> {
 
   const rssBefore = process.memoryUsage().rss;
   const loadStarted = performance.now();
-  const embedder = await OnnxEmbedder.open(BGE_SMALL_EN_V15_Q, modelsDir, { workers: Number(args.workers) });
+  const embedder = await OnnxEmbedder.open(BGE_SMALL_EN_V15_Q, modelsDir, {
+    workers: Number(args.workers),
+    ...(args['token-budget'] ? { tokenBudget: Number(args['token-budget']) } : {}),
+    ...(args['texts-per-job'] ? { textsPerJob: Number(args['texts-per-job']) } : {}),
+    queryLane: !args['no-query-lane'],
+  });
   const loadMs = performance.now() - loadStarted;
   const rssLoaded = process.memoryUsage().rss;
   let peakRss = rssLoaded;

@@ -88,6 +88,19 @@ describe.skipIf(!available)('local neural embedder (bge-small-en-v1.5 int8, real
     expect(cosine(alone!, mixed[0]!)).toBeLessThan(0.9);
   });
 
+  it('embeds a question on the query lane at once, not after the document batches under way', async () => {
+    const long = (index: number) => Array.from({ length: 60 }, (_unused, word) => `sediment${(index * 60 + word) % 97} river flow`).join(' ');
+    const finished: string[] = [];
+    // Two batches of 16 long documents: without a query lane both workers would be busy with them.
+    const batches = [0, 1].map((batch) =>
+      embedder.embed(Array.from({ length: 16 }, (_unused, index) => long(batch * 16 + index)), { inputType: 'document' }).then(() => finished.push(`documents ${batch}`)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const question = embedder.embed(['how does sediment move in a river?'], { inputType: 'query' }).then(() => finished.push('question'));
+    await Promise.all([...batches, question]);
+    expect(finished[0]).toBe('question');
+  }, 60_000);
+
   it('replaces a worker that dies mid-batch and retries the batch on the new one', async () => {
     const texts = Array.from({ length: 40 }, (_unused, index) => `sentence number ${index} about river sediment`);
     const expected = await embedder.embed(texts, { inputType: 'document' });

@@ -10,7 +10,17 @@ export interface InferencePoolOptions {
   normalize: boolean;
   /** Worker threads (default: min(2, cores)). */
   workers?: number;
-  /** ONNX Runtime intra-op threads per worker (default 1: the workers are the parallelism). */
+  /**
+   * With two workers or more, one of them takes only queries (priority work): a question's embedding then runs
+   * at once, time-sliced with the documents' batches by the OS, instead of waiting for a batch of documents to
+   * finish (seconds while a large document embeds). Default true.
+   */
+  queryLane?: boolean;
+  /**
+   * ONNX Runtime intra-op threads per document worker (default: the cores shared among the document workers,
+   * so that with a query lane the document worker still uses every core while no question is asked). The
+   * query lane's worker runs one thread: a query is a few dozen tokens.
+   */
   threadsPerWorker?: number;
   /** Padded tokens per forward pass (batch size × longest member). */
   tokenBudget?: number;
@@ -25,6 +35,7 @@ type Op = 'embed' | 'tokenize';
 interface Job {
   id: number;
   op: Op;
+  priority: boolean;
   texts: string[];
   attempts: number;
   resolve(value: Float32Array[] | number[][]): void;
@@ -32,6 +43,8 @@ interface Job {
 }
 
 interface Slot {
+  /** query: the query lane's worker, which takes priority work only. */
+  role: 'query' | 'any';
   worker: Worker;
   job: Job | undefined;
   /** Set once the slot is being replaced or the pool closes: its exit is expected. */
@@ -66,16 +79,21 @@ export class InferencePool {
 
   /** Starts the workers; rejects with a ModelFileError naming the file if the model or tokenizer cannot be loaded. */
   static async open(options: InferencePoolOptions): Promise<InferencePool> {
+    const workers = options.workers ?? Math.max(1, Math.min(2, availableParallelism()));
+    const queryLane = (options.queryLane ?? true) && workers >= 2;
+    const documentWorkers = queryLane ? workers - 1 : workers;
     const pool = new InferencePool({
-      workers: Math.max(1, Math.min(2, availableParallelism())),
-      threadsPerWorker: 1,
       tokenBudget: 1024,
       textsPerJob: 16,
       maxAttempts: 3,
       ...options,
+      workers,
+      queryLane,
+      threadsPerWorker: options.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / documentWorkers)),
     });
     try {
-      await Promise.all(Array.from({ length: pool.options.workers }, () => pool.spawn()));
+      const roles: Slot['role'][] = Array.from({ length: workers }, (_unused, index) => (queryLane && index === 0 ? 'query' : 'any'));
+      await Promise.all(roles.map((role) => pool.spawn(role)));
     } catch (error) {
       await pool.close();
       throw error;
@@ -92,9 +110,9 @@ export class InferencePool {
     return (await this.run('tokenize', texts, true)) as number[][];
   }
 
-  /** Test hook: the next job the first worker takes kills that worker halfway through. */
+  /** Test hook: the next job the first document worker takes kills that worker halfway through. */
   crashNextJob(): void {
-    this.slots[0]?.worker.postMessage({ op: 'crash-next' });
+    this.slots.find((slot) => slot.role === 'any')?.worker.postMessage({ op: 'crash-next' });
   }
 
   async close(): Promise<void> {
@@ -117,7 +135,7 @@ export class InferencePool {
       const slice = texts.slice(start, start + this.options.textsPerJob);
       parts.push(
         new Promise((resolve, reject) => {
-          jobs.push({ id: this.nextId++, op, texts: slice, attempts: 0, resolve, reject });
+          jobs.push({ id: this.nextId++, op, priority, texts: slice, attempts: 0, resolve, reject });
         }),
       );
     }
@@ -130,7 +148,10 @@ export class InferencePool {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.job || slot.retired) continue;
-      const job = this.queue.shift();
+      // The query lane takes priority work or nothing (a retried document batch may sit ahead of it).
+      const index = slot.role === 'query' ? this.queue.findIndex((queued) => queued.priority) : 0;
+      if (index < 0) continue;
+      const [job] = this.queue.splice(index, 1);
       if (!job) break;
       slot.job = job;
       job.attempts += 1;
@@ -139,10 +160,11 @@ export class InferencePool {
     }
   }
 
-  private spawn(): Promise<void> {
+  private spawn(role: Slot['role']): Promise<void> {
     const { modelPath, tokenizerPath, maxTokens, pooling, normalize, threadsPerWorker, tokenBudget } = this.options;
-    const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads: threadsPerWorker, tokenBudget } });
-    const slot: Slot = { worker, job: undefined, retired: false };
+    const threads = role === 'query' ? 1 : threadsPerWorker;
+    const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, tokenBudget } });
+    const slot: Slot = { role, worker, job: undefined, retired: false };
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: WorkerMessage) => {
@@ -186,7 +208,7 @@ export class InferencePool {
           else this.queue.unshift(job);
         }
         this.replacements += 1;
-        this.spawn().catch((error: unknown) => {
+        this.spawn(slot.role).catch((error: unknown) => {
           // The model loaded before; failing now means the files changed under us: fail what waits rather than hang.
           for (const waiting of this.queue.splice(0)) waiting.reject(error instanceof Error ? error : new Error(String(error)));
         });

@@ -127,6 +127,10 @@ async function main() {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Idle intra-op threads spin by default, taking the CPU a question's embedding needs on the query lane's
+      // worker. Measured (npm run bench -- local-models, 300 docs): spinning, a query while documents embed p95
+      // 115 ms at 3.1 documents/s; not spinning, p95 54 ms at 6.8 documents/s.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
     // A probe at load: a truncated graph, out-of-range token ids or a wrong output shape fail here, not mid-ingestion.
     const [probe] = await runBatch(session, [encode(tokenizer, 'attest model probe')]);
