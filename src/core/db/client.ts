@@ -110,12 +110,17 @@ export interface StoreOptions {
   queryTimeoutMs?: number | undefined;
   /** PGlite only: its engine on V8's baseline WASM compiler alone (config PGLITE_LIFTOFF_ONLY; default true). */
   liftoffOnly?: boolean | undefined;
+  /**
+   * PGlite in memory only: starts from this dump of a data directory (PGlite's dumpDataDir) instead of an
+   * initdb, which is most of an in-memory store's start-up (tests open one migrated dump many times).
+   */
+  loadDataDir?: Blob | undefined;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, { poolSize: options.poolSize ?? 10, queryTimeoutMs: options.queryTimeoutMs ?? 0 })
-    : openPglite(options.dataDir ?? 'memory://', options.liftoffOnly ?? true);
+    : openPglite(options.dataDir ?? 'memory://', options.liftoffOnly ?? true, options.loadDataDir);
 }
 
 let liftoffChosen = false;
@@ -177,7 +182,7 @@ async function initializeDataDir(location: string): Promise<void> {
   }
 }
 
-async function openPglite(dataDir: string, liftoffOnly: boolean): Promise<Store> {
+async function openPglite(dataDir: string, liftoffOnly: boolean, loadDataDir?: Blob): Promise<Store> {
   chooseWasmTier(liftoffOnly);
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
@@ -185,12 +190,13 @@ async function openPglite(dataDir: string, liftoffOnly: boolean): Promise<Store>
   let location = dataDir;
   let originalsDir: string | undefined;
   if (!dataDir.startsWith('memory://')) {
+    if (loadDataDir) throw new Error('openStore: loadDataDir is for in-memory PGlite stores only');
     location = path.resolve(dataDir, 'pglite');
     await initializeDataDir(location);
     originalsDir = path.resolve(dataDir, 'originals');
     await mkdir(originalsDir, { recursive: true });
   }
-  const client = await PGlite.create(location, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+  const client = await PGlite.create(location, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS], ...(loadDataDir ? { loadDataDir } : {}) });
   const writeFence = fenceWrites(client);
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
