@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { PGliteInterface } from '@electric-sql/pglite';
 import { MIGRATIONS_DIR, migrateStore, openStore, type Store } from '../../src/core/db/client';
-import { createTestDatabase, requireService } from './services';
+import pg from 'pg';
+import { createTestDatabase, POSTGRES_ADMIN_URL, requireService } from './services';
 
 /** What a migrated data directory depends on: the engine, pgvector and every migration file. */
 function templateKey(): string {
@@ -117,6 +118,52 @@ export async function seedDataDir(dataDir: string): Promise<void> {
   cpSync(await migratedDataDirTemplate(), target, { recursive: true });
 }
 
+let postgresTemplate: Promise<string> | undefined;
+
+/**
+ * A migrated PostgreSQL database to copy test databases from (see createTestDatabase's template): the
+ * migrations run once per migration set on a machine, not once per store a suite opens. Made under an
+ * advisory lock, so test files starting together make it once; kept for later runs (its name carries the key).
+ */
+function migratedPostgresTemplate(): Promise<string> {
+  postgresTemplate ??= (async () => {
+    const name = `attest_template_${templateKey()}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    try {
+      await admin.query('SELECT pg_advisory_lock(7242003)');
+      try {
+        const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (exists.rowCount === 0) {
+          // Made under another name and renamed once migrated: a run killed midway leaves no half-migrated template.
+          const staging = await createTestDatabase('attest_template_staging');
+          try {
+            const store = await openStore({ databaseUrl: staging.url, poolSize: 1 });
+            try {
+              await migrateStore(store);
+            } finally {
+              await store.close();
+            }
+            await admin.query(`ALTER DATABASE ${new URL(staging.url).pathname.slice(1)} RENAME TO ${name}`);
+          } catch (error) {
+            await staging.drop();
+            throw error;
+          }
+        }
+      } finally {
+        await admin.query('SELECT pg_advisory_unlock(7242003)');
+      }
+    } finally {
+      await admin.end();
+    }
+    return name;
+  })();
+  postgresTemplate.catch(() => {
+    postgresTemplate = undefined;
+  });
+  return postgresTemplate;
+}
+
 export interface StoreTarget {
   name: 'pglite' | 'postgres';
   /** Opens a fresh, migrated store; close() also drops a real test database. */
@@ -138,7 +185,7 @@ export async function storeTargets(suite: string): Promise<StoreTarget[]> {
     targets.push({
       name: 'postgres',
       async open() {
-        const database = await createTestDatabase();
+        const database = await createTestDatabase('attest_test', await migratedPostgresTemplate());
         const store = await openStore({ databaseUrl: database.url, poolSize: 5 });
         await migrateStore(store);
         const close = store.close.bind(store);
