@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { chromiumAvailability, ensureUiBuilt, isCI, launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { MANUAL_FACTS, pumpManualPdf } from './pdf-fixture';
+import { memoryStore } from '../helpers/stores';
 
 /**
  * The support UI in a real browser (Debian's Chromium through playwright-core)
@@ -71,8 +71,7 @@ describe.skipIf(!availability.ok)('support UI in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     await ensureUiBuilt();
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     t = await createTestApp({ store });
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchChromium({ width: 1280, height: 900 });

@@ -9,6 +9,7 @@ import { fakeProviderEnv, type AnswerResponse, type Loose } from '../helpers/ans
 import { multipartBody } from '../helpers/ingestion';
 import { isRunning, killAll, killGroup, startServer, type ChildEnv, type ChildHandle } from '../helpers/processes';
 import { freePort } from '../helpers/redis-server';
+import { seedDataDir } from '../helpers/stores';
 import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
 
 /**
@@ -105,6 +106,8 @@ describe('API process restarted during an SSE answer', () => {
   beforeAll(async () => {
     fake = await startFakeProviders();
     dataDir = await mkdtemp(join(tmpdir(), 'attest-api-restart-'));
+    // What the first start would make (an initdb and the migrations), copied in instead: restarts are under test, not that.
+    await seedDataDir(dataDir);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {

@@ -9,6 +9,7 @@ import { multipartBody } from '../helpers/ingestion';
 import { killAll, killGroup, SERVER_SCRIPT, startProcess, type ChildEnv, type ChildHandle } from '../helpers/processes';
 import { freePort } from '../helpers/redis-server';
 import { createTestDatabase, requireService } from '../helpers/services';
+import { seedDataDir } from '../helpers/stores';
 
 /**
  * The API process SIGKILLed in the middle of `DELETE /v1/documents/:id` (issue 23, item 1). The server runs as its
@@ -54,6 +55,9 @@ describe.each(backends.filter((backend) => backend.enabled))('API SIGKILLed duri
       const database = await createTestDatabase();
       cleanups.push(database.drop);
       databaseUrl = database.url;
+    } else {
+      // What the server's first start would make (an initdb and the migrations), copied in instead: it is not under test here.
+      await seedDataDir(dataDir);
     }
     const env: ChildEnv = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BOOTSTRAP_API_KEY: key, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, REDIS_URL: undefined, NODE_ENV: 'test' };
     const call = async (method: string, path: string, body?: unknown) => {

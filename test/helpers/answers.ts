@@ -6,12 +6,13 @@ import { sql } from 'drizzle-orm';
 import type { AnswerBodyCitation } from '../../src/query/answer-body';
 import { expect } from 'vitest';
 import { loadConfig, type Config } from '../../src/core/config';
-import { migrateStore, openStore, type Store } from '../../src/core/db/client';
+import type { Store } from '../../src/core/db/client';
 import type { Providers } from '../../src/core/providers/factory';
 import type { GeneratedAnswer } from '../../src/core/providers/ports';
 import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
 import { bearer, createTestApp, type TestApp } from './app';
 import { createCorpus, upload, waitForJob } from './ingestion';
+import { memoryStore } from './stores';
 
 /** Parsed JSON that tests read field by field (traces, SSE payloads). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -57,8 +58,7 @@ export function fakeProviderEnv(fake: FakeProviders, env: Record<string, string>
  * it share tenants, so give each its own corpus names.
  */
 export async function sharedStore(): Promise<{ store: Store; close(): Promise<void> }> {
-  const store = await openStore({ dataDir: 'memory://' });
-  await migrateStore(store);
+  const store = await memoryStore();
   return { store: { ...store, close: async () => undefined }, close: () => store.close() };
 }
 
@@ -67,11 +67,7 @@ export async function startHarness(
   options: { store?: Store; providers?: (config: Config) => Partial<Providers> } = {},
 ): Promise<AnswerHarness> {
   const fake = await startFakeProviders();
-  let store = options.store;
-  if (store === undefined) {
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
-  }
+  const store = options.store ?? (await memoryStore());
   const fullEnv = fakeProviderEnv(fake, env);
   const providers = options.providers?.(loadConfig({ LOG_LEVEL: 'silent', ...fullEnv }));
   const t = await createTestApp({ store, env: fullEnv, ...(providers ? { providers } : {}) });

@@ -7,6 +7,7 @@ import type { Store } from '../../src/core/db/client';
 import { createContainer, type Container, type ContainerOptions } from '../../src/container';
 import { InlineJobQueue } from '../../src/jobs/inline-queue';
 import { JobRecords } from '../../src/jobs/job-records';
+import { memoryStore } from './stores';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -19,9 +20,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(
-  options: { store: Store; env?: Record<string, string>; logger?: BuildAppOptions['logger']; appOptions?: Omit<BuildAppOptions, 'logger'> } & Omit<ContainerOptions, 'store' | 'jobs'>,
-): Promise<TestApp> {
+export type TestAppOptions = { store: Store; env?: Record<string, string>; logger?: BuildAppOptions['logger']; appOptions?: Omit<BuildAppOptions, 'logger'> } & Omit<ContainerOptions, 'store' | 'jobs'>;
+
+export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   // Models fetched into ./data/models on a dev machine must not switch every suite to the neural embedder.
   const config = loadConfig({ LOG_LEVEL: 'silent', LOCAL_MODELS: 'off', ...options.env });
   const jobs = new InlineJobQueue(new JobRecords(options.store.db), { queue: 'attest', concurrency: 2, retry: { maxAttempts: 3, backoffMs: 10 } });
@@ -44,6 +45,11 @@ export async function createTestApp(
       await container.close();
     },
   };
+}
+
+/** createTestApp on a fresh in-memory PGlite store of its own, closed with the app. */
+export async function createMemoryApp(options: Omit<TestAppOptions, 'store'> = {}): Promise<TestApp> {
+  return createTestApp({ ...options, store: await memoryStore() });
 }
 
 export function bearer(key: string): Record<string, string> {

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { freePort } from './ports';
+
+export { freePort };
 
 /**
  * A private, non-persistent redis-server for one suite (the shared one on 6379
@@ -15,18 +18,6 @@ export interface PrivateRedis {
   /** SIGKILL: no shutdown save, every connection drops at once. */
   stop(): Promise<void>;
   running(): boolean;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 function answersPing(port: number): Promise<boolean> {

@@ -1,16 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../src/api/auth';
-import { migrateStore, openStore, type Store } from '../../src/core/db/client';
+import type { Store } from '../../src/core/db/client';
 import { apiKeys } from '../../src/core/db/schema';
 import { createApiKey, ensureTenant } from '../../src/core/tenancy';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
+import { memoryStore } from '../helpers/stores';
 
 describe('API key revocation through the API', () => {
   let harness: TestApp;
   beforeAll(async () => {
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     harness = await createTestApp({ store });
   });
   afterAll(async () => harness?.close());
@@ -30,8 +30,7 @@ describe('API key revocation through the API', () => {
 describe('authenticator cache', () => {
   let store: Store;
   beforeAll(async () => {
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    store = await memoryStore();
   });
   afterAll(async () => store?.close());
 

@@ -1,26 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
 import { previousTick } from '../../src/jobs/inline-scheduler';
-import { bearer, createTestApp, type TestApp } from '../helpers/app';
+import { bearer, type TestApp } from '../helpers/app';
+import { HOLIDAY, missingCanary, startHookedApp, VALVE, type HookedApp } from '../helpers/canaries';
 import { multipart } from '../helpers/multipart';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
-
-const VALVE = 'The Zephyrine valve assembly must be torqued to 42 newton metres after the quarterly inspection.';
-const HOLIDAY = 'Holiday schedule: the support desk closes at noon on the last Friday of December.';
+import type { WebhookReceiver } from '../helpers/webhook-receiver';
 
 describe('recall canaries', () => {
+  let hooked: HookedApp;
   let t: TestApp;
   let hook: WebhookReceiver;
 
   beforeAll(async () => {
-    hook = await startWebhookReceiver();
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
-    t = await createTestApp({ store, env: { ALERT_WEBHOOK_URL: hook.url } });
+    hooked = await startHookedApp(1, ([alerts]) => ({ ALERT_WEBHOOK_URL: alerts!.url }));
+    t = hooked.t;
+    hook = hooked.hooks[0]!;
   });
   afterAll(async () => {
-    await t?.close();
-    await hook?.close();
+    await hooked?.close();
   });
 
   const post = (url: string, payload?: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers: bearer(t.adminKey), ...(payload ? { payload } : {}) });
@@ -47,8 +43,12 @@ describe('recall canaries', () => {
     const patched = await t.app.inject({ method: 'PATCH', url: `/v1/corpora/${corpus.id}/canary-settings`, headers: bearer(t.adminKey), payload: { cron: '* * * * * *' } });
     expect(patched.statusCode).toBe(200);
     const [alert] = await hook.waitFor(1);
-    // Let a few more ticks run: the alert stays open, so no second webhook.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Let more ticks run (two after the alerting one; each misses again): the alert stays open, so no second webhook.
+    const scheduledRuns = async () =>
+      ((await t.app.inject({ method: 'GET', url: `/v1/corpora/${corpus.id}/canary-runs`, headers: bearer(t.adminKey) })).json().runs as { trigger: string }[]).filter((run) => run.trigger === 'schedule').length;
+    const alerting = await scheduledRuns();
+    const deadline = Date.now() + 15_000;
+    while ((await scheduledRuns()) < alerting + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     await t.app.inject({ method: 'PATCH', url: `/v1/corpora/${corpus.id}/canary-settings`, headers: bearer(t.adminKey), payload: { cron: '0 3 * * *' } });
     await t.idle();
     expect(hook.received).toHaveLength(1);
@@ -79,13 +79,11 @@ describe('recall canaries', () => {
   });
 
   it('retries a webhook whose receiver is down until it is delivered', async () => {
-    const corpus = (await post('/v1/corpora', { name: 'canary-retry' })).json();
-    await upload(corpus.id, 'holiday.txt', HOLIDAY);
-    await post(`/v1/corpora/${corpus.id}/canaries`, { query: 'Zephyrine valve torque', expect: { chunkContains: 'torqued to 42' }, k: 3 });
+    const { run: runNow } = await missingCanary(t, 'canary-retry');
     const before = hook.received.length;
     const attemptsBefore = hook.attempts;
     hook.failNext([503, 500, 502]);
-    const run = (await post(`/v1/corpora/${corpus.id}/canaries/run`)).json();
+    const run = await runNow();
     expect(run).toMatchObject({ recallAtK: 0, alerted: true });
     await hook.waitFor(before + 1);
     await t.idle();

@@ -11,12 +11,13 @@ import { chunkDocument } from '../../ingestion/chunk';
 import { embedWithCache } from '../../ingestion/embed';
 import { normalizeDocument } from '../../ingestion/normalize';
 import { parseText } from '../../ingestion/parse/text';
-import { migrateStore, openStore, type Store } from '../../src/core/db/client';
+import type { Store } from '../../src/core/db/client';
 import { CohereEmbedder } from '../../src/core/providers/cohere-embedder';
 import { cl100kTokens } from '../../src/core/providers/embedding-tokens';
 import { OpenAIEmbedder } from '../../src/core/providers/openai-embedder';
 import { EMBEDDING_LIMITS } from '../fake-providers/openai-routes';
 import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
+import { memoryStore } from '../helpers/stores';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -42,8 +43,7 @@ describe('embedding batches under the providers’ limits', () => {
   let store: Store;
   beforeAll(async () => {
     fake = await startFakeProviders();
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    store = await memoryStore();
   });
   afterAll(async () => {
     await store.close();

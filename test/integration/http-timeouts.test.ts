@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { memoryStore } from '../helpers/stores';
 
 /** Opens a raw connection and records what comes back and when it closes. */
 function rawConnection(port: number): Promise<{ socket: Socket; received: () => string; closed: Promise<number> }> {
@@ -24,8 +24,7 @@ describe('inbound HTTP timeouts', () => {
   let t: TestApp;
   let port: number;
   beforeAll(async () => {
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     t = await createTestApp({ store, env: { HTTP_BODY_IDLE_TIMEOUT_MS: '600', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '8000' } });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     port = (t.app.server.address() as AddressInfo).port;

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../src/core/db/client';
+import type { Store } from '../../src/core/db/client';
 import { AppError } from '../../src/core/errors';
 import { BullmqJobQueue, redisConnection } from '../../src/jobs/bullmq-queue';
 import { InlineJobQueue } from '../../src/jobs/inline-queue';
 import { JobRecords } from '../../src/jobs/job-records';
 import type { JobQueue } from '../../src/jobs/ports';
 import { REDIS_URL, requireService } from '../helpers/services';
+import { memoryStore } from '../helpers/stores';
 
 const redisUp = await requireService('redis', 'BullMQ job queue');
 
@@ -41,8 +42,7 @@ describe.each(adapters.filter((adapter) => adapter.enabled))('$name job queue', 
   const attemptsSeen = new Map<string, number>();
 
   beforeAll(async () => {
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    store = await memoryStore();
     records = new JobRecords(store.db);
     queue = adapter.make(records);
     queue.register<{ value: number }>('double', async (data, context) => {

@@ -1,9 +1,9 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config';
-import { migrateStore, openStore } from '../../src/core/db/client';
+import { openStore } from '../../src/core/db/client';
 import { createContainer, type Container } from '../../src/container';
 import { ensureTenant } from '../../src/core/tenancy';
 import { InlineJobQueue } from '../../src/jobs/inline-queue';
@@ -11,6 +11,7 @@ import { BGE_SMALL_EN_V15_Q, MODEL_FILE, TOKENIZER_FILE } from '../../src/core/p
 import { localModelFingerprint, ModelFileError, openLocalModel } from '../../src/core/providers/onnx/model-files';
 import { OnnxEmbedder } from '../../src/core/providers/onnx/onnx-embedder';
 import { requireModels, TEST_MODELS_DIR } from '../helpers/models';
+import { memoryStore, seedDataDir } from '../helpers/stores';
 
 const available = requireModels('local-models-container');
 const scratch: string[] = [];
@@ -34,8 +35,9 @@ function copyModels(): { modelsDir: string; modelFile: string; tokenizerFile: st
 /** persistent: a store on disk in DATA_DIR (to reopen it), else in memory (faster). */
 async function openContainer(env: Record<string, string>, persistent = false): Promise<Container> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
-  const store = await openStore({ dataDir: persistent ? config.DATA_DIR : 'memory://' });
-  if (!persistent) await migrateStore(store);
+  // A new DATA_DIR gets a migrated database copied in (what a first start makes; not under test here).
+  if (persistent && !existsSync(path.join(config.DATA_DIR, 'pglite'))) await seedDataDir(config.DATA_DIR);
+  const store = persistent ? await openStore({ dataDir: config.DATA_DIR }) : await memoryStore();
   try {
     const container = await createContainer(config, { store });
     containers.push(container);

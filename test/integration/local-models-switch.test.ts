@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
 import { BGE_SMALL_EN_V15_Q } from '../../src/core/providers/onnx/catalog';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
 import { createCorpus, getCorpusView, upload, waitForJob } from '../helpers/ingestion';
 import { requireModels, TEST_MODELS_DIR } from '../helpers/models';
+import { memoryStore } from '../helpers/stores';
 
 /**
  * Switching a corpus from the lexical local-hash embedder to the neural model
@@ -21,8 +21,7 @@ const DOCUMENTS = [
 describe.skipIf(!available)('switching a corpus from local-hash to the neural embedder (real weights)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     // The corpus starts lexical, as corpora made before the models were fetched did.
     t = await createTestApp({ store, env: { LOCAL_MODELS: 'auto', MODELS_DIR: TEST_MODELS_DIR, EMBEDDING_MODEL: 'local-hash', ONNX_WORKERS: '1' } });
     await createCorpus(t, 'support');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
 import { multipart } from '../helpers/multipart';
+import { memoryStore } from '../helpers/stores';
 
 const DOC = 'The Zephyrine valve assembly must be torqued to 42 newton metres after the quarterly inspection.\n\nThe warranty period is two years from the date of purchase.';
 
@@ -11,8 +11,7 @@ describe('nothing a user did is silently lost (API)', () => {
   let corpusId: string;
 
   beforeAll(async () => {
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     t = await createTestApp({ store });
     corpusId = (await t.app.inject({ method: 'POST', url: '/v1/corpora', headers: bearer(t.adminKey), payload: { name: 'lost' } })).json().id;
     const body = await multipart({}, { name: 'valve.txt', content: DOC, type: 'text/plain' });
@@ -107,8 +106,7 @@ describe('nothing a user did is silently lost (API)', () => {
 describe('/metrics with METRICS_TOKEN', () => {
   let t: TestApp;
   beforeAll(async () => {
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     t = await createTestApp({ store, env: { METRICS_TOKEN: 'scrape-token-0123456789' } });
   });
   afterAll(async () => t?.close());

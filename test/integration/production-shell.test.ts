@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
 import { multipart } from '../helpers/multipart';
 import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
+import { memoryStore } from '../helpers/stores';
 
 const DOC = 'The Zephyrine valve assembly must be torqued to 42 newton metres after the quarterly inspection.\n\nThe warranty period is two years from the date of purchase.';
 
@@ -22,8 +22,7 @@ describe('production shell', () => {
 
   beforeAll(async () => {
     fake = await startFakeProviders();
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     const stream = new Writable({
       write(chunk, _encoding, callback) {
         logLines.push(String(chunk));

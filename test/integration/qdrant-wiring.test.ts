@@ -1,10 +1,10 @@
-import net from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QdrantIndex } from '../../indexes/qdrant/qdrant-index';
-import { migrateStore, openStore, queryRows } from '../../src/core/db/client';
-import { bearer, createTestApp, type TestApp } from '../helpers/app';
+import { queryRows } from '../../src/core/db/client';
+import { bearer, createMemoryApp, type TestApp } from '../helpers/app';
 import { createCorpus, search, upload, waitForJob } from '../helpers/ingestion';
+import { freePort } from '../helpers/ports';
 import { FakeQdrant } from '../fake-qdrant/server';
 
 /**
@@ -13,22 +13,6 @@ import { FakeQdrant } from '../fake-qdrant/server';
  * leg) live in Qdrant, search finds them, and a Qdrant that is down or too old
  * never stops the start: /readyz names it and requests get a 503 with a code.
  */
-
-async function memoryStore() {
-  const store = await openStore({ dataDir: 'memory://' });
-  await migrateStore(store);
-  return store;
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const DOCUMENT = {
   name: 'warranty.txt',
@@ -44,7 +28,7 @@ describe.each([
   let t: TestApp;
   beforeAll(async () => {
     fake = await new FakeQdrant().start();
-    t = await createTestApp({ store: await memoryStore(), env: { QDRANT_URL: fake.url, QDRANT_BM25: bm25 } });
+    t = await createMemoryApp({ env: { QDRANT_URL: fake.url, QDRANT_BM25: bm25 } });
   });
   afterAll(async () => {
     await t?.close();
@@ -83,7 +67,7 @@ describe.each([
 describe('QDRANT_URL at a closed port', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ store: await memoryStore(), env: { QDRANT_URL: `http://127.0.0.1:${await closedPort()}` } });
+    t = await createMemoryApp({ env: { QDRANT_URL: `http://127.0.0.1:${await freePort()}` } });
   });
   afterAll(async () => {
     await t?.close();
@@ -108,7 +92,7 @@ describe('QDRANT_URL at a Qdrant too old for collection metadata', () => {
   let t: TestApp;
   beforeAll(async () => {
     fake = await new FakeQdrant({ version: '1.14.1' }).start();
-    t = await createTestApp({ store: await memoryStore(), env: { QDRANT_URL: fake.url } });
+    t = await createMemoryApp({ env: { QDRANT_URL: fake.url } });
   });
   afterAll(async () => {
     await t?.close();

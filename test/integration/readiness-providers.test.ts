@@ -1,7 +1,6 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { createMemoryApp, type TestApp } from '../helpers/app';
+import { freePort } from '../helpers/ports';
 import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
 
 /**
@@ -11,29 +10,12 @@ import { startFakeProviders, type FakeProviders } from '../fake-providers/server
  * outage they all share (see src/api/routes/health.ts).
  */
 
-async function memoryStore() {
-  const store = await openStore({ dataDir: 'memory://' });
-  await migrateStore(store);
-  return store;
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('an embedding provider that refuses at start', () => {
   let t: TestApp;
   beforeAll(async () => {
     // The configured EMBEDDING_MODEL's provider is not there at all.
-    t = await createTestApp({
-      store: await memoryStore(),
-      env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `http://127.0.0.1:${await closedPort()}/v1`, EMBEDDING_MODEL: 'text-embedding-3-small', PROVIDER_MAX_RETRIES: '0' },
+    t = await createMemoryApp({
+      env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `http://127.0.0.1:${await freePort()}/v1`, EMBEDDING_MODEL: 'text-embedding-3-small', PROVIDER_MAX_RETRIES: '0' },
     });
   });
   afterAll(async () => {
@@ -60,8 +42,7 @@ describe('an OpenAI key that may chat but not embed', () => {
   beforeAll(async () => {
     fake = await startFakeProviders();
     fake.setDefault('openai.embeddings', { status: 403, message: 'You have insufficient permissions for this operation. Missing scopes: model.request' });
-    t = await createTestApp({
-      store: await memoryStore(),
+    t = await createMemoryApp({
       env: { OPENAI_API_KEY: 'sk-chat-only', OPENAI_BASE_URL: fake.openaiBaseURL, GENERATORS: 'openai', PROVIDER_MAX_RETRIES: '0' },
     });
   });

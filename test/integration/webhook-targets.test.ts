@@ -1,40 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCorpusById } from '../../src/core/corpora';
-import { migrateStore, openStore } from '../../src/core/db/client';
-import { bearer, createTestApp, type TestApp } from '../helpers/app';
-import { multipart } from '../helpers/multipart';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
-
-const HOLIDAY = 'Holiday schedule: the support desk closes at noon on the last Friday of December.';
-
-/** A corpus whose canary misses, so a run raises an alert; returns the corpus. */
-async function missingCanary(t: TestApp, name: string) {
-  const post = (url: string, payload?: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers: bearer(t.adminKey), ...(payload ? { payload } : {}) });
-  const corpus = (await post('/v1/corpora', { name })).json();
-  const body = await multipart({}, { name: 'holiday.txt', content: HOLIDAY, type: 'text/plain' });
-  await t.app.inject({ method: 'POST', url: `/v1/corpora/${corpus.id}/documents`, headers: { ...bearer(t.adminKey), ...body.headers }, payload: body.payload });
-  await t.idle();
-  await post(`/v1/corpora/${corpus.id}/canaries`, { query: 'Zephyrine valve torque', expect: { chunkContains: 'torqued to 42' }, k: 3 });
-  return { corpus, run: async () => (await post(`/v1/corpora/${corpus.id}/canaries/run`)).json() };
-}
+import { bearer, type TestApp } from '../helpers/app';
+import { missingCanary, startHookedApp, type HookedApp } from '../helpers/canaries';
+import type { WebhookReceiver } from '../helpers/webhook-receiver';
 
 describe('canary webhooks a tenant sets may not reach internal addresses', () => {
+  let hooked: HookedApp;
   let t: TestApp;
   let hook: WebhookReceiver;
   let operatorHook: WebhookReceiver;
 
   beforeAll(async () => {
-    hook = await startWebhookReceiver();
-    operatorHook = await startWebhookReceiver();
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
-    // The operator's own hook is on loopback: it stays allowed (the operator chose it).
-    t = await createTestApp({ store, env: { ALERT_WEBHOOK_URL: operatorHook.url } });
+    // The operator's own hook (the second) is on loopback: it stays allowed (the operator chose it).
+    hooked = await startHookedApp(2, ([, operator]) => ({ ALERT_WEBHOOK_URL: operator!.url }));
+    t = hooked.t;
+    [hook, operatorHook] = [hooked.hooks[0]!, hooked.hooks[1]!];
   });
   afterAll(async () => {
-    await t?.close();
-    await hook?.close();
-    await operatorHook?.close();
+    await hooked?.close();
   });
 
   const patch = (corpus: string, webhooks: string[]) =>
@@ -69,17 +52,16 @@ describe('canary webhooks a tenant sets may not reach internal addresses', () =>
 });
 
 describe('OUTBOUND_ALLOW_HOSTS', () => {
+  let hooked: HookedApp;
   let t: TestApp;
   let hook: WebhookReceiver;
   beforeAll(async () => {
-    hook = await startWebhookReceiver();
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
-    t = await createTestApp({ store, env: { OUTBOUND_ALLOW_HOSTS: '127.0.0.1' } });
+    hooked = await startHookedApp(1, () => ({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1' }));
+    t = hooked.t;
+    hook = hooked.hooks[0]!;
   });
   afterAll(async () => {
-    await t?.close();
-    await hook?.close();
+    await hooked?.close();
   });
 
   it('lets the operator allow an internal host for tenant webhooks, and only that one', async () => {

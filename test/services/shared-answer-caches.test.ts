@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../src/core/db/client';
+import type { Store } from '../../src/core/db/client';
 import { answerCache } from '../../src/core/db/schema';
 import { ensureTenant } from '../../src/core/tenancy';
 import { PostgresAnswerCache, RedisAnswerCache, type AnswerCache } from '../../src/query/answer-cache';
 import { REDIS_URL, requireService } from '../helpers/services';
+import { memoryStore } from '../helpers/stores';
 
 /**
  * The shared answer caches' batched write (setMany, what the write-behind memory tier sends): every
@@ -35,8 +36,7 @@ async function exercise(cache: AnswerCache, tenantId: string, otherTenantId: str
 describe('PostgresAnswerCache.setMany (PGlite)', () => {
   let store: Store;
   beforeAll(async () => {
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    store = await memoryStore();
   });
   afterAll(async () => {
     await store?.close();

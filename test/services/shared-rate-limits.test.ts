@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../src/core/db/client';
+import type { Store } from '../../src/core/db/client';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
 import { REDIS_URL, requireService } from '../helpers/services';
+import { memoryStore } from '../helpers/stores';
 
 const redisUp = await requireService('redis', 'shared rate limits');
 
@@ -13,8 +14,7 @@ describe.runIf(redisUp)('rate limits shared across two API instances on one Redi
 
   beforeAll(async () => {
     // One database, two app instances (two "processes") sharing Redis.
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    store = await memoryStore();
     const redis = new Redis(REDIS_URL);
     await redis.flushdb();
     redis.disconnect();

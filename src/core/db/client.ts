@@ -113,12 +113,17 @@ export interface StoreOptions {
   liftoffOnly?: boolean | undefined;
   /** PGlite only: on a worker thread of its own (config PGLITE_WORKER; default true), else on the calling thread. */
   worker?: boolean | undefined;
+  /**
+   * PGlite in memory only: starts from this dump of a data directory (PGlite's dumpDataDir) instead of an
+   * initdb, which is most of an in-memory store's start-up (tests open one migrated dump many times).
+   */
+  loadDataDir?: Blob | undefined;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, { poolSize: options.poolSize ?? 10, queryTimeoutMs: options.queryTimeoutMs ?? 0 })
-    : openPglite(options.dataDir ?? 'memory://', { liftoffOnly: options.liftoffOnly ?? true, worker: options.worker ?? true });
+    : openPglite(options.dataDir ?? 'memory://', { liftoffOnly: options.liftoffOnly ?? true, worker: options.worker ?? true, loadDataDir: options.loadDataDir });
 }
 
 let liftoffChosen = false;
@@ -181,22 +186,31 @@ async function initializeDataDir(location: string): Promise<void> {
 }
 
 /** PGlite on its own thread (pglite-worker.ts), or in this one. */
-async function startPglite(location: string, options: { liftoffOnly: boolean; worker: boolean }): Promise<PgliteClient> {
+async function startPglite(location: string, options: PgliteStart): Promise<PgliteClient> {
   if (options.worker) {
     const { PgliteWorkerClient } = await import('./pglite-worker');
-    return PgliteWorkerClient.open({ dataDir: location, startParams: PGLITE_SETTINGS, liftoffOnly: options.liftoffOnly });
+    const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined;
+    return PgliteWorkerClient.open({ dataDir: location, startParams: PGLITE_SETTINGS, liftoffOnly: options.liftoffOnly, ...(loadDataDir ? { loadDataDir } : {}) });
   }
   chooseWasmTier(options.liftoffOnly);
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
-  return PGlite.create(location, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+  return PGlite.create(location, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS], ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
 }
 
-async function openPglite(dataDir: string, options: { liftoffOnly: boolean; worker: boolean }): Promise<Store> {
+interface PgliteStart {
+  liftoffOnly: boolean;
+  worker: boolean;
+  /** In-memory stores only: a dump to start from (StoreOptions.loadDataDir). */
+  loadDataDir?: Blob | undefined;
+}
+
+async function openPglite(dataDir: string, options: PgliteStart): Promise<Store> {
   const { drizzle } = await import('drizzle-orm/pglite');
   let location = dataDir;
   let originalsDir: string | undefined;
   if (!dataDir.startsWith('memory://')) {
+    if (options.loadDataDir) throw new Error('openStore: loadDataDir is for in-memory PGlite stores only');
     location = path.resolve(dataDir, 'pglite');
     await initializeDataDir(location);
     originalsDir = path.resolve(dataDir, 'originals');

@@ -18,7 +18,7 @@ import { setImmediate } from 'node:timers';
 import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 
-/** @type {{ dataDir: string, startParams: string[], liftoffOnly: boolean }} */
+/** @type {{ dataDir: string, startParams: string[], liftoffOnly: boolean, loadDataDir?: ArrayBuffer }} */
 const options = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
@@ -52,7 +52,11 @@ try {
   const { PGlite, messages } = await import('@electric-sql/pglite');
   DatabaseError = messages.DatabaseError;
   const { vector } = await import('@electric-sql/pglite-pgvector');
-  pg = await PGlite.create(options.dataDir, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...options.startParams] });
+  pg = await PGlite.create(options.dataDir, {
+    extensions: { vector },
+    startParams: [...PGlite.defaultStartParams, ...options.startParams],
+    ...(options.loadDataDir ? { loadDataDir: new Blob([options.loadDataDir]) } : {}),
+  });
 } catch (error) {
   port.postMessage({ type: 'init-error', error: serializeError(error) });
   port.close();

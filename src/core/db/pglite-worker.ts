@@ -24,6 +24,8 @@ export interface PgliteWorkerOptions {
   startParams: string[];
   /** V8's baseline WASM compiler alone (process-wide; see chooseWasmTier in client.ts). */
   liftoffOnly: boolean;
+  /** In-memory stores only: a dump of a data directory to start from (PGlite's loadDataDir), copied to the worker. */
+  loadDataDir?: ArrayBuffer;
 }
 
 interface SerializedError {

@@ -1,16 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdempotencyStore, PENDING_LEASE_MS, requestHash } from '../../../src/api/idempotency';
-import { migrateStore, openStore, type Store } from '../../../src/core/db/client';
+import type { Store } from '../../../src/core/db/client';
 import { idempotencyKeys } from '../../../src/core/db/schema';
 import { ensureTenant } from '../../../src/core/tenancy';
+import { memoryStore } from '../../helpers/stores';
 
 describe('Idempotency-Key claims', () => {
   let store: Store;
   let tenantId: string;
   beforeAll(async () => {
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    store = await memoryStore();
     tenantId = (await ensureTenant(store.db, 'idempotency')).id;
   });
   afterAll(async () => store?.close());

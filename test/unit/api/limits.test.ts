@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../../src/core/db/client';
+import type { Store } from '../../../src/core/db/client';
 import { ensureTenant } from '../../../src/core/tenancy';
 import { InProcessConcurrencyGates, ProviderSemaphore } from '../../../src/api/limits/concurrency';
 import { Limits, type TenantLimits } from '../../../src/api/limits/limits';
 import { InProcessTokenBuckets } from '../../../src/api/limits/token-bucket';
+import { memoryStore } from '../../helpers/stores';
 
 const DEFAULTS: TenantLimits = {
   requestsPerMinute: { ingest: 60, query: 60, admin: 60 },
@@ -16,8 +17,7 @@ const DEFAULTS: TenantLimits = {
 let store: Store;
 let tenantCount = 0;
 beforeAll(async () => {
-  store = await openStore({ dataDir: 'memory://' });
-  await migrateStore(store);
+  store = await memoryStore();
 });
 afterAll(async () => {
   await store?.close();

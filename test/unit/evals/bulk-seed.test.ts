@@ -5,9 +5,10 @@ import { bulkSeed, float4VectorLiteral } from '../../../evals/bench/support/bulk
 import { PostgresBm25Index } from '../../../indexes/postgres/bm25-index';
 import { PgvectorIndex } from '../../../indexes/postgres/pgvector-index';
 import { lexicalTitle } from '../../../ingestion/pipeline';
-import { migrateStore, openStore, type Store } from '../../../src/core/db/client';
+import type { Store } from '../../../src/core/db/client';
 import { LocalHashEmbedder } from '../../../src/core/providers/local-hash-embedder';
 import { seedBuild, seedCorpus } from '../../helpers/seed';
+import { memoryStore } from '../../helpers/stores';
 
 /**
  * The retrieval bench writes its rows with bulk SQL; they must be the rows the
@@ -19,8 +20,7 @@ import { seedBuild, seedCorpus } from '../../helpers/seed';
 describe('bench bulk seed', () => {
   let store: Store;
   beforeAll(async () => {
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    store = await memoryStore();
   });
   afterAll(async () => store.close());
 
