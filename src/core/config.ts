@@ -180,7 +180,7 @@ export const configSchema = z.object({
    * do not hold the event loop that answers (src/core/db/pglite-worker.ts); `off` runs it on the main thread
    * (the side-by-side in `npm run bench -- ingest-stall`).
    */
-  PGLITE_WORKER: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on').transform((value) => value === 'on')),
+  PGLITE_WORKER: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('off').transform((value) => value === 'on')),
   /** Uploads are refused (503, Retry-After) while this many ingestion jobs wait, so the queue cannot grow without bound. */
   MAX_INGEST_QUEUE_DEPTH: int(10_000, 1),
 

@@ -72,10 +72,10 @@ describe('embedded default: the API process SIGKILLed right after it answered', 
       DATA_DIR: dataDir,
       BOOTSTRAP_API_KEY: key,
       LOG_LEVEL: 'warn',
-      // The embedded default, whatever the test process has: PGlite (on its worker thread) and in-process jobs.
+      // The embedded store, whatever the test process has: PGlite on its worker thread and in-process jobs.
       DATABASE_URL: undefined,
       REDIS_URL: undefined,
-      PGLITE_WORKER: undefined,
+      PGLITE_WORKER: 'on',
       GENERATORS: undefined,
       MODELS_DIR: undefined,
       NODE_ENV: 'test',

@@ -111,7 +111,7 @@ export interface StoreOptions {
   queryTimeoutMs?: number | undefined;
   /** PGlite only: its engine on V8's baseline WASM compiler alone (config PGLITE_LIFTOFF_ONLY; default true). */
   liftoffOnly?: boolean | undefined;
-  /** PGlite only: on a worker thread of its own (config PGLITE_WORKER; default true), else on the calling thread. */
+  /** PGlite only: on a worker thread of its own (config PGLITE_WORKER; default false), else on the calling thread. */
   worker?: boolean | undefined;
   /**
    * PGlite in memory only: starts from this dump of a data directory (PGlite's dumpDataDir) instead of an
@@ -123,7 +123,7 @@ export interface StoreOptions {
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, { poolSize: options.poolSize ?? 10, queryTimeoutMs: options.queryTimeoutMs ?? 0 })
-    : openPglite(options.dataDir ?? 'memory://', { liftoffOnly: options.liftoffOnly ?? true, worker: options.worker ?? true, loadDataDir: options.loadDataDir });
+    : openPglite(options.dataDir ?? 'memory://', { liftoffOnly: options.liftoffOnly ?? true, worker: options.worker ?? false, loadDataDir: options.loadDataDir });
 }
 
 let liftoffChosen = false;

@@ -22,7 +22,7 @@ let store: Store;
 let client: PgliteWorkerClient;
 
 beforeAll(async () => {
-  store = await openStore({ dataDir: 'memory://' });
+  store = await openStore({ dataDir: 'memory://', worker: true });
   client = (store.db as unknown as { $client: PgliteWorkerClient }).$client;
   await client.exec('CREATE TABLE items (name text PRIMARY KEY); CREATE TABLE blobs (id uuid PRIMARY KEY, content bytea NOT NULL)');
 }, 120_000);
