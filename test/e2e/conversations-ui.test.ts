@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrateStore, openStore } from '../../src/core/db/client';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { chromiumAvailability, ensureUiBuilt, isCI, launchChromium, type LaunchedBrowser } from '../helpers/browser';
+import { describeInChromium, ensureUiBuilt, launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { answerOf, chatMessages, fakeProviderEnv, uploadText } from '../helpers/answers';
 import { startFakeProviders, type FakeProviders } from '../fake-providers/server';
 
@@ -27,20 +27,7 @@ function sourceHolding(body: unknown, quote: string): number {
   return 1;
 }
 
-const availability = chromiumAvailability();
-if (!availability.ok) {
-  if (isCI()) {
-    describe('conversations UI in Chromium', () => {
-      it('has Chromium to run in (required under CI=true)', () => {
-        throw new Error(`browser tests cannot run: ${availability.reason}`);
-      });
-    });
-  } else {
-    console.warn(`SKIPPED conversations UI browser tests: ${availability.reason}`);
-  }
-}
-
-describe.skipIf(!availability.ok)('conversations UI in Chromium', () => {
+describeInChromium('conversations UI in Chromium', () => {
   let t: TestApp;
   let fake: FakeProviders;
   /** While set, the provider takes 20 s to answer (time enough to press Stop). */

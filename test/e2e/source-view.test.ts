@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrateStore, openStore } from '../../src/core/db/client';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { chromiumAvailability, ensureUiBuilt, isCI, launchChromium, type LaunchedBrowser } from '../helpers/browser';
+import { describeInChromium, ensureUiBuilt, launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { createCorpus, upload, waitForJob } from '../helpers/ingestion';
 import { uploadText } from '../helpers/answers';
 import { makePdf } from './pdf-fixture';
@@ -27,22 +27,9 @@ const FILLER = [
   'Lubricate the motor bearings with the grease named on the rating plate, and never mix greases of different soap bases in one bearing.',
 ];
 
-const availability = chromiumAvailability();
-if (!availability.ok) {
-  if (isCI()) {
-    describe('source view in Chromium', () => {
-      it('has Chromium to run in (required under CI=true)', () => {
-        throw new Error(`browser tests cannot run: ${availability.reason}`);
-      });
-    });
-  } else {
-    console.warn(`SKIPPED source view browser tests: ${availability.reason}`);
-  }
-}
-
 const normalize = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
 
-describe.skipIf(!availability.ok)('source view in Chromium', () => {
+describeInChromium('source view in Chromium', () => {
   let t: TestApp;
   let base: string;
   let browser: LaunchedBrowser;

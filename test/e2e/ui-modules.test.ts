@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answerAsText } from '../../src/ui/app/copy';
-import { locateQuote, quoteInside, sameText } from '../../src/ui/app/evidence';
+import { locateCitation, locateQuote, quoteInside, sameText } from '../../src/ui/app/evidence';
 import { SseParser, type SseEvent } from '../../src/ui/app/sse';
 import { ocrText, originalUrl } from '../../src/ui/app/views/ask';
 import { jobPercent } from '../../src/ui/app/views/documents';
@@ -62,6 +62,32 @@ describe('quote highlighting', () => {
     expect(quoteInside({ start: 100, end: 200 }, { start: 120, end: 180 })).toBe(true);
     expect(quoteInside({ start: 100, end: 200 }, { start: 190, end: 210 })).toBe(false);
     expect(sameText('A  b\nC', 'a b c')).toBe(true);
+  });
+});
+
+describe('a citation located for the evidence views', () => {
+  // The version's text: the quote starts at offset 40.
+  const VERSION = `${'x'.repeat(40)}The warranty period is 24 months.${'y'.repeat(40)}`;
+  const citation = { chunkId: 'c1', versionId: 'v1', quote: 'The warranty period is 24 months.', start: 40, end: 73 };
+  const source = (chunk: { text: string; start: number; end: number } | undefined) => ({
+    chunk: async () => {
+      if (!chunk) throw new Error('404 CHUNK_NOT_FOUND');
+      return chunk;
+    },
+    versionText: async (_version: string, start: number, end: number) => ({ text: VERSION.slice(Math.max(0, start), end), start: Math.max(0, start) }),
+  });
+
+  it('shows the chunk when the quote lies inside it', async () => {
+    const located = await locateCitation(source({ text: VERSION.slice(30, 80), start: 30, end: 80 }), citation);
+    expect(located.fromWindow).toBe(false);
+    expect(located.highlight?.mark).toBe(citation.quote);
+  });
+
+  it("falls back to the version's text when the chunk is gone or the quote runs past it", async () => {
+    const gone = await locateCitation(source(undefined), citation);
+    expect(gone).toMatchObject({ fromWindow: true, highlight: { mark: citation.quote } });
+    const short = await locateCitation(source({ text: VERSION.slice(30, 55), start: 30, end: 55 }), citation);
+    expect(short).toMatchObject({ fromWindow: true, highlight: { mark: citation.quote } });
   });
 });
 

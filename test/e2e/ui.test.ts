@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { chromiumAvailability, ensureUiBuilt, isCI, launchChromium, type LaunchedBrowser } from '../helpers/browser';
+import { describeInChromium, ensureUiBuilt, launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { MANUAL_FACTS, pumpManualPdf } from './pdf-fixture';
 import { memoryStore } from '../helpers/stores';
 
@@ -18,19 +18,6 @@ const TRACEMONKEY = join(process.cwd(), '../shared/datasets/pdfs/born-digital/tr
 const ANSWERABLE = 'How often must the Kestrel K7 pump be serviced?';
 const UNANSWERABLE = 'What colour is the pump casing painted?';
 const HOSTILE_NAME = 'notes <img src=x onerror=window.__pwned=1>.txt';
-
-const availability = chromiumAvailability();
-if (!availability.ok) {
-  if (isCI()) {
-    describe('support UI in Chromium', () => {
-      it('has Chromium to run in (required under CI=true)', () => {
-        throw new Error(`browser tests cannot run: ${availability.reason}`);
-      });
-    });
-  } else {
-    console.warn(`SKIPPED support UI browser tests: ${availability.reason}`);
-  }
-}
 
 /** Awaits a teardown step, saying so when it is slow (so a hang is attributable). */
 async function timed(what: string, step: Promise<unknown> | undefined): Promise<void> {
@@ -48,7 +35,7 @@ function normalize(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-describe.skipIf(!availability.ok)('support UI in Chromium', () => {
+describeInChromium('support UI in Chromium', () => {
   let t: TestApp;
   let base: string;
   let browser: LaunchedBrowser;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
+import { describe, it } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`, scripts/install-chromium.sh). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -89,4 +90,25 @@ export async function ensureUiBuilt(): Promise<'built' | 'fresh'> {
   const { build } = await import('vite');
   await build({ configFile: UI_VITE_CONFIG, logLevel: 'warn' });
   return 'built';
+}
+
+/**
+ * describe() for a suite that drives Chromium: skipped with a warning when there is no Chromium, except under
+ * CI=true, where its absence is a failing test (a browser suite must not pass by not running).
+ */
+export function describeInChromium(name: string, suite: () => void): void {
+  const availability = chromiumAvailability();
+  if (!availability.ok) {
+    if (isCI()) {
+      describe(name, () => {
+        it('has Chromium to run in (required under CI=true)', () => {
+          throw new Error(`browser tests cannot run: ${availability.reason}`);
+        });
+      });
+    } else {
+      console.warn(`SKIPPED ${name}: ${availability.reason}`);
+    }
+    return;
+  }
+  describe(name, suite);
 }

@@ -99,3 +99,44 @@ export function revealInPanel(panel: HTMLElement, mark: Element | null): void {
   }
   mark.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
+
+/** What the evidence views fetch a citation's surroundings with (the Api's methods). */
+export interface EvidenceSource {
+  chunk(id: string): Promise<{ text: string; start: number; end: number }>;
+  versionText(versionId: string, start: number, end: number): Promise<{ text: string; start: number }>;
+}
+
+export interface LocatedCitation {
+  text: string;
+  highlight: Highlight | null;
+  /** The text is the version's around the quote, not the cited chunk. */
+  fromWindow: boolean;
+}
+
+/**
+ * The text to show a citation in: its chunk, when the quote lies inside it; otherwise (the quote runs past the
+ * chunk, or the chunk is gone with an old index build) the version's text 400 characters either side.
+ */
+export async function locateCitation(
+  source: EvidenceSource,
+  citation: { chunkId?: string | null; versionId: string; quote: string; start: number; end: number },
+): Promise<LocatedCitation> {
+  let text = '';
+  let highlight: Highlight | null = null;
+  let fromWindow = false;
+  const chunk = citation.chunkId ? await source.chunk(citation.chunkId).catch(() => undefined) : undefined;
+  if (chunk) {
+    text = chunk.text;
+    if (quoteInside(chunk, citation)) highlight = locateQuote(chunk.text, chunk.start, citation.quote, citation.start, citation.end);
+  }
+  if (!highlight) {
+    const around = await source.versionText(citation.versionId, citation.start - 400, citation.end + 400);
+    const windowHighlight = locateQuote(around.text, around.start, citation.quote, citation.start, citation.end);
+    if (windowHighlight || !text) {
+      text = around.text;
+      highlight = windowHighlight;
+      fromWindow = true;
+    }
+  }
+  return { text, highlight, fromWindow };
+}

@@ -2,7 +2,7 @@ import { ApiError } from '../api';
 import { errorText, type AppContext, type View } from '../context';
 import { answerAsText, copyText } from '../copy';
 import { announce, h, replace, svg } from '../dom';
-import { citedBy, locateQuote, quoteInside, revealInPanel, type Highlight } from '../evidence';
+import { citedBy, locateCitation, revealInPanel, type Highlight } from '../evidence';
 import { openSourceView } from '../source-view';
 export { originalUrl } from '../source-view';
 import type { AnswerBody, Citation, Source } from '../types';
@@ -266,24 +266,8 @@ export function createAskView(ctx: AppContext): View {
     showPanel(header, h('p', { class: 'placeholder', text: 'Loading the source…' }));
     focusPanel();
     try {
-      let text = '';
-      let highlight: Highlight | null = null;
-      let note = 'The quote inside its chunk of the document.';
-      if (citation.chunkId) {
-        const chunk = await ctx.api.chunk(citation.chunkId);
-        text = chunk.text;
-        if (quoteInside(chunk, citation)) highlight = locateQuote(chunk.text, chunk.start, citation.quote, citation.start, citation.end);
-      }
-      if (!highlight) {
-        // The quote runs past the chunk (or there is no chunk): read the document text around it.
-        const around = await ctx.api.versionText(citation.versionId, citation.start - 400, citation.end + 400);
-        const windowHighlight = locateQuote(around.text, around.start, citation.quote, citation.start, citation.end);
-        if (windowHighlight || !text) {
-          text = around.text;
-          highlight = windowHighlight;
-          note = 'The quote in the surrounding text of the document.';
-        }
-      }
+      const { text, highlight, fromWindow } = await locateCitation(ctx.api, citation);
+      const note = fromWindow ? 'The quote in the surrounding text of the document.' : 'The quote inside its chunk of the document.';
       if (request !== panelRequest) return;
       showPanel(
         header,

@@ -1,6 +1,6 @@
 import { errorText, type AppContext } from '../context';
 import { h, replace } from '../dom';
-import { locateQuote, quoteInside, type Highlight } from '../evidence';
+import { locateCitation, type Highlight } from '../evidence';
 import type { Citation } from '../types';
 
 /** A citation of a stored turn: `deleted` when its document version has been deleted since. */
@@ -58,22 +58,8 @@ export function createEvidencePanel(ctx: AppContext): EvidencePanel {
     }
     replace(content, header, h('p', { class: 'placeholder', text: 'Loading the source…' }));
     try {
-      let text = '';
-      let highlight: Highlight | null = null;
       // An old turn's chunk may be gone (its index build replaced); its version's text is still there.
-      const chunk = citation.chunkId ? await ctx.api.chunk(citation.chunkId).catch(() => undefined) : undefined;
-      if (chunk) {
-        text = chunk.text;
-        if (quoteInside(chunk, citation)) highlight = locateQuote(chunk.text, chunk.start, citation.quote, citation.start, citation.end);
-      }
-      if (!highlight) {
-        const around = await ctx.api.versionText(citation.versionId, citation.start - 400, citation.end + 400);
-        const windowHighlight = locateQuote(around.text, around.start, citation.quote, citation.start, citation.end);
-        if (windowHighlight || !text) {
-          text = around.text;
-          highlight = windowHighlight;
-        }
-      }
+      const { text, highlight } = await locateCitation(ctx.api, citation);
       if (mine !== request) return;
       replace(content, header, highlight ? null : h('p', { class: 'notice warn', text: 'The quote could not be located in this text.' }), highlight ? null : h('blockquote', { class: 'quote', text: citation.quote }), highlighted(text, highlight));
     } catch (error) {
