@@ -22,7 +22,12 @@ export interface InferencePoolOptions {
    * query lane's worker runs one thread: a query is a few dozen tokens.
    */
   threadsPerWorker?: number;
-  /** Padded tokens per forward pass (batch size × longest member). */
+  /**
+   * Padded tokens per forward pass (batch size × longest member); default 512, one full-length text. Measured
+   * (npm run bench -- local-models --docs 300 --token-budget N, twice each at load ~2): 512 against 1024 peaks
+   * at +278/+288 against +348/+349 MB of RSS over the no-model process, at 16.3/17.6 against 15.1/15.9
+   * documents/s: smaller passes keep ONNX Runtime's attention buffers small and lose nothing.
+   */
   tokenBudget?: number;
   /** Texts per job handed to one worker; a crash retries at most this much work. */
   textsPerJob?: number;
@@ -83,7 +88,7 @@ export class InferencePool {
     const queryLane = (options.queryLane ?? true) && workers >= 2;
     const documentWorkers = queryLane ? workers - 1 : workers;
     const pool = new InferencePool({
-      tokenBudget: 1024,
+      tokenBudget: 512,
       textsPerJob: 16,
       maxAttempts: 3,
       ...options,
