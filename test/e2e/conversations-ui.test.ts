@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
+import { memoryStore } from '../helpers/stores';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeInChromium, ensureUiBuilt, launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { answerOf, chatMessages, fakeProviderEnv, uploadText } from '../helpers/answers';
@@ -40,8 +40,7 @@ describeInChromium('conversations UI in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     await ensureUiBuilt();
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     fake = await startFakeProviders();
     // Generation at the fake provider (so Stop has a call to cancel); the deterministic follow-up rewrite.
     fake.script('openai.chat', ({ body }) => {

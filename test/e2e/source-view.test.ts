@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
+import { memoryStore } from '../helpers/stores';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeInChromium, ensureUiBuilt, launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { createCorpus, upload, waitForJob } from '../helpers/ingestion';
@@ -39,8 +39,7 @@ describeInChromium('source view in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     await ensureUiBuilt();
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     t = await createTestApp({ store });
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     await createCorpus(t, 'Pumps');

@@ -9,7 +9,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
-import { migrateStore, openStore } from '../../src/core/db/client';
+import { memoryStore } from '../helpers/stores';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { WARRANTY } from '../helpers/documents';
 
@@ -40,8 +40,7 @@ describe('attest CLI and MCP server against a running server', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     t = await createTestApp({ store });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;

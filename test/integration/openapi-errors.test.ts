@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
+import { memoryStore } from '../helpers/stores';
 import { ERROR_CATALOG, type ErrorCode } from '../../src/core/errors';
 import type { ResponseViolation } from '../../src/api/openapi/validate-responses';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
@@ -232,8 +232,7 @@ describe('every documented error code, driven', () => {
   const violations: ResponseViolation[] = [];
 
   beforeAll(async () => {
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     t = await createTestApp({
       store,
       env: { METRICS_TOKEN, MAX_UPLOAD_BYTES: String(256 * 1024), RATE_LIMIT_QUERY_PER_MINUTE: '100000', RATE_LIMIT_INGEST_PER_MINUTE: '100000', RATE_LIMIT_ADMIN_PER_MINUTE: '100000' },

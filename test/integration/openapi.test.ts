@@ -1,7 +1,7 @@
 import { validate } from '@scalar/openapi-parser';
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
+import { memoryStore } from '../helpers/stores';
 import { ERROR_CATALOG } from '../../src/core/errors';
 import { operationKey } from '../../src/api/openapi/register';
 import { isDocumented, RESPONSES } from '../../src/api/openapi/responses';
@@ -20,8 +20,7 @@ describe('OpenAPI document', () => {
   let document: { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[]; requestBody?: unknown }>> };
 
   beforeAll(async () => {
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     t = await createTestApp({ store, appOptions: { onRoute: (route) => routes.push(route), onResponseViolation: (violation) => violations.push(violation) } });
     const response = await t.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
@@ -185,8 +184,7 @@ describe('typed client', () => {
   it('the committed OpenAPI document and client types are generated from the routes as they are (npm run client:generate)', async () => {
     const { readFile } = await import('node:fs/promises');
     const { clientTypesOf } = await import('../../src/client/generate');
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     const t = await createTestApp({ store });
     try {
       const live = t.app.swagger();

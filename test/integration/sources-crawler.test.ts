@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/core/db/client';
+import { memoryStore } from '../helpers/stores';
 import { sourceSchema, sourceSyncSchema } from '../../src/api/openapi/responses';
 import { bearer, createTestApp, type TestApp } from '../helpers/app';
 import { createCorpus, search } from '../helpers/ingestion';
@@ -51,8 +51,7 @@ describe('help-center sources: a sitemap crawled into a corpus and kept in step'
 
   beforeAll(async () => {
     site = await startHelpSite();
-    const store = await openStore({ dataDir: 'memory://' });
-    await migrateStore(store);
+    const store = await memoryStore();
     // The test site is on loopback: allowed here as an operator would allow an intranet help center.
     t = await createTestApp({ store, env: { OUTBOUND_ALLOW_HOSTS: '127.0.0.1', CRAWL_DELAY_MS: '0', CRAWL_TIMEOUT_MS: '3000' } });
     const { origin, resources } = site;
