@@ -101,6 +101,19 @@ describe.skipIf(!available)('local neural embedder (bge-small-en-v1.5 int8, real
     expect(finished[0]).toBe('question');
   }, 60_000);
 
+  it('coalesces questions asked at once into shared passes, each getting its own vector', async () => {
+    const questions = Array.from({ length: 24 }, (_unused, index) => `how do I reset device number ${index} after a firmware update?`);
+    const alone = [];
+    for (const question of questions.slice(0, 3)) alone.push((await embedder.embed([question], { inputType: 'query' }))[0]!);
+    const before = embedder.pool.passes;
+    const together = await Promise.all(questions.map((question) => embedder.embed([question], { inputType: 'query' }).then(([vector]) => vector!)));
+    // One pass each would be 24; the lane's first pass takes one question, the rest wait and go together.
+    expect(embedder.pool.passes - before).toBeLessThanOrEqual(6);
+    alone.forEach((vector, index) => expect(cosine(vector, together[index]!)).toBeGreaterThan(0.995));
+    // Each question got its own vector (the same as alone, not a neighbour's): closer to its own than to the next one.
+    alone.forEach((vector, index) => expect(cosine(vector, together[index]!)).toBeGreaterThan(cosine(vector, together[index + 1]!)));
+  }, 60_000);
+
   it('replaces a worker that dies mid-batch and retries the batch on the new one', async () => {
     const texts = Array.from({ length: 40 }, (_unused, index) => `sentence number ${index} about river sediment`);
     const expected = await embedder.embed(texts, { inputType: 'document' });

@@ -47,11 +47,17 @@ interface Job {
   reject(error: Error): void;
 }
 
+/** What one worker runs in one message: a job, or several queued questions' jobs coalesced into one pass. */
+interface Dispatch {
+  id: number;
+  jobs: Job[];
+}
+
 interface Slot {
   /** query: the query lane's worker, which takes priority work only. */
   role: 'query' | 'any';
   worker: Worker;
-  job: Job | undefined;
+  job: Dispatch | undefined;
   /** Set once the slot is being replaced or the pool closes: its exit is expected. */
   retired: boolean;
 }
@@ -79,6 +85,8 @@ export class InferencePool {
   dimensions = 0;
   /** Workers replaced after dying (for metrics and tests). */
   replacements = 0;
+  /** Messages handed to workers (coalesced questions count once): for tests and benches. */
+  passes = 0;
 
   private constructor(private readonly options: Required<InferencePoolOptions>) {}
 
@@ -126,7 +134,7 @@ export class InferencePool {
     await Promise.all(
       this.slots.splice(0).map((slot) => {
         slot.retired = true;
-        slot.job?.reject(new Error('inference pool closed'));
+        for (const job of slot.job?.jobs ?? []) job.reject(new Error('inference pool closed'));
         return slot.worker.terminate();
       }),
     );
@@ -158,17 +166,53 @@ export class InferencePool {
       if (index < 0) continue;
       const [job] = this.queue.splice(index, 1);
       if (!job) break;
-      slot.job = job;
-      job.attempts += 1;
+      const jobs = job.priority && job.op === 'embed' ? [job, ...this.takeQueuedQuestions(this.options.textsPerJob - job.texts.length)] : [job];
+      const dispatch: Dispatch = { id: this.nextId++, jobs };
+      slot.job = dispatch;
+      this.passes += 1;
+      for (const member of jobs) member.attempts += 1;
       slot.worker.ref();
-      slot.worker.postMessage({ id: job.id, op: job.op, texts: job.texts });
+      slot.worker.postMessage({ id: dispatch.id, op: job.op, texts: jobs.flatMap((member) => member.texts) });
+    }
+  }
+
+  /**
+   * Questions queued behind the one being dispatched, up to `room` texts: under many concurrent questions they
+   * go in one forward pass instead of one pass (and one thread hand-over) each, which left the query lane the
+   * bottleneck of 50 concurrent answers.
+   */
+  private takeQueuedQuestions(room: number): Job[] {
+    const taken: Job[] = [];
+    for (let index = 0; index < this.queue.length && room > 0; ) {
+      const queued = this.queue[index];
+      if (queued && queued.priority && queued.op === 'embed' && queued.texts.length <= room) {
+        this.queue.splice(index, 1);
+        taken.push(queued);
+        room -= queued.texts.length;
+      } else {
+        index += 1;
+      }
+    }
+    return taken;
+  }
+
+  /** Hands each coalesced job its own slice of the pass's results. */
+  private settle(dispatch: Dispatch, results: Float32Array[] | number[][]): void {
+    let offset = 0;
+    for (const job of dispatch.jobs) {
+      job.resolve(results.slice(offset, offset + job.texts.length) as Float32Array[] | number[][]);
+      offset += job.texts.length;
     }
   }
 
   private spawn(role: Slot['role']): Promise<void> {
     const { modelPath, tokenizerPath, maxTokens, pooling, normalize, threadsPerWorker, tokenBudget } = this.options;
     const threads = role === 'query' ? 1 : threadsPerWorker;
-    const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, tokenBudget } });
+    // Beside a query lane the document workers run at background priority (this-thread.mjs): a document being
+    // embedded on every core then leaves a core to the event loop and to questions at once. Without a lane the
+    // one worker also embeds questions, so it keeps normal priority.
+    const background = role === 'any' && this.options.queryLane;
+    const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, tokenBudget, background } });
     const slot: Slot = { role, worker, job: undefined, retired: false };
     return new Promise<void>((resolve, reject) => {
       let ready = false;
@@ -188,12 +232,12 @@ export class InferencePool {
           }
           return;
         }
-        const job = slot.job;
-        if (!job || job.id !== message.id) return;
+        const dispatch = slot.job;
+        if (!dispatch || dispatch.id !== message.id) return;
         slot.job = undefined;
         worker.unref();
-        if (message.ok) job.resolve(message.vectors ?? message.ids ?? []);
-        else job.reject(new Error(`inference failed: ${message.message}`));
+        if (message.ok) this.settle(dispatch, message.vectors ?? message.ids ?? []);
+        else for (const job of dispatch.jobs) job.reject(new Error(`inference failed: ${message.message}`));
         this.dispatch();
       });
       const died = (reason: string) => {
@@ -205,10 +249,10 @@ export class InferencePool {
         slot.retired = true;
         const index = this.slots.indexOf(slot);
         if (index >= 0) this.slots.splice(index, 1);
-        const job = slot.job;
+        const dispatch = slot.job;
         slot.job = undefined;
         if (this.closed) return;
-        if (job) {
+        for (const job of [...(dispatch?.jobs ?? [])].reverse()) {
           if (job.attempts >= this.options.maxAttempts) job.reject(new Error(`inference worker died ${job.attempts} times on one batch (${reason})`));
           else this.queue.unshift(job);
         }
