@@ -5,7 +5,12 @@
 import { Buffer } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { parentPort } from 'node:worker_threads';
+import { lowerThisThreadPriority, nameThisThread } from '../../src/core/threads/this-thread.mjs';
 import { openGuardedZip, ZipError } from './zip.mjs';
+
+nameThisThread('attest-office');
+// Decoding is background work: answers on the main thread get the CPU first (this-thread.mjs).
+lowerThisThreadPriority();
 
 class ParseError extends Error {
   /** @param {string} code @param {string} message */

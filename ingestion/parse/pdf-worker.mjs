@@ -3,16 +3,13 @@
 // It only extracts positioned text runs; layout (lines, paragraphs, headings)
 // happens in typed code on the main thread (pdf-layout.ts), which also lets it
 // overlap with extraction of the following pages.
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
+import { lowerThisThreadPriority, nameThisThread } from '../../src/core/threads/this-thread.mjs';
 
-// Named for per-thread CPU figures (the ingest-stall bench): Linux only, best effort.
-try {
-  writeFileSync('/proc/thread-self/comm', 'attest-pdf');
-} catch {
-  // not Linux
-}
+nameThisThread('attest-pdf');
+// Extraction is background work: answers on the main thread get the CPU first (this-thread.mjs).
+lowerThisThreadPriority();
 
 // pdf.js 6 calls Promise.withResolvers, which Node 20 lacks. unpdf's bundle
 // polyfills it too, but this must hold before any pdf.js code is evaluated.

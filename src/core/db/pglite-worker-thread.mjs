@@ -13,10 +13,10 @@
  * their values come back as PostgreSQL's text, unparsed.
  */
 import { Blob } from 'node:buffer';
-import { writeFileSync } from 'node:fs';
 import { setImmediate } from 'node:timers';
 import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { nameThisThread } from '../threads/this-thread.mjs';
 
 /** @type {{ dataDir: string, startParams: string[], liftoffOnly: boolean, loadDataDir?: ArrayBuffer }} */
 const options = workerData;
@@ -25,12 +25,7 @@ const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPor
 // Process-wide and read when a WASM module is compiled: set before PGlite compiles its engine (see chooseWasmTier).
 if (options.liftoffOnly) v8.setFlagsFromString('--liftoff-only');
 
-// Names the thread for per-thread CPU figures (/proc/<pid>/task/*/comm; the ingest-stall bench): Linux only, best effort.
-try {
-  writeFileSync('/proc/thread-self/comm', 'attest-pglite');
-} catch {
-  // not Linux
-}
+nameThisThread('attest-pglite');
 
 /** A DatabaseError (or any error) as plain data: its own fields that survive structured cloning, none of the query's. */
 function serializeError(/** @type {unknown} */ error) {

@@ -8,21 +8,20 @@
  * Messages out: { type: 'ready', dimensions } | { type: 'init-error', message }
  *               | { id, ok: true, vectors | ids } | { id, ok: false, message }
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
+import { lowerThisThreadPriority, nameThisThread } from '../../threads/this-thread.mjs';
 
-/** @type {{ modelPath: string, tokenizerPath: string, maxTokens: number, pooling: 'cls' | 'mean', normalize: boolean, threads: number, tokenBudget: number }} */
+/** @type {{ modelPath: string, tokenizerPath: string, maxTokens: number, pooling: 'cls' | 'mean', normalize: boolean, threads: number, tokenBudget: number, background: boolean }} */
 const options = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
-// Named for per-thread CPU figures (the ingest-stall bench): Linux only, best effort.
-try {
-  writeFileSync('/proc/thread-self/comm', 'attest-onnx');
-} catch {
-  // not Linux
-}
+nameThisThread(options.background ? 'attest-onnx-bg' : 'attest-onnx');
+// A document worker runs at background priority, before its session starts the intra-op threads that inherit it:
+// a question's embedding (the query lane, normal priority) and the event loop get the CPU first.
+if (options.background) lowerThisThreadPriority();
 
 /** Set by 'crash-next' (tests): the next batch dies halfway, as a worker killed by the OOM killer would. */
 let crashNext = false;
