@@ -1,9 +1,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { documentVersions, documents, type IndexBuild } from '../src/core/db/schema';
 import type { JobContext } from '../src/jobs/ports';
-import { chunkDocument, type ChunkerConfig } from './chunk';
+import type { ChunkerConfig } from './chunk';
 import type { NormalizedDocument } from './normalize';
 import { indexIntoBuild, saveChunks, type PipelineDeps } from './pipeline';
+import { inlineTextStages } from './text-stages';
 
 export const BACKFILL_JOB = 'backfill-build';
 
@@ -37,7 +38,7 @@ export async function backfillBuild(
       const structure = version.structure as { pages: NormalizedDocument['pages']; blocks: NormalizedDocument['blocks'] } | null;
       if (!structure || version.normalizedText === null) throw new Error('version has no stored structure');
       const normalized: NormalizedDocument = { text: version.normalizedText, pages: structure.pages, blocks: structure.blocks };
-      const drafts = chunkDocument(normalized, build.chunker as unknown as ChunkerConfig);
+      const drafts = await (deps.textStages ?? inlineTextStages).chunk(normalized, build.chunker as unknown as ChunkerConfig);
       const rows = await saveChunks(deps.db, version, build.chunkerHash, drafts, deps.driver);
       await indexIntoBuild(deps, build, title, rows, undefined, context.signal);
     } catch {

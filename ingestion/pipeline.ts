@@ -8,15 +8,16 @@ import type { LexicalIndex, VectorIndex } from '../indexes/ports';
 import { copyInOf } from '../indexes/postgres/transaction';
 import type { JobContext } from '../src/jobs/ports';
 import { buildScope, type BuildStore } from './builds';
-import { chunkDocument, type ChunkDraft, type ChunkerConfig } from './chunk';
+import type { ChunkDraft, ChunkerConfig } from './chunk';
 import { CHUNK_COPY_COLUMNS, chunksCopy } from './chunks-copy';
 import { readVersionBytes } from './documents';
 import { embedWithCache } from './embed';
 import type { EmbeddingRegistry } from './embedding-registry';
-import { normalizeDocument, type NormalizedDocument } from './normalize';
+import type { NormalizedDocument } from './normalize';
 import { parseDocument, type ParseOptions } from './parse';
 import type { ParsedAttachment } from './parse/types';
 import type { DocumentMime } from './sniff';
+import { inlineTextStages, type TextStages } from './text-stages';
 
 export const INGEST_JOB = 'ingest-version';
 
@@ -31,6 +32,8 @@ export interface PipelineDeps {
   lexical: LexicalIndex;
   vectors: VectorIndex;
   parse: { pdfTimeoutMs: number; pdfMaxMemoryMb: number } & Omit<ParseOptions, 'signal'>;
+  /** Where normalization and chunking run (default: inline, on the calling thread). */
+  textStages?: TextStages;
 }
 
 type Progress = JobContext['progress'];
@@ -175,7 +178,7 @@ export async function parseVersion(
   const bytes = await readVersionBytes(deps.db, deps.driver, version.id, deps.originalsDir);
   if (!bytes) throw new AppError('INTERNAL', `original bytes of version ${version.id} are missing`, { retryable: false });
   const parsed = await parseDocument(bytes, version.mime as DocumentMime, { ...deps.parse, ...(signal ? { signal } : {}) });
-  const normalized = normalizeDocument(parsed);
+  const normalized = await (deps.textStages ?? inlineTextStages).normalize(parsed);
   if (normalized.text.trim().length === 0) throw new AppError('NO_TEXT', 'the document contains no extractable text', { retryable: false });
   return { ...normalized, pageCount: parsed.pageCount, title: parsed.title, attachments: parsed.attachments };
 }
@@ -245,7 +248,7 @@ export async function ingestVersion(
       let rows = byChunker.get(build.chunkerHash);
       if (!rows) {
         await context.progress({ stage: 'chunk', done: 0, total: 1 });
-        const drafts = chunkDocument(normalized, build.chunker as unknown as ChunkerConfig);
+        const drafts = await (deps.textStages ?? inlineTextStages).chunk(normalized, build.chunker as unknown as ChunkerConfig);
         rows = await saveChunks(deps.db, version, build.chunkerHash, drafts, deps.driver);
         byChunker.set(build.chunkerHash, rows);
         chunkTotal = Math.max(chunkTotal, rows.length);

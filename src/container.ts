@@ -61,6 +61,7 @@ import { ReindexService } from '../ingestion/reindex';
 import { SearchService } from './query/search-service';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import { QdrantIndex } from '../indexes/qdrant/qdrant-index';
+import { sharedTextStages } from '../ingestion/text-stages';
 
 export interface Container extends AppDeps {
   providers: Providers;
@@ -173,7 +174,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const builds = new BuildStore(store.db, vectors, registry);
   const jobRecords = new JobRecords(store.db);
   const jobs = options.jobs ?? createQueue(config, jobRecords);
-  const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: parseOptionsOf(config) };
+  // Large documents' normalization and chunking run on a background thread, off the event loop answers use.
+  const textStages = sharedTextStages();
+  const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: parseOptionsOf(config), textStages };
   const ingestion = new IngestionService(pipelineDeps, jobs, {
     deleteSteps: options.deleteSteps,
     attachments: { maxCount: config.EML_MAX_ATTACHMENTS, maxTotalBytes: config.EML_MAX_ATTACHMENT_BYTES, maxFileBytes: config.MAX_UPLOAD_BYTES },
