@@ -6,6 +6,7 @@ import { analyzeQuery, analyzeTitled, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, TermStatistics } from '../ports';
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
 import { inTransaction, isRetryableConflict, type CopyIn, type Executor } from './transaction';
+import { TimeSlicer } from '../../src/core/threads/time-slicer';
 
 /**
  * Okapi BM25 over the `postings` table, one posting per (build, term, chunk),
@@ -76,11 +77,15 @@ export class PostgresBm25Index implements LexicalIndex {
   }
 
   async add(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<void> {
-    const analyzed = analyzeChunks(chunks);
+    // Analysis and the COPY payloads of a large document are a few hundred ms of CPU on the event loop: they run
+    // in slices (answers are served between them), and before the transaction, which they would otherwise hold.
+    const slicer = new TimeSlicer();
+    const analyzed = await analyzeChunks(chunks, slicer);
     if (analyzed.length === 0) return;
+    const copies = this.store.driver === 'pglite' ? await copyPayloads(scope, analyzed, slicer) : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        await inTransaction(this.store, (executor, copyIn) => this.replace(executor, scope, analyzed, copyIn));
+        await inTransaction(this.store, (executor, copyIn) => this.replace(executor, scope, analyzed, copyIn && copies ? { copyIn, ...copies } : undefined));
         return;
       } catch (error) {
         // Two writers re-adding the same chunk id at once: the loser retries and now sees the row to replace.
@@ -182,21 +187,17 @@ export class PostgresBm25Index implements LexicalIndex {
   }
 
   /** Removes any previous copy of the chunks and inserts them; the statistics follow by trigger. */
-  private async replace(executor: Executor, scope: IndexScope, analyzed: readonly AnalyzedChunk[], copyIn?: CopyIn): Promise<void> {
+  private async replace(executor: Executor, scope: IndexScope, analyzed: readonly AnalyzedChunk[], copy?: CopyPayloads & { copyIn: CopyIn }): Promise<void> {
     await this.deleteChunks(
       executor,
       scope,
       analyzed.map((chunk) => chunk.chunkId),
     );
-    // Blocks only where binary COPY writes them (PGlite): PostgreSQL reads rows through its covering key faster.
-    const blocks = copyIn ? toBlocks(analyzed) : [];
-    const blockOf = new Map(blocks.flatMap((block) => block.chunks.map((chunk) => [chunk.chunkId, block.blockId] as const)));
-    if (copyIn) {
+    if (copy) {
       // The statement triggers that keep build_term_stats fire for COPY as for INSERT.
-      await copyIn('build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)', buildChunksCopy(scope, analyzed, blockOf));
-      const rows = analyzed.filter((chunk) => !blockOf.has(chunk.chunkId));
-      if (rows.length > 0) await copyIn('postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)', postingsCopy(scope, rows));
-      if (blocks.length > 0) await copyIn('posting_blocks (build_id, term, block_id, tenant_id, corpus_id, chunk_ids, tfs, doc_lengths)', blocksCopy(scope, blocks));
+      await copy.copyIn('build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)', copy.buildChunks);
+      if (copy.postings) await copy.copyIn('postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)', copy.postings);
+      if (copy.blocks) await copy.copyIn('posting_blocks (build_id, term, block_id, tenant_id, corpus_id, chunk_ids, tfs, doc_lengths)', copy.blocks);
       return;
     }
     await executor(sql`
@@ -236,9 +237,10 @@ export class PostgresBm25Index implements LexicalIndex {
 const compareCodeUnits = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
 
 /** Analyzes title + text; a chunk id given twice keeps its last copy. */
-export function analyzeChunks(chunks: readonly IndexedChunk[]): AnalyzedChunk[] {
+export async function analyzeChunks(chunks: readonly IndexedChunk[], slicer = new TimeSlicer()): Promise<AnalyzedChunk[]> {
   const byId = new Map<string, AnalyzedChunk>();
   for (const chunk of chunks) {
+    if (slicer.due()) await slicer.pause();
     const terms = analyzeTitled(chunk.title, chunk.text);
     byId.delete(chunk.chunkId);
     const frequencies = termFrequencies(terms);
@@ -260,10 +262,32 @@ function toBlocks(analyzed: readonly AnalyzedChunk[]): Block[] {
   return [...byVersion.values()].filter((chunks) => chunks.length >= BLOCK_MIN_CHUNKS).map((chunks) => ({ blockId: randomUUID(), chunks }));
 }
 
+interface CopyPayloads {
+  buildChunks: Uint8Array<ArrayBuffer>;
+  postings?: Uint8Array<ArrayBuffer>;
+  blocks?: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * The binary COPY rows one add writes on PGlite. Versions with many chunks keep their postings in blocks (binary
+ * COPY writes them; PostgreSQL reads rows through its covering key faster), the rest as posting rows.
+ */
+async function copyPayloads(scope: IndexScope, analyzed: readonly AnalyzedChunk[], slicer: TimeSlicer): Promise<CopyPayloads> {
+  const blocks = toBlocks(analyzed);
+  const blockOf = new Map(blocks.flatMap((block) => block.chunks.map((chunk) => [chunk.chunkId, block.blockId] as const)));
+  const rows = analyzed.filter((chunk) => !blockOf.has(chunk.chunkId));
+  return {
+    buildChunks: buildChunksCopy(scope, analyzed, blockOf),
+    ...(rows.length > 0 ? { postings: await postingsCopy(scope, rows, slicer) } : {}),
+    ...(blocks.length > 0 ? { blocks: await blocksCopy(scope, blocks, slicer) } : {}),
+  };
+}
+
 /** Postings by term: for each term, (position of the chunk in `chunks`, tf) pairs in chunk order. */
-function termLists(chunks: readonly AnalyzedChunk[]): Map<string, number[]> {
+async function termLists(chunks: readonly AnalyzedChunk[], slicer: TimeSlicer): Promise<Map<string, number[]>> {
   const byTerm = new Map<string, number[]>();
   for (const [index, chunk] of chunks.entries()) {
+    if (slicer.due()) await slicer.pause();
     for (const [term, tf] of chunk.terms) {
       let list = byTerm.get(term);
       if (!list) byTerm.set(term, (list = []));
@@ -274,11 +298,11 @@ function termLists(chunks: readonly AnalyzedChunk[]): Map<string, number[]> {
 }
 
 /** The blocks as binary COPY rows, in primary-key order (term, then block) for the same locality as postingsCopy. */
-function blocksCopy(scope: IndexScope, blocks: readonly Block[]): Uint8Array<ArrayBuffer> {
+async function blocksCopy(scope: IndexScope, blocks: readonly Block[], slicer: TimeSlicer): Promise<Uint8Array<ArrayBuffer>> {
   const rows: { term: string; block: number; list: number[] }[] = [];
   let postings = 0;
   for (const [block, { chunks }] of blocks.entries()) {
-    for (const [term, list] of termLists(chunks)) {
+    for (const [term, list] of await termLists(chunks, slicer)) {
       rows.push({ term, block, list });
       postings += list.length / 2;
     }
@@ -290,6 +314,7 @@ function blocksCopy(scope: IndexScope, blocks: readonly Block[]): Uint8Array<Arr
   const blockBytes = blockIds.map(uuidBytes);
   const chunkBytes = blocks.map((block) => block.chunks.map((chunk) => uuidBytes(chunk.chunkId)));
   for (const { term, block, list } of rows) {
+    if (slicer.due()) await slicer.pause();
     const chunks = blocks[block]!.chunks;
     const ids: Uint8Array[] = [];
     const tfs: number[] = [];
@@ -329,13 +354,14 @@ function buildChunksCopy(scope: IndexScope, analyzed: readonly AnalyzedChunk[], 
  * it). Sorted, each primary-key insert lands beside the previous one: 20% less CPU than the same rows in
  * chunk order, measured on 84.6K postings. The order only helps locality; nothing depends on it.
  */
-function postingsCopy(scope: IndexScope, analyzed: readonly AnalyzedChunk[]): Uint8Array<ArrayBuffer> {
-  const byTerm = termLists(analyzed);
+async function postingsCopy(scope: IndexScope, analyzed: readonly AnalyzedChunk[], slicer: TimeSlicer): Promise<Uint8Array<ArrayBuffer>> {
+  const byTerm = await termLists(analyzed, slicer);
   const count = analyzed.reduce((sum, chunk) => sum + chunk.terms.size, 0);
   const writer = new BinaryCopyWriter(count * 110);
   const [build, tenant, corpus] = [uuidBytes(scope.buildId), uuidBytes(scope.tenantId), uuidBytes(scope.corpusId)];
   const chunkIds = analyzed.map((chunk) => uuidBytes(chunk.chunkId));
   for (const term of [...byTerm.keys()].sort(compareCodeUnits)) {
+    if (slicer.due()) await slicer.pause();
     const list = byTerm.get(term)!;
     for (let at = 0; at < list.length; at += 2) {
       const index = list[at]!;

@@ -96,7 +96,7 @@ async function prepare(documents: readonly SeedDocument[], offset: number, embed
     }
   }
   await yieldToEventLoop();
-  const analyzed = analyzeChunks(lexical);
+  const analyzed = await analyzeChunks(lexical);
   await yieldToEventLoop();
   const postings: { term: string; chunkId: string; tf: number; docLength: number }[] = [];
   for (const chunk of analyzed) {
