@@ -78,7 +78,7 @@ interface Latencies {
 interface ModeResult {
   mode: 'on' | 'off';
   idle: Latencies & { uptime: string };
-  load: { p99OverheadMs: number; errors: number; requests: number; uptime: string };
+  load: { p99OverheadMs: number; errors: number; requests: number; uptime: string; cpuByThreadSeconds: Record<string, number>; benchProcessCpuSeconds: number };
   ingesting: Latencies & { uptime: string };
   ingestionSeconds: number;
   eventLoop: { idleP99Ms: number; ingestingP99Ms: number; ingestingMaxMs: number };
@@ -110,6 +110,13 @@ const cpuSecondsOf = (stat: string): number => {
  * CPU seconds by thread of `pid`: the main thread by tid, the rest summed by thread name, and under "(ended)"
  * what threads that are gone used (the process's total less the live threads': a PDF worker retired meanwhile).
  */
+/** What each thread name used between two threadCpu readings, largest first, rounded to 10 ms. */
+function cpuDelta(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    [...after].map(([name, seconds]) => [name, round(seconds - (before.get(name) ?? 0), 2)] as const).filter(([, seconds]) => seconds > 0).sort((a, b) => b[1] - a[1]),
+  );
+}
+
 function threadCpu(pid: number): Map<string, number> {
   const totals = new Map<string, number>([['(ended)', cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'))]]);
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -201,11 +208,25 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
     console.log(`  idle: ${options.questions} questions p50 ${idle.p50} p95 ${idle.p95} max ${idle.max} ms (${idle.errors} errors); ${idle.uptime}`);
 
     latency.ms = LOAD_LATENCY_MS;
+    const loadCpuBefore = threadCpu(service.pid);
+    const benchCpuBefore = process.cpuUsage();
     const run = await runClosedLoop({ service, provider, corpus: CORPUS, topics, clients: options.clients, warmupSeconds: options.warmup, seconds: options.seconds, streamingShare: 0.5 });
     latency.ms = 0;
     const figures = figuresOf(run);
-    const load = { p99OverheadMs: round(figures.overhead.p99), errors: figures.errors, requests: figures.requests, uptime: uptime() };
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const load = {
+      p99OverheadMs: round(figures.overhead.p99),
+      errors: figures.errors,
+      requests: figures.requests,
+      uptime: uptime(),
+      cpuByThreadSeconds: cpuDelta(loadCpuBefore, threadCpu(service.pid)),
+      // The clients and the fake provider run in this process, on the same cores as the service.
+      benchProcessCpuSeconds: round((benchCpu.user + benchCpu.system) / 1e6, 2),
+    };
     console.log(`  load: ${options.clients} clients, ${figures.requests} answers, overhead p50 ${round(figures.overhead.p50)} p99 ${load.p99OverheadMs} ms (${load.errors} errors); ${load.uptime}`);
+    console.log(
+      `  CPU s by thread under load: ${Object.entries(load.cpuByThreadSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}; the bench's own process (clients, fake provider) ${load.benchProcessCpuSeconds}`,
+    );
 
     await scraper.scrape();
     const ingestFrom = scraper.windows.length;
@@ -234,9 +255,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
     const ingestionSeconds = round((done.at - uploadedAt) / 1000);
     const ingestWindows = scraper.windows.slice(ingestFrom);
     const worst = (windows: typeof ingestWindows, pick: (window: (typeof ingestWindows)[number]) => number) => round(Math.max(...windows.map(pick).filter(Number.isFinite)));
-    const cpuByThreadSeconds = Object.fromEntries(
-      [...cpuAfter].map(([name, seconds]) => [name, round(seconds - (cpuBefore.get(name) ?? 0), 2)] as const).filter(([, seconds]) => seconds > 0).sort((a, b) => b[1] - a[1]),
-    );
+    const cpuByThreadSeconds = cpuDelta(cpuBefore, cpuAfter);
     const result: ModeResult = {
       mode,
       idle,

@@ -178,9 +178,10 @@ export const configSchema = z.object({
   /**
    * PGlite (the embedded default) only: `on` runs it on a worker thread of its own, so ingestion's statements
    * do not hold the event loop that answers (src/core/db/pglite-worker.ts); `off` runs it on the main thread
-   * (the side-by-side in `npm run bench -- ingest-stall`).
+   * (the side-by-side in `npm run bench -- ingest-stall`: with ingestion's threads at background priority, `on`
+   * holds the event loop far less while a large PDF ingests, for the same ingestion time; README).
    */
-  PGLITE_WORKER: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('off').transform((value) => value === 'on')),
+  PGLITE_WORKER: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on').transform((value) => value === 'on')),
   /** Uploads are refused (503, Retry-After) while this many ingestion jobs wait, so the queue cannot grow without bound. */
   MAX_INGEST_QUEUE_DEPTH: int(10_000, 1),
 

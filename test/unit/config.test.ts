@@ -18,8 +18,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PGLITE_LIFTOFF_ONLY: 'yes' })).toThrow(ConfigError);
   });
 
-  it('runs PGlite on its worker thread with PGLITE_WORKER=on, on the main thread by default', () => {
-    expect(loadConfig({}).PGLITE_WORKER).toBe(false);
+  it('runs PGlite on its worker thread by default, on the main thread with PGLITE_WORKER=off', () => {
+    expect(loadConfig({}).PGLITE_WORKER).toBe(true);
     expect(loadConfig({ PGLITE_WORKER: 'off' }).PGLITE_WORKER).toBe(false);
     expect(loadConfig({ PGLITE_WORKER: 'on' }).PGLITE_WORKER).toBe(true);
     expect(() => loadConfig({ PGLITE_WORKER: 'false' })).toThrow(ConfigError);

@@ -111,7 +111,7 @@ export interface StoreOptions {
   queryTimeoutMs?: number | undefined;
   /** PGlite only: its engine on V8's baseline WASM compiler alone (config PGLITE_LIFTOFF_ONLY; default true). */
   liftoffOnly?: boolean | undefined;
-  /** PGlite only: on a worker thread of its own (config PGLITE_WORKER; default false), else on the calling thread. */
+  /** PGlite only: on a worker thread of its own (config PGLITE_WORKER, on by default; this option defaults to false), else on the calling thread. */
   worker?: boolean | undefined;
   /**
    * PGlite in memory only: starts from this dump of a data directory (PGlite's dumpDataDir) instead of an
