@@ -3,6 +3,8 @@ import { AppError, isAppError, type ErrorCode } from '../src/core/errors';
 import { chunkDocument, type ChunkDraft, type ChunkerConfig } from './chunk';
 import { normalizeDocument, type NormalizedDocument } from './normalize';
 import type { ParsedDocument } from './parse/types';
+import type { IndexedChunk, IndexScope } from '../indexes/ports';
+import { prepareCopies, type PreparedCopies, type PrepareCopies } from '../indexes/postgres/bm25-index';
 
 /**
  * Ingestion's text stages after parsing: normalization and chunking. Pure functions over the whole document,
@@ -12,6 +14,8 @@ import type { ParsedDocument } from './parse/types';
 export interface TextStages {
   normalize(parsed: ParsedDocument): Promise<NormalizedDocument>;
   chunk(doc: NormalizedDocument, config: ChunkerConfig): Promise<ChunkDraft[]>;
+  /** BM25 analysis of the chunks and their binary COPY rows (the embedded default's lexical write). */
+  bm25Copies: PrepareCopies;
   close(): Promise<void>;
 }
 
@@ -19,17 +23,22 @@ export interface TextStages {
 export const inlineTextStages: TextStages = {
   normalize: async (parsed) => normalizeDocument(parsed),
   chunk: async (doc, config) => chunkDocument(doc, config),
+  bm25Copies: prepareCopies,
   close: async () => undefined,
 };
 
-type Request = { op: 'normalize'; parsed: ParsedDocument } | { op: 'chunk'; doc: NormalizedDocument; config: ChunkerConfig };
+type Request =
+  | { op: 'normalize'; parsed: ParsedDocument }
+  | { op: 'chunk'; doc: NormalizedDocument; config: ChunkerConfig }
+  | { op: 'bm25Copies'; scope: IndexScope; chunks: readonly IndexedChunk[] };
+export type StageValue = NormalizedDocument | ChunkDraft[] | PreparedCopies;
 export type TextStagesRequest = Request & { id: number };
 /** A stage's error as plain data: an AppError keeps its code, status and retryability across the thread. */
 export interface StageFailure {
   message: string;
   app?: { code: ErrorCode; retryable: boolean; status: number; details?: Record<string, unknown> | undefined };
 }
-export type TextStagesReply = { id: number; ok: true; value: NormalizedDocument | ChunkDraft[] } | { id: number; ok: false; failure: StageFailure };
+export type TextStagesReply = { id: number; ok: true; value: StageValue } | { id: number; ok: false; failure: StageFailure };
 
 export function toStageFailure(error: unknown): StageFailure {
   if (isAppError(error)) return { message: error.message, app: { code: error.code, retryable: error.isRetryable, status: error.status, details: error.details } };
@@ -68,7 +77,7 @@ const BOOT_URL = new URL('../src/core/threads/typescript-worker.mjs', import.met
 const ENTRY_URL = new URL('./text-stages-worker.ts', import.meta.url);
 
 interface Pending {
-  resolve(value: NormalizedDocument | ChunkDraft[]): void;
+  resolve(value: StageValue): void;
   reject(error: Error): void;
 }
 
@@ -106,6 +115,12 @@ export class WorkerTextStages implements TextStages {
     return this.call({ op: 'chunk', doc, config }) as Promise<ChunkDraft[]>;
   }
 
+  readonly bm25Copies: PrepareCopies = (scope, chunks) => {
+    const chars = chunks.reduce((sum, chunk) => sum + chunk.text.length + (chunk.title?.length ?? 0), 0);
+    if (chars < this.minChars) return inlineTextStages.bm25Copies(scope, chunks);
+    return this.call({ op: 'bm25Copies', scope, chunks }) as Promise<PreparedCopies>;
+  };
+
   async close(): Promise<void> {
     this.closed = true;
     const worker = this.worker;
@@ -114,7 +129,7 @@ export class WorkerTextStages implements TextStages {
     await worker?.terminate();
   }
 
-  private call(request: Request): Promise<NormalizedDocument | ChunkDraft[]> {
+  private call(request: Request): Promise<StageValue> {
     if (this.closed) return Promise.reject(new Error('text stages closed'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;

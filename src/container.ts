@@ -157,7 +157,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const maxVectors = qdrant ? 0 : (config.VECTOR_CACHE_MAX_VECTORS ?? (store.driver === 'pglite' ? 30_000 : 0));
   // With both in-memory copies on, a hybrid search checks both versions in one statement.
   const states = maxVectors > 0 && config.BM25_CACHE_MAX_POSTINGS > 0 ? new BuildStateReader(store) : undefined;
-  const lexical: LexicalIndex = qdrant && config.QDRANT_BM25 ? qdrant : new CachedBm25Index(store, new PostgresBm25Index(store), {
+  // Large documents' normalization, chunking and BM25 analysis run on a background thread, off the event loop answers use.
+  const textStages = sharedTextStages();
+  const lexical: LexicalIndex = qdrant && config.QDRANT_BM25 ? qdrant : new CachedBm25Index(store, new PostgresBm25Index(store, { prepareCopies: textStages.bm25Copies }), {
     maxPostings: config.BM25_CACHE_MAX_POSTINGS,
     minReloadIntervalMs: config.BM25_CACHE_RELOAD_INTERVAL_MS,
     ...(states ? { states } : {}),
@@ -174,8 +176,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const builds = new BuildStore(store.db, vectors, registry);
   const jobRecords = new JobRecords(store.db);
   const jobs = options.jobs ?? createQueue(config, jobRecords);
-  // Large documents' normalization and chunking run on a background thread, off the event loop answers use.
-  const textStages = sharedTextStages();
   const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: parseOptionsOf(config), textStages };
   const ingestion = new IngestionService(pipelineDeps, jobs, {
     deleteSteps: options.deleteSteps,

@@ -29,6 +29,29 @@ export interface Bm25Options {
   b?: number;
   /** Attempts for a write that lost a race on the same chunk id (unique violation / deadlock). */
   maxAttempts?: number;
+  /**
+   * Where a PGlite write's analysis and binary COPY payloads are made (default: here, in time slices). The
+   * container hands large writes to a worker thread (ingestion/text-stages.ts): pure work over the chunks.
+   */
+  prepareCopies?: PrepareCopies;
+}
+
+/** A write's rows for binary COPY, ready before its transaction: the chunk ids it replaces and the payloads. */
+export interface PreparedCopies {
+  /** Distinct chunk ids of the write, in the order the rows are written. */
+  chunkIds: string[];
+  buildChunks: Uint8Array<ArrayBuffer>;
+  postings?: Uint8Array<ArrayBuffer> | undefined;
+  blocks?: Uint8Array<ArrayBuffer> | undefined;
+}
+
+export type PrepareCopies = (scope: IndexScope, chunks: readonly IndexedChunk[]) => Promise<PreparedCopies>;
+
+/** Analysis and COPY payloads on the calling thread, in ~8 ms slices. */
+export async function prepareCopies(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<PreparedCopies> {
+  const slicer = new TimeSlicer();
+  const analyzed = await analyzeChunks(chunks, slicer);
+  return { chunkIds: analyzed.map((chunk) => chunk.chunkId), ...(await copyPayloads(scope, analyzed, slicer)) };
 }
 
 interface AnalyzedChunk {
@@ -63,6 +86,7 @@ export class PostgresBm25Index implements LexicalIndex {
   readonly k1: number;
   readonly b: number;
   private readonly maxAttempts: number;
+  private readonly prepare: PrepareCopies;
 
   constructor(
     private readonly store: Store,
@@ -71,21 +95,35 @@ export class PostgresBm25Index implements LexicalIndex {
     this.k1 = options.k1 ?? 0.9;
     this.b = options.b ?? 0.4;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.prepare = options.prepareCopies ?? prepareCopies;
     if (!(this.k1 >= 0) || !(this.b >= 0 && this.b <= 1)) {
       throw new AppError('CONFIG_INVALID', `BM25 parameters out of range: k1=${this.k1}, b=${this.b}`);
     }
   }
 
   async add(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<void> {
-    // Analysis and the COPY payloads of a large document are a few hundred ms of CPU on the event loop: they run
-    // in slices (answers are served between them), and before the transaction, which they would otherwise hold.
-    const slicer = new TimeSlicer();
-    const analyzed = await analyzeChunks(chunks, slicer);
-    if (analyzed.length === 0) return;
-    const copies = this.store.driver === 'pglite' ? await copyPayloads(scope, analyzed, slicer) : undefined;
+    if (chunks.length === 0) return;
+    // On PGlite, analysis and the COPY payloads of a large document are a few hundred ms of CPU: made before the
+    // transaction (which they would otherwise hold), off the event loop or in slices of it (prepareCopies).
+    if (this.store.driver === 'pglite') {
+      const copies = await this.prepare(scope, chunks);
+      await this.retryingConflicts(() =>
+        inTransaction(this.store, async (executor, copyIn) => {
+          if (copyIn) return this.replaceByCopy(executor, scope, { copyIn, ...copies });
+          // A PGlite transaction without its client exposed: the SQL path, from a fresh analysis.
+          return this.replace(executor, scope, await analyzeChunks(chunks));
+        }),
+      );
+      return;
+    }
+    const analyzed = await analyzeChunks(chunks);
+    await this.retryingConflicts(() => inTransaction(this.store, (executor) => this.replace(executor, scope, analyzed)));
+  }
+
+  private async retryingConflicts(write: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await inTransaction(this.store, (executor, copyIn) => this.replace(executor, scope, analyzed, copyIn && copies ? { copyIn, ...copies } : undefined));
+        await write();
         return;
       } catch (error) {
         // Two writers re-adding the same chunk id at once: the loser retries and now sees the row to replace.
@@ -187,19 +225,21 @@ export class PostgresBm25Index implements LexicalIndex {
   }
 
   /** Removes any previous copy of the chunks and inserts them; the statistics follow by trigger. */
-  private async replace(executor: Executor, scope: IndexScope, analyzed: readonly AnalyzedChunk[], copy?: CopyPayloads & { copyIn: CopyIn }): Promise<void> {
+  /** Removes any previous copy of the chunks and writes the prepared rows by binary COPY (PGlite). */
+  private async replaceByCopy(executor: Executor, scope: IndexScope, copy: PreparedCopies & { copyIn: CopyIn }): Promise<void> {
+    await this.deleteChunks(executor, scope, copy.chunkIds);
+    // The statement triggers that keep build_term_stats fire for COPY as for INSERT.
+    await copy.copyIn('build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)', copy.buildChunks);
+    if (copy.postings) await copy.copyIn('postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)', copy.postings);
+    if (copy.blocks) await copy.copyIn('posting_blocks (build_id, term, block_id, tenant_id, corpus_id, chunk_ids, tfs, doc_lengths)', copy.blocks);
+  }
+
+  private async replace(executor: Executor, scope: IndexScope, analyzed: readonly AnalyzedChunk[]): Promise<void> {
     await this.deleteChunks(
       executor,
       scope,
       analyzed.map((chunk) => chunk.chunkId),
     );
-    if (copy) {
-      // The statement triggers that keep build_term_stats fire for COPY as for INSERT.
-      await copy.copyIn('build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)', copy.buildChunks);
-      if (copy.postings) await copy.copyIn('postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)', copy.postings);
-      if (copy.blocks) await copy.copyIn('posting_blocks (build_id, term, block_id, tenant_id, corpus_id, chunk_ids, tfs, doc_lengths)', copy.blocks);
-      return;
-    }
     await executor(sql`
       INSERT INTO build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length)
       SELECT ${scope.buildId}::uuid, u.chunk_id, ${scope.tenantId}::uuid, ${scope.corpusId}::uuid, u.doc_length
@@ -262,11 +302,7 @@ function toBlocks(analyzed: readonly AnalyzedChunk[]): Block[] {
   return [...byVersion.values()].filter((chunks) => chunks.length >= BLOCK_MIN_CHUNKS).map((chunks) => ({ blockId: randomUUID(), chunks }));
 }
 
-interface CopyPayloads {
-  buildChunks: Uint8Array<ArrayBuffer>;
-  postings?: Uint8Array<ArrayBuffer>;
-  blocks?: Uint8Array<ArrayBuffer>;
-}
+type CopyPayloads = Omit<PreparedCopies, 'chunkIds'>;
 
 /**
  * The binary COPY rows one add writes on PGlite. Versions with many chunks keep their postings in blocks (binary

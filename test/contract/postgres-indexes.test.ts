@@ -16,11 +16,14 @@ import { vectorIndexContract, type VectorHarness } from './vector-index.contract
 import { randomUnitVectors } from './vectors';
 import { explainLines } from './explain';
 import { inTransaction } from '../../indexes/postgres/transaction';
+import { WorkerTextStages } from '../../ingestion/text-stages';
 
 const targets = await storeTargets('postgres index contract');
 
-async function postgresLexicalHarness(store: Store, options: { cached?: boolean } = {}): Promise<LexicalHarness> {
-  const sqlIndex = new PostgresBm25Index(store);
+async function postgresLexicalHarness(store: Store, options: { cached?: boolean; workerCopies?: boolean } = {}): Promise<LexicalHarness> {
+  // workerCopies: every write's analysis and COPY rows made on the text-stages worker, as the container does for large documents.
+  const stages = options.workerCopies ? new WorkerTextStages({ minChars: 0 }) : undefined;
+  const sqlIndex = new PostgresBm25Index(store, stages ? { prepareCopies: stages.bm25Copies } : {});
   // Cached, every search waits for a current snapshot: the contract then checks the in-memory scorer, not the SQL fallback.
   const index = options.cached ? new CachedBm25Index(store, sqlIndex, { waitForLoad: true, minReloadIntervalMs: 0 }) : sqlIndex;
   return {
@@ -44,7 +47,10 @@ async function postgresLexicalHarness(store: Store, options: { cached?: boolean 
         recount: { docCount: Number(row?.recount_docs), totalLength: Number(row?.recount_length) },
       };
     },
-    close: () => store.close(),
+    close: async () => {
+      await stages?.close();
+      await store.close();
+    },
   };
 }
 
@@ -74,6 +80,8 @@ for (const target of targets) {
   describe(`postgres indexes on ${target.name}`, () => {
     lexicalIndexContract(`PostgresBm25Index (${target.name})`, async () => postgresLexicalHarness(await target.open()));
     lexicalIndexContract(`CachedBm25Index (${target.name})`, async () => postgresLexicalHarness(await target.open(), { cached: true }));
+    // Only PGlite writes by COPY.
+    if (target.name === 'pglite') lexicalIndexContract(`PostgresBm25Index, COPY rows from the text-stages worker (${target.name})`, async () => postgresLexicalHarness(await target.open(), { workerCopies: true }));
     vectorIndexContract(`PgvectorIndex (${target.name})`, async () => pgvectorHarness(await target.open()));
     vectorIndexContract(`CachedVectorIndex (${target.name})`, async () => pgvectorHarness(await target.open(), { cached: true }));
 
