@@ -21,7 +21,7 @@
  * the service's own. Each question is distinct (no answer-cache hits).
  *
  *   npm run bench -- ingest-stall [--modes off,on] [--questions 40] [--documents 20] [--clients 50]
- *       [--seconds 10] [--warmup 3] [--pdf PATH] [--log-level warn] [--json FILE] [--cpu-prof DIR]
+ *       [--seconds 10] [--warmup 3] [--pdf PATH] [--log-level warn] [--json FILE] [--cpu-prof DIR] [--quiet-ingest]
  *
  * Targets (issue 28), during ingestion: answer p95 ≤ 60 ms, max ≤ 250 ms; event-loop delay p99 ≤ 30 ms;
  * idle 50-client overhead p99 ≤ 60 ms; ingestion time at most 10% over PGLITE_WORKER=off.
@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     /** Start each service with --cpu-prof, writing its profile into this directory. */
     'cpu-prof': { type: 'string' },
+    /** No questions while the PDF ingests: the event-loop delay and ingestion time of the PDF alone. */
+    'quiet-ingest': { type: 'boolean', default: false },
   },
 });
 
@@ -245,7 +247,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
         await sleep(250);
       }
     })();
-    const ingesting = { ...(await questionStream(service, topics, 902, () => done !== undefined)), uptime: uptime() };
+    const ingesting = { ...(await questionStream(service, topics, 902, () => args['quiet-ingest'] || done !== undefined)), uptime: uptime() };
     await poll;
     const cpuAfter = threadCpu(service.pid);
     memory.stop();
