@@ -37,7 +37,10 @@ export class TraceLog {
   ) {
     this.batcher = new WriteBatcher<TraceRow>({
       write: async (rows) => {
-        await db.insert(answerTraces).values(rows);
+        // Idempotent: after a dropped connection a batch is retried, and its INSERT may have committed before the
+        // connection died. Without this the retry failed on the committed rows' keys (23505, not an outage), and
+        // the batch's other traces were dropped with it.
+        await db.insert(answerTraces).values(rows).onConflictDoNothing({ target: answerTraces.id });
       },
       delayMs: options.delayMs ?? 50,
       maxBatch: 200,
