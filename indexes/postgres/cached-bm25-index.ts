@@ -6,6 +6,7 @@ import type { PostgresBm25Index } from './bm25-index';
 import type { BuildStateReader } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
 import { topK } from './top-k';
+import { AdaptivePage } from '../../src/core/db/adaptive-page';
 
 /**
  * A read cache in front of the Postgres BM25 index. The postings table stays
@@ -37,6 +38,8 @@ export interface CachedBm25Options {
   onError?: (error: unknown, buildId: string) => void;
   /** Reads the build's version through this batcher (shared with the other index's copies) instead of a statement of its own. */
   states?: BuildStateReader;
+  /** The time each page of a (re)load should hold the database (default 15 ms; see AdaptivePage). */
+  pageTargetMs?: number;
 }
 
 interface Snapshot extends BuildSnapshot {
@@ -53,10 +56,14 @@ interface Snapshot extends BuildSnapshot {
   touched: Int32Array;
 }
 
-/** Postings per page while copying a build: bounds each statement's time and the rows held at once. */
-const SNAPSHOT_PAGE = 20_000;
-/** Posting blocks per page (each row holds one term's postings in a version of 16+ chunks). */
-const SNAPSHOT_BLOCK_PAGE = 1_000;
+/**
+ * Rows per page while copying a build, steered to ~15 ms a statement (AdaptivePage): bounds how long an answer's
+ * statements wait behind the copy on PGlite's one connection, and the rows held at once.
+ */
+const chunkPage = (targetMs?: number) => new AdaptivePage({ initial: 5_000, min: 250, max: 20_000, ...(targetMs === undefined ? {} : { targetMs }) });
+const postingPage = (targetMs?: number) => new AdaptivePage({ initial: 5_000, min: 500, max: 20_000, ...(targetMs === undefined ? {} : { targetMs }) });
+/** Posting blocks: each row holds one term's postings in a version of 16+ chunks. */
+const blockPage = (targetMs?: number) => new AdaptivePage({ initial: 250, min: 25, max: 1_000, ...(targetMs === undefined ? {} : { targetMs }) });
 
 interface BuildStats {
   version: number;
@@ -67,6 +74,7 @@ interface BuildStats {
 export class CachedBm25Index implements LexicalIndex {
   private readonly states: BuildStateReader | undefined;
   private readonly snapshots: BuildSnapshots<Snapshot>;
+  private readonly pageTargetMs: number | undefined;
 
   constructor(
     private readonly store: Store,
@@ -74,6 +82,7 @@ export class CachedBm25Index implements LexicalIndex {
     options: CachedBm25Options = {},
   ) {
     this.states = options.states;
+    this.pageTargetMs = options.pageTargetMs;
     this.snapshots = new BuildSnapshots((scope) => this.readSnapshot(scope), {
       maxSize: options.maxPostings ?? 20_000_000,
       minReloadIntervalMs: options.minReloadIntervalMs ?? 10_000,
@@ -140,10 +149,22 @@ export class CachedBm25Index implements LexicalIndex {
   private async readSnapshot(scope: IndexScope): Promise<Snapshot | undefined> {
     const before = await this.readStats(scope.buildId);
     if (!before || before.docCount === 0) return undefined;
-    const chunkRows = await this.store.query<{ chunk_id: string; doc_length: number }>(sql`
-      SELECT chunk_id, doc_length FROM build_chunks
-      WHERE build_id = ${scope.buildId}::uuid AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
-      ORDER BY chunk_id`);
+    const chunkRows: { chunk_id: string; doc_length: number }[] = [];
+    const chunkPages = chunkPage(this.pageTargetMs);
+    for (let afterChunk: string | undefined; ; ) {
+      const { rows, limit } = await chunkPages.read((pageSize) =>
+        this.store.query<{ chunk_id: string; doc_length: number }>(sql`
+          SELECT chunk_id, doc_length FROM build_chunks
+          WHERE build_id = ${scope.buildId}::uuid ${afterChunk ? sql`AND chunk_id > ${afterChunk}::uuid` : sql``}
+            AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+          ORDER BY chunk_id
+          LIMIT ${pageSize}`),
+      );
+      for (const row of rows) chunkRows.push(row);
+      const last = rows.at(-1);
+      if (!last || rows.length < limit) break;
+      afterChunk = last.chunk_id;
+    }
     // Nothing of this tenant and corpus under that build id: nothing to cache (and no other snapshot to evict).
     if (chunkRows.length === 0) return undefined;
     const numbers = new Map(chunkRows.map((row, index) => [row.chunk_id, index]));
@@ -158,32 +179,36 @@ export class CachedBm25Index implements LexicalIndex {
       list.tfs.push(tf);
       postings++;
     };
-    let after: { term: string; chunkId: string } | undefined;
-    for (;;) {
-      const page = await this.store.query<{ term: string; chunk_id: string; tf: number }>(sql`
-        SELECT term, chunk_id, tf FROM postings
-        WHERE build_id = ${scope.buildId}::uuid
-          ${after ? sql`AND (term, chunk_id) > (${after.term}, ${after.chunkId}::uuid)` : sql``}
-          AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
-        ORDER BY term, chunk_id
-        LIMIT ${SNAPSHOT_PAGE}`);
-      for (const row of page) addPosting(row.term, row.chunk_id, Number(row.tf));
-      const last = page.at(-1);
-      if (!last || page.length < SNAPSHOT_PAGE) break;
+    const postingPages = postingPage(this.pageTargetMs);
+    for (let after: { term: string; chunkId: string } | undefined; ; ) {
+      const { rows, limit } = await postingPages.read((pageSize) =>
+        this.store.query<{ term: string; chunk_id: string; tf: number }>(sql`
+          SELECT term, chunk_id, tf FROM postings
+          WHERE build_id = ${scope.buildId}::uuid
+            ${after ? sql`AND (term, chunk_id) > (${after.term}, ${after.chunkId}::uuid)` : sql``}
+            AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+          ORDER BY term, chunk_id
+          LIMIT ${pageSize}`),
+      );
+      for (const row of rows) addPosting(row.term, row.chunk_id, Number(row.tf));
+      const last = rows.at(-1);
+      if (!last || rows.length < limit) break;
       after = { term: last.term, chunkId: last.chunk_id };
     }
-    let afterBlock: { term: string; blockId: string } | undefined;
-    for (;;) {
-      const page = await this.store.query<{ term: string; block_id: string; chunk_ids: string[]; tfs: number[] }>(sql`
-        SELECT term, block_id, chunk_ids, tfs FROM posting_blocks
-        WHERE build_id = ${scope.buildId}::uuid
-          ${afterBlock ? sql`AND (term, block_id) > (${afterBlock.term}, ${afterBlock.blockId}::uuid)` : sql``}
-          AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
-        ORDER BY term, block_id
-        LIMIT ${SNAPSHOT_BLOCK_PAGE}`);
-      for (const row of page) for (const [index, chunkId] of row.chunk_ids.entries()) addPosting(row.term, chunkId, Number(row.tfs[index]));
-      const last = page.at(-1);
-      if (!last || page.length < SNAPSHOT_BLOCK_PAGE) break;
+    const blockPages = blockPage(this.pageTargetMs);
+    for (let afterBlock: { term: string; blockId: string } | undefined; ; ) {
+      const { rows, limit } = await blockPages.read((pageSize) =>
+        this.store.query<{ term: string; block_id: string; chunk_ids: string[]; tfs: number[] }>(sql`
+          SELECT term, block_id, chunk_ids, tfs FROM posting_blocks
+          WHERE build_id = ${scope.buildId}::uuid
+            ${afterBlock ? sql`AND (term, block_id) > (${afterBlock.term}, ${afterBlock.blockId}::uuid)` : sql``}
+            AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+          ORDER BY term, block_id
+          LIMIT ${pageSize}`),
+      );
+      for (const row of rows) for (const [index, chunkId] of row.chunk_ids.entries()) addPosting(row.term, chunkId, Number(row.tfs[index]));
+      const last = rows.at(-1);
+      if (!last || rows.length < limit) break;
       afterBlock = { term: last.term, blockId: last.block_id };
     }
     const current = await this.readStats(scope.buildId);

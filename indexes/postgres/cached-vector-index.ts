@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
+import { AdaptivePage } from '../../src/core/db/adaptive-page';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
 import type { BuildStateReader } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
@@ -38,6 +39,8 @@ export interface CachedVectorOptions {
    * document on PGlite. Crossing it builds the index once, over the rows there.
    */
   deferIndexUpTo?: number;
+  /** The time each page of a (re)load should hold the database (default 15 ms; see AdaptivePage). */
+  pageTargetMs?: number;
 }
 
 interface Snapshot extends BuildSnapshot {
@@ -54,13 +57,14 @@ interface Snapshot extends BuildSnapshot {
   scores: Float64Array;
 }
 
-/** Vectors per page while copying a build (a 384-dimension vector is ~3 KB of text on the wire). */
-const SNAPSHOT_PAGE = 2_000;
+/** Vectors per page while copying a build, steered to ~15 ms a statement (see AdaptivePage). */
+const vectorPage = (targetMs?: number) => new AdaptivePage({ initial: 500, min: 50, max: 2_000, ...(targetMs === undefined ? {} : { targetMs }) });
 
 export class CachedVectorIndex implements VectorIndex {
   private readonly states: BuildStateReader | undefined;
   private readonly snapshots: BuildSnapshots<Snapshot>;
   private readonly deferIndexUpTo: number;
+  private readonly pageTargetMs: number | undefined;
   /** Builds known to have their HNSW index (created here, or seen over the threshold). */
   private readonly indexed = new Set<string>();
 
@@ -77,6 +81,7 @@ export class CachedVectorIndex implements VectorIndex {
       ...(options.onError ? { onError: options.onError } : {}),
     });
     this.deferIndexUpTo = options.deferIndexUpTo ?? 0;
+    this.pageTargetMs = options.pageTargetMs;
   }
 
   createBuild(scope: IndexScope, model: { id: string; dimensions: number }): Promise<void> {
@@ -139,14 +144,16 @@ export class CachedVectorIndex implements VectorIndex {
     const { dimensions } = model;
     const chunkIds: string[] = [];
     let vectors = new Float32Array(before.size * dimensions);
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.store.query<{ chunk_id: string; embedding: string; model_id: string }>(sql`
-        SELECT chunk_id, embedding::text AS embedding, model_id FROM chunk_vectors
-        WHERE build_id = ${scope.buildId}::uuid ${after ? sql`AND chunk_id > ${after}::uuid` : sql``}
-          AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
-        ORDER BY chunk_id
-        LIMIT ${SNAPSHOT_PAGE}`);
+    const pages = vectorPage(this.pageTargetMs);
+    for (let after: string | undefined; ; ) {
+      const { rows: page, limit } = await pages.read((pageSize) =>
+        this.store.query<{ chunk_id: string; embedding: string; model_id: string }>(sql`
+          SELECT chunk_id, embedding::text AS embedding, model_id FROM chunk_vectors
+          WHERE build_id = ${scope.buildId}::uuid ${after ? sql`AND chunk_id > ${after}::uuid` : sql``}
+            AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+          ORDER BY chunk_id
+          LIMIT ${pageSize}`),
+      );
       for (const row of page) {
         if (row.model_id !== model.modelId) continue;
         const values = JSON.parse(row.embedding) as number[];
@@ -164,7 +171,7 @@ export class CachedVectorIndex implements VectorIndex {
         chunkIds.push(row.chunk_id);
       }
       const last = page.at(-1);
-      if (!last || page.length < SNAPSHOT_PAGE) break;
+      if (!last || page.length < limit) break;
       after = last.chunk_id;
     }
     const current = await this.readState(scope.buildId);

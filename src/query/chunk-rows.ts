@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
+import { AdaptivePage } from '../core/db/adaptive-page';
 import type { Db } from '../core/db/client';
 import { buildChunks, chunks, documents } from '../core/db/schema';
 import type { HydratedRow } from './retrieve';
@@ -52,8 +53,8 @@ export interface ChunkRowsOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Rows per page while copying a build: on PGlite each page is work on the API's thread, so pages stay small. */
-const PRELOAD_PAGE = 500;
+/** Rows per page while copying a build, steered to ~15 ms a statement (see AdaptivePage): answers' statements wait behind each page on PGlite. */
+const preloadPage = () => new AdaptivePage({ initial: 250, min: 25, max: 1_000 });
 
 /**
  * Chunk rows kept in memory between searches, with the build's rows copied in
@@ -173,17 +174,19 @@ export class ChunkRows {
 
   private async copyRows(scope: ChunkRowScope): Promise<void> {
     const inBuild = inBuildOf(scope);
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.db
-        .select({ ...rowColumns, title: titleOfChunk })
-        .from(buildChunks)
-        .innerJoin(chunks, eq(chunks.id, buildChunks.chunkId))
-        .where(after ? and(inBuild, gt(buildChunks.chunkId, after)) : inBuild)
-        .orderBy(buildChunks.chunkId)
-        .limit(PRELOAD_PAGE);
+    const pages = preloadPage();
+    for (let after: string | undefined; ; ) {
+      const { rows: page, limit } = await pages.read((pageSize) =>
+        this.db
+          .select({ ...rowColumns, title: titleOfChunk })
+          .from(buildChunks)
+          .innerJoin(chunks, eq(chunks.id, buildChunks.chunkId))
+          .where(after ? and(inBuild, gt(buildChunks.chunkId, after)) : inBuild)
+          .orderBy(buildChunks.chunkId)
+          .limit(pageSize),
+      );
       for (const row of page) this.remember(scope, row);
-      if (page.length < PRELOAD_PAGE) return;
+      if (page.length < limit) return;
       after = page.at(-1)?.chunkId;
     }
   }

@@ -322,6 +322,12 @@ for (const target of targets) {
         }
         expect(cached.counters().memoryHits).toBe(queries.length + 1);
 
+        // A copy read in pages steered down to their floor (every page counts as slow) holds the same postings.
+        const paged = new CachedBm25Index(store, sqlIndex, { minReloadIntervalMs: 0, pageTargetMs: 1e-6 });
+        await paged.warm(scope);
+        for (const query of queries) expect(await paged.search(scope, query, 50), query).toEqual(await cached.search(scope, query, 50));
+        expect(paged.counters()).toMatchObject({ memoryHits: queries.length, loads: 1 });
+
         // Swap one chunk for another of the same length: counts stay equal, the version does not.
         const [gone] = chunks;
         const [twin] = await seedChunks(store, scope, ['zulu zulu zulu']);
