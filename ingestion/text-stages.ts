@@ -7,15 +7,17 @@ import type { IndexedChunk, IndexScope } from '../indexes/ports';
 import { prepareCopies, type PreparedCopies, type PrepareCopies } from '../indexes/postgres/bm25-index';
 
 /**
- * Ingestion's text stages after parsing: normalization and chunking. Pure functions over the whole document,
- * each one synchronous block of CPU (a 352-page book: normalization ~100-140 ms, chunking ~200-250 ms), which on
- * the event loop would hold every answer for that long. This port lets them run elsewhere.
+ * Ingestion's CPU-bound text stages after parsing: normalization, chunking, and the BM25 analysis and binary
+ * COPY rows of the lexical write. Pure functions over the whole document, each one synchronous block of CPU (a
+ * 352-page book: normalization ~100-140 ms, chunking ~200-250 ms, analysis ~115 ms, COPY rows ~100 ms), which
+ * on the event loop would hold every answer for that long. This port lets them run elsewhere.
  */
 export interface TextStages {
   normalize(parsed: ParsedDocument): Promise<NormalizedDocument>;
   chunk(doc: NormalizedDocument, config: ChunkerConfig): Promise<ChunkDraft[]>;
   /** BM25 analysis of the chunks and their binary COPY rows (the embedded default's lexical write). */
   bm25Copies: PrepareCopies;
+  /** Stops the stages' thread, failing calls in flight. Containers leave the process-wide worker running (see sharedTextStages); tests and tools close their own. */
   close(): Promise<void>;
 }
 

@@ -16,12 +16,15 @@
  *              others by name: attest-pglite, attest-pdf, attest-onnx name themselves, V8's and libuv's are
  *              "node"/"libuv-worker").
  *
- * Questions go to the fake OpenAI server in this process, answering at once (0 ms) during the question
- * streams and after 1 s during the load phase, with a verbatim quote of the first source, so the figures are
- * the service's own. Each question is distinct (no answer-cache hits).
+ * The question streams (idle, ingesting) are answered by the embedded default's own local generator, as the
+ * issue measured them (--stream-generator openai: by the fake OpenAI server in this process, at once). The load
+ * phase needs a provider whose time it can subtract, so it runs first, against a service of its own whose
+ * generator is the fake OpenAI server (answering after 1 s with a verbatim quote of the first source); the
+ * streams then run against a fresh service seeded the same way. Each question is distinct (no answer-cache hits).
  *
  *   npm run bench -- ingest-stall [--modes off,on] [--questions 40] [--documents 20] [--clients 50]
  *       [--seconds 10] [--warmup 3] [--pdf PATH] [--log-level warn] [--json FILE] [--cpu-prof DIR] [--quiet-ingest]
+ *       [--stream-generator local|openai]
  *
  * Targets (issue 28), during ingestion: answer p95 ≤ 60 ms, max ≤ 250 ms; event-loop delay p99 ≤ 30 ms;
  * idle 50-client overhead p99 ≤ 60 ms; ingestion time at most 10% over PGLITE_WORKER=off.
@@ -50,6 +53,11 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** No questions while the PDF ingests: the event-loop delay and ingestion time of the PDF alone. */
     'quiet-ingest': { type: 'boolean', default: false },
+    /**
+     * Who answers the question streams (idle, while ingesting): `local`, the embedded default's own extractive
+     * generator, as the issue measured them; `openai`, the fake provider in this process (0 ms).
+     */
+    'stream-generator': { type: 'string', default: 'local' },
   },
 });
 
@@ -61,8 +69,9 @@ const options = z
     clients: z.coerce.number().int().positive(),
     seconds: z.coerce.number().positive(),
     warmup: z.coerce.number().nonnegative(),
+    streamGenerator: z.enum(['local', 'openai']),
   })
-  .parse({ ...args, modes: args.modes.split(',').map((mode) => mode.trim()) });
+  .parse({ ...args, streamGenerator: args['stream-generator'], modes: args.modes.split(',').map((mode) => mode.trim()) });
 
 const CORPUS = 'stall';
 /** The service reads the local neural models from MODELS_DIR (passed on from this environment) when they are there. */
@@ -184,30 +193,32 @@ async function uploadPdf(service: Service, file: string): Promise<string> {
 
 const jobView = z.object({ state: z.string(), progress: z.unknown().optional() }).passthrough();
 
-async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
+/** A fresh service in `mode`, its generator the fake OpenAI server (`openai`) or the embedded default's own (`local`), seeded. */
+async function startStallService(mode: 'on' | 'off', generator: 'openai' | 'local', label: string) {
   const provider = await startFakeProvider(LOAD_LATENCY_MS);
   const latency = { ms: 0 };
   scriptProvider(provider, latency);
   const service = await startService({
     backend: { logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).parse(args['log-level']), defaultLimits: false, env: {}, ...(args['cpu-prof'] ? { cpuProf: args['cpu-prof'] } : {}) },
     fake: provider,
-    label: `ingest-stall-${mode}`,
-    env: { PGLITE_WORKER: mode, PDF_TIMEOUT_MS: '900000' },
+    label: `ingest-stall-${mode}-${label}`,
+    // GENERATORS empty: the embedded default's local extractive generator, no provider call.
+    env: { PGLITE_WORKER: mode, PDF_TIMEOUT_MS: '900000', ...(generator === 'local' ? { GENERATORS: '' } : {}) },
   });
+  return { provider, latency, service };
+}
+
+async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
+  const { streamGenerator } = options;
+  const loadRun = await startStallService(mode, 'openai', 'load');
+  let { provider, latency, service } = loadRun;
   let failed = true;
   try {
-    console.log(`\nPGLITE_WORKER=${mode}: service pid ${service.pid} on ${service.backendLabel}, ${EMBEDDER}; ${uptime()}`);
-    const memory = new ProcSampler(service.pid, 1000);
-    const topics = await seedCorpus(service, CORPUS, options.documents);
-    const scraper = new MetricsScraper(service.url, 2000);
+    console.log(`\nPGLITE_WORKER=${mode}: service pid ${service.pid} on ${service.backendLabel}, ${EMBEDDER}; questions answered by ${streamGenerator === 'local' ? 'the local generator (a second service for the load phase, whose overhead needs the fake provider)' : 'the fake OpenAI provider'}; ${uptime()}`);
+    let memory = new ProcSampler(service.pid, 1000);
+    let topics = await seedCorpus(service, CORPUS, options.documents);
     // Warm: the BM25 and vector snapshots load on the first questions.
     await questionStream(service, topics, 900, (asked) => asked >= 5);
-    await scraper.scrape();
-    const idleFrom = scraper.windows.length;
-    const idle = { ...(await questionStream(service, topics, 901, (asked) => asked >= options.questions)), uptime: uptime() };
-    await scraper.scrape();
-    const idleWindows = scraper.windows.slice(idleFrom);
-    console.log(`  idle: ${options.questions} questions p50 ${idle.p50} p95 ${idle.p95} max ${idle.max} ms (${idle.errors} errors); ${idle.uptime}`);
 
     latency.ms = LOAD_LATENCY_MS;
     const loadCpuBefore = threadCpu(service.pid);
@@ -229,6 +240,25 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
     console.log(
       `  CPU s by thread under load: ${Object.entries(load.cpuByThreadSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}; the bench's own process (clients, fake provider) ${load.benchProcessCpuSeconds}`,
     );
+
+    if (streamGenerator === 'local') {
+      memory.stop();
+      const loadPeakRssMb = memory.peakRssMb;
+      await service.stop();
+      await provider.close();
+      ({ provider, latency, service } = await startStallService(mode, 'local', 'streams'));
+      console.log(`  (load phase's service: peak RSS ${round(loadPeakRssMb)} MB) questions from here on: service pid ${service.pid}, local generator; ${uptime()}`);
+      memory = new ProcSampler(service.pid, 1000);
+      topics = await seedCorpus(service, CORPUS, options.documents);
+      await questionStream(service, topics, 900, (asked) => asked >= 5);
+    }
+    const scraper = new MetricsScraper(service.url, 2000);
+    await scraper.scrape();
+    const idleFrom = scraper.windows.length;
+    const idle = { ...(await questionStream(service, topics, 901, (asked) => asked >= options.questions)), uptime: uptime() };
+    await scraper.scrape();
+    const idleWindows = scraper.windows.slice(idleFrom);
+    console.log(`  idle: ${options.questions} questions p50 ${idle.p50} p95 ${idle.p95} max ${idle.max} ms (${idle.errors} errors); ${idle.uptime}`);
 
     await scraper.scrape();
     const ingestFrom = scraper.windows.length;

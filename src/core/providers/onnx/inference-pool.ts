@@ -18,10 +18,16 @@ export interface InferencePoolOptions {
   queryLane?: boolean;
   /**
    * ONNX Runtime intra-op threads per document worker (default: the cores shared among the document workers,
-   * so that with a query lane the document worker still uses every core while no question is asked). The
-   * query lane's worker runs one thread: a query is a few dozen tokens.
+   * so that with a query lane the document worker still uses every core while no question is asked).
    */
   threadsPerWorker?: number;
+  /**
+   * ONNX Runtime intra-op threads of the query lane's worker (default: min(2, cores)). A question is a few dozen
+   * tokens, yet on a core without int8 dot-product instructions (AVX2 only) bge-small takes ~27 ms of CPU for 40
+   * of them: measured one thread 26.7 ms wall, two threads 11.5 ms wall (19.6 ms CPU), so with a core to spare
+   * the second thread more than halves a question's embedding time.
+   */
+  queryThreads?: number;
   /**
    * Padded tokens per forward pass (batch size × longest member); default 512, one full-length text. Measured
    * (npm run bench -- local-models --docs 300 --token-budget N, twice each at load ~2): 512 against 1024 peaks
@@ -103,6 +109,7 @@ export class InferencePool {
       workers,
       queryLane,
       threadsPerWorker: options.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / documentWorkers)),
+      queryThreads: options.queryThreads ?? Math.max(1, Math.min(2, availableParallelism())),
     });
     try {
       const roles: Slot['role'][] = Array.from({ length: workers }, (_unused, index) => (queryLane && index === 0 ? 'query' : 'any'));
@@ -206,8 +213,8 @@ export class InferencePool {
   }
 
   private spawn(role: Slot['role']): Promise<void> {
-    const { modelPath, tokenizerPath, maxTokens, pooling, normalize, threadsPerWorker, tokenBudget } = this.options;
-    const threads = role === 'query' ? 1 : threadsPerWorker;
+    const { modelPath, tokenizerPath, maxTokens, pooling, normalize, threadsPerWorker, queryThreads, tokenBudget } = this.options;
+    const threads = role === 'query' ? queryThreads : threadsPerWorker;
     // Beside a query lane the document workers run at background priority (this-thread.mjs): a document being
     // embedded on every core then leaves a core to the event loop and to questions at once. Without a lane the
     // one worker also embeds questions, so it keeps normal priority.
