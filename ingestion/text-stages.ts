@@ -84,7 +84,7 @@ interface Pending {
 }
 
 /**
- * Normalization and chunking of large documents on one worker thread at background priority (so the event loop
+ * Normalization, chunking and BM25 COPY rows of large documents on one worker thread at background priority (so the event loop
  * and answers get the CPU first; src/core/threads/this-thread.mjs). Started on first use and unreferenced while
  * idle, so it never keeps the process alive. A worker that dies (out of memory) fails its calls with a retryable
  * error and is started again by the next call.

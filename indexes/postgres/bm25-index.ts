@@ -224,7 +224,6 @@ export class PostgresBm25Index implements LexicalIndex {
       LIMIT ${limit}`;
   }
 
-  /** Removes any previous copy of the chunks and inserts them; the statistics follow by trigger. */
   /** Removes any previous copy of the chunks and writes the prepared rows by binary COPY (PGlite). */
   private async replaceByCopy(executor: Executor, scope: IndexScope, copy: PreparedCopies & { copyIn: CopyIn }): Promise<void> {
     await this.deleteChunks(executor, scope, copy.chunkIds);
@@ -234,6 +233,7 @@ export class PostgresBm25Index implements LexicalIndex {
     if (copy.blocks) await copy.copyIn('posting_blocks (build_id, term, block_id, tenant_id, corpus_id, chunk_ids, tfs, doc_lengths)', copy.blocks);
   }
 
+  /** Removes any previous copy of the chunks and inserts them; the statistics follow by trigger. */
   private async replace(executor: Executor, scope: IndexScope, analyzed: readonly AnalyzedChunk[]): Promise<void> {
     await this.deleteChunks(
       executor,

@@ -58,12 +58,12 @@ interface Snapshot extends BuildSnapshot {
 
 /**
  * Rows per page while copying a build, steered to ~15 ms a statement (AdaptivePage): bounds how long an answer's
- * statements wait behind the copy on PGlite's one connection, and the rows held at once.
+ * statements wait behind the copy on PGlite's one connection, and the rows held at once. Posting blocks: each row
+ * holds one term's postings in a version of 16+ chunks.
  */
-const chunkPage = (targetMs?: number) => new AdaptivePage({ initial: 5_000, min: 250, max: 20_000, ...(targetMs === undefined ? {} : { targetMs }) });
-const postingPage = (targetMs?: number) => new AdaptivePage({ initial: 5_000, min: 500, max: 20_000, ...(targetMs === undefined ? {} : { targetMs }) });
-/** Posting blocks: each row holds one term's postings in a version of 16+ chunks. */
-const blockPage = (targetMs?: number) => new AdaptivePage({ initial: 250, min: 25, max: 1_000, ...(targetMs === undefined ? {} : { targetMs }) });
+const CHUNK_PAGES = { initial: 5_000, min: 250, max: 20_000 };
+const POSTING_PAGES = { initial: 5_000, min: 500, max: 20_000 };
+const BLOCK_PAGES = { initial: 250, min: 25, max: 1_000 };
 
 interface BuildStats {
   version: number;
@@ -150,21 +150,17 @@ export class CachedBm25Index implements LexicalIndex {
     const before = await this.readStats(scope.buildId);
     if (!before || before.docCount === 0) return undefined;
     const chunkRows: { chunk_id: string; doc_length: number }[] = [];
-    const chunkPages = chunkPage(this.pageTargetMs);
-    for (let afterChunk: string | undefined; ; ) {
-      const { rows, limit } = await chunkPages.read((pageSize) =>
+    const chunkPages = new AdaptivePage({ ...CHUNK_PAGES, targetMs: this.pageTargetMs }).pages(
+      (limit, after: string | undefined) =>
         this.store.query<{ chunk_id: string; doc_length: number }>(sql`
           SELECT chunk_id, doc_length FROM build_chunks
-          WHERE build_id = ${scope.buildId}::uuid ${afterChunk ? sql`AND chunk_id > ${afterChunk}::uuid` : sql``}
+          WHERE build_id = ${scope.buildId}::uuid ${after ? sql`AND chunk_id > ${after}::uuid` : sql``}
             AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
           ORDER BY chunk_id
-          LIMIT ${pageSize}`),
-      );
-      for (const row of rows) chunkRows.push(row);
-      const last = rows.at(-1);
-      if (!last || rows.length < limit) break;
-      afterChunk = last.chunk_id;
-    }
+          LIMIT ${limit}`),
+      (last) => last.chunk_id,
+    );
+    for await (const rows of chunkPages) for (const row of rows) chunkRows.push(row);
     // Nothing of this tenant and corpus under that build id: nothing to cache (and no other snapshot to evict).
     if (chunkRows.length === 0) return undefined;
     const numbers = new Map(chunkRows.map((row, index) => [row.chunk_id, index]));
@@ -179,38 +175,30 @@ export class CachedBm25Index implements LexicalIndex {
       list.tfs.push(tf);
       postings++;
     };
-    const postingPages = postingPage(this.pageTargetMs);
-    for (let after: { term: string; chunkId: string } | undefined; ; ) {
-      const { rows, limit } = await postingPages.read((pageSize) =>
+    const postingPages = new AdaptivePage({ ...POSTING_PAGES, targetMs: this.pageTargetMs }).pages(
+      (limit, after: { term: string; chunk_id: string } | undefined) =>
         this.store.query<{ term: string; chunk_id: string; tf: number }>(sql`
           SELECT term, chunk_id, tf FROM postings
           WHERE build_id = ${scope.buildId}::uuid
-            ${after ? sql`AND (term, chunk_id) > (${after.term}, ${after.chunkId}::uuid)` : sql``}
+            ${after ? sql`AND (term, chunk_id) > (${after.term}, ${after.chunk_id}::uuid)` : sql``}
             AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
           ORDER BY term, chunk_id
-          LIMIT ${pageSize}`),
-      );
-      for (const row of rows) addPosting(row.term, row.chunk_id, Number(row.tf));
-      const last = rows.at(-1);
-      if (!last || rows.length < limit) break;
-      after = { term: last.term, chunkId: last.chunk_id };
-    }
-    const blockPages = blockPage(this.pageTargetMs);
-    for (let afterBlock: { term: string; blockId: string } | undefined; ; ) {
-      const { rows, limit } = await blockPages.read((pageSize) =>
+          LIMIT ${limit}`),
+      (last) => last,
+    );
+    for await (const rows of postingPages) for (const row of rows) addPosting(row.term, row.chunk_id, Number(row.tf));
+    const blockPages = new AdaptivePage({ ...BLOCK_PAGES, targetMs: this.pageTargetMs }).pages(
+      (limit, after: { term: string; block_id: string } | undefined) =>
         this.store.query<{ term: string; block_id: string; chunk_ids: string[]; tfs: number[] }>(sql`
           SELECT term, block_id, chunk_ids, tfs FROM posting_blocks
           WHERE build_id = ${scope.buildId}::uuid
-            ${afterBlock ? sql`AND (term, block_id) > (${afterBlock.term}, ${afterBlock.blockId}::uuid)` : sql``}
+            ${after ? sql`AND (term, block_id) > (${after.term}, ${after.block_id}::uuid)` : sql``}
             AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
           ORDER BY term, block_id
-          LIMIT ${pageSize}`),
-      );
-      for (const row of rows) for (const [index, chunkId] of row.chunk_ids.entries()) addPosting(row.term, chunkId, Number(row.tfs[index]));
-      const last = rows.at(-1);
-      if (!last || rows.length < limit) break;
-      afterBlock = { term: last.term, blockId: last.block_id };
-    }
+          LIMIT ${limit}`),
+      (last) => last,
+    );
+    for await (const rows of blockPages) for (const row of rows) for (const [index, chunkId] of row.chunk_ids.entries()) addPosting(row.term, chunkId, Number(row.tfs[index]));
     const current = await this.readStats(scope.buildId);
     if (!current || current.version !== before.version) return undefined;
     const terms = new Map<string, { chunks: Int32Array; tfs: Int32Array }>();

@@ -58,7 +58,7 @@ interface Snapshot extends BuildSnapshot {
 }
 
 /** Vectors per page while copying a build, steered to ~15 ms a statement (see AdaptivePage). */
-const vectorPage = (targetMs?: number) => new AdaptivePage({ initial: 500, min: 50, max: 2_000, ...(targetMs === undefined ? {} : { targetMs }) });
+const VECTOR_PAGES = { initial: 500, min: 50, max: 2_000 };
 
 export class CachedVectorIndex implements VectorIndex {
   private readonly states: BuildStateReader | undefined;
@@ -144,16 +144,17 @@ export class CachedVectorIndex implements VectorIndex {
     const { dimensions } = model;
     const chunkIds: string[] = [];
     let vectors = new Float32Array(before.size * dimensions);
-    const pages = vectorPage(this.pageTargetMs);
-    for (let after: string | undefined; ; ) {
-      const { rows: page, limit } = await pages.read((pageSize) =>
+    const pages = new AdaptivePage({ ...VECTOR_PAGES, targetMs: this.pageTargetMs }).pages(
+      (limit, after: string | undefined) =>
         this.store.query<{ chunk_id: string; embedding: string; model_id: string }>(sql`
           SELECT chunk_id, embedding::text AS embedding, model_id FROM chunk_vectors
           WHERE build_id = ${scope.buildId}::uuid ${after ? sql`AND chunk_id > ${after}::uuid` : sql``}
             AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
           ORDER BY chunk_id
-          LIMIT ${pageSize}`),
-      );
+          LIMIT ${limit}`),
+      (last) => last.chunk_id,
+    );
+    for await (const page of pages) {
       for (const row of page) {
         if (row.model_id !== model.modelId) continue;
         const values = JSON.parse(row.embedding) as number[];
@@ -170,9 +171,6 @@ export class CachedVectorIndex implements VectorIndex {
         for (let index = 0; index < dimensions; index++) vectors[offset + index] = values[index]! * scale;
         chunkIds.push(row.chunk_id);
       }
-      const last = page.at(-1);
-      if (!last || page.length < limit) break;
-      after = last.chunk_id;
     }
     const current = await this.readState(scope.buildId);
     // Changed meanwhile, or nothing of this tenant and corpus under that build id: nothing to keep.

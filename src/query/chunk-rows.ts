@@ -54,7 +54,7 @@ export interface ChunkRowsOptions {
 }
 
 /** Rows per page while copying a build, steered to ~15 ms a statement (see AdaptivePage): answers' statements wait behind each page on PGlite. */
-const preloadPage = () => new AdaptivePage({ initial: 250, min: 25, max: 1_000 });
+const PRELOAD_PAGES = { initial: 250, min: 25, max: 1_000 };
 
 /**
  * Chunk rows kept in memory between searches, with the build's rows copied in
@@ -174,21 +174,18 @@ export class ChunkRows {
 
   private async copyRows(scope: ChunkRowScope): Promise<void> {
     const inBuild = inBuildOf(scope);
-    const pages = preloadPage();
-    for (let after: string | undefined; ; ) {
-      const { rows: page, limit } = await pages.read((pageSize) =>
+    const pages = new AdaptivePage(PRELOAD_PAGES).pages(
+      (limit, after: string | undefined) =>
         this.db
           .select({ ...rowColumns, title: titleOfChunk })
           .from(buildChunks)
           .innerJoin(chunks, eq(chunks.id, buildChunks.chunkId))
           .where(after ? and(inBuild, gt(buildChunks.chunkId, after)) : inBuild)
           .orderBy(buildChunks.chunkId)
-          .limit(pageSize),
-      );
-      for (const row of page) this.remember(scope, row);
-      if (page.length < limit) return;
-      after = page.at(-1)?.chunkId;
-    }
+          .limit(limit),
+      (last) => last.chunkId,
+    );
+    for await (const page of pages) for (const row of page) this.remember(scope, row);
   }
 
   private async copyTitles(scope: ChunkRowScope): Promise<void> {

@@ -15,7 +15,7 @@ export interface AdaptivePageOptions {
   min: number;
   max: number;
   /** The time one page's statement should take (default 15 ms). */
-  targetMs?: number;
+  targetMs?: number | undefined;
 }
 
 export class AdaptivePage {
@@ -38,13 +38,21 @@ export class AdaptivePage {
     else if (elapsedMs < this.targetMs / 2) this.current = clamp(this.current * 2, this.options.min, this.options.max);
   }
 
-  /** Runs one page's read with the current size and records its time; returns the rows and the size asked for. */
-  async read<T>(query: (limit: number) => Promise<T[]>): Promise<{ rows: T[]; limit: number }> {
-    const limit = this.current;
-    const started = performance.now();
-    const rows = await query(limit);
-    this.record(performance.now() - started);
-    return { rows, limit };
+  /**
+   * A keyset read, page by page: `query` gets the page size and the cursor of the previous page's last row
+   * (undefined for the first), each page's time steers the next, and the read ends on a short page.
+   */
+  async *pages<T, C>(query: (limit: number, after: C | undefined) => PromiseLike<T[]>, cursorOf: (last: T) => C): AsyncGenerator<T[]> {
+    for (let after: C | undefined; ; ) {
+      const limit = this.current;
+      const started = performance.now();
+      const rows = await query(limit, after);
+      this.record(performance.now() - started);
+      if (rows.length > 0) yield rows;
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < limit) return;
+      after = cursorOf(last);
+    }
   }
 }
 

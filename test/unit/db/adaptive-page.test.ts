@@ -17,20 +17,33 @@ describe('AdaptivePage', () => {
     expect(page.size).toBe(4_000);
   });
 
-  it('starts inside its bounds and times each read around the statement', async () => {
+  it('starts inside its bounds, reads keyset pages until a short one, and steers each by its statement time', async () => {
     const page = new AdaptivePage({ initial: 50_000, min: 10, max: 800, targetMs: 5 });
     expect(page.size).toBe(800);
-    const limits: number[] = [];
-    const slowRead = async (limit: number) => {
-      limits.push(limit);
+    const table = Array.from({ length: 1_450 }, (_, index) => index);
+    const calls: { limit: number; after: number | undefined }[] = [];
+    const slowRead = async (limit: number, after: number | undefined) => {
+      calls.push({ limit, after });
       await new Promise((resolve) => setTimeout(resolve, 25));
-      return Array.from({ length: limit }, (_, index) => index);
+      const from = after === undefined ? 0 : after + 1;
+      return table.slice(from, from + limit);
     };
-    const first = await page.read(slowRead);
-    expect(first).toMatchObject({ limit: 800 });
-    expect(first.rows).toHaveLength(800);
-    await page.read(slowRead);
-    expect(limits).toEqual([800, 400]);
-    expect(page.size).toBe(200);
+    const read: number[] = [];
+    for await (const rows of page.pages(slowRead, (last) => last)) read.push(...rows);
+    expect(read).toEqual(table);
+    // 800, then halved after each slow page: 400, 200, 100 (the last, short, ends the read).
+    expect(calls).toEqual([
+      { limit: 800, after: undefined },
+      { limit: 400, after: 799 },
+      { limit: 200, after: 1_199 },
+      { limit: 100, after: 1_399 },
+    ]);
+  });
+
+  it('ends on an empty page without yielding it', async () => {
+    const page = new AdaptivePage({ initial: 2, min: 1, max: 2 });
+    const pages: number[][] = [];
+    for await (const rows of page.pages(async (limit, after: number | undefined) => [0, 1, 2, 3].slice(after === undefined ? 0 : after + 1).slice(0, limit), (last) => last)) pages.push(rows);
+    expect(pages).toEqual([[0, 1], [2, 3]]);
   });
 });
