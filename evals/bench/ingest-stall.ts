@@ -29,13 +29,13 @@
  * Targets (issue 28), during ingestion: answer p95 ≤ 60 ms, max ≤ 250 ms; event-loop delay p99 ≤ 30 ms;
  * idle 50-client overhead p99 ≤ 60 ms; ingestion time at most 10% over PGLITE_WORKER=off.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { multipart } from '../../test/helpers/multipart';
 import { figuresOf, runClosedLoop } from './support/load-client';
-import { bearer, firstSentenceOfSource, http, loadAverage, MetricsScraper, ProcSampler, ROOT, seedCorpus, startFakeProvider, startService, type FakeProvider, type Service } from './support/load-service';
+import { bearer, cpuDelta, firstSentenceOfSource, http, loadAverage, MetricsScraper, ProcSampler, ROOT, seedCorpus, startFakeProvider, startService, threadCpu, type FakeProvider, type Service } from './support/load-service';
 import { percentile, questionFor } from './support/load-stats';
 
 const { values: args } = parseArgs({
@@ -109,39 +109,6 @@ function summarizeLatencies(samples: number[], errors: number): Latencies {
 /** The load averages, printed beside each figure (a shared machine). */
 function uptime(): string {
   return `load ${loadAverage()}`;
-}
-
-const cpuSecondsOf = (stat: string): number => {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime, in USER_HZ (100 per second on every mainstream configuration).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-
-/**
- * CPU seconds by thread of `pid`: the main thread by tid, the rest summed by thread name, and under "(ended)"
- * what threads that are gone used (the process's total less the live threads': a PDF worker retired meanwhile).
- */
-/** What each thread name used between two threadCpu readings, largest first, rounded to 10 ms. */
-function cpuDelta(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): Record<string, number> {
-  return Object.fromEntries(
-    [...after].map(([name, seconds]) => [name, round(seconds - (before.get(name) ?? 0), 2)] as const).filter(([, seconds]) => seconds > 0).sort((a, b) => b[1] - a[1]),
-  );
-}
-
-function threadCpu(pid: number): Map<string, number> {
-  const totals = new Map<string, number>([['(ended)', cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'))]]);
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = Number(tid) === pid ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      const seconds = cpuSecondsOf(stat);
-      totals.set(name, (totals.get(name) ?? 0) + seconds);
-      totals.set('(ended)', totals.get('(ended)')! - seconds);
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return totals;
 }
 
 const answerBody = z.object({ refused: z.boolean().optional() }).passthrough();

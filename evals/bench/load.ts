@@ -42,7 +42,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { figuresOf, runClosedLoop, type LoadFigures } from './support/load-client';
-import { loadAverage, MetricsScraper, ProcSampler, seedCorpus, startFakeProvider, startService } from './support/load-service';
+import { cpuDelta, loadAverage, MetricsScraper, ProcSampler, seedCorpus, startFakeProvider, startService, threadCpu } from './support/load-service';
 import { parseLoadArgs, UsageError, type LoadArgs } from './support/load-stats';
 
 const CORPUS = 'load';
@@ -64,6 +64,10 @@ export interface LoadResult {
   eventLoopLagP99Ms: number;
   eventLoopLagMaxMs: number;
   serviceCpuMsPerAnswer: number;
+  /** The service's CPU seconds by thread over the warm-up and the run (ONNX Runtime's threads carry their worker's name). */
+  serviceCpuByThreadSeconds: Record<string, number>;
+  /** This process's own CPU seconds over the same time (clients and fake provider): it shares the cores. */
+  benchCpuSeconds: number;
   benchLagP99Ms: number;
   loadAverage: string;
   figures: LoadFigures;
@@ -83,8 +87,12 @@ async function runOne(args: LoadArgs, clients: number): Promise<LoadResult> {
     const proc = new ProcSampler(service.pid, 1000);
     const scraper = new MetricsScraper(service.url, 2000);
     const cpuBefore = proc.cpuSeconds();
+    const threadsBefore = threadCpu(service.pid);
+    const benchBefore = process.cpuUsage();
     const run = await runClosedLoop({ service, provider, corpus: CORPUS, topics, clients, warmupSeconds: args.warmupSeconds, seconds: args.seconds, streamingShare: args.streamingShare });
     const cpuSeconds = proc.cpuSeconds() - cpuBefore;
+    const serviceCpuByThreadSeconds = cpuDelta(threadsBefore, threadCpu(service.pid));
+    const benchCpu = process.cpuUsage(benchBefore);
     proc.stop();
     await scraper.stop();
     const figures = figuresOf(run);
@@ -112,6 +120,8 @@ async function runOne(args: LoadArgs, clients: number): Promise<LoadResult> {
       eventLoopLagMaxMs: round(worst((window) => window.lagMaxMs)),
       // The whole process over the whole run (warm-up included), per answer measured and warmed up alike.
       serviceCpuMsPerAnswer: round((cpuSeconds * 1000) / Math.max(1, figures.ok), 2),
+      serviceCpuByThreadSeconds,
+      benchCpuSeconds: round((benchCpu.user + benchCpu.system) / 1e6, 2),
       benchLagP99Ms: round(run.benchLagP99Ms),
       loadAverage: loadAverage(),
       figures,
@@ -139,6 +149,8 @@ function printRun(result: LoadResult): void {
   console.log(
     `  service: peak RSS ${f(result.peakRssMb)} MB, event-loop delay (10 ms sampling interval included) worst-window p99 ${f(result.eventLoopLagP99Ms)} ms / max ${f(result.eventLoopLagMaxMs)} ms, CPU ${result.serviceCpuMsPerAnswer} ms per answer; bench event-loop p99 ${f(result.benchLagP99Ms)} ms; load average ${result.loadAverage}`,
   );
+  const threads = Object.entries(result.serviceCpuByThreadSeconds).map(([name, seconds]) => `${name} ${seconds}`);
+  console.log(`  CPU s over warm-up and run: service by thread ${threads.join(', ')}; this bench (clients, fake provider) ${result.benchCpuSeconds}`);
 }
 
 function printTable(results: readonly LoadResult[]): void {

@@ -34,9 +34,19 @@ export interface AnthropicCacheUsage {
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** Characters per token in the fake's estimate (estimateTokens). */
+const CHARS_PER_TOKEN = 4;
+
 export class PromptCache {
   private readonly anthropicPrefixes = new Set<string>();
-  private readonly openaiPrompts = new Map<string, string[]>();
+  /**
+   * Digests of every prefix an OpenAI model has seen that ends on a cache step (1,024 tokens, then every 128):
+   * the longest step prefix a new prompt shares with any earlier one is then found in a few lookups. Comparing
+   * the prompt with every earlier one, as before, made the fake's own time grow with each request: over a
+   * 50-client load bench it took seconds of the bench's CPU and its event-loop stalls were read as the
+   * service's overhead.
+   */
+  private readonly openaiPrefixes = new Map<string, Set<string>>();
 
   /** `prefix`: the request's text up to the last cache_control breakpoint ('' when it marks none). */
   anthropic(model: string, prefix: string, totalTokens: number): AnthropicCacheUsage {
@@ -54,25 +64,22 @@ export class PromptCache {
 
   /** Cached tokens of an OpenAI prompt (its text, messages in order); remembers the prompt for later requests. */
   openai(model: string, prompt: string): number {
-    const seen = this.openaiPrompts.get(model) ?? [];
-    let shared = 0;
-    for (const earlier of seen) shared = Math.max(shared, commonPrefixLength(earlier, prompt));
-    seen.push(prompt);
-    this.openaiPrompts.set(model, seen);
-    const tokens = Math.floor(shared / 4);
-    if (tokens < OPENAI_MIN_CACHED_TOKENS) return 0;
-    return OPENAI_MIN_CACHED_TOKENS + Math.floor((tokens - OPENAI_MIN_CACHED_TOKENS) / OPENAI_CACHE_STEP) * OPENAI_CACHE_STEP;
+    const seen = this.openaiPrefixes.get(model) ?? new Set<string>();
+    this.openaiPrefixes.set(model, seen);
+    // Step prefixes are nested: a prompt shares the k-th with an earlier one only if it shares every shorter one.
+    let cached = 0;
+    let sharing = true;
+    for (let tokens = OPENAI_MIN_CACHED_TOKENS; tokens * CHARS_PER_TOKEN <= prompt.length; tokens += OPENAI_CACHE_STEP) {
+      const key = digest(prompt.slice(0, tokens * CHARS_PER_TOKEN));
+      if (sharing && seen.has(key)) cached = tokens;
+      else sharing = false;
+      seen.add(key);
+    }
+    return cached;
   }
 
   clear(): void {
     this.anthropicPrefixes.clear();
-    this.openaiPrompts.clear();
+    this.openaiPrefixes.clear();
   }
-}
-
-function commonPrefixLength(a: string, b: string): number {
-  const limit = Math.min(a.length, b.length);
-  let index = 0;
-  while (index < limit && a.charCodeAt(index) === b.charCodeAt(index)) index += 1;
-  return index;
 }

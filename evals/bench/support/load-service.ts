@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -434,9 +434,7 @@ export class ProcSampler {
   /** CPU seconds (user + system) the process has used so far. */
   cpuSeconds(): number {
     try {
-      const ticks = parseProcStatCpuTicks(readFileSync(`/proc/${this.pid}/stat`, 'utf8'));
-      // Linux reports in USER_HZ, 100 per second on every mainstream configuration.
-      return ticks === undefined ? Number.NaN : ticks / 100;
+      return statCpuSeconds(`/proc/${this.pid}/stat`);
     } catch {
       return Number.NaN;
     }
@@ -523,6 +521,43 @@ export function heapSamples(scraper: MetricsScraper): MemorySample[] {
     retainedMb: window.retainedMb,
     offHeapMb: window.rssMb - window.heapTotalMb,
   }));
+}
+
+/** CPU seconds (user + system) of one /proc stat file; NaN when it cannot be read. */
+function statCpuSeconds(path: string): number {
+  const ticks = parseProcStatCpuTicks(readFileSync(path, 'utf8'));
+  // Linux reports in USER_HZ, 100 per second on every mainstream configuration.
+  return ticks === undefined ? Number.NaN : ticks / 100;
+}
+
+/**
+ * CPU seconds by thread of `pid`: the main thread by tid, the rest summed by thread name (ONNX Runtime's and
+ * libuv's threads carry their creator's or a shared name), and under "(ended)" what threads that are gone used
+ * (the process's total less the live threads': a worker retired meanwhile).
+ */
+export function threadCpu(pid: number): Map<string, number> {
+  const totals = new Map<string, number>([['(ended)', statCpuSeconds(`/proc/${pid}/stat`)]]);
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const seconds = statCpuSeconds(`/proc/${pid}/task/${tid}/stat`);
+      const name = Number(tid) === pid ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      totals.set(name, (totals.get(name) ?? 0) + seconds);
+      totals.set('(ended)', totals.get('(ended)')! - seconds);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return totals;
+}
+
+/** What each thread name used between two threadCpu readings, largest first, in seconds to 10 ms. */
+export function cpuDelta(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    [...after]
+      .map(([name, seconds]) => [name, Math.round((seconds - (before.get(name) ?? 0)) * 100) / 100] as const)
+      .filter(([, seconds]) => seconds > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
 }
 
 /** The 1-minute load average, to print beside figures measured on a shared machine. */

@@ -3,6 +3,7 @@
  * caches as the services publish it: never below the model's minimum prefix, a write
  * on the first identical prefix (Anthropic) and reads only from the second on.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AnthropicGenerator } from '../../../src/core/providers/anthropic-generator';
 import { OpenAIGenerator } from '../../../src/core/providers/openai-generator';
@@ -10,6 +11,7 @@ import type { GenerationRequest, Generator } from '../../../src/core/providers/p
 import { loadPrompt } from '../../../src/query/prompts';
 import { systemText } from '../../../src/query/prompts/render';
 import { SAMPLE_ANSWER, sampleRequest } from '../../fake-providers/fixtures';
+import { OPENAI_MIN_CACHED_TOKENS, PromptCache } from '../../fake-providers/prompt-cache';
 import { startFakeProviders, type FakeProviders } from '../../fake-providers/server';
 
 let fake: FakeProviders;
@@ -100,5 +102,42 @@ describe('OpenAI prompt cache usage', () => {
     await openai().generate(sampleRequest());
     expect(fake.calls[0]?.body).toMatchObject({ prompt_cache_key: 'attest-0123456789abcdef0123456789abcdef' });
     expect(fake.calls[1]?.body).not.toHaveProperty('prompt_cache_key');
+  });
+});
+
+describe("the fake's OpenAI prefix arithmetic", () => {
+  /** The published rule, written the slow way: the longest prefix shared with any earlier prompt, in 128-token steps from 1,024. */
+  function reference(earlier: readonly string[], prompt: string): number {
+    let shared = 0;
+    for (const seen of earlier) {
+      let index = 0;
+      while (index < Math.min(seen.length, prompt.length) && seen.charCodeAt(index) === prompt.charCodeAt(index)) index += 1;
+      shared = Math.max(shared, index);
+    }
+    const tokens = Math.floor(shared / 4);
+    return tokens < OPENAI_MIN_CACHED_TOKENS ? 0 : OPENAI_MIN_CACHED_TOKENS + Math.floor((tokens - OPENAI_MIN_CACHED_TOKENS) / 128) * 128;
+  }
+
+  it('counts exactly what the rule counts: step boundaries, other models, prompts sharing with an older one', () => {
+    const base = 'a'.repeat(4 * 1024 + 4 * 128 * 3 + 50);
+    const change = (at: number) => `${base.slice(0, at)}b${base.slice(at + 1)}`;
+    const prompts = [base, change(4 * 1024 - 1), change(4 * 1024), change(4 * 1024 + 4 * 128), change(4 * 1024 + 4 * 128 - 1), `${base}tail`, base.slice(0, 4 * 1100), base.slice(0, 4 * 1152), change(10)];
+    const cache = new PromptCache();
+    const got = prompts.map((prompt) => cache.openai('gpt-4o-mini', prompt));
+    expect(got).toEqual(prompts.map((prompt, index) => reference(prompts.slice(0, index), prompt)));
+    expect(got).toEqual([0, 0, 1024, 1152, 1024, 1408, 1024, 1152, 0]);
+    expect(cache.openai('gpt-4.1', base)).toBe(0);
+  });
+
+  it('agrees with the rule on random prompts built from shared prefixes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3), fc.nat(4 * 1600), fc.constantFrom('x', 'y', 'z')), { minLength: 1, maxLength: 12 }), (shapes) => {
+        const stems = ['p'.repeat(4 * 1600), `${'p'.repeat(4 * 1100)}${'q'.repeat(4 * 500)}`, 'r'.repeat(4 * 1300), 's'.repeat(900)];
+        const prompts = shapes.map(([stem, cut, tail]) => `${stems[stem]!.slice(0, cut)}${tail.repeat(4 * 200)}`);
+        const cache = new PromptCache();
+        prompts.forEach((prompt, index) => expect(cache.openai('gpt-4o-mini', prompt)).toBe(reference(prompts.slice(0, index), prompt)));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
