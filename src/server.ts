@@ -69,6 +69,12 @@ async function main(): Promise<void> {
   // The BPE ranks take about half a second to load: before the first question, not during it (it blocked every
   // request in flight then; npm run bench -- load saw it as the worst stall of a run).
   countTokens('warm-up');
+  const localEmbedder = container.localModels.embedder;
+  if (localEmbedder) {
+    // What the query lane's start-up timing chose: it differs by CPU, and the latency of every question follows.
+    const lane = localEmbedder.pool.queryLane;
+    app.log.info({ model: localEmbedder.modelId, queryLaneThreads: lane.threads, questionPassMsByThreads: lane.medianMsByThreads }, 'local neural models loaded');
+  }
 
   // The embedded default runs jobs in this process; with Redis, `npm run worker` does.
   await container.services.canarySchedules.syncAll();

@@ -114,6 +114,13 @@ describe.skipIf(!available)('local neural embedder (bge-small-en-v1.5 int8, real
     alone.forEach((vector, index) => expect(cosine(vector, together[index]!)).toBeGreaterThan(cosine(vector, together[index + 1]!)));
   }, 60_000);
 
+  it("times a question on one and two threads at start and runs the query lane on the choice its medians give", () => {
+    const { threads, medianMsByThreads } = embedder.pool.queryLane;
+    expect(Object.keys(medianMsByThreads).sort()).toEqual(['1', '2']);
+    for (const ms of Object.values(medianMsByThreads)) expect(ms).toBeGreaterThan(0);
+    expect(threads).toBe(medianMsByThreads['2']! <= 0.8 * medianMsByThreads['1']! ? 2 : 1);
+  });
+
   it('replaces a worker that dies mid-batch and retries the batch on the new one', async () => {
     const texts = Array.from({ length: 40 }, (_unused, index) => `sentence number ${index} about river sediment`);
     const expected = await embedder.embed(texts, { inputType: 'document' });

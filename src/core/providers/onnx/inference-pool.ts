@@ -22,12 +22,14 @@ export interface InferencePoolOptions {
    */
   threadsPerWorker?: number;
   /**
-   * ONNX Runtime intra-op threads of the query lane's worker (default: min(2, cores)). A question is a few dozen
-   * tokens, yet on a core without int8 dot-product instructions (AVX2 only) bge-small takes ~27 ms of CPU for 40
-   * of them: measured one thread 26.7 ms wall, two threads 11.5 ms wall (19.6 ms CPU), so with a core to spare
-   * the second thread more than halves a question's embedding time.
+   * ONNX Runtime intra-op threads of the query lane's worker, or 'auto' (the default with two cores or more):
+   * the worker times a question on one thread and on two at start and keeps two only when they are at least a
+   * fifth quicker (chooseQueryThreads). Which pays depends on the CPU. Without int8 dot-product instructions
+   * (AVX2 only) bge-small took 26.7 ms for a 40-token question on one thread and 11.5–17 ms on two, for the same
+   * CPU; with them (AVX-512 VNNI) 4.7 ms on one and 6.5 ms on two, at twice the CPU, and a 50-client load then
+   * ran better on one (npm run bench -- load, issue 28 notes in the README).
    */
-  queryThreads?: number;
+  queryThreads?: number | 'auto';
   /**
    * Padded tokens per forward pass (batch size × longest member); default 512, one full-length text. Measured
    * (npm run bench -- local-models --docs 300 --token-budget N, twice each at load ~2): 512 against 1024 peaks
@@ -71,7 +73,8 @@ interface Slot {
 const WORKER_URL = new URL('./inference-worker.mjs', import.meta.url);
 
 type WorkerMessage =
-  | { type: 'ready'; dimensions: number }
+  | { type: 'ready'; dimensions: number; threads: number }
+  | { type: 'probed'; timings: Record<string, number[]> }
   | { type: 'init-error'; file: string; message: string }
   | { id: number; ok: true; vectors?: Float32Array[]; ids?: number[][] }
   | { id: number; ok: false; message: string };
@@ -93,6 +96,8 @@ export class InferencePool {
   replacements = 0;
   /** Messages handed to workers (coalesced questions count once): for tests and benches. */
   passes = 0;
+  /** The query lane's intra-op threads once it started (0 without a lane), and what its start-up timing measured. */
+  queryLane: { threads: number; medianMsByThreads: Record<string, number> } = { threads: 0, medianMsByThreads: {} };
 
   private constructor(private readonly options: Required<InferencePoolOptions>) {}
 
@@ -109,7 +114,7 @@ export class InferencePool {
       workers,
       queryLane,
       threadsPerWorker: options.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / documentWorkers)),
-      queryThreads: options.queryThreads ?? Math.max(1, Math.min(2, availableParallelism())),
+      queryThreads: options.queryThreads ?? (availableParallelism() >= 2 ? 'auto' : 1),
     });
     try {
       const roles: Slot['role'][] = Array.from({ length: workers }, (_unused, index) => (queryLane && index === 0 ? 'query' : 'any'));
@@ -168,8 +173,11 @@ export class InferencePool {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.job || slot.retired) continue;
-      // The query lane takes priority work or nothing (a retried document batch may sit ahead of it).
-      const index = slot.role === 'query' ? this.queue.findIndex((queued) => queued.priority) : 0;
+      // The query lane takes priority work or nothing (a retried document batch may sit ahead of it). Beside a
+      // lane the document workers take no questions: at background priority a question waits for CPU behind
+      // everything else (50 clients, 3 runs each: pass p99 42–72 ms on the lane alone against 60–87 ms
+      // shared, overhead p99 97–160 against 107–253 ms); coalescing lets the lane keep up instead.
+      const index = slot.role === 'query' || this.options.queryLane ? this.queue.findIndex((queued) => queued.priority === (slot.role === 'query')) : 0;
       if (index < 0) continue;
       const [job] = this.queue.splice(index, 1);
       if (!job) break;
@@ -214,20 +222,30 @@ export class InferencePool {
 
   private spawn(role: Slot['role']): Promise<void> {
     const { modelPath, tokenizerPath, maxTokens, pooling, normalize, threadsPerWorker, queryThreads, tokenBudget } = this.options;
-    const threads = role === 'query' ? queryThreads : threadsPerWorker;
+    // A replacement query worker keeps what the first one chose.
+    const queryChoice = this.queryLane.threads > 0 ? this.queryLane.threads : queryThreads;
+    const threads = role === 'query' ? (queryChoice === 'auto' ? 1 : queryChoice) : threadsPerWorker;
+    const threadChoices = role === 'query' && queryChoice === 'auto' ? [1, 2] : [];
     // Beside a query lane the document workers run at background priority (this-thread.mjs): a document being
     // embedded on every core then leaves a core to the event loop and to questions at once. Without a lane the
     // one worker also embeds questions, so it keeps normal priority.
     const background = role === 'any' && this.options.queryLane;
-    const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, tokenBudget, background } });
+    const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, threadChoices, tokenBudget, background } });
     const slot: Slot = { role, worker, job: undefined, retired: false };
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: WorkerMessage) => {
         if ('type' in message) {
+          if (message.type === 'probed') {
+            const threadsChosen = chooseQueryThreads(message.timings);
+            this.queryLane = { threads: threadsChosen, medianMsByThreads: Object.fromEntries(Object.entries(message.timings).map(([count, times]) => [count, median(times)])) };
+            worker.postMessage({ op: 'keep', threads: threadsChosen });
+            return;
+          }
           if (message.type === 'ready') {
             ready = true;
             this.dimensions = message.dimensions;
+            if (role === 'query') this.queryLane = { ...this.queryLane, threads: message.threads };
             this.slots.push(slot);
             worker.unref();
             resolve();
@@ -273,4 +291,28 @@ export class InferencePool {
       worker.on('exit', (code) => died(`exit code ${code}`));
     });
   }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * The query lane's thread count from start-up timings of one question (wall ms by thread count): the fewest
+ * threads unless more are at least a fifth quicker by median. Each extra thread costs CPU on every question
+ * (waking it, handing work over), which a 2-core machine under load pays for in other answers' latency, so a
+ * small gain in one question's wall time does not buy it.
+ */
+export function chooseQueryThreads(timings: Readonly<Record<string, readonly number[]>>): number {
+  const counts = Object.keys(timings)
+    .map(Number)
+    .filter((count) => Number.isInteger(count) && count > 0 && (timings[count]?.length ?? 0) > 0)
+    .sort((left, right) => left - right);
+  let best = counts[0] ?? 1;
+  for (const count of counts.slice(1)) {
+    if (median(timings[count]!) <= 0.8 * median(timings[best]!)) best = count;
+  }
+  return best;
 }

@@ -5,16 +5,21 @@
  * same under tsx, vitest and node (a .ts worker would need a loader in each).
  *
  * Messages in:  { id, op: 'embed', texts } | { id, op: 'tokenize', texts } | { op: 'crash-next' }
- * Messages out: { type: 'ready', dimensions } | { type: 'init-error', message }
+ * Messages out: { type: 'ready', dimensions, threads } | { type: 'init-error', message }
+ *               | { type: 'probed', timings } (then one message in: { op: 'keep', threads })
  *               | { id, ok: true, vectors | ids } | { id, ok: false, message }
  */
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
 import { lowerThisThreadPriority, nameThisThread } from '../../threads/this-thread.mjs';
 
-/** @type {{ modelPath: string, tokenizerPath: string, maxTokens: number, pooling: 'cls' | 'mean', normalize: boolean, threads: number, tokenBudget: number, background: boolean }} */
+/**
+ * threadChoices: intra-op thread counts to time on a question before settling on one (the pool chooses); empty: `threads`.
+ * @type {{ modelPath: string, tokenizerPath: string, maxTokens: number, pooling: 'cls' | 'mean', normalize: boolean, threads: number, threadChoices: number[], tokenBudget: number, background: boolean }}
+ */
 const options = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
@@ -110,10 +115,45 @@ async function embed(session, tokenizer, texts) {
   return vectors;
 }
 
+/** @param {number} threads */
+function createSession(threads) {
+  return ort.InferenceSession.create(options.modelPath, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    // Idle intra-op threads spin by default, taking the CPU a question's embedding needs on the query lane's
+    // worker. Measured (npm run bench -- local-models, 300 docs): spinning, a query while documents embed p95
+    // 115 ms at 3.1 documents/s; not spinning, p95 54 ms at 6.8 documents/s.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+}
+
+/**
+ * Wall milliseconds of one question-sized pass on each session, rounds interleaved so that a busy moment of the
+ * starting process falls on every candidate alike. The first pass of each is a warm-up and is not counted.
+ * @param {Map<number, ort.InferenceSession>} sessions @param {Tokenizer} tokenizer
+ * @returns {Promise<Record<number, number[]>>}
+ */
+async function timeQuestionPasses(sessions, tokenizer) {
+  const question = [encode(tokenizer, 'How do I reset the administrator password after the account was locked by too many failed sign-in attempts?')];
+  /** @type {Record<number, number[]>} */
+  const timings = {};
+  for (let round = 0; round < 8; round++) {
+    for (const [threads, candidate] of sessions) {
+      const started = performance.now();
+      await runBatch(candidate, question);
+      if (round > 0) (timings[threads] ??= []).push(performance.now() - started);
+    }
+  }
+  return timings;
+}
+
 async function main() {
   let tokenizer;
   let session;
   let dimensions;
+  let threadsInUse = options.threads;
   try {
     tokenizer = new Tokenizer(JSON.parse(readFileSync(options.tokenizerPath, 'utf8')), {});
   } catch (error) {
@@ -121,19 +161,22 @@ async function main() {
     return;
   }
   try {
-    session = await ort.InferenceSession.create(options.modelPath, {
-      intraOpNumThreads: options.threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      // Idle intra-op threads spin by default, taking the CPU a question's embedding needs on the query lane's
-      // worker. Measured (npm run bench -- local-models, 300 docs): spinning, a query while documents embed p95
-      // 115 ms at 3.1 documents/s; not spinning, p95 54 ms at 6.8 documents/s.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    });
+    const candidates = options.threadChoices.length > 0 ? options.threadChoices : [options.threads];
+    /** @type {Map<number, ort.InferenceSession>} */
+    const sessions = new Map();
+    for (const threads of candidates) sessions.set(threads, await createSession(threads));
+    const first = /** @type {ort.InferenceSession} */ (sessions.values().next().value);
     // A probe at load: a truncated graph, out-of-range token ids or a wrong output shape fail here, not mid-ingestion.
-    const [probe] = await runBatch(session, [encode(tokenizer, 'attest model probe')]);
+    const [probe] = await runBatch(first, [encode(tokenizer, 'attest model probe')]);
     dimensions = probe?.length ?? 0;
+    threadsInUse = candidates[0] ?? options.threads;
+    if (sessions.size > 1) {
+      const timings = await timeQuestionPasses(sessions, tokenizer);
+      port.postMessage({ type: 'probed', timings });
+      threadsInUse = await new Promise((resolve) => port.once('message', (/** @type {{ op: string, threads: number }} */ message) => resolve(message.threads)));
+      for (const [count, other] of sessions) if (count !== threadsInUse) await other.release();
+    }
+    session = sessions.get(threadsInUse) ?? first;
   } catch (error) {
     port.postMessage({ type: 'init-error', file: options.modelPath, message: (error instanceof Error ? error.message : String(error)).split('\n')[0] });
     return;
@@ -154,7 +197,7 @@ async function main() {
       port.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) });
     }
   });
-  port.postMessage({ type: 'ready', dimensions });
+  port.postMessage({ type: 'ready', dimensions, threads: threadsInUse });
 }
 
 void main();
