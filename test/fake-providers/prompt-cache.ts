@@ -69,8 +69,14 @@ export class PromptCache {
     // Step prefixes are nested: a prompt shares the k-th with an earlier one only if it shares every shorter one.
     let cached = 0;
     let sharing = true;
+    // One running hash, copied at each step: the prompt is hashed once, not once per step (as UTF-16 code
+    // units, so that a step falling inside a surrogate pair still hashes exactly the characters before it).
+    const running = createHash('sha256');
+    let hashed = 0;
     for (let tokens = OPENAI_MIN_CACHED_TOKENS; tokens * CHARS_PER_TOKEN <= prompt.length; tokens += OPENAI_CACHE_STEP) {
-      const key = digest(prompt.slice(0, tokens * CHARS_PER_TOKEN));
+      running.update(prompt.slice(hashed, tokens * CHARS_PER_TOKEN), 'utf16le');
+      hashed = tokens * CHARS_PER_TOKEN;
+      const key = running.copy().digest('hex');
       if (sharing && seen.has(key)) cached = tokens;
       else sharing = false;
       seen.add(key);
