@@ -410,6 +410,8 @@ export class AnswerService {
         sources: assembled.sources,
         question,
         maxOutputTokens: this.deps.limits.maxOutputTokens,
+        // The assembler's count holds for its own messages, not for a repair call's.
+        ...(messages === assembled.messages ? { inputTokens: assembled.tokens } : {}),
         promptCacheKey: promptCacheKey(this.deps.prompt.version, corpus.tenantId),
         ...(context.signal ? { signal: context.signal } : {}),
         ...(withStream && onDelta ? { onDelta, onRestart } : {}),

@@ -154,10 +154,19 @@ export class LocalExtractiveGenerator implements Generator {
       request.signal?.throwIfAborted();
       request.onDelta?.(index === 0 ? text : ` ${text}`);
     });
-    const user = request.messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n');
+    // The assembler has counted the prompt; counting it again took ~2 ms of the event loop per answer (12,000
+    // characters of sources; 3.4 s of the main thread's 30.5 busy seconds while a PDF ingested, --cpu-prof).
+    const inputTokens =
+      request.inputTokens ??
+      countTextTokens(
+        request.messages
+          .filter((message) => message.role === 'user')
+          .map((message) => message.content)
+          .join('\n'),
+      );
     return {
       output,
-      usage: { inputTokens: countTextTokens(user), outputTokens: countTextTokens(texts.join(' ')), cachedTokens: 0 },
+      usage: { inputTokens, outputTokens: countTextTokens(texts.join(' ')), cachedTokens: 0 },
       provider: this.provider,
       model: this.modelId,
     };

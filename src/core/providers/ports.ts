@@ -91,6 +91,12 @@ export interface GenerationRequest {
   sources: GenerationSource[];
   question: string;
   maxOutputTokens: number;
+  /**
+   * The messages' input tokens as the context assembler counted them (cl100k, an upper bound within a few
+   * tokens). Providers report their own; a generator without a bill of its own (local) reports this rather
+   * than counting the whole prompt again on every answer.
+   */
+  inputTokens?: number;
   signal?: AbortSignal;
   /**
    * Groups requests that share a cacheable prefix (one prompt, one tenant) for providers that route by it

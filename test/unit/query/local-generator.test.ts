@@ -91,6 +91,13 @@ describe('LocalExtractiveGenerator', () => {
     });
   });
 
+  it("reports the assembler's input-token count when the request carries it, without counting the prompt again", async () => {
+    const input = request('What does the motor draw?', [manual]);
+    const result = await new LocalExtractiveGenerator({ minRelevance: 0.1 }).generate({ ...input, inputTokens: 1_234 });
+    expect(result.usage.inputTokens).toBe(1_234);
+    expect(result.usage.outputTokens).toBe(countTokens(result.output.sentences.map((sentence) => sentence.text).join(' ')));
+  });
+
   it('respects maxSentences and minRelevance options', async () => {
     const sources = [{ n: 1, title: 'Pump manual', page: null, text: manual.text }];
     const question = 'What does the motor draw and how often is the shaft seal replaced?';
