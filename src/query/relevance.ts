@@ -11,6 +11,11 @@ export interface RelevanceScorer {
   /** Names the scorer and its model: the key of its floors. */
   readonly id: string;
   score(question: string, passages: readonly string[], options?: { signal?: AbortSignal }): Promise<number[]>;
+  /**
+   * The same scores from passages already analysed (`analyze`'s terms, in order), for scorers that read terms:
+   * a caller scoring overlapping passages (sentences and pairs of them) then analyses each sentence once.
+   */
+  scoreAnalyzed?(question: string, passages: readonly (readonly string[])[]): number[];
 }
 
 /** The floors one scorer's scores are judged by (all on that scorer's scale). */
@@ -85,6 +90,10 @@ export class LexicalRelevanceScorer implements RelevanceScorer {
 
   async score(question: string, passages: readonly string[]): Promise<number[]> {
     return lexicalRelevance(question, passages);
+  }
+
+  scoreAnalyzed(question: string, passages: readonly (readonly string[])[]): number[] {
+    return lexicalRelevance(question, passages.map(() => ''), passages);
   }
 }
 

@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../../../indexes/analyzer';
 import type { GenerationRequest } from '../../../src/core/providers/ports';
 import { countTokens } from '../../../src/core/tokens';
 import { assembleContext } from '../../../src/query/assemble';
-import { LocalExtractiveGenerator, extractAnswer, scorePassages } from '../../../src/query/local-generator';
+import { LocalExtractiveGenerator, extractAnswer, scorePassages, scoringText, windowsOf, windowTerms } from '../../../src/query/local-generator';
+import { LexicalRelevanceScorer } from '../../../src/query/relevance';
 import { loadPrompt } from '../../../src/query/prompts';
 import { verifyAnswer } from '../../../src/query/verify';
 import { makeDocument, wholeDocument, type FixtureDocument } from './fixtures';
@@ -109,5 +112,52 @@ describe('LocalExtractiveGenerator', () => {
     const controller = new AbortController();
     controller.abort(new Error('client went away'));
     await expect(generator.generate(request('What torque?', [manual], { signal: controller.signal }))).rejects.toThrow('client went away');
+  });
+});
+
+describe('windowTerms: each sentence analysed once for all the windows it is in', () => {
+  const texts = [
+    manual.text,
+    'Refunds\n\nYou have 30 days to return an item. Refunds go to the original card within 5 business days.\n\nExchanges\n\nExchanges are free. The new item ships at once.',
+    'Setting up the router\n\nPlug in the power cable.\n\nPress the WPS button.\n\nWait for the light to turn green.\n\nPrices\n\nModel | Price\nK7 | 3,5 EUR\nK9 | 12.000,50 EUR',
+    'The dose was 3,5 mg.Then it rose to 7,2 mg. Ångström-scale CO₂ ﬁlms (ＦＵＬＬ　ＷＩＤＴＨ) grew. 東京都の人口は約1400万人です。 It doubled.',
+    'A sentence.  Another after two spaces. e-mail: a.b@c.io works; v20.1 too. Dr. Smith agreed.\nA new line starts here. And ends.',
+  ];
+
+  it('gives every window the terms analyse() gives its scoring text, headings and pairs included', () => {
+    let pairs = 0;
+    let headed = 0;
+    for (const text of texts) {
+      const sources = [{ n: 1, title: 'Doc', page: null, text }];
+      const { windows } = windowsOf(sources);
+      pairs += windows.filter((window) => window.units.length === 2).length;
+      headed += windows.filter((window) => window.units[0]?.heading).length;
+      const shared = windowTerms(windows);
+      windows.forEach((window, index) => expect({ text: scoringText(window), terms: shared[index] }).toEqual({ text: scoringText(window), terms: analyze(scoringText(window)) }));
+    }
+    expect(pairs).toBeGreaterThan(5);
+    expect(headed).toBeGreaterThan(3);
+  });
+
+  it('agrees with analyse() on random sentences joined by random white space and punctuation', () => {
+    const word = fc.constantFrom('pump', 'Seal', '3', '3,5', '1.000', 'kW', 'e-mail', 'a.b@c.io', 'Café', 'ﬁle', 'CO₂', '東京', 'the', "don't", 'x-ray', '(note)');
+    const sentence = fc.array(word, { minLength: 1, maxLength: 8 }).map((words) => `${words.join(' ')}.`);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(sentence, fc.constantFrom(' ', '\n', ' \n', '  ', '\n\n')), { minLength: 2, maxLength: 8 }), (parts) => {
+        const text = parts.map(([body, gap]) => body + gap).join('').trim();
+        const { windows } = windowsOf([{ n: 1, title: 'Doc', page: null, text }]);
+        const shared = windowTerms(windows);
+        windows.forEach((window, index) => expect(shared[index]).toEqual(analyze(scoringText(window))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('scores the same through the shared analysis as through scoring texts', async () => {
+    const question = 'How often is the shaft seal replaced and what does the motor draw?';
+    const sources = [{ n: 1, title: 'Pump manual', page: null, text: manual.text }];
+    const { windows } = windowsOf(sources);
+    const scorer = new LexicalRelevanceScorer();
+    expect(scorer.scoreAnalyzed(question, windowTerms(windows))).toEqual(await scorer.score(question, windows.map(scoringText)));
   });
 });
