@@ -90,16 +90,16 @@ export function windowTerms(windows: readonly Window[]): (readonly string[])[] {
   return windows.map((window) => {
     const [first, second] = window.units;
     const heading = first?.heading;
-    let headingTerms: readonly string[] = [];
-    if (heading) {
-      headingTerms = headings.get(heading) ?? analyze(heading);
+    let headingTerms = heading ? headings.get(heading) : [];
+    if (headingTerms === undefined && heading) {
+      headingTerms = analyze(heading);
       headings.set(heading, headingTerms);
     }
     let body: readonly string[];
     if (first && !second) body = unitTerms(window, first);
     else if (first && second && /^\s*$/u.test(window.source.text.slice(first.span.end, second.span.start))) body = [...unitTerms(window, first), ...unitTerms(window, second)];
     else body = analyze(window.source.text.slice(window.start, window.end));
-    return headingTerms.length === 0 ? body : [...headingTerms, ...body];
+    return headingTerms === undefined || headingTerms.length === 0 ? body : [...headingTerms, ...body];
   });
 }
 

@@ -93,14 +93,23 @@ export class LexicalRelevanceScorer implements RelevanceScorer {
   }
 
   scoreAnalyzed(question: string, passages: readonly (readonly string[])[]): number[] {
-    return lexicalRelevance(question, passages.map(() => ''), passages);
+    const query = questionTerms(question);
+    return query.length === 0 ? passages.map(() => 0) : relevanceOfTerms(query, passages);
   }
 }
 
-export function lexicalRelevance(question: string, passages: readonly string[], analyzed?: readonly (readonly string[])[]): number[] {
+export function lexicalRelevance(question: string, passages: readonly string[]): number[] {
   const query = questionTerms(question);
+  // No content term to look for: every passage scores 0, and none needs analysing.
   if (query.length === 0) return passages.map(() => 0);
-  const terms = analyzed ?? passages.map((passage) => analyze(passage));
+  return relevanceOfTerms(
+    query,
+    passages.map((passage) => analyze(passage)),
+  );
+}
+
+/** The lexical score of each analysed passage for a question's content terms (non-empty). */
+function relevanceOfTerms(query: readonly string[], terms: readonly (readonly string[])[]): number[] {
   const documentFrequency = new Map<string, number>();
   for (const list of terms) for (const term of new Set(list)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   const total = terms.length;
