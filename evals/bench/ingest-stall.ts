@@ -84,6 +84,8 @@ interface Latencies {
   p95: number;
   max: number;
   errors: number;
+  /** The five slowest answers: wall ms and when each was asked (s since the stream began). */
+  slowest: { ms: number; atS: number }[];
 }
 
 interface ModeResult {
@@ -102,8 +104,10 @@ interface ModeResult {
 const round = (value: number, digits = 1) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
-function summarizeLatencies(samples: number[], errors: number): Latencies {
-  return { count: samples.length, p50: round(percentile(samples, 0.5)), p95: round(percentile(samples, 0.95)), max: round(Math.max(...samples)), errors };
+function summarizeLatencies(samples: { ms: number; atS: number }[], errors: number): Latencies {
+  const times = samples.map((sample) => sample.ms);
+  const slowest = [...samples].sort((left, right) => right.ms - left.ms).slice(0, 5).map((sample) => ({ ms: round(sample.ms), atS: round(sample.atS) }));
+  return { count: samples.length, p50: round(percentile(times, 0.5)), p95: round(percentile(times, 0.95)), max: round(Math.max(...times)), errors, slowest };
 }
 
 /** The load averages, printed beside each figure (a shared machine). */
@@ -129,12 +133,14 @@ async function ask(service: Service, question: string): Promise<number | undefin
 
 /** Questions one after another until `until` says stop (or `count` were asked). */
 async function questionStream(service: Service, topics: readonly string[], client: number, until: (asked: number) => boolean): Promise<Latencies> {
-  const samples: number[] = [];
+  const samples: { ms: number; atS: number }[] = [];
+  const began = performance.now();
   let errors = 0;
   for (let turn = 0; !until(turn); turn++) {
+    const atS = (performance.now() - began) / 1000;
     const ms = await ask(service, questionFor(topics[turn % topics.length]!, client, turn));
     if (ms === undefined) errors++;
-    else samples.push(ms);
+    else samples.push({ ms, atS });
   }
   return summarizeLatencies(samples, errors);
 }
@@ -267,6 +273,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
       embedder: EMBEDDER,
     };
     console.log(`  ingesting: ${ingesting.count} questions p50 ${ingesting.p50} p95 ${ingesting.p95} max ${ingesting.max} ms (${ingesting.errors} errors); PDF ingested in ${ingestionSeconds} s; ${ingesting.uptime}`);
+    console.log(`  slowest answers while ingesting (ms, at s after the upload was accepted): ${ingesting.slowest.map((sample) => `${sample.ms} at ${sample.atS}`).join(', ')}`);
     console.log(`  event-loop delay: idle worst-window p99 ${result.eventLoop.idleP99Ms} ms; ingesting worst-window p99 ${result.eventLoop.ingestingP99Ms} ms, max ${result.eventLoop.ingestingMaxMs} ms`);
     console.log(`  peak RSS ${result.peakRssMb} MB`);
     console.log(`  CPU s by thread while ingesting: ${Object.entries(cpuByThreadSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}`);

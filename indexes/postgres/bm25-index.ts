@@ -34,6 +34,8 @@ export interface Bm25Options {
    * container hands large writes to a worker thread (ingestion/text-stages.ts): pure work over the chunks.
    */
   prepareCopies?: PrepareCopies;
+  /** PGlite: the most chunks one transaction writes (default PGLITE_CHUNKS_PER_TRANSACTION). */
+  chunksPerTransaction?: number;
 }
 
 /** A write's rows for binary COPY, ready before its transaction: the chunk ids it replaces and the payloads. */
@@ -79,6 +81,31 @@ export const BLOCK_MIN_CHUNKS = 16;
  */
 export const MAX_TERM_LENGTH = 256;
 
+/**
+ * PGlite: chunks per write transaction. A slice's cost is mostly its posting blocks' rows, one per distinct term
+ * of the slice, so it shrinks more slowly than the slice. freeculture.pdf's 462 chunks, the longest transaction
+ * and the sum of all (quiet machine, 3 runs): in one, 93–104 ms; in slices of 160, 42–120 (sum 175–257); of 96,
+ * 35–59 (sum 206–227); of 64, 27–78 (sum 263–360). Under the ingest-stall bench's load the one transaction held
+ * PGlite 322 ms and an answer waited 416 ms behind it.
+ */
+export const PGLITE_CHUNKS_PER_TRANSACTION = 96;
+
+/**
+ * A write cut into the fewest slices of at most `most` chunks, in order, their sizes one apart at most (so that a long version's slices stay
+ * at least BLOCK_MIN_CHUNKS and keep their postings in blocks).
+ */
+export function writeSlices<T>(chunks: readonly T[], most: number): T[][] {
+  const count = Math.ceil(chunks.length / Math.max(1, Math.floor(most)));
+  const [base, longer] = [Math.floor(chunks.length / count), chunks.length % count];
+  const slices: T[][] = [];
+  for (let index = 0, start = 0; index < count; index++) {
+    const size = base + (index < longer ? 1 : 0);
+    slices.push(chunks.slice(start, start + size));
+    start += size;
+  }
+  return slices;
+}
+
 /** Rows per INSERT statement: arrays travel as one parameter each, this only bounds memory. */
 const POSTINGS_PER_STATEMENT = 20_000;
 
@@ -87,6 +114,7 @@ export class PostgresBm25Index implements LexicalIndex {
   readonly b: number;
   private readonly maxAttempts: number;
   private readonly prepare: PrepareCopies;
+  private readonly chunksPerTransaction: number;
 
   constructor(
     private readonly store: Store,
@@ -96,6 +124,7 @@ export class PostgresBm25Index implements LexicalIndex {
     this.b = options.b ?? 0.4;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.prepare = options.prepareCopies ?? prepareCopies;
+    this.chunksPerTransaction = options.chunksPerTransaction ?? PGLITE_CHUNKS_PER_TRANSACTION;
     if (!(this.k1 >= 0) || !(this.b >= 0 && this.b <= 1)) {
       throw new AppError('CONFIG_INVALID', `BM25 parameters out of range: k1=${this.k1}, b=${this.b}`);
     }
@@ -106,14 +135,29 @@ export class PostgresBm25Index implements LexicalIndex {
     // On PGlite, analysis and the COPY payloads of a large document are a few hundred ms of CPU: made before the
     // transaction (which they would otherwise hold), off the event loop or in slices of it (prepareCopies).
     if (this.store.driver === 'pglite') {
-      const copies = await this.prepare(scope, chunks);
-      await this.retryingConflicts(() =>
-        inTransaction(this.store, async (executor, copyIn) => {
-          if (copyIn) return this.replaceByCopy(executor, scope, { copyIn, ...copies });
-          // A PGlite transaction without its client exposed: the SQL path, from a fresh analysis.
-          return this.replace(executor, scope, await analyzeChunks(chunks));
-        }),
-      );
+      // PGlite has one connection and a transaction holds it: every answer's statements wait for the whole write.
+      // In slices (PGLITE_CHUNKS_PER_TRANSACTION) answers get it between them. The next slice's rows are made while
+      // one is written. Each slice is whole (its chunks' build_chunks rows, postings and statistics together); a
+      // search between slices sees part of the version, as it already saw its chunks before their vectors.
+      const slices = writeSlices(chunks, this.chunksPerTransaction);
+      let prepared = this.prepare(scope, slices[0]!);
+      try {
+        for (const [index, slice] of slices.entries()) {
+          const copies = await prepared;
+          const next = slices[index + 1];
+          if (next) prepared = this.prepare(scope, next);
+          await this.retryingConflicts(() =>
+            inTransaction(this.store, async (executor, copyIn) => {
+              if (copyIn) return this.replaceByCopy(executor, scope, { copyIn, ...copies });
+              // A PGlite transaction without its client exposed: the SQL path, from a fresh analysis.
+              return this.replace(executor, scope, await analyzeChunks(slice));
+            }),
+          );
+        }
+      } finally {
+        // A failed slice leaves the next one's preparation unawaited: its own failure is not this write's to report.
+        prepared.catch(() => undefined);
+      }
       return;
     }
     const analyzed = await analyzeChunks(chunks);

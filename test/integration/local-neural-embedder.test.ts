@@ -1,9 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BGE_SMALL_EN_V15_Q } from '../../src/core/providers/onnx/catalog';
 import { OnnxEmbedder } from '../../src/core/providers/onnx/onnx-embedder';
 import { requireModels, TEST_MODELS_DIR } from '../helpers/models';
 
 const available = requireModels('local-neural-embedder');
+
+/** Scheduling of this process's threads named `name` (Linux /proc stat: nice is field 19, policy field 41; 3 is SCHED_BATCH). */
+function schedulingOf(name: string): { nice: number; policy: number }[] {
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return comm === name ? [{ nice: Number(fields[16]), policy: Number(fields[38]) }] : [];
+  });
+}
 
 function cosine(a: number[], b: number[]): number {
   return a.reduce((sum, value, index) => sum + value * b[index]!, 0);
@@ -119,6 +135,18 @@ describe.skipIf(!available)('local neural embedder (bge-small-en-v1.5 int8, real
     expect(Object.keys(medianMsByThreads).sort()).toEqual(['1', '2']);
     for (const ms of Object.values(medianMsByThreads)) expect(ms).toBeGreaterThan(0);
     expect(threads).toBe(medianMsByThreads['2']! <= 0.8 * medianMsByThreads['1']! ? 2 : 1);
+  });
+
+  it.runIf(process.platform === 'linux')('runs the query lane under SCHED_BATCH at normal priority and the document worker at nice 10', () => {
+    const lane = schedulingOf('attest-onnx');
+    const documents = schedulingOf('attest-onnx-bg');
+    expect(lane.length).toBeGreaterThan(0);
+    expect(documents.length).toBeGreaterThan(0);
+    expect(lane.every((thread) => thread.policy === 3 && thread.nice === 0)).toBe(true);
+    expect(documents.every((thread) => thread.policy === 0 && thread.nice === 10)).toBe(true);
+    // Only those threads: the test's own thread keeps the normal policy.
+    const self = readFileSync('/proc/thread-self/stat', 'utf8');
+    expect(Number(self.slice(self.lastIndexOf(')') + 2).split(' ')[38])).toBe(0);
   });
 
   it('replaces a worker that dies mid-batch and retries the batch on the new one', async () => {

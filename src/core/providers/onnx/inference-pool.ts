@@ -230,7 +230,9 @@ export class InferencePool {
     // embedded on every core then leaves a core to the event loop and to questions at once. Without a lane the
     // one worker also embeds questions, so it keeps normal priority.
     const background = role === 'any' && this.options.queryLane;
-    const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, threadChoices, tokenBudget, background } });
+    // The lane runs under SCHED_BATCH (this-thread.mjs): posting it a question then never costs the event loop its core.
+    const lane = role === 'query';
+    const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, threadChoices, tokenBudget, background, lane } });
     const slot: Slot = { role, worker, job: undefined, retired: false };
     return new Promise<void>((resolve, reject) => {
       let ready = false;

@@ -14,11 +14,11 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
-import { lowerThisThreadPriority, nameThisThread } from '../../threads/this-thread.mjs';
+import { batchScheduleThisThread, lowerThisThreadPriority, nameThisThread } from '../../threads/this-thread.mjs';
 
 /**
  * threadChoices: intra-op thread counts to time on a question before settling on one (the pool chooses); empty: `threads`.
- * @type {{ modelPath: string, tokenizerPath: string, maxTokens: number, pooling: 'cls' | 'mean', normalize: boolean, threads: number, threadChoices: number[], tokenBudget: number, background: boolean }}
+ * @type {{ modelPath: string, tokenizerPath: string, maxTokens: number, pooling: 'cls' | 'mean', normalize: boolean, threads: number, threadChoices: number[], tokenBudget: number, background: boolean, lane: boolean }}
  */
 const options = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
@@ -27,6 +27,8 @@ nameThisThread(options.background ? 'attest-onnx-bg' : 'attest-onnx');
 // A document worker runs at background priority, before its session starts the intra-op threads that inherit it:
 // a question's embedding (the query lane, normal priority) and the event loop get the CPU first.
 if (options.background) lowerThisThreadPriority();
+// The query lane: the event loop posts it every question, and must not wait for the core while the lane runs.
+else if (options.lane) batchScheduleThisThread();
 
 /** Set by 'crash-next' (tests): the next batch dies halfway, as a worker killed by the OOM killer would. */
 let crashNext = false;

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+
+const HELPERS = new URL('../../../src/core/threads/this-thread.mjs', import.meta.url).href;
+
+/** Nice (field 19) and policy (field 41) from a /proc stat line. */
+function scheduling(stat: string): { nice: number; policy: number } {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { nice: Number(fields[16]), policy: Number(fields[38]) };
+}
+
+/** Runs `call` (a this-thread.mjs export) on a fresh worker thread; resolves with its result and the thread's scheduling afterwards. */
+function onWorker(call: 'batchScheduleThisThread' | 'lowerThisThreadPriority'): Promise<{ applied: boolean; stat: string }> {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     const { readFileSync } = require('node:fs');
+     import(${JSON.stringify(HELPERS)}).then((helpers) => {
+       const applied = helpers[${JSON.stringify(call)}]();
+       parentPort.postMessage({ applied, stat: readFileSync('/proc/thread-self/stat', 'utf8') });
+     });`,
+    { eval: true },
+  );
+  return new Promise((resolve, reject) => {
+    worker.once('message', (message: { applied: boolean; stat: string }) => {
+      void worker.terminate();
+      resolve(message);
+    });
+    worker.once('error', reject);
+  });
+}
+
+describe.runIf(process.platform === 'linux')('this-thread scheduling helpers (Linux)', () => {
+  it('batchScheduleThisThread puts the calling thread alone under SCHED_BATCH, at its priority', async () => {
+    const { applied, stat } = await onWorker('batchScheduleThisThread');
+    expect(applied).toBe(true);
+    expect(scheduling(stat)).toEqual({ nice: 0, policy: 3 });
+    expect(scheduling(readFileSync('/proc/thread-self/stat', 'utf8')).policy).toBe(0);
+  });
+
+  it('lowerThisThreadPriority lowers the calling thread alone to nice 10, policy unchanged', async () => {
+    const { applied, stat } = await onWorker('lowerThisThreadPriority');
+    expect(applied).toBe(true);
+    expect(scheduling(stat)).toEqual({ nice: 10, policy: 0 });
+    expect(scheduling(readFileSync('/proc/thread-self/stat', 'utf8')).nice).toBe(0);
+  });
+});
