@@ -46,4 +46,16 @@ describe('AdaptivePage', () => {
     for await (const rows of page.pages(async (limit, after: number | undefined) => [0, 1, 2, 3].slice(after === undefined ? 0 : after + 1).slice(0, limit), (last) => last)) pages.push(rows);
     expect(pages).toEqual([[0, 1], [2, 3]]);
   });
+  it('gives the event loop a turn between pages, even when every page is answered in microtasks (PGlite on the main thread)', async () => {
+    const page = new AdaptivePage({ initial: 2, min: 2, max: 2 });
+    const events: string[] = [];
+    // A macrotask queued before the read: with pages chained in microtasks it would run only after the last one.
+    setImmediate(() => events.push('event loop turn'));
+    const microtaskRead = (limit: number, after: number | undefined) => {
+      events.push(`page after ${after ?? 'start'}`);
+      return Promise.resolve([0, 1, 2, 3, 4, 5].slice(after === undefined ? 0 : after + 1).slice(0, limit));
+    };
+    for await (const rows of page.pages(microtaskRead, (last) => last)) expect(rows.length).toBeGreaterThan(0);
+    expect(events).toEqual(['page after start', 'event loop turn', 'page after 1', 'page after 3', 'page after 5']);
+  });
 });
