@@ -26,7 +26,27 @@ export interface PgliteWorkerOptions {
   liftoffOnly: boolean;
   /** In-memory stores only: a dump of a data directory to start from (PGlite's loadDataDir), copied to the worker. */
   loadDataDir?: ArrayBuffer;
+  /** When a transaction may begin (default TRANSACTION_QUIET; `false`: at once, as PGlite does). */
+  transactionQuiet?: TransactionQuiet | false;
 }
+
+/**
+ * A transaction begins once no statement outside a transaction has been in flight for `quietMs`, or after
+ * `maxWaitMs` whatever happens.
+ *
+ * Why: a transaction holds PGlite's one connection until it ends, and statements sent meanwhile wait. An answer
+ * sends its statements one after another with the event loop's work between them, so a transaction begun in
+ * such a gap (an ingestion write, one slice of a document's postings at a time) made the answer's next statement
+ * wait the whole transaction, and an answer could wait behind several. Statements outside transactions are what
+ * answers send; waiting for a quiet moment lets one under way finish first. The bound keeps a steady stream of
+ * questions from holding ingestion back for more than that per transaction.
+ */
+export interface TransactionQuiet {
+  quietMs: number;
+  maxWaitMs: number;
+}
+
+export const TRANSACTION_QUIET: TransactionQuiet = { quietMs: 10, maxWaitMs: 100 };
 
 interface SerializedError {
   name: string;
@@ -88,8 +108,13 @@ export class PgliteWorkerClient {
   private stopped: Error | undefined;
   private closing: Promise<void> | undefined;
   private readonly exited: Promise<void>;
+  /** Statements outside a transaction in flight, and when the last of them ended (performance.now()). */
+  private loose = { inFlight: 0, lastEndedAt: -Infinity };
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly quiet: TransactionQuiet | false,
+  ) {
     this.exited = new Promise((resolveExit) => worker.once('exit', () => resolveExit()));
     worker.on('message', (message: WorkerMessage) => {
       if (!('id' in message)) return;
@@ -128,7 +153,7 @@ export class PgliteWorkerClient {
       worker.once('error', onError);
       worker.once('exit', onExit);
     });
-    const client = new PgliteWorkerClient(worker);
+    const client = new PgliteWorkerClient(worker, options.transactionQuiet ?? TRANSACTION_QUIET);
     // Idle, the thread must not keep the process alive (in-process PGlite held no handle either).
     worker.unref();
     return client;
@@ -139,16 +164,20 @@ export class PgliteWorkerClient {
   }
 
   async query<T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
-    return this.runQuery<T>(text, params, options, undefined);
+    return this.loosely(() => this.runQuery<T>(text, params, options, undefined));
   }
 
   async exec(text: string, options?: QueryOptions): Promise<Results[]> {
     if (options && Object.keys(options).length > 0) throw new Error('PGlite worker: exec takes no options');
-    return (await this.call({ op: 'exec', text })) as Results[];
+    return this.loosely(async () => (await this.call({ op: 'exec', text })) as Results[]);
   }
 
-  /** PGlite's transaction, run in the worker: BEGIN here, the callback's statements by id, COMMIT or ROLLBACK after. */
+  /**
+   * PGlite's transaction, run in the worker: BEGIN here (at a quiet moment, see TransactionQuiet), the callback's
+   * statements by id, COMMIT or ROLLBACK after.
+   */
   async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.quiet) await this.quietMoment(this.quiet);
     const id = (await this.call({ op: 'begin' })) as number;
     let closed = false;
     const ensureOpen = () => {
@@ -214,6 +243,28 @@ export class PgliteWorkerClient {
   /** Tests only: the thread dies as a crash would, whatever is in flight unanswered. */
   simulateCrash(): void {
     this.worker.postMessage({ op: 'crash' });
+  }
+
+  /** A statement outside any transaction, counted for quietMoment. */
+  private async loosely<T>(run: () => Promise<T>): Promise<T> {
+    this.loose.inFlight += 1;
+    try {
+      return await run();
+    } finally {
+      this.loose.inFlight -= 1;
+      this.loose.lastEndedAt = performance.now();
+    }
+  }
+
+  /** Resolves once no loose statement has been in flight for `quietMs`, or after `maxWaitMs`. */
+  private async quietMoment({ quietMs, maxWaitMs }: TransactionQuiet): Promise<void> {
+    const deadline = performance.now() + maxWaitMs;
+    for (;;) {
+      const now = performance.now();
+      const quietFor = this.loose.inFlight > 0 ? 0 : now - this.loose.lastEndedAt;
+      if (quietFor >= quietMs || now >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(quietMs - quietFor, deadline - now))));
+    }
   }
 
   private async runQuery<T>(text: string, params: unknown[], options: QueryOptions | undefined, tx: number | undefined): Promise<Results<T>> {

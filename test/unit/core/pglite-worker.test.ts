@@ -5,7 +5,7 @@ import { messages } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src/core/db/client';
-import { PgliteWorkerClient, PgliteWorkerStoppedError } from '../../../src/core/db/pglite-worker';
+import { PgliteWorkerClient, PgliteWorkerStoppedError, type TransactionQuiet } from '../../../src/core/db/pglite-worker';
 import { isStoreUnavailable } from '../../../src/core/db/store-errors';
 import { BinaryCopyWriter, readBinaryCopy } from '../../../indexes/postgres/copy-binary';
 import { copyOutOf, inTransaction, sqlState } from '../../../indexes/postgres/transaction';
@@ -147,4 +147,64 @@ describe('a PGlite worker that dies', () => {
     await expect(transaction).rejects.toBeInstanceOf(PgliteWorkerStoppedError);
     await doomed.close();
   }, 120_000);
+});
+
+describe('PGlite worker transactions begin at a quiet moment (TransactionQuiet)', () => {
+  const clients: PgliteWorkerClient[] = [];
+  const open = async (transactionQuiet: TransactionQuiet | false) => {
+    const opened = await PgliteWorkerClient.open({ dataDir: 'memory://', startParams: [], liftoffOnly: true, transactionQuiet });
+    clients.push(opened);
+    await opened.exec('CREATE TABLE log (entry text)');
+    return opened;
+  };
+  afterAll(async () => {
+    await Promise.all(clients.map((opened) => opened.close()));
+  });
+
+  /** An answer's two statements, the second sent as soon as the first returns, and a transaction asked for meanwhile. */
+  async function answerBesideTransaction(db: PgliteWorkerClient): Promise<string[]> {
+    const events: string[] = [];
+    const answer = db.query('SELECT pg_sleep(0.05)').then(async () => {
+      events.push('first statement');
+      await db.query('SELECT 1');
+      events.push('second statement');
+    });
+    const transaction = db.transaction(async (tx) => {
+      events.push('transaction began');
+      await tx.query(`INSERT INTO log VALUES ('x'), (pg_sleep(0.05)::text)`);
+    });
+    await Promise.all([answer, transaction]);
+    return events;
+  }
+
+  it("lets a statement in flight and the next one sent right after it run before the transaction's BEGIN", async () => {
+    const db = await open({ quietMs: 30, maxWaitMs: 2_000 });
+    expect(await answerBesideTransaction(db)).toEqual(['first statement', 'second statement', 'transaction began']);
+  }, 60_000);
+
+  it('begins at once when turned off, as PGlite does: the next statement then waits for the whole transaction', async () => {
+    const db = await open(false);
+    expect(await answerBesideTransaction(db)).toEqual(['first statement', 'transaction began', 'second statement']);
+  }, 60_000);
+
+  it('begins after maxWaitMs under a steady stream of statements (never starved)', async () => {
+    const db = await open({ quietMs: 5_000, maxWaitMs: 150 });
+    let began: number | undefined;
+    let statements = 0;
+    // The stream starts first: its first statement is in flight when the transaction is asked for.
+    const stream = (async () => {
+      while (began === undefined) {
+        await db.query('SELECT 1');
+        statements += 1;
+      }
+    })();
+    const asked = performance.now();
+    await db.transaction(async () => {
+      began = performance.now() - asked;
+    });
+    await stream;
+    expect(statements).toBeGreaterThan(1);
+    expect(began).toBeGreaterThanOrEqual(145);
+    expect(began).toBeLessThan(5_000);
+  }, 60_000);
 });
