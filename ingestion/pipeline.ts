@@ -274,6 +274,9 @@ export async function ingestVersion(
         .update(documentVersions)
         .set({ status: 'failed', errorCode: error.code, errorMessage: error.message.slice(0, 500) })
         .where(eq(documentVersions.id, version.id));
+      // What was indexed before the failure (postings written slice by slice, or all of them when the vectors
+      // failed) must not be found: a failed version answers nothing. Best effort; the failure is what to report.
+      await unindexVersion(deps, version).catch(() => undefined);
     }
     throw thrown;
   }

@@ -106,6 +106,16 @@ export function writeSlices<T>(chunks: readonly T[], most: number): T[][] {
   return slices;
 }
 
+/**
+ * The promise, marked handled at once: the next slice's rows are made while a slice is written and awaited only
+ * after it, and a failure meanwhile (the worker making them stopped) must reach that await, not crash the
+ * process as an unhandled rejection.
+ */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /** Rows per INSERT statement: arrays travel as one parameter each, this only bounds memory. */
 const POSTINGS_PER_STATEMENT = 20_000;
 
@@ -125,6 +135,9 @@ export class PostgresBm25Index implements LexicalIndex {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.prepare = options.prepareCopies ?? prepareCopies;
     this.chunksPerTransaction = options.chunksPerTransaction ?? PGLITE_CHUNKS_PER_TRANSACTION;
+    if (!Number.isSafeInteger(this.chunksPerTransaction) || this.chunksPerTransaction < 1) {
+      throw new AppError('CONFIG_INVALID', `chunksPerTransaction must be a positive integer, got ${this.chunksPerTransaction}`);
+    }
     if (!(this.k1 >= 0) || !(this.b >= 0 && this.b <= 1)) {
       throw new AppError('CONFIG_INVALID', `BM25 parameters out of range: k1=${this.k1}, b=${this.b}`);
     }
@@ -140,23 +153,18 @@ export class PostgresBm25Index implements LexicalIndex {
       // one is written. Each slice is whole (its chunks' build_chunks rows, postings and statistics together); a
       // search between slices sees part of the version, as it already saw its chunks before their vectors.
       const slices = writeSlices(chunks, this.chunksPerTransaction);
-      let prepared = this.prepare(scope, slices[0]!);
-      try {
-        for (const [index, slice] of slices.entries()) {
-          const copies = await prepared;
-          const next = slices[index + 1];
-          if (next) prepared = this.prepare(scope, next);
-          await this.retryingConflicts(() =>
-            inTransaction(this.store, async (executor, copyIn) => {
-              if (copyIn) return this.replaceByCopy(executor, scope, { copyIn, ...copies });
-              // A PGlite transaction without its client exposed: the SQL path, from a fresh analysis.
-              return this.replace(executor, scope, await analyzeChunks(slice));
-            }),
-          );
-        }
-      } finally {
-        // A failed slice leaves the next one's preparation unawaited: its own failure is not this write's to report.
-        prepared.catch(() => undefined);
+      let prepared = settledLater(this.prepare(scope, slices[0]!));
+      for (const [index, slice] of slices.entries()) {
+        const copies = await prepared;
+        const next = slices[index + 1];
+        if (next) prepared = settledLater(this.prepare(scope, next));
+        await this.retryingConflicts(() =>
+          inTransaction(this.store, async (executor, copyIn) => {
+            if (copyIn) return this.replaceByCopy(executor, scope, { copyIn, ...copies });
+            // A PGlite transaction without its client exposed: the SQL path, from a fresh analysis.
+            return this.replace(executor, scope, await analyzeChunks(slice));
+          }),
+        );
       }
       return;
     }

@@ -1,3 +1,4 @@
+import { runAsBackgroundWork } from '../core/background-work';
 import { isAppError, toAppError } from '../core/errors';
 import type { JobRecords } from './job-records';
 import type { JobContext, JobHandler } from './ports';
@@ -14,6 +15,18 @@ export interface AttemptOutcome {
  * classifies the failure (an error that retrying cannot fix ends the job now).
  */
 export async function runAttempt(
+  records: JobRecords,
+  handler: JobHandler,
+  job: { id: string; data: Record<string, unknown>; requestId?: string | undefined },
+  attempt: number,
+  maxAttempts: number,
+  signal: AbortSignal,
+): Promise<AttemptOutcome> {
+  // A job is background work: where it competes with answers (PGlite's one connection), it gives way.
+  return runAsBackgroundWork(() => attemptOnce(records, handler, job, attempt, maxAttempts, signal));
+}
+
+async function attemptOnce(
   records: JobRecords,
   handler: JobHandler,
   job: { id: string; data: Record<string, unknown>; requestId?: string | undefined },

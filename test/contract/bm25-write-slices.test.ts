@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Store } from '../../src/core/db/client';
 import { BLOCK_MIN_CHUNKS, PostgresBm25Index, prepareCopies, writeSlices, type PrepareCopies } from '../../indexes/postgres/bm25-index';
 import type { IndexScope } from '../../indexes/ports';
 import { seedChunks, seedCorpus } from '../helpers/seed';
-import { memoryStore } from '../helpers/stores';
+import { openStore } from '../../src/core/db/client';
+import { memoryStore, migratedTemplate } from '../helpers/stores';
 
 describe('writeSlices', () => {
   it('cuts a write into the fewest slices of at most `most` chunks, in order, their sizes one apart at most', () => {
@@ -16,6 +17,13 @@ describe('writeSlices', () => {
     expect(writeSlices(items, 69).map((slice) => slice.length)).toEqual([35, 35]);
     expect(writeSlices([1, 2, 3], 0)).toEqual([[1], [2], [3]]);
     expect(writeSlices([], 10)).toEqual([]);
+  });
+
+  it('refuses a slice size that is not a positive integer (it would write nothing)', async () => {
+    const store = { driver: 'pglite' } as unknown as Store;
+    for (const chunksPerTransaction of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new PostgresBm25Index(store, { chunksPerTransaction })).toThrow('chunksPerTransaction must be a positive integer');
+    }
   });
 
   it('keeps every slice of a long version at BLOCK_MIN_CHUNKS or more when `most` allows it', () => {
@@ -92,21 +100,27 @@ describe('a PGlite BM25 write in slices', () => {
   });
 
   it('fails with its slice when a slice cannot be prepared, and a retry writes each chunk once', async () => {
+    // PGlite on its thread: the first slice's transaction spans turns of the event loop, in which the second
+    // slice's preparation fails before anything awaits it (an unhandled rejection would fail this test file).
+    const threaded = await openStore({ dataDir: 'memory://', worker: true, loadDataDir: await migratedTemplate() });
+    onTestFinished(() => threaded.close());
     let calls = 0;
     const failing: PrepareCopies = (scope, slice) => {
       calls += 1;
       return calls === 2 ? Promise.reject(new Error('analysis worker died')) : prepareCopies(scope, slice);
     };
-    const { scope, chunks, index } = await indexed(20, failing);
+    const scope: IndexScope = await seedCorpus(threaded);
+    const chunks = await seedChunks(threaded, scope, texts(70));
+    const index = new PostgresBm25Index(threaded, { chunksPerTransaction: 20, prepareCopies: failing });
     await expect(index.add(scope, chunks)).rejects.toThrow('analysis worker died');
     const statsOf = async () =>
-      (await queryRows<{ doc_count: number }>(store.db, sql`SELECT doc_count::int FROM build_term_stats WHERE build_id = ${scope.buildId}::uuid`))[0]?.doc_count;
+      (await queryRows<{ doc_count: number }>(threaded.db, sql`SELECT doc_count::int FROM build_term_stats WHERE build_id = ${scope.buildId}::uuid`))[0]?.doc_count;
     // The first slice committed before the second's preparation was awaited.
     expect(await statsOf()).toBe(18);
     expect(calls).toBe(2);
     await index.add(scope, chunks);
     expect(await statsOf()).toBe(chunks.length);
-    const [postings] = await queryRows<{ n: number }>(store.db, sql`SELECT count(DISTINCT chunk_id)::int AS n FROM all_postings WHERE build_id = ${scope.buildId}::uuid`);
+    const [postings] = await queryRows<{ n: number }>(threaded.db, sql`SELECT count(DISTINCT chunk_id)::int AS n FROM all_postings WHERE build_id = ${scope.buildId}::uuid`);
     expect(postings!.n).toBe(chunks.length);
   });
 });

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { isBackgroundWork } from '../background-work';
 import { messages, type PGliteInterface, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
 /**
@@ -26,20 +27,21 @@ export interface PgliteWorkerOptions {
   liftoffOnly: boolean;
   /** In-memory stores only: a dump of a data directory to start from (PGlite's loadDataDir), copied to the worker. */
   loadDataDir?: ArrayBuffer;
-  /** When a transaction may begin (default TRANSACTION_QUIET; `false`: at once, as PGlite does). */
+  /** When a background transaction may begin (default TRANSACTION_QUIET; `false`: at once, as PGlite does). */
   transactionQuiet?: TransactionQuiet | false;
 }
 
 /**
- * A transaction begins once no statement outside a transaction has been in flight for `quietMs`, or after
- * `maxWaitMs` whatever happens.
+ * A background transaction (one begun by a job: ingestion's writes, src/core/background-work.ts) begins once no
+ * statement outside a transaction from a request has been in flight for `quietMs`, or after `maxWaitMs` whatever
+ * happens. Transactions begun for a request (an upload, a conversation turn) begin at once, as in PGlite.
  *
  * Why: a transaction holds PGlite's one connection until it ends, and statements sent meanwhile wait. An answer
- * sends its statements one after another with the event loop's work between them, so a transaction begun in
- * such a gap (an ingestion write, one slice of a document's postings at a time) made the answer's next statement
- * wait the whole transaction, and an answer could wait behind several. Statements outside transactions are what
- * answers send; waiting for a quiet moment lets one under way finish first. The bound keeps a steady stream of
- * questions from holding ingestion back for more than that per transaction.
+ * sends its statements one after another with the event loop's work between them, so an ingestion transaction
+ * begun in such a gap (one slice of a document's postings, its chunk rows) made the answer's next statement wait
+ * the whole transaction, and an answer could wait behind several. Waiting for a quiet moment lets an answer under
+ * way finish first. The bound keeps a steady stream of questions from holding ingestion back for more than that
+ * per transaction.
  */
 export interface TransactionQuiet {
   quietMs: number;
@@ -108,7 +110,7 @@ export class PgliteWorkerClient {
   private stopped: Error | undefined;
   private closing: Promise<void> | undefined;
   private readonly exited: Promise<void>;
-  /** Statements outside a transaction in flight, and when the last of them ended (performance.now()). */
+  /** Requests' statements outside a transaction in flight, and when the last of them ended (performance.now()). */
   private loose = { inFlight: 0, lastEndedAt: -Infinity };
 
   private constructor(
@@ -173,11 +175,11 @@ export class PgliteWorkerClient {
   }
 
   /**
-   * PGlite's transaction, run in the worker: BEGIN here (at a quiet moment, see TransactionQuiet), the callback's
-   * statements by id, COMMIT or ROLLBACK after.
+   * PGlite's transaction, run in the worker: BEGIN here (for background work at a quiet moment, see
+   * TransactionQuiet), the callback's statements by id, COMMIT or ROLLBACK after.
    */
   async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
-    if (this.quiet) await this.quietMoment(this.quiet);
+    if (this.quiet && isBackgroundWork()) await this.quietMoment(this.quiet);
     const id = (await this.call({ op: 'begin' })) as number;
     let closed = false;
     const ensureOpen = () => {
@@ -245,8 +247,9 @@ export class PgliteWorkerClient {
     this.worker.postMessage({ op: 'crash' });
   }
 
-  /** A statement outside any transaction, counted for quietMoment. */
+  /** A statement outside any transaction: a request's is counted for quietMoment (background work's are not). */
   private async loosely<T>(run: () => Promise<T>): Promise<T> {
+    if (isBackgroundWork()) return run();
     this.loose.inFlight += 1;
     try {
       return await run();
@@ -256,13 +259,13 @@ export class PgliteWorkerClient {
     }
   }
 
-  /** Resolves once no loose statement has been in flight for `quietMs`, or after `maxWaitMs`. */
+  /** Resolves once no request's loose statement has been in flight for `quietMs`, after `maxWaitMs`, or once closing. */
   private async quietMoment({ quietMs, maxWaitMs }: TransactionQuiet): Promise<void> {
     const deadline = performance.now() + maxWaitMs;
     for (;;) {
       const now = performance.now();
       const quietFor = this.loose.inFlight > 0 ? 0 : now - this.loose.lastEndedAt;
-      if (quietFor >= quietMs || now >= deadline) return;
+      if (quietFor >= quietMs || now >= deadline || this.closed) return;
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(quietMs - quietFor, deadline - now))));
     }
   }

@@ -5,6 +5,7 @@ import { messages } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src/core/db/client';
+import { runAsBackgroundWork } from '../../../src/core/background-work';
 import { PgliteWorkerClient, PgliteWorkerStoppedError, type TransactionQuiet } from '../../../src/core/db/pglite-worker';
 import { isStoreUnavailable } from '../../../src/core/db/store-errors';
 import { BinaryCopyWriter, readBinaryCopy } from '../../../indexes/postgres/copy-binary';
@@ -149,42 +150,63 @@ describe('a PGlite worker that dies', () => {
   }, 120_000);
 });
 
-describe('PGlite worker transactions begin at a quiet moment (TransactionQuiet)', () => {
+describe('PGlite worker: background transactions begin at a quiet moment (TransactionQuiet)', () => {
   const clients: PgliteWorkerClient[] = [];
   const open = async (transactionQuiet: TransactionQuiet | false) => {
     const opened = await PgliteWorkerClient.open({ dataDir: 'memory://', startParams: [], liftoffOnly: true, transactionQuiet });
     clients.push(opened);
-    await opened.exec('CREATE TABLE log (entry text)');
+    // As background work: the setup is no request statement for a later transaction to wait after.
+    await runAsBackgroundWork(() => opened.exec('CREATE TABLE log (entry text)'));
     return opened;
   };
   afterAll(async () => {
     await Promise.all(clients.map((opened) => opened.close()));
   });
 
-  /** An answer's two statements, the second sent as soon as the first returns, and a transaction asked for meanwhile. */
-  async function answerBesideTransaction(db: PgliteWorkerClient): Promise<string[]> {
+  /**
+   * An answer's two statements, the second sent as soon as the first returns, and a transaction asked for meanwhile
+   * by background work (a job) or by a request.
+   */
+  async function answerBesideTransaction(db: PgliteWorkerClient, by: 'background' | 'request'): Promise<string[]> {
     const events: string[] = [];
     const answer = db.query('SELECT pg_sleep(0.05)').then(async () => {
       events.push('first statement');
       await db.query('SELECT 1');
       events.push('second statement');
     });
-    const transaction = db.transaction(async (tx) => {
-      events.push('transaction began');
-      await tx.query(`INSERT INTO log VALUES ('x'), (pg_sleep(0.05)::text)`);
-    });
+    const write = () =>
+      db.transaction(async (tx) => {
+        events.push('transaction began');
+        await tx.query(`INSERT INTO log VALUES ('x'), (pg_sleep(0.05)::text)`);
+      });
+    const transaction = by === 'background' ? runAsBackgroundWork(write) : write();
     await Promise.all([answer, transaction]);
     return events;
   }
 
-  it("lets a statement in flight and the next one sent right after it run before the transaction's BEGIN", async () => {
+  it("lets a request's statement in flight and its next one run before a background transaction's BEGIN", async () => {
     const db = await open({ quietMs: 30, maxWaitMs: 2_000 });
-    expect(await answerBesideTransaction(db)).toEqual(['first statement', 'second statement', 'transaction began']);
+    expect(await answerBesideTransaction(db, 'background')).toEqual(['first statement', 'second statement', 'transaction began']);
   }, 60_000);
 
-  it('begins at once when turned off, as PGlite does: the next statement then waits for the whole transaction', async () => {
+  it("begins a request's own transaction at once, as PGlite does: the next statement then waits for the whole transaction", async () => {
+    const db = await open({ quietMs: 30, maxWaitMs: 2_000 });
+    expect(await answerBesideTransaction(db, 'request')).toEqual(['first statement', 'transaction began', 'second statement']);
+  }, 60_000);
+
+  it('begins a background transaction at once when turned off', async () => {
     const db = await open(false);
-    expect(await answerBesideTransaction(db)).toEqual(['first statement', 'transaction began', 'second statement']);
+    expect(await answerBesideTransaction(db, 'background')).toEqual(['first statement', 'transaction began', 'second statement']);
+  }, 60_000);
+
+  it("does not wait for background work's own statements", async () => {
+    const db = await open({ quietMs: 5_000, maxWaitMs: 5_000 });
+    const began = await runAsBackgroundWork(async () => {
+      await db.query('SELECT 1');
+      const asked = performance.now();
+      return db.transaction(async () => performance.now() - asked);
+    });
+    expect(began).toBeLessThan(2_500);
   }, 60_000);
 
   it('begins after maxWaitMs under a steady stream of statements (never starved)', async () => {
@@ -199,9 +221,11 @@ describe('PGlite worker transactions begin at a quiet moment (TransactionQuiet)'
       }
     })();
     const asked = performance.now();
-    await db.transaction(async () => {
-      began = performance.now() - asked;
-    });
+    await runAsBackgroundWork(() =>
+      db.transaction(async () => {
+        began = performance.now() - asked;
+      }),
+    );
     await stream;
     expect(statements).toBeGreaterThan(1);
     expect(began).toBeGreaterThanOrEqual(145);
