@@ -91,8 +91,9 @@ export const MAX_TERM_LENGTH = 256;
 export const PGLITE_CHUNKS_PER_TRANSACTION = 96;
 
 /**
- * A write cut into the fewest slices of at most `most` chunks, in order, their sizes one apart at most (so that a long version's slices stay
- * at least BLOCK_MIN_CHUNKS and keep their postings in blocks).
+ * A write cut into the fewest slices of at most `most` chunks, in order, their sizes one apart at most (so that
+ * the slices of one long version, the pipeline's write, stay at least BLOCK_MIN_CHUNKS and keep their postings in
+ * blocks; a write of several versions is cut in its order, and a version's share of a slice may fall short).
  */
 export function writeSlices<T>(chunks: readonly T[], most: number): T[][] {
   const count = Math.ceil(chunks.length / Math.max(1, Math.floor(most)));

@@ -77,29 +77,23 @@ export function scoringText(window: Window): string {
  * the event loop's 30.5 busy seconds while a PDF ingested and questions streamed (--cpu-prof).
  */
 export function windowTerms(windows: readonly Window[]): (readonly string[])[] {
-  const units = new Map<PassageUnit, readonly string[]>();
-  const headings = new Map<string, readonly string[]>();
-  const unitTerms = (window: Window, unit: PassageUnit) => {
-    let terms = units.get(unit);
-    if (terms === undefined) {
-      terms = analyze(window.source.text.slice(unit.span.start, unit.span.end));
-      units.set(unit, terms);
-    }
+  const analysed = new Map<PassageUnit | string, readonly string[]>();
+  const once = (key: PassageUnit | string, text: () => string) => {
+    let terms = analysed.get(key);
+    if (terms === undefined) analysed.set(key, (terms = analyze(text())));
     return terms;
   };
   return windows.map((window) => {
+    const { text } = window.source;
+    const unitTerms = (unit: PassageUnit) => once(unit, () => text.slice(unit.span.start, unit.span.end));
     const [first, second] = window.units;
     const heading = first?.heading;
-    let headingTerms = heading ? headings.get(heading) : [];
-    if (headingTerms === undefined && heading) {
-      headingTerms = analyze(heading);
-      headings.set(heading, headingTerms);
-    }
+    const headingTerms = heading ? once(heading, () => heading) : [];
     let body: readonly string[];
-    if (first && !second) body = unitTerms(window, first);
-    else if (first && second && /^\s*$/u.test(window.source.text.slice(first.span.end, second.span.start))) body = [...unitTerms(window, first), ...unitTerms(window, second)];
-    else body = analyze(window.source.text.slice(window.start, window.end));
-    return headingTerms === undefined || headingTerms.length === 0 ? body : [...headingTerms, ...body];
+    if (first && !second) body = unitTerms(first);
+    else if (first && second && /^\s*$/u.test(text.slice(first.span.end, second.span.start))) body = [...unitTerms(first), ...unitTerms(second)];
+    else body = analyze(text.slice(window.start, window.end));
+    return headingTerms.length === 0 ? body : [...headingTerms, ...body];
   });
 }
 

@@ -1,26 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BGE_SMALL_EN_V15_Q } from '../../src/core/providers/onnx/catalog';
 import { OnnxEmbedder } from '../../src/core/providers/onnx/onnx-embedder';
 import { requireModels, TEST_MODELS_DIR } from '../helpers/models';
+import { hasChrt, ownScheduling, threadsNamed } from '../helpers/thread-scheduling';
 
 const available = requireModels('local-neural-embedder');
-
-/** Scheduling of this process's threads named `name` (Linux /proc stat: nice is field 19, policy field 41; 3 is SCHED_BATCH). */
-function schedulingOf(name: string): { nice: number; policy: number }[] {
-  return readdirSync('/proc/self/task').flatMap((tid) => {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    } catch {
-      return []; // the thread ended meanwhile
-    }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return comm === name ? [{ nice: Number(fields[16]), policy: Number(fields[38]) }] : [];
-  });
-}
 
 function cosine(a: number[], b: number[]): number {
   return a.reduce((sum, value, index) => sum + value * b[index]!, 0);
@@ -138,17 +122,13 @@ describe.skipIf(!available)('local neural embedder (bge-small-en-v1.5 int8, real
     expect(threads).toBe(medianMsByThreads['2']! <= 0.8 * medianMsByThreads['1']! ? 2 : 1);
   });
 
-  // util-linux's chrt sets the lane's policy; CI has it (Debian), elsewhere its absence skips the test.
-  const hasChrt = spawnSync('chrt', ['--help'], { stdio: 'ignore' }).status === 0;
   it.runIf(process.platform === 'linux' && (hasChrt || process.env.CI === 'true'))('runs the query lane under SCHED_BATCH at normal priority and the document worker at nice 10', () => {
-    const lane = schedulingOf('attest-onnx');
-    const documents = schedulingOf('attest-onnx-bg');
+    const lane = threadsNamed('attest-onnx');
+    const documents = threadsNamed('attest-onnx-bg');
     expect(lane.length).toBeGreaterThan(0);
     expect(documents.length).toBeGreaterThan(0);
     // Relative to this thread, which a niced test runner may have started below nice 0; only those threads change.
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    const self = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const own = { nice: Number(self[16]), policy: Number(self[38]) };
+    const own = ownScheduling();
     expect(own.policy).toBe(0);
     expect(lane.every((thread) => thread.policy === 3 && thread.nice === own.nice)).toBe(true);
     expect(documents.every((thread) => thread.policy === 0 && thread.nice === Math.max(10, own.nice))).toBe(true);

@@ -1,15 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { hasChrt, ownScheduling, schedulingOfStat } from '../../helpers/thread-scheduling';
 
 const HELPERS = new URL('../../../src/core/threads/this-thread.mjs', import.meta.url).href;
-
-/** Nice (field 19) and policy (field 41) from a /proc stat line. */
-function scheduling(stat: string): { nice: number; policy: number } {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { nice: Number(fields[16]), policy: Number(fields[38]) };
-}
 
 /** Runs `call` (a this-thread.mjs export) on a fresh worker thread; resolves with its result and the thread's scheduling afterwards. */
 function onWorker(call: 'batchScheduleThisThread' | 'lowerThisThreadPriority'): Promise<{ applied: boolean; stat: string }> {
@@ -31,18 +24,15 @@ function onWorker(call: 'batchScheduleThisThread' | 'lowerThisThreadPriority'): 
   });
 }
 
-/** util-linux's chrt, which batchScheduleThisThread runs; CI has it (Debian), elsewhere its absence skips the test. */
-const hasChrt = spawnSync('chrt', ['--help'], { stdio: 'ignore' }).status === 0;
-
 describe.runIf(process.platform === 'linux')('this-thread scheduling helpers (Linux)', () => {
   // Relative to this thread, which a niced test runner may have started below nice 0.
-  const own = () => scheduling(readFileSync('/proc/thread-self/stat', 'utf8'));
+  const own = ownScheduling;
 
   it.runIf(hasChrt || process.env.CI === 'true')('batchScheduleThisThread puts the calling thread alone under SCHED_BATCH, at its priority', async () => {
     const before = own();
     const { applied, stat } = await onWorker('batchScheduleThisThread');
     expect(applied).toBe(true);
-    expect(scheduling(stat)).toEqual({ nice: before.nice, policy: 3 });
+    expect(schedulingOfStat(stat)).toEqual({ nice: before.nice, policy: 3 });
     expect(own()).toEqual(before);
   });
 
@@ -50,7 +40,7 @@ describe.runIf(process.platform === 'linux')('this-thread scheduling helpers (Li
     const before = own();
     const { applied, stat } = await onWorker('lowerThisThreadPriority');
     expect(applied).toBe(true);
-    expect(scheduling(stat)).toEqual({ nice: 10, policy: before.policy });
+    expect(schedulingOfStat(stat)).toEqual({ nice: 10, policy: before.policy });
     expect(own()).toEqual(before);
   });
 });

@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chunkDocument, DEFAULT_CHUNKER } from '../../../ingestion/chunk';
 import { normalizeDocument } from '../../../ingestion/normalize';
 import type { ParsedDocument } from '../../../ingestion/parse/types';
 import { WorkerTextStages } from '../../../ingestion/text-stages';
 import { AppError } from '../../../src/core/errors';
+import { threadsNamed } from '../../helpers/thread-scheduling';
 
 /** A paginated document with running headers, headings and hyphenated line ends: what normalization works on. */
 function book(pages: number): ParsedDocument {
@@ -28,13 +29,7 @@ function book(pages: number): ParsedDocument {
 }
 
 /** Nice value of this process's threads named `name` (Linux /proc). */
-function nicenessOf(name: string): number[] {
-  return readdirSync('/proc/self/task').flatMap((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    return comm === name ? [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] : [];
-  });
-}
+const nicenessOf = (name: string): number[] => threadsNamed(name).map((thread) => thread.nice);
 
 describe('WorkerTextStages (normalization and chunking off the event loop)', () => {
   const stages = new WorkerTextStages({ minChars: 10_000 });
