@@ -77,6 +77,8 @@ export const configSchema = z.object({
   MODELS_DIR: optionalString,
   LOCAL_MODELS: z.preprocess(emptyToUndefined, z.enum(['auto', 'off']).default('auto')),
   ONNX_WORKERS: int(2, 1, 16),
+  /** Query lanes of the local neural model (inference-pool.ts `queryLanes`): questions asked together are split between them. */
+  ONNX_QUERY_LANES: int(2, 1, 8),
   RERANKER: z.preprocess(emptyToUndefined, z.enum(['local', 'cohere']).default('local')),
   GENERATORS: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((part) => part.trim()) : ['local']),

@@ -8,7 +8,7 @@ export interface InferencePoolOptions {
   maxTokens: number;
   pooling: 'cls' | 'mean';
   normalize: boolean;
-  /** Worker threads (default: min(2, cores)). */
+  /** Worker threads: the document workers and the first query lane (default: min(2, cores)); see queryLanes for more lanes. */
   workers?: number;
   /**
    * With two workers or more, one of them takes only queries (priority work): a question's embedding then runs
@@ -16,6 +16,15 @@ export interface InferencePoolOptions {
    * finish (seconds while a large document embeds). Default true.
    */
   queryLane?: boolean;
+  /**
+   * Query lanes when there is one (default 2), each a worker of its own beside the `workers - 1` document workers:
+   * questions asked together are split between them instead of waiting for one lane's pass. Lanes beyond the
+   * first run only while every lane's intra-op threads fit on the cores (a lane that chose two threads on two
+   * cores stays alone). Under 50 concurrent clients (npm run bench -- load --clients 50 --seconds 10, neural
+   * models) the answers waited on the vector leg (p50 33 / p99 128 ms, BM25 0.1 / 1.6 ms) behind one lane; with
+   * two, alternating runs gave overhead p99 76–92 ms against 98–159 ms (four each; README, issue 28).
+   */
+  queryLanes?: number;
   /**
    * ONNX Runtime intra-op threads per document worker (default: the cores shared among the document workers,
    * so that with a query lane the document worker still uses every core while no question is asked).
@@ -68,6 +77,8 @@ interface Slot {
   job: Dispatch | undefined;
   /** Set once the slot is being replaced or the pool closes: its exit is expected. */
   retired: boolean;
+  /** Messages this worker was handed. */
+  passes: number;
 }
 
 const WORKER_URL = new URL('./inference-worker.mjs', import.meta.url);
@@ -98,6 +109,10 @@ export class InferencePool {
   passes = 0;
   /** The query lane's intra-op threads once it started (0 without a lane), and what its start-up timing measured. */
   queryLane: { threads: number; medianMsByThreads: Record<string, number> } = { threads: 0, medianMsByThreads: {} };
+  /** Passes each running query lane took (for tests and benches). */
+  get lanePasses(): number[] {
+    return this.slots.filter((slot) => slot.role === 'query').map((slot) => slot.passes);
+  }
 
   private constructor(private readonly options: Required<InferencePoolOptions>) {}
 
@@ -113,12 +128,16 @@ export class InferencePool {
       ...options,
       workers,
       queryLane,
+      queryLanes: options.queryLanes ?? 2,
       threadsPerWorker: options.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / documentWorkers)),
       queryThreads: options.queryThreads ?? (availableParallelism() >= 2 ? 'auto' : 1),
     });
     try {
       const roles: Slot['role'][] = Array.from({ length: workers }, (_unused, index) => (queryLane && index === 0 ? 'query' : 'any'));
       await Promise.all(roles.map((role) => pool.spawn(role)));
+      // More lanes once the first has chosen its threads, which they take too (spawn): they start without timing.
+      const more = queryLane ? Math.min(pool.options.queryLanes - 1, Math.floor(availableParallelism() / Math.max(1, pool.queryLane.threads)) - 1) : 0;
+      await Promise.all(Array.from({ length: Math.max(0, more) }, () => pool.spawn('query')));
     } catch (error) {
       await pool.close();
       throw error;
@@ -181,14 +200,25 @@ export class InferencePool {
       if (index < 0) continue;
       const [job] = this.queue.splice(index, 1);
       if (!job) break;
-      const jobs = job.priority && job.op === 'embed' ? [job, ...this.takeQueuedQuestions(this.options.textsPerJob - job.texts.length)] : [job];
+      const jobs = job.priority && job.op === 'embed' ? [job, ...this.takeQueuedQuestions(this.coalescingRoom(job))] : [job];
       const dispatch: Dispatch = { id: this.nextId++, jobs };
       slot.job = dispatch;
+      slot.passes += 1;
       this.passes += 1;
       for (const member of jobs) member.attempts += 1;
       slot.worker.ref();
       slot.worker.postMessage({ id: dispatch.id, op: job.op, texts: jobs.flatMap((member) => member.texts) });
     }
+  }
+
+  /**
+   * Texts that may join `job`'s pass: the lanes' share of the questions waiting (itself included), at most a job's
+   * worth, so that with two lanes a burst goes half to each instead of all into the first one free.
+   */
+  private coalescingRoom(job: Job): number {
+    const lanes = Math.max(1, this.slots.filter((slot) => slot.role === 'query' && !slot.retired).length);
+    const waiting = job.texts.length + this.queue.reduce((sum, queued) => sum + (queued.priority && queued.op === 'embed' ? queued.texts.length : 0), 0);
+    return Math.min(this.options.textsPerJob, Math.ceil(waiting / lanes)) - job.texts.length;
   }
 
   /**
@@ -233,7 +263,7 @@ export class InferencePool {
     // The lane runs under SCHED_BATCH (this-thread.mjs): posting it a question then never costs the event loop its core.
     const lane = role === 'query';
     const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, threadChoices, tokenBudget, background, lane } });
-    const slot: Slot = { role, worker, job: undefined, retired: false };
+    const slot: Slot = { role, worker, job: undefined, retired: false, passes: 0 };
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: WorkerMessage) => {

@@ -31,7 +31,7 @@ export async function openLocalModels(config: Config): Promise<LocalModels> {
       notice: `local neural models not found in ${modelsDir}: using lexical retrieval (local-hash); run \`${MODELS_FETCH_COMMAND}\` to get ${spec.id}`,
     };
   }
-  const embedder = await OnnxEmbedder.open(spec, modelsDir, { workers: config.ONNX_WORKERS });
+  const embedder = await OnnxEmbedder.open(spec, modelsDir, { workers: config.ONNX_WORKERS, queryLanes: config.ONNX_QUERY_LANES });
   return { state: 'loaded', modelsDir, embedder, notice: undefined };
 }
 
