@@ -11,7 +11,7 @@
  * - CPU seconds by thread (Linux /proc/self/task), so "off the event loop" is seen, not assumed.
  *
  *   MODELS_DIR=~/.cache/attest-models npm run bench -- local-models [--beir ../shared/datasets/scifact]
- *       [--queries 200] [--docs 2000] [--workers 2] [--token-budget N] [--texts-per-job N] [--no-query-lane]
+ *       [--queries 200] [--docs 2000] [--workers 2] [--query-lanes 2] [--token-budget N] [--texts-per-job N] [--no-query-lane]
  *
  * The machine's load changes every figure: the bench prints the load average beside them.
  */
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '200' },
     docs: { type: 'string', default: '2000' },
     workers: { type: 'string', default: process.env.ONNX_WORKERS ?? '2' },
+    'query-lanes': { type: 'string', default: process.env.ONNX_QUERY_LANES ?? '2' },
     /** The pool's batching, to compare settings side by side (defaults: the pool's). */
     'token-budget': { type: 'string' },
     'texts-per-job': { type: 'string' },
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
   const dataset = await loadBeir(args.beir, args.split);
   const queries = [...dataset.queries.values()].slice(0, Number(args.queries)).map((query) => query.text);
   const docs = [...dataset.corpus.values()].slice(0, Number(args.docs)).map((doc) => `${doc.title}\n${doc.text}`);
-  console.log(`local-models bench: ${BGE_SMALL_EN_V15_Q.id} from ${modelsDir}, ${args.workers} workers; ${queries.length} queries, ${docs.length} documents (SciFact ${args.split}, development data)`);
+  console.log(`local-models bench: ${BGE_SMALL_EN_V15_Q.id} from ${modelsDir}, ${args.workers} workers, up to ${args['query-lanes']} query lanes; ${queries.length} queries, ${docs.length} documents (SciFact ${args.split}, development data)`);
 
   const rssBefore = process.memoryUsage().rss;
   const loadStarted = performance.now();
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
     ...(args['token-budget'] ? { tokenBudget: Number(args['token-budget']) } : {}),
     ...(args['texts-per-job'] ? { textsPerJob: Number(args['texts-per-job']) } : {}),
     queryLane: !args['no-query-lane'],
+    queryLanes: Number(args['query-lanes']),
   });
   const loadMs = performance.now() - loadStarted;
   const rssLoaded = process.memoryUsage().rss;
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
     const cpuAfter = cpuByThread();
 
     console.log(`\nload average at the end: ${load()}`);
-    console.log(`model load: ${ms(loadMs)}`);
+    console.log(`model load: ${ms(loadMs)} (${embedder.pool.lanePasses.length} query lanes running)`);
     console.log(`memory: RSS ${mb(rssBefore)} MB before the model, ${mb(rssLoaded)} MB loaded (+${mb(rssLoaded - rssBefore)}), peak ${mb(peakRss)} MB while embedding (+${mb(peakRss - rssBefore)}; target ≤ +300)`);
     console.log(`query embedding alone (${alone.length}): p50 ${ms(percentile(alone, 50))}, p95 ${ms(percentile(alone, 95))} (target p95 ≤ 15 ms)`);
     console.log(`document embedding: ${docs.length} in ${embedSeconds.toFixed(1)} s = ${(docs.length / embedSeconds).toFixed(1)} documents/s`);

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BGE_SMALL_EN_V15_Q } from '../../src/core/providers/onnx/catalog';
 import { OnnxEmbedder } from '../../src/core/providers/onnx/onnx-embedder';
 import { requireModels, TEST_MODELS_DIR } from '../helpers/models';
@@ -103,23 +103,44 @@ describe.skipIf(!available)('local neural embedder (bge-small-en-v1.5 int8, real
     expect(finished[0]).toBe('question');
   }, 60_000);
 
-  it('coalesces questions asked at once into shared passes split between the lanes, each getting its own vector', async () => {
+  it('coalesces questions asked at once into shared passes, each getting its own vector; waiting questions start a second lane that takes its share', async () => {
     const questions = Array.from({ length: 24 }, (_unused, index) => `how do I reset device number ${index} after a firmware update?`);
     const alone = [];
     for (const question of questions.slice(0, 3)) alone.push((await embedder.embed([question], { inputType: 'query' }))[0]!);
     const before = embedder.pool.passes;
-    const lanesBefore = embedder.pool.lanePasses;
-    const together = await Promise.all(questions.map((question) => embedder.embed([question], { inputType: 'query' }).then(([vector]) => vector!)));
-    // One pass each would be 24; each lane's first pass takes one question, the rest wait and go together in
-    // passes of each lane's share of those waiting.
+    const ask = () => Promise.all(questions.map((question) => embedder.embed([question], { inputType: 'query' }).then(([vector]) => vector!)));
+    const together = await ask();
+    // One pass each would be 24; a lane's first pass takes one question, the rest wait and go together (a second
+    // lane, started because they waited, takes a share of them if it is ready in time).
     expect(embedder.pool.passes - before).toBeLessThanOrEqual(8);
-    // Two lanes where the first lane's threads leave room on the cores for a second, and each took part of the burst.
-    const lanes = embedder.pool.lanePasses;
-    expect(lanes).toHaveLength(Math.min(2, Math.max(1, Math.floor(availableParallelism() / embedder.pool.queryLane.threads))));
-    lanes.forEach((passes, index) => expect(passes).toBeGreaterThan(lanesBefore[index]!));
     alone.forEach((vector, index) => expect(cosine(vector, together[index]!)).toBeGreaterThan(0.995));
     // Each question got its own vector (the same as alone, not a neighbour's): closer to its own than to the next one.
     alone.forEach((vector, index) => expect(cosine(vector, together[index]!)).toBeGreaterThan(cosine(vector, together[index + 1]!)));
+    // Two lanes where the first lane's threads leave room on the cores for a second; each takes part of the next burst.
+    const lanes = Math.min(2, Math.floor(availableParallelism() / embedder.pool.queryLane.threads));
+    await vi.waitFor(() => expect(embedder.pool.lanePasses).toHaveLength(lanes), { timeout: 20_000 });
+    const lanesBefore = embedder.pool.lanePasses;
+    const again = await ask();
+    embedder.pool.lanePasses.forEach((passes, index) => expect(passes).toBeGreaterThan(lanesBefore[index]!));
+    alone.forEach((vector, index) => expect(cosine(vector, again[index]!)).toBeGreaterThan(0.995));
+  }, 60_000);
+
+  it('starts a second lane only when questions wait, and stops it after its idle time', async () => {
+    const scaling = await OnnxEmbedder.open(BGE_SMALL_EN_V15_Q, TEST_MODELS_DIR, { workers: 2, laneIdleMs: 300 });
+    try {
+      const lanes = Math.min(2, Math.floor(availableParallelism() / scaling.pool.queryLane.threads));
+      // One question at a time never waits for a lane.
+      for (let index = 0; index < 5; index++) await scaling.embed([`which filter fits model ${index}?`], { inputType: 'query' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(scaling.pool.lanePasses).toHaveLength(1);
+      await Promise.all(Array.from({ length: 12 }, (_unused, index) => scaling.embed([`how long does battery ${index} last?`], { inputType: 'query' })));
+      await vi.waitFor(() => expect(scaling.pool.lanePasses).toHaveLength(lanes), { timeout: 20_000 });
+      await vi.waitFor(() => expect(scaling.pool.lanePasses).toHaveLength(1), { timeout: 20_000 });
+      const [vector] = await scaling.embed(['still answering after the lane stopped'], { inputType: 'query' });
+      expect(vector).toHaveLength(384);
+    } finally {
+      await scaling.close();
+    }
   }, 60_000);
 
   it("times a question on one and two threads at start and runs the query lane on the choice its medians give", () => {

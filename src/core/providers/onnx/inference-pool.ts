@@ -17,14 +17,17 @@ export interface InferencePoolOptions {
    */
   queryLane?: boolean;
   /**
-   * Query lanes when there is one (default 2), each a worker of its own beside the `workers - 1` document workers:
-   * questions asked together are split between them instead of waiting for one lane's pass. Lanes beyond the
-   * first run only while every lane's intra-op threads fit on the cores (a lane that chose two threads on two
-   * cores stays alone). Under 50 concurrent clients (npm run bench -- load --clients 50 --seconds 10, neural
-   * models) the answers waited on the vector leg (p50 33 / p99 128 ms, BM25 0.1 / 1.6 ms) behind one lane; with
-   * two, alternating runs gave overhead p99 76–92 ms against 98–159 ms (four each; README, issue 28).
+   * Most query lanes when there is one (default 2), each a worker of its own beside the `workers - 1` document
+   * workers: questions asked together are split between them instead of waiting for one lane's pass. Lanes past
+   * the first start when a question finds every lane busy, and only while every lane's intra-op threads fit on the
+   * cores (a lane that chose two threads on two cores stays alone); they stop after `laneIdleMs` without work,
+   * since each holds a session of its own (~90 MB). Under 50 concurrent clients (npm run bench -- load --clients
+   * 50 --seconds 10, neural models) the answers waited on the vector leg (p50 33 / p99 128 ms, BM25 0.1 / 1.6 ms)
+   * behind one lane; with two, alternating runs gave overhead p99 76–92 ms against 98–159 ms (four each; README).
    */
   queryLanes?: number;
+  /** Idle time after which a lane past the first stops (default 60 s). */
+  laneIdleMs?: number;
   /**
    * ONNX Runtime intra-op threads per document worker (default: the cores shared among the document workers,
    * so that with a query lane the document worker still uses every core while no question is asked).
@@ -79,6 +82,10 @@ interface Slot {
   retired: boolean;
   /** Messages this worker was handed. */
   passes: number;
+  /** A query lane past the first: started on demand, stopped when idle. */
+  extra: boolean;
+  /** An extra lane's stop once idle. */
+  idleTimer?: NodeJS.Timeout | undefined;
 }
 
 const WORKER_URL = new URL('./inference-worker.mjs', import.meta.url);
@@ -101,6 +108,8 @@ export class InferencePool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /** Extra lanes being started (spawned, not ready yet). */
+  private startingLanes = 0;
   /** Hidden size the model produced on its load probe. */
   dimensions = 0;
   /** Workers replaced after dying (for metrics and tests). */
@@ -129,15 +138,13 @@ export class InferencePool {
       workers,
       queryLane,
       queryLanes: options.queryLanes ?? 2,
+      laneIdleMs: options.laneIdleMs ?? 60_000,
       threadsPerWorker: options.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / documentWorkers)),
       queryThreads: options.queryThreads ?? (availableParallelism() >= 2 ? 'auto' : 1),
     });
     try {
       const roles: Slot['role'][] = Array.from({ length: workers }, (_unused, index) => (queryLane && index === 0 ? 'query' : 'any'));
       await Promise.all(roles.map((role) => pool.spawn(role)));
-      // More lanes once the first has chosen its threads, which they take too (spawn): they start without timing.
-      const more = queryLane ? Math.min(pool.options.queryLanes - 1, Math.floor(availableParallelism() / Math.max(1, pool.queryLane.threads)) - 1) : 0;
-      await Promise.all(Array.from({ length: Math.max(0, more) }, () => pool.spawn('query')));
     } catch (error) {
       await pool.close();
       throw error;
@@ -165,6 +172,7 @@ export class InferencePool {
     await Promise.all(
       this.slots.splice(0).map((slot) => {
         slot.retired = true;
+        clearTimeout(slot.idleTimer);
         for (const job of slot.job?.jobs ?? []) job.reject(new Error('inference pool closed'));
         return slot.worker.terminate();
       }),
@@ -208,7 +216,43 @@ export class InferencePool {
       for (const member of jobs) member.attempts += 1;
       slot.worker.ref();
       slot.worker.postMessage({ id: dispatch.id, op: job.op, texts: jobs.flatMap((member) => member.texts) });
+      clearTimeout(slot.idleTimer);
     }
+    this.addLaneIfQuestionsWait();
+  }
+
+  /**
+   * Starts one more query lane when a question is left waiting with every lane busy and the lanes' threads leave
+   * room on the cores. It takes the first lane's thread count (spawn), without timing; a lane that fails to start
+   * leaves the others as they were.
+   */
+  private addLaneIfQuestionsWait(): void {
+    if (this.closed || !this.options.queryLane || this.queryLane.threads === 0 || this.startingLanes > 0) return;
+    if (!this.queue.some((job) => job.priority)) return;
+    const lanes = this.slots.filter((slot) => slot.role === 'query' && !slot.retired);
+    if (lanes.some((slot) => !slot.job)) return;
+    const fitting = Math.floor(availableParallelism() / this.queryLane.threads);
+    if (lanes.length >= Math.min(this.options.queryLanes, fitting)) return;
+    this.startingLanes += 1;
+    this.spawn('query', true)
+      .catch(() => undefined)
+      .finally(() => {
+        this.startingLanes -= 1;
+      });
+  }
+
+  /** An extra lane with nothing to do stops after laneIdleMs; its next pass (dispatch) cancels the stop. */
+  private stopWhenIdle(slot: Slot): void {
+    if (!slot.extra || slot.retired) return;
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => {
+      if (slot.job || slot.retired) return;
+      slot.retired = true;
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots.splice(index, 1);
+      void slot.worker.terminate();
+    }, this.options.laneIdleMs);
+    slot.idleTimer.unref();
   }
 
   /**
@@ -250,7 +294,7 @@ export class InferencePool {
     }
   }
 
-  private spawn(role: Slot['role']): Promise<void> {
+  private spawn(role: Slot['role'], extra = false): Promise<void> {
     const { modelPath, tokenizerPath, maxTokens, pooling, normalize, threadsPerWorker, queryThreads, tokenBudget } = this.options;
     // A replacement query worker keeps what the first one chose.
     const queryChoice = this.queryLane.threads > 0 ? this.queryLane.threads : queryThreads;
@@ -263,7 +307,7 @@ export class InferencePool {
     // The lane runs under SCHED_BATCH (this-thread.mjs): posting it a question then never costs the event loop its core.
     const lane = role === 'query';
     const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, threadChoices, tokenBudget, background, lane } });
-    const slot: Slot = { role, worker, job: undefined, retired: false, passes: 0 };
+    const slot: Slot = { role, worker, job: undefined, retired: false, passes: 0, extra };
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: WorkerMessage) => {
@@ -276,12 +320,20 @@ export class InferencePool {
           }
           if (message.type === 'ready') {
             ready = true;
+            if (this.closed) {
+              // An extra lane that finished starting after close.
+              slot.retired = true;
+              void worker.terminate();
+              resolve();
+              return;
+            }
             this.dimensions = message.dimensions;
             if (role === 'query') this.queryLane = { ...this.queryLane, threads: message.threads };
             this.slots.push(slot);
             worker.unref();
             resolve();
             this.dispatch();
+            if (!slot.job) this.stopWhenIdle(slot);
           } else {
             slot.retired = true;
             void worker.terminate();
@@ -296,6 +348,7 @@ export class InferencePool {
         if (message.ok) this.settle(dispatch, message.vectors ?? message.ids ?? []);
         else for (const job of dispatch.jobs) job.reject(new Error(`inference failed: ${message.message}`));
         this.dispatch();
+        if (!slot.job) this.stopWhenIdle(slot);
       });
       const died = (reason: string) => {
         if (!ready) {
@@ -304,6 +357,7 @@ export class InferencePool {
         }
         if (slot.retired) return;
         slot.retired = true;
+        clearTimeout(slot.idleTimer);
         const index = this.slots.indexOf(slot);
         if (index >= 0) this.slots.splice(index, 1);
         const dispatch = slot.job;
@@ -312,6 +366,11 @@ export class InferencePool {
         for (const job of [...(dispatch?.jobs ?? [])].reverse()) {
           if (job.attempts >= this.options.maxAttempts) job.reject(new Error(`inference worker died ${job.attempts} times on one batch (${reason})`));
           else this.queue.unshift(job);
+        }
+        // An extra lane is not replaced: its questions go back to the queue, and more waiting may start another.
+        if (slot.extra) {
+          this.dispatch();
+          return;
         }
         this.replacements += 1;
         this.spawn(slot.role).catch((error: unknown) => {
