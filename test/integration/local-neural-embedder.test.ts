@@ -112,7 +112,7 @@ describe.skipIf(!available)('local neural embedder (bge-small-en-v1.5 int8, real
     const together = await ask();
     // One pass each would be 24; a lane's first pass takes one question, the rest wait and go together (a second
     // lane, started because they waited, takes a share of them if it is ready in time).
-    expect(embedder.pool.passes - before).toBeLessThanOrEqual(8);
+    expect(embedder.pool.passes - before).toBeLessThanOrEqual(6);
     alone.forEach((vector, index) => expect(cosine(vector, together[index]!)).toBeGreaterThan(0.995));
     // Each question got its own vector (the same as alone, not a neighbour's): closer to its own than to the next one.
     alone.forEach((vector, index) => expect(cosine(vector, together[index]!)).toBeGreaterThan(cosine(vector, together[index + 1]!)));
@@ -126,9 +126,10 @@ describe.skipIf(!available)('local neural embedder (bge-small-en-v1.5 int8, real
   }, 60_000);
 
   it('starts a second lane only when questions wait, and stops it after its idle time', async () => {
-    const scaling = await OnnxEmbedder.open(BGE_SMALL_EN_V15_Q, TEST_MODELS_DIR, { workers: 2, laneIdleMs: 300 });
+    // One thread per lane, so that two lanes fit on any machine of two cores or more (what CI has).
+    const scaling = await OnnxEmbedder.open(BGE_SMALL_EN_V15_Q, TEST_MODELS_DIR, { workers: 2, queryThreads: 1, laneIdleMs: 1_500 });
     try {
-      const lanes = Math.min(2, Math.floor(availableParallelism() / scaling.pool.queryLane.threads));
+      const lanes = Math.min(2, availableParallelism());
       // One question at a time never waits for a lane.
       for (let index = 0; index < 5; index++) await scaling.embed([`which filter fits model ${index}?`], { inputType: 'query' });
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -101,15 +101,20 @@ type WorkerMessage =
  * A small pool of worker threads running one ONNX model. Work is split into
  * jobs of a few texts; queries (priority) jump the queue, so a question is not
  * stuck behind a large document's batches. A worker that dies mid-job (crash,
- * OOM) is replaced and its job retried on the new one.
+ * OOM) is replaced and its job retried on the new one (a query lane past the
+ * first is not replaced: its job goes back to the queue).
  */
 export class InferencePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
-  /** Extra lanes being started (spawned, not ready yet). */
+  /** Query lanes being started (the first, a replacement or an extra one): no extra lane starts meanwhile. */
   private startingLanes = 0;
+  /** Workers spawned and not ready yet, terminated by close. */
+  private readonly starting = new Set<Worker>();
+  /** Why an extra lane failed to start: none is tried again (each would load the model anew under load). */
+  extraLaneError: Error | undefined;
   /** Hidden size the model produced on its load probe. */
   dimensions = 0;
   /** Workers replaced after dying (for metrics and tests). */
@@ -169,14 +174,17 @@ export class InferencePool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('inference pool closed'));
-    await Promise.all(
-      this.slots.splice(0).map((slot) => {
+    const starting = [...this.starting];
+    this.starting.clear();
+    await Promise.all([
+      ...this.slots.splice(0).map((slot) => {
         slot.retired = true;
         clearTimeout(slot.idleTimer);
         for (const job of slot.job?.jobs ?? []) job.reject(new Error('inference pool closed'));
         return slot.worker.terminate();
       }),
-    );
+      ...starting.map((worker) => worker.terminate()),
+    ]);
   }
 
   private async run(op: Op, texts: readonly string[], priority: boolean): Promise<Float32Array[] | number[][]> {
@@ -227,18 +235,15 @@ export class InferencePool {
    * leaves the others as they were.
    */
   private addLaneIfQuestionsWait(): void {
-    if (this.closed || !this.options.queryLane || this.queryLane.threads === 0 || this.startingLanes > 0) return;
+    if (this.closed || !this.options.queryLane || this.queryLane.threads === 0 || this.startingLanes > 0 || this.extraLaneError) return;
     if (!this.queue.some((job) => job.priority)) return;
     const lanes = this.slots.filter((slot) => slot.role === 'query' && !slot.retired);
     if (lanes.some((slot) => !slot.job)) return;
     const fitting = Math.floor(availableParallelism() / this.queryLane.threads);
     if (lanes.length >= Math.min(this.options.queryLanes, fitting)) return;
-    this.startingLanes += 1;
-    this.spawn('query', true)
-      .catch(() => undefined)
-      .finally(() => {
-        this.startingLanes -= 1;
-      });
+    this.spawn('query', true).catch((error: unknown) => {
+      this.extraLaneError = error instanceof Error ? error : new Error(String(error));
+    });
   }
 
   /** An extra lane with nothing to do stops after laneIdleMs; its next pass (dispatch) cancels the stop. */
@@ -256,11 +261,12 @@ export class InferencePool {
   }
 
   /**
-   * Texts that may join `job`'s pass: the lanes' share of the questions waiting (itself included), at most a job's
-   * worth, so that with two lanes a burst goes half to each instead of all into the first one free.
+   * Texts that may join `job`'s pass: the free lanes' share of the questions waiting (itself and its own lane
+   * included), at most a job's worth, so that a burst finding two lanes free goes half to each instead of all
+   * into the first; a lane free alone takes what waits.
    */
   private coalescingRoom(job: Job): number {
-    const lanes = Math.max(1, this.slots.filter((slot) => slot.role === 'query' && !slot.retired).length);
+    const lanes = Math.max(1, this.slots.filter((slot) => slot.role === 'query' && !slot.retired && !slot.job).length);
     const waiting = job.texts.length + this.queue.reduce((sum, queued) => sum + (queued.priority && queued.op === 'embed' ? queued.texts.length : 0), 0);
     return Math.min(this.options.textsPerJob, Math.ceil(waiting / lanes)) - job.texts.length;
   }
@@ -308,7 +314,9 @@ export class InferencePool {
     const lane = role === 'query';
     const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, threadChoices, tokenBudget, background, lane } });
     const slot: Slot = { role, worker, job: undefined, retired: false, passes: 0, extra };
-    return new Promise<void>((resolve, reject) => {
+    this.starting.add(worker);
+    if (lane) this.startingLanes += 1;
+    const started = new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: WorkerMessage) => {
         if ('type' in message) {
@@ -381,6 +389,12 @@ export class InferencePool {
       worker.on('error', (error) => died(error.message));
       worker.on('exit', (code) => died(`exit code ${code}`));
     });
+    const settled = () => {
+      this.starting.delete(worker);
+      if (lane) this.startingLanes -= 1;
+    };
+    started.then(settled, settled);
+    return started;
   }
 }
 

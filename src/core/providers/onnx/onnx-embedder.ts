@@ -3,7 +3,7 @@ import type { LocalEmbeddingModelSpec } from './catalog';
 import { InferencePool, type InferencePoolOptions } from './inference-pool';
 import { localModelFingerprint, ModelFileError, openLocalModel, type LocalModelFiles } from './model-files';
 
-export type OnnxEmbedderOptions = Pick<InferencePoolOptions, 'workers' | 'queryLane' | 'queryLanes' | 'laneIdleMs' | 'threadsPerWorker' | 'tokenBudget' | 'textsPerJob'>;
+export type OnnxEmbedderOptions = Pick<InferencePoolOptions, 'workers' | 'queryLane' | 'queryLanes' | 'laneIdleMs' | 'queryThreads' | 'threadsPerWorker' | 'tokenBudget' | 'textsPerJob'>;
 
 /**
  * A local neural embedder (bge-small-en-v1.5 int8 by default) run with ONNX
