@@ -316,6 +316,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     providerSlots,
     ...(lexical instanceof CachedBm25Index ? { lexical } : {}),
     ...(vectors instanceof CachedVectorIndex ? { vectors } : {}),
+    ...(localModels.embedder ? { localModel: localModels.embedder.pool } : {}),
   });
 
   const { originalsDir } = store;

@@ -16,7 +16,17 @@ const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2, none: 0 } as const;
 /** Scrape-time gauges: read the live state instead of mirroring it on every change. */
 export function registerGauges(
   metrics: Metrics,
-  sources: { jobs: JobQueue; chain: FallbackChain; breakers: CircuitBreaker[]; db: Db; providerSlots: ProviderSemaphore; lexical?: Cached; vectors?: Cached },
+  sources: {
+    jobs: JobQueue;
+    chain: FallbackChain;
+    breakers: CircuitBreaker[];
+    db: Db;
+    providerSlots: ProviderSemaphore;
+    lexical?: Cached;
+    vectors?: Cached;
+    /** The local neural model's inference pool, when loaded. */
+    localModel?: { workerCounts: { queryLanes: number; documents: number } };
+  },
 ): void {
   const caches = [
     { name: 'attest_bm25_cache_events', what: 'BM25', cache: sources.lexical },
@@ -30,6 +40,15 @@ export function registerGauges(
       gauge.set({ event: 'sql_fallback' }, counters.sqlFallbacks);
       gauge.set({ event: 'load' }, counters.loads);
       gauge.set({ event: 'load_failure' }, counters.loadFailures);
+    });
+  }
+  const { localModel } = sources;
+  if (localModel) {
+    // A second query lane starts while questions wait and stops when idle: this shows when it runs.
+    metrics.gauge('attest_local_model_workers', 'Worker threads running the local neural model, by role', ['role'], (gauge) => {
+      const counts = localModel.workerCounts;
+      gauge.set({ role: 'query_lane' }, counts.queryLanes);
+      gauge.set({ role: 'document' }, counts.documents);
     });
   }
   metrics.gauge('attest_queue_depth', 'Jobs waiting or running', ['state'], async (gauge) => {

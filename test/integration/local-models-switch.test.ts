@@ -43,6 +43,14 @@ describe.skipIf(!available)('switching a corpus from local-hash to the neural em
     await t?.close();
   });
 
+  it('exports the local model\'s workers by role on /metrics (one worker: no query lane)', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    const value = (role: string) => Number(response.body.split('\n').find((line) => line.startsWith(`attest_local_model_workers{role="${role}"}`))?.split(' ').at(-1));
+    expect(value('document')).toBe(1);
+    expect(value('query_lane')).toBe(0);
+  });
+
   it('backfills a bge build, passes the canary gate on its own, is promoted and answers searches', async () => {
     const before = await getCorpusView(t, 'support');
     const started = await t.app.inject({ method: 'POST', url: '/v1/corpora/support/builds', headers: bearer(t.adminKey), payload: { embeddingModel: BGE_SMALL_EN_V15_Q.id } });

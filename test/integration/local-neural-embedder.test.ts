@@ -136,7 +136,9 @@ describe.skipIf(!available)('local neural embedder (bge-small-en-v1.5 int8, real
       expect(scaling.pool.lanePasses).toHaveLength(1);
       await Promise.all(Array.from({ length: 12 }, (_unused, index) => scaling.embed([`how long does battery ${index} last?`], { inputType: 'query' })));
       await vi.waitFor(() => expect(scaling.pool.lanePasses).toHaveLength(lanes), { timeout: 20_000 });
+      expect(scaling.pool.workerCounts).toEqual({ queryLanes: lanes, documents: 1 });
       await vi.waitFor(() => expect(scaling.pool.lanePasses).toHaveLength(1), { timeout: 20_000 });
+      expect(scaling.pool.workerCounts).toEqual({ queryLanes: 1, documents: 1 });
       const [vector] = await scaling.embed(['still answering after the lane stopped'], { inputType: 'query' });
       expect(vector).toHaveLength(384);
     } finally {

@@ -128,6 +128,12 @@ export class InferencePool {
     return this.slots.filter((slot) => slot.role === 'query').map((slot) => slot.passes);
   }
 
+  /** Workers running now, by role (the metrics' attest_local_model_workers). */
+  get workerCounts(): { queryLanes: number; documents: number } {
+    const live = this.slots.filter((slot) => !slot.retired);
+    return { queryLanes: live.filter((slot) => slot.role === 'query').length, documents: live.filter((slot) => slot.role === 'any').length };
+  }
+
   private constructor(private readonly options: Required<InferencePoolOptions>) {}
 
   /** Starts the workers; rejects with a ModelFileError naming the file if the model or tokenizer cannot be loaded. */
