@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     const cpuAfter = cpuByThread();
 
     console.log(`\nload average at the end: ${load()}`);
-    console.log(`model load: ${ms(loadMs)} (${embedder.pool.lanePasses.length} query lanes running)`);
+    console.log(`model load: ${ms(loadMs)} (${embedder.pool.workerCounts.queryLanes} query lanes running)`);
     console.log(`memory: RSS ${mb(rssBefore)} MB before the model, ${mb(rssLoaded)} MB loaded (+${mb(rssLoaded - rssBefore)}), peak ${mb(peakRss)} MB while embedding (+${mb(peakRss - rssBefore)}; target ≤ +300)`);
     console.log(`query embedding alone (${alone.length}): p50 ${ms(percentile(alone, 50))}, p95 ${ms(percentile(alone, 95))} (target p95 ≤ 15 ms)`);
     console.log(`document embedding: ${docs.length} in ${embedSeconds.toFixed(1)} s = ${(docs.length / embedSeconds).toFixed(1)} documents/s`);

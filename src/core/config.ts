@@ -77,7 +77,7 @@ export const configSchema = z.object({
   MODELS_DIR: optionalString,
   LOCAL_MODELS: z.preprocess(emptyToUndefined, z.enum(['auto', 'off']).default('auto')),
   ONNX_WORKERS: int(2, 1, 16),
-  /** Query lanes of the local neural model (inference-pool.ts `queryLanes`): questions asked together are split between them. */
+  /** Most query lanes of the local neural model (inference-pool.ts `queryLanes`): past the first, started while questions wait. */
   ONNX_QUERY_LANES: int(2, 1, 8),
   RERANKER: z.preprocess(emptyToUndefined, z.enum(['local', 'cohere']).default('local')),
   GENERATORS: z.preprocess(

@@ -23,7 +23,7 @@ export interface InferencePoolOptions {
    * cores (a lane that chose two threads on two cores stays alone); they stop after `laneIdleMs` without work,
    * since each holds a session of its own (~90 MB). Under 50 concurrent clients (npm run bench -- load --clients
    * 50 --seconds 10, neural models) the answers waited on the vector leg (p50 33 / p99 128 ms, BM25 0.1 / 1.6 ms)
-   * behind one lane; with two, alternating runs gave overhead p99 76–92 ms against 98–159 ms (four each; README).
+   * behind one lane; two lanes lowered the overhead p99 in 7 of 8 alternating pairs (README, "Two query lanes").
    */
   queryLanes?: number;
   /** Idle time after which a lane past the first stops (default 60 s). */
@@ -109,10 +109,8 @@ export class InferencePool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
-  /** Query lanes being started (the first, a replacement or an extra one): no extra lane starts meanwhile. */
-  private startingLanes = 0;
-  /** Workers spawned and not ready yet, terminated by close. */
-  private readonly starting = new Set<Worker>();
+  /** Workers spawned and not ready yet, by role: close terminates them, and no extra lane starts while a lane does. */
+  private readonly starting = new Map<Worker, Slot['role']>();
   /** Why an extra lane failed to start: none is tried again (each would load the model anew under load). */
   extraLaneError: Error | undefined;
   /** Hidden size the model produced on its load probe. */
@@ -180,7 +178,7 @@ export class InferencePool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('inference pool closed'));
-    const starting = [...this.starting];
+    const starting = [...this.starting.keys()];
     this.starting.clear();
     await Promise.all([
       ...this.slots.splice(0).map((slot) => {
@@ -241,7 +239,8 @@ export class InferencePool {
    * leaves the others as they were.
    */
   private addLaneIfQuestionsWait(): void {
-    if (this.closed || !this.options.queryLane || this.queryLane.threads === 0 || this.startingLanes > 0 || this.extraLaneError) return;
+    if (this.closed || !this.options.queryLane || this.queryLane.threads === 0 || this.extraLaneError) return;
+    if ([...this.starting.values()].includes('query')) return;
     if (!this.queue.some((job) => job.priority)) return;
     const lanes = this.slots.filter((slot) => slot.role === 'query' && !slot.retired);
     if (lanes.some((slot) => !slot.job)) return;
@@ -258,12 +257,18 @@ export class InferencePool {
     clearTimeout(slot.idleTimer);
     slot.idleTimer = setTimeout(() => {
       if (slot.job || slot.retired) return;
-      slot.retired = true;
-      const index = this.slots.indexOf(slot);
-      if (index >= 0) this.slots.splice(index, 1);
+      this.retire(slot);
       void slot.worker.terminate();
     }, this.options.laneIdleMs);
     slot.idleTimer.unref();
+  }
+
+  /** Takes a slot out of service: its exit from here on is expected. */
+  private retire(slot: Slot): void {
+    slot.retired = true;
+    clearTimeout(slot.idleTimer);
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
   }
 
   /**
@@ -320,8 +325,7 @@ export class InferencePool {
     const lane = role === 'query';
     const worker = new Worker(WORKER_URL, { workerData: { modelPath, tokenizerPath, maxTokens, pooling, normalize, threads, threadChoices, tokenBudget, background, lane } });
     const slot: Slot = { role, worker, job: undefined, retired: false, passes: 0, extra };
-    this.starting.add(worker);
-    if (lane) this.startingLanes += 1;
+    this.starting.set(worker, role);
     const started = new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: WorkerMessage) => {
@@ -370,10 +374,7 @@ export class InferencePool {
           return;
         }
         if (slot.retired) return;
-        slot.retired = true;
-        clearTimeout(slot.idleTimer);
-        const index = this.slots.indexOf(slot);
-        if (index >= 0) this.slots.splice(index, 1);
+        this.retire(slot);
         const dispatch = slot.job;
         slot.job = undefined;
         if (this.closed) return;
@@ -395,10 +396,7 @@ export class InferencePool {
       worker.on('error', (error) => died(error.message));
       worker.on('exit', (code) => died(`exit code ${code}`));
     });
-    const settled = () => {
-      this.starting.delete(worker);
-      if (lane) this.startingLanes -= 1;
-    };
+    const settled = () => this.starting.delete(worker);
     started.then(settled, settled);
     return started;
   }
