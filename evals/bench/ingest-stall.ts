@@ -9,7 +9,9 @@
  *   load       --clients closed-loop clients for --seconds (the load bench's overhead: client latency minus
  *              the fake provider's own 1 s; p99)
  *   ingesting  freeculture.pdf (352 pages) uploaded, and questions asked one after another until its job
- *              completes (latency p50/p95/max), the PDF's ingestion time (upload accepted → job completed)
+ *              completes (latency p50/p95/max), the PDF's ingestion time (upload accepted → job completed);
+ *              with --stream-rate R, R questions a second sent on time instead (open loop, the same work in
+ *              every mode)
  *   throughout the service's event-loop delay (prom-client's p99 and max per 2-s /metrics window, worst
  *              window; its figures include the 10 ms sampling interval, so an idle loop reads about 10 ms) and
  *              CPU by thread while the PDF ingests (/proc/<pid>/task/<tid>/stat; the main thread by tid, the
@@ -24,7 +26,7 @@
  *
  *   npm run bench -- ingest-stall [--modes off,on] [--questions 40] [--documents 20] [--clients 50]
  *       [--seconds 10] [--warmup 3] [--pdf PATH] [--log-level warn] [--json FILE] [--cpu-prof DIR] [--quiet-ingest]
- *       [--stream-generator local|openai]
+ *       [--stream-generator local|openai] [--stream-rate 0]
  *
  * Targets (issue 28), during ingestion: answer p95 ≤ 60 ms, max ≤ 250 ms; event-loop delay p99 ≤ 30 ms;
  * idle 50-client overhead p99 ≤ 60 ms; ingestion time at most 10% over PGLITE_WORKER=off.
@@ -58,6 +60,8 @@ const { values: args } = parseArgs({
      * generator, as the issue measured them; `openai`, the fake provider in this process (0 ms).
      */
     'stream-generator': { type: 'string', default: 'local' },
+    /** Questions a second while the PDF ingests, sent on time whatever the answers do; 0: one after another. */
+    'stream-rate': { type: 'string', default: '0' },
   },
 });
 
@@ -70,8 +74,9 @@ const options = z
     seconds: z.coerce.number().positive(),
     warmup: z.coerce.number().nonnegative(),
     streamGenerator: z.enum(['local', 'openai']),
+    streamRate: z.coerce.number().min(0).max(1000),
   })
-  .parse({ ...args, streamGenerator: args['stream-generator'], modes: args.modes.split(',').map((mode) => mode.trim()) });
+  .parse({ ...args, streamGenerator: args['stream-generator'], streamRate: args['stream-rate'], modes: args.modes.split(',').map((mode) => mode.trim()) });
 
 const CORPUS = 'stall';
 /** The service reads the local neural models from MODELS_DIR (passed on from this environment) when they are there. */
@@ -131,6 +136,32 @@ async function ask(service: Service, question: string): Promise<number | undefin
   return ms;
 }
 
+/**
+ * Questions at a fixed rate until `until` says stop: one every 1000 / `perSecond` ms, each sent on time whether or
+ * not the one before has been answered (open loop). A stream one after another turns a quicker service into more
+ * questions, and so into more of the CPU that ingestion shares; at a fixed rate both modes answer the same.
+ */
+async function pacedQuestionStream(service: Service, topics: readonly string[], client: number, perSecond: number, until: () => boolean): Promise<Latencies> {
+  const samples: { ms: number; atS: number }[] = [];
+  const inFlight: Promise<void>[] = [];
+  const began = performance.now();
+  let errors = 0;
+  for (let turn = 0; !until(); turn++) {
+    const due = began + (turn * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const atS = (performance.now() - began) / 1000;
+    inFlight.push(
+      ask(service, questionFor(topics[turn % topics.length]!, client, turn)).then((ms) => {
+        if (ms === undefined) errors++;
+        else samples.push({ ms, atS });
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  return summarizeLatencies(samples, errors);
+}
+
 /** Questions one after another until `until` says stop (or `count` were asked). */
 async function questionStream(service: Service, topics: readonly string[], client: number, until: (asked: number) => boolean): Promise<Latencies> {
   const samples: { ms: number; atS: number }[] = [];
@@ -187,7 +218,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
   let { provider, latency, service } = loadRun;
   let failed = true;
   try {
-    console.log(`\nPGLITE_WORKER=${mode}: service pid ${service.pid} on ${service.backendLabel}, ${EMBEDDER}; questions answered by ${streamGenerator === 'local' ? 'the local generator (a second service for the load phase, whose overhead needs the fake provider)' : 'the fake OpenAI provider'}; ${uptime()}`);
+    console.log(`\nPGLITE_WORKER=${mode}: service pid ${service.pid} on ${service.backendLabel}, ${EMBEDDER}; questions answered by ${streamGenerator === 'local' ? 'the local generator (a second service for the load phase, whose overhead needs the fake provider)' : 'the fake OpenAI provider'}; while ingesting, ${options.streamRate > 0 ? `${options.streamRate} questions a second` : 'one question after another'}; ${uptime()}`);
     let memory = new ProcSampler(service.pid, 1000);
     let topics = await seedCorpus(service, CORPUS, options.documents);
     // Warm: the BM25 and vector snapshots load on the first questions.
@@ -250,7 +281,9 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
         await sleep(250);
       }
     })();
-    const ingesting = { ...(await questionStream(service, topics, 902, () => args['quiet-ingest'] || done !== undefined)), uptime: uptime() };
+    const stopAsking = () => args['quiet-ingest'] || done !== undefined;
+    const stream = options.streamRate > 0 ? pacedQuestionStream(service, topics, 902, options.streamRate, stopAsking) : questionStream(service, topics, 902, stopAsking);
+    const ingesting = { ...(await stream), uptime: uptime() };
     await poll;
     const cpuAfter = threadCpu(service.pid);
     memory.stop();
