@@ -137,42 +137,28 @@ async function ask(service: Service, question: string): Promise<number | undefin
 }
 
 /**
- * Questions at a fixed rate until `until` says stop: one every 1000 / `perSecond` ms, each sent on time whether or
- * not the one before has been answered (open loop). A stream one after another turns a quicker service into more
- * questions, and so into more of the CPU that ingestion shares; at a fixed rate both modes answer the same.
+ * Questions until `until` says stop (or `count` were asked): one after another, each waiting for the answer before
+ * it; or, with `perSecond`, one every 1000 / `perSecond` ms, each sent on time whether or not the one before has
+ * been answered (open loop). A stream one after another turns a quicker service into more questions, and so into
+ * more of the CPU that ingestion shares; at a fixed rate both modes answer the same.
  */
-async function pacedQuestionStream(service: Service, topics: readonly string[], client: number, perSecond: number, until: () => boolean): Promise<Latencies> {
+async function questionStream(service: Service, topics: readonly string[], client: number, until: (asked: number) => boolean, perSecond = 0): Promise<Latencies> {
   const samples: { ms: number; atS: number }[] = [];
   const inFlight: Promise<void>[] = [];
   const began = performance.now();
   let errors = 0;
-  for (let turn = 0; !until(); turn++) {
-    const due = began + (turn * 1000) / perSecond;
-    const wait = due - performance.now();
+  for (let turn = 0; !until(turn); turn++) {
+    const wait = perSecond > 0 ? began + (turn * 1000) / perSecond - performance.now() : 0;
     if (wait > 0) await sleep(wait);
     const atS = (performance.now() - began) / 1000;
-    inFlight.push(
-      ask(service, questionFor(topics[turn % topics.length]!, client, turn)).then((ms) => {
-        if (ms === undefined) errors++;
-        else samples.push({ ms, atS });
-      }),
-    );
+    const asked = ask(service, questionFor(topics[turn % topics.length]!, client, turn)).then((ms) => {
+      if (ms === undefined) errors++;
+      else samples.push({ ms, atS });
+    });
+    if (perSecond > 0) inFlight.push(asked);
+    else await asked;
   }
   await Promise.all(inFlight);
-  return summarizeLatencies(samples, errors);
-}
-
-/** Questions one after another until `until` says stop (or `count` were asked). */
-async function questionStream(service: Service, topics: readonly string[], client: number, until: (asked: number) => boolean): Promise<Latencies> {
-  const samples: { ms: number; atS: number }[] = [];
-  const began = performance.now();
-  let errors = 0;
-  for (let turn = 0; !until(turn); turn++) {
-    const atS = (performance.now() - began) / 1000;
-    const ms = await ask(service, questionFor(topics[turn % topics.length]!, client, turn));
-    if (ms === undefined) errors++;
-    else samples.push({ ms, atS });
-  }
   return summarizeLatencies(samples, errors);
 }
 
@@ -282,8 +268,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
       }
     })();
     const stopAsking = () => args['quiet-ingest'] || done !== undefined;
-    const stream = options.streamRate > 0 ? pacedQuestionStream(service, topics, 902, options.streamRate, stopAsking) : questionStream(service, topics, 902, stopAsking);
-    const ingesting = { ...(await stream), uptime: uptime() };
+    const ingesting = { ...(await questionStream(service, topics, 902, stopAsking, options.streamRate)), uptime: uptime() };
     await poll;
     const cpuAfter = threadCpu(service.pid);
     memory.stop();

@@ -239,9 +239,10 @@ export class InferencePool {
    * leaves the others as they were.
    */
   private addLaneIfQuestionsWait(): void {
+    // Runs after every dispatch: the usual case, no question waiting, is decided before anything is allocated.
     if (this.closed || !this.options.queryLane || this.queryLane.threads === 0 || this.extraLaneError) return;
-    if ([...this.starting.values()].includes('query')) return;
     if (!this.queue.some((job) => job.priority)) return;
+    if ([...this.starting.values()].includes('query')) return;
     const lanes = this.slots.filter((slot) => slot.role === 'query' && !slot.retired);
     if (lanes.some((slot) => !slot.job)) return;
     const fitting = Math.floor(availableParallelism() / this.queryLane.threads);
