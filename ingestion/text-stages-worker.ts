@@ -26,5 +26,7 @@ port.on('message', (request: TextStagesRequest) => {
 });
 
 function payloadBuffers(copies: PreparedCopies): ArrayBuffer[] {
-  return [copies.buildChunks, copies.postings, copies.blocks].flatMap((payload) => (payload ? [payload.buffer] : []));
+  const { lists } = copies;
+  const payloads = [copies.buildChunks, copies.postings, copies.blocks, lists.docLengths, lists.offsets, lists.chunks, lists.tfs];
+  return payloads.flatMap((payload) => (payload ? [payload.buffer] : []));
 }

@@ -101,6 +101,8 @@ interface ModeResult {
   ingestionSeconds: number;
   eventLoop: { idleP99Ms: number; ingestingP99Ms: number; ingestingMaxMs: number };
   cpuByThreadSeconds: Record<string, number>;
+  /** How the in-memory BM25 and vector copies answered while the PDF ingested (the service's cache counters, by event). */
+  cacheWhileIngesting: Record<string, number>;
   /** VmHWM: the process's peak resident memory over the whole run, the PDF's ingestion included. */
   peakRssMb: number;
   embedder: string;
@@ -116,6 +118,16 @@ function summarizeLatencies(samples: { ms: number; atS: number }[], errors: numb
 }
 
 /** The load averages, printed beside each figure (a shared machine). */
+/** The service's BM25 and vector copy counters (attest_*_cache_events), as `bm25 memory_hit` and so on. */
+async function cacheEvents(service: Service): Promise<Map<string, number>> {
+  const response = await http(`${service.url}/metrics`, { timeoutMs: 10_000 });
+  const events = new Map<string, number>();
+  for (const match of response.body.matchAll(/^attest_(bm25|vector)_cache_events\{event="(\w+)"\}\s+(\S+)$/gm)) {
+    events.set(`${match[1]} ${match[2]}`, Number(match[3]));
+  }
+  return events;
+}
+
 function uptime(): string {
   return `load ${loadAverage()}`;
 }
@@ -253,6 +265,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
     await scraper.scrape();
     const ingestFrom = scraper.windows.length;
     const cpuBefore = threadCpu(service.pid);
+    const cacheBefore = await cacheEvents(service);
     const uploadedAt = performance.now();
     const jobId = await uploadPdf(service, args.pdf);
     let done: { state: string; at: number } | undefined;
@@ -271,6 +284,8 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
     const ingesting = { ...(await questionStream(service, topics, 902, stopAsking, options.streamRate)), uptime: uptime() };
     await poll;
     const cpuAfter = threadCpu(service.pid);
+    const cacheAfter = await cacheEvents(service);
+    const cacheWhileIngesting = Object.fromEntries([...cacheAfter].map(([event, count]) => [event, count - (cacheBefore.get(event) ?? 0)]));
     memory.stop();
     await scraper.scrape();
     await scraper.stop();
@@ -287,6 +302,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
       ingestionSeconds,
       eventLoop: { idleP99Ms: worst(idleWindows, (window) => window.lagP99Ms), ingestingP99Ms: worst(ingestWindows, (window) => window.lagP99Ms), ingestingMaxMs: worst(ingestWindows, (window) => window.lagMaxMs) },
       cpuByThreadSeconds,
+      cacheWhileIngesting,
       peakRssMb: round(memory.peakRssMb),
       embedder: EMBEDDER,
     };
@@ -294,6 +310,7 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
     console.log(`  slowest answers while ingesting (ms, at s after the upload was accepted): ${ingesting.slowest.map((sample) => `${sample.ms} at ${sample.atS}`).join(', ')}`);
     console.log(`  event-loop delay: idle worst-window p99 ${result.eventLoop.idleP99Ms} ms; ingesting worst-window p99 ${result.eventLoop.ingestingP99Ms} ms, max ${result.eventLoop.ingestingMaxMs} ms`);
     console.log(`  peak RSS ${result.peakRssMb} MB`);
+    console.log(`  in-memory copies while ingesting: ${Object.entries(cacheWhileIngesting).map(([event, count]) => `${event} ${count}`).join(', ')}`);
     console.log(`  CPU s by thread while ingesting: ${Object.entries(cpuByThreadSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}`);
     failed = false;
     return result;

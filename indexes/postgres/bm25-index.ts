@@ -7,6 +7,7 @@ import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, TermStatistic
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
 import { inTransaction, isRetryableConflict, type CopyIn, type Executor } from './transaction';
 import { TimeSlicer } from '../../src/core/threads/time-slicer';
+import type { TermState } from './build-state-reader';
 
 /**
  * Okapi BM25 over the `postings` table, one posting per (build, term, chunk),
@@ -45,6 +46,39 @@ export interface PreparedCopies {
   buildChunks: Uint8Array<ArrayBuffer>;
   postings?: Uint8Array<ArrayBuffer> | undefined;
   blocks?: Uint8Array<ArrayBuffer> | undefined;
+  /** The same postings by term, for a copy in memory to take the write without reading it back (CachedBm25Index). */
+  lists: WrittenPostings;
+}
+
+/**
+ * A write's postings by term, in typed arrays (they cross from the text-stages worker without a copy). Chunk k is
+ * `PreparedCopies.chunkIds[k]`; term t's postings are entries `offsets[t]` to `offsets[t + 1]` of `chunks` and `tfs`.
+ */
+export interface WrittenPostings {
+  docLengths: Int32Array<ArrayBuffer>;
+  terms: string[];
+  offsets: Int32Array<ArrayBuffer>;
+  chunks: Int32Array<ArrayBuffer>;
+  tfs: Int32Array<ArrayBuffer>;
+}
+
+/**
+ * One slice of an add, committed (PGlite): the build's statistics before and after its transaction (nothing else
+ * writes between the two: PGlite serialises transactions on its one connection), the rows it replaced, and what it
+ * wrote. `before` is undefined when the build had no statistics row yet.
+ */
+export interface CommittedSlice {
+  before: TermState | undefined;
+  after: TermState;
+  /** build_chunks rows of the slice's chunk ids that were there before (a re-add): their postings went too. */
+  replaced: number;
+  chunkIds: readonly string[];
+  lists: WrittenPostings;
+}
+
+export interface AddOptions {
+  /** Called after each slice's transaction commits (PGlite's COPY path only); it must not throw. */
+  onCommitted?: (slice: CommittedSlice) => void;
 }
 
 export type PrepareCopies = (scope: IndexScope, chunks: readonly IndexedChunk[]) => Promise<PreparedCopies>;
@@ -53,7 +87,11 @@ export type PrepareCopies = (scope: IndexScope, chunks: readonly IndexedChunk[])
 export async function prepareCopies(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<PreparedCopies> {
   const slicer = new TimeSlicer();
   const analyzed = await analyzeChunks(chunks, slicer);
-  return { chunkIds: analyzed.map((chunk) => chunk.chunkId), ...(await copyPayloads(scope, analyzed, slicer)) };
+  return {
+    chunkIds: analyzed.map((chunk) => chunk.chunkId),
+    ...(await copyPayloads(scope, analyzed, slicer)),
+    lists: await writtenPostings(analyzed, slicer),
+  };
 }
 
 interface AnalyzedChunk {
@@ -144,7 +182,7 @@ export class PostgresBm25Index implements LexicalIndex {
     }
   }
 
-  async add(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<void> {
+  async add(scope: IndexScope, chunks: readonly IndexedChunk[], options: AddOptions = {}): Promise<void> {
     if (chunks.length === 0) return;
     // On PGlite, analysis and the COPY payloads of a large document are a few hundred ms of CPU: made before the
     // transaction (which they would otherwise hold), off the event loop or in slices of it (prepareCopies).
@@ -159,13 +197,15 @@ export class PostgresBm25Index implements LexicalIndex {
         const copies = await prepared;
         const next = slices[index + 1];
         if (next) prepared = settledLater(this.prepare(scope, next));
-        await this.retryingConflicts(() =>
+        const committed = await this.retryingConflicts(() =>
           inTransaction(this.store, async (executor, copyIn) => {
-            if (copyIn) return this.replaceByCopy(executor, scope, { copyIn, ...copies });
+            if (copyIn) return this.replaceByCopy(executor, scope, { copyIn, ...copies }, options.onCommitted !== undefined);
             // A PGlite transaction without its client exposed: the SQL path, from a fresh analysis.
-            return this.replace(executor, scope, await analyzeChunks(slice));
+            await this.replace(executor, scope, await analyzeChunks(slice));
+            return undefined;
           }),
         );
+        if (committed) options.onCommitted?.(committed);
       }
       return;
     }
@@ -173,11 +213,10 @@ export class PostgresBm25Index implements LexicalIndex {
     await this.retryingConflicts(() => inTransaction(this.store, (executor) => this.replace(executor, scope, analyzed)));
   }
 
-  private async retryingConflicts(write: () => Promise<void>): Promise<void> {
+  private async retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await write();
-        return;
+        return await write();
       } catch (error) {
         // Two writers re-adding the same chunk id at once: the loser retries and now sees the row to replace.
         if (attempt >= this.maxAttempts || !isRetryableConflict(error)) throw error;
@@ -277,13 +316,25 @@ export class PostgresBm25Index implements LexicalIndex {
       LIMIT ${limit}`;
   }
 
-  /** Removes any previous copy of the chunks and writes the prepared rows by binary COPY (PGlite). */
-  private async replaceByCopy(executor: Executor, scope: IndexScope, copy: PreparedCopies & { copyIn: CopyIn }): Promise<void> {
-    await this.deleteChunks(executor, scope, copy.chunkIds);
+  /**
+   * Removes any previous copy of the chunks and writes the prepared rows by binary COPY (PGlite). With `observed`,
+   * it also reads the build's statistics first and last (two primary-key reads) and returns what it committed.
+   */
+  private async replaceByCopy(
+    executor: Executor,
+    scope: IndexScope,
+    copy: PreparedCopies & { copyIn: CopyIn },
+    observed: boolean,
+  ): Promise<CommittedSlice | undefined> {
+    const before = observed ? await readTermState(executor, scope.buildId) : undefined;
+    const removed = await this.deleteChunks(executor, scope, copy.chunkIds);
     // The statement triggers that keep build_term_stats fire for COPY as for INSERT.
     await copy.copyIn('build_chunks (build_id, chunk_id, tenant_id, corpus_id, doc_length, block_id)', copy.buildChunks);
     if (copy.postings) await copy.copyIn('postings (build_id, term, chunk_id, tenant_id, corpus_id, tf, doc_length)', copy.postings);
     if (copy.blocks) await copy.copyIn('posting_blocks (build_id, term, block_id, tenant_id, corpus_id, chunk_ids, tfs, doc_lengths)', copy.blocks);
+    if (!observed) return undefined;
+    const after = await readTermState(executor, scope.buildId);
+    return after ? { before, after, replaced: removed.count, chunkIds: copy.chunkIds, lists: copy.lists } : undefined;
   }
 
   /** Removes any previous copy of the chunks and inserts them; the statistics follow by trigger. */
@@ -326,6 +377,13 @@ export class PostgresBm25Index implements LexicalIndex {
   }
 }
 
+async function readTermState(executor: Executor, buildId: string): Promise<TermState | undefined> {
+  const [row] = await executor<{ version: string | number; doc_count: string | number; total_length: string | number }>(
+    sql`SELECT version, doc_count, total_length FROM build_term_stats WHERE build_id = ${buildId}::uuid`,
+  );
+  return row ? { version: Number(row.version), docCount: Number(row.doc_count), totalLength: Number(row.total_length) } : undefined;
+}
+
 /** Code-unit order (the same as the databases' byte order for uuids and most terms). */
 const compareCodeUnits = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
 
@@ -355,7 +413,7 @@ function toBlocks(analyzed: readonly AnalyzedChunk[]): Block[] {
   return [...byVersion.values()].filter((chunks) => chunks.length >= BLOCK_MIN_CHUNKS).map((chunks) => ({ blockId: randomUUID(), chunks }));
 }
 
-type CopyPayloads = Omit<PreparedCopies, 'chunkIds'>;
+type CopyPayloads = Omit<PreparedCopies, 'chunkIds' | 'lists'>;
 
 /**
  * The binary COPY rows one add writes on PGlite. Versions with many chunks keep their postings in blocks (binary
@@ -384,6 +442,29 @@ async function termLists(chunks: readonly AnalyzedChunk[], slicer: TimeSlicer): 
     }
   }
   return byTerm;
+}
+
+/** The write's postings by term (see WrittenPostings); chunk k is analyzed[k]. */
+async function writtenPostings(analyzed: readonly AnalyzedChunk[], slicer: TimeSlicer): Promise<WrittenPostings> {
+  const byTerm = await termLists(analyzed, slicer);
+  const count = analyzed.reduce((sum, chunk) => sum + chunk.terms.size, 0);
+  const lists: WrittenPostings = {
+    docLengths: Int32Array.from(analyzed, (chunk) => chunk.docLength),
+    terms: [...byTerm.keys()],
+    offsets: new Int32Array(byTerm.size + 1),
+    chunks: new Int32Array(count),
+    tfs: new Int32Array(count),
+  };
+  let at = 0;
+  for (const [index, list] of [...byTerm.values()].entries()) {
+    lists.offsets[index] = at;
+    for (let pair = 0; pair < list.length; pair += 2) {
+      lists.chunks[at] = list[pair]!;
+      lists.tfs[at++] = list[pair + 1]!;
+    }
+  }
+  lists.offsets[byTerm.size] = at;
+  return lists;
 }
 
 /** The blocks as binary COPY rows, in primary-key order (term, then block) for the same locality as postingsCopy. */

@@ -7,8 +7,10 @@ import type { IndexScope } from '../ports';
  * and is handed the copy only when it was taken at that version, for the same
  * tenant and corpus. Otherwise the caller answers from SQL and a (re)load runs
  * in the background, at most once per `minReloadIntervalMs` per build, so a
- * bulk upload does not turn every query into a reload. Copies are held under
- * one size budget, least recently used evicted first.
+ * bulk upload does not turn every query into a reload. A writer that saw its
+ * own transaction take the build from one version to the next can bring the
+ * copy along instead (`advance`). Copies are held under one size budget, least
+ * recently used evicted first.
  */
 
 export interface BuildSnapshot {
@@ -32,7 +34,7 @@ export interface BuildSnapshotsOptions {
    * contract suites, which then exercise the in-memory path).
    */
   waitForLoad?: boolean;
-  /** Called when a background load fails (the query path has already answered from SQL). */
+  /** Called when a background load fails (the query path has already answered from SQL), or a committed write could not be applied to the copy. */
   onError?: (error: unknown, buildId: string) => void;
 }
 
@@ -41,6 +43,8 @@ export interface SnapshotCounters {
   sqlFallbacks: number;
   loads: number;
   loadFailures: number;
+  /** Writes a copy took in place of a reload (see `advance`). */
+  advances: number;
 }
 
 /** What the database says of a build now: its version and its size in the budget's unit. */
@@ -53,7 +57,7 @@ export class BuildSnapshots<S extends BuildSnapshot> {
   private readonly snapshots = new Map<string, S>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly lastLoadStarted = new Map<string, number>();
-  private readonly stats: SnapshotCounters = { memoryHits: 0, sqlFallbacks: 0, loads: 0, loadFailures: 0 };
+  private readonly stats: SnapshotCounters = { memoryHits: 0, sqlFallbacks: 0, loads: 0, loadFailures: 0, advances: 0 };
 
   /** `read` takes a consistent copy of the build (or undefined when there is nothing to hold, or it changed meanwhile). */
   constructor(
@@ -99,6 +103,32 @@ export class BuildSnapshots<S extends BuildSnapshot> {
     await (this.loading.get(scope.buildId) ?? this.load(scope));
   }
 
+  /**
+   * A write the caller committed took the build from version `from` to `to` (`from` undefined: the build held
+   * nothing before it). `apply` brings the copy taken at `from` to `to`, in place or as a new object (given
+   * undefined when the build was empty: it makes the copy from the write alone). A copy at any other version is
+   * left alone: stale, it reloads as before. The copy advanced is kept only if it fits beside the others: a build
+   * being written does not evict one being asked (it loads when asked). Never throws (a write has committed).
+   */
+  advance(scope: IndexScope, from: number | undefined, to: number, apply: (held: S | undefined) => S): void {
+    if (!this.enabled) return;
+    const held = this.snapshots.get(scope.buildId);
+    if (from !== undefined && !(held && held.version === from && owns(held, scope))) return;
+    this.snapshots.delete(scope.buildId);
+    let next: S;
+    try {
+      next = apply(from === undefined ? undefined : held);
+    } catch (error) {
+      this.options.onError?.(error, scope.buildId);
+      return;
+    }
+    const others = [...this.snapshots.values()].reduce((sum, other) => sum + other.size, 0);
+    if (others + next.size > this.options.maxSize) return;
+    next.version = to;
+    this.snapshots.set(scope.buildId, next);
+    this.stats.advances++;
+  }
+
   private hit(snapshot: S): S {
     this.stats.memoryHits++;
     snapshot.lastUsed = performance.now();
@@ -119,7 +149,9 @@ export class BuildSnapshots<S extends BuildSnapshot> {
     this.lastLoadStarted.set(scope.buildId, performance.now());
     const loading = this.read(scope)
       .then((snapshot) => {
-        if (snapshot) this.keep(scope.buildId, snapshot);
+        // A write may have advanced the copy past the version this load read.
+        const held = this.snapshots.get(scope.buildId);
+        if (snapshot && !(held && held.version > snapshot.version && owns(held, scope))) this.keep(scope.buildId, snapshot);
       })
       .finally(() => this.loading.delete(scope.buildId));
     this.loading.set(scope.buildId, loading);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import { analyzeQuery, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, TermStatistics } from '../ports';
-import type { PostgresBm25Index } from './bm25-index';
+import type { CommittedSlice, PostgresBm25Index } from './bm25-index';
 import type { BuildStateReader } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
 import { topK } from './top-k';
@@ -15,7 +15,11 @@ import { AdaptivePage } from '../../src/core/db/adaptive-page';
  * the copy's `build_term_stats.version` equals the database's, checked on every
  * query (one primary-key read). A stale or missing copy answers from SQL and
  * reloads in the background, at most once per `minReloadIntervalMs`, so a bulk
- * upload does not turn every query into a reload.
+ * upload does not turn every query into a reload. On PGlite, where every write
+ * of this process goes through `add` one transaction at a time, a slice that
+ * commits is appended to the copy held at the version it started from, so a
+ * document being ingested leaves the copy current instead of stale until the
+ * next reload (a re-add or a delete still goes stale and reloads).
  *
  * Why: BM25 in SQL reads every posting of every query term twice (df, then the
  * scores); on PGlite at 10K chunks that is most of an answer's service time,
@@ -42,13 +46,25 @@ export interface CachedBm25Options {
   pageTargetMs?: number;
 }
 
-interface Snapshot extends BuildSnapshot {
+/** A term's postings: the first `length` entries of `chunks` and `tfs` (room to append a write's). */
+interface PostingList {
+  chunks: Int32Array;
+  tfs: Int32Array;
+  length: number;
+}
+
+export interface Snapshot extends BuildSnapshot {
   docCount: number;
   avgdl: number;
-  /** Chunk ids in uuid order: a posting's chunk number indexes this array, and ties break on it as SQL's `ORDER BY chunk_id` does. */
+  /** Chunk ids: a posting's chunk number indexes this array (and the arrays below, which may be longer). */
   chunkIds: string[];
+  /**
+   * Whether chunk numbers follow chunk id order (a loaded copy: ties break on the number, as SQL's `ORDER BY
+   * chunk_id` breaks them on the id). Appended chunks may come before others in that order: ties then compare ids.
+   */
+  idOrdered: boolean;
   docLengths: Int32Array;
-  terms: Map<string, { chunks: Int32Array; tfs: Int32Array }>;
+  terms: Map<string, PostingList>;
   /** Scratch for scoring (JS is single-threaded and scoring is synchronous, so one per snapshot is safe). */
   scores: Float64Array;
   seen: Uint8Array;
@@ -92,7 +108,20 @@ export class CachedBm25Index implements LexicalIndex {
   }
 
   add(scope: IndexScope, chunks: readonly IndexedChunk[]): Promise<void> {
-    return this.inner.add(scope, chunks);
+    if (!this.snapshots.enabled) return this.inner.add(scope, chunks);
+    return this.inner.add(scope, chunks, { onCommitted: (slice) => this.advance(scope, slice) });
+  }
+
+  /**
+   * Brings the copy along with a slice that committed: appended when it held the version the slice started from,
+   * made from the slice when the build was empty. A re-add replaced postings the copy holds: it goes stale instead.
+   */
+  private advance(scope: IndexScope, slice: CommittedSlice): void {
+    if (slice.replaced > 0) return;
+    const empty = !slice.before || slice.before.docCount === 0;
+    this.snapshots.advance(scope, empty ? undefined : slice.before!.version, slice.after.version, (held) =>
+      appendSlice(held ?? emptySnapshot(scope), slice),
+    );
   }
 
   removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {
@@ -121,7 +150,7 @@ export class CachedBm25Index implements LexicalIndex {
     const state = stats ? { version: stats.version, size: stats.docCount > 0 ? stats.totalLength : 0 } : undefined;
     const snapshot = stats ? await this.snapshots.current(scope, state) : undefined;
     if (!snapshot) return this.inner.termStatistics(scope, terms);
-    return { documents: snapshot.docCount, frequencies: new Map(terms.map((term) => [term, snapshot.terms.get(term)?.chunks.length ?? 0])) };
+    return { documents: snapshot.docCount, frequencies: new Map(terms.map((term) => [term, snapshot.terms.get(term)?.length ?? 0])) };
   }
 
   /** Loads (or reloads) a build's snapshot now; resolves when it is in place. For warm-up and tests. */
@@ -201,10 +230,10 @@ export class CachedBm25Index implements LexicalIndex {
     for await (const rows of blockPages) for (const row of rows) for (const [index, chunkId] of row.chunk_ids.entries()) addPosting(row.term, chunkId, Number(row.tfs[index]));
     const current = await this.readStats(scope.buildId);
     if (!current || current.version !== before.version) return undefined;
-    const terms = new Map<string, { chunks: Int32Array; tfs: Int32Array }>();
+    const terms = new Map<string, PostingList>();
     for (const [term, list] of lists) {
       // A list need not be in chunk order (blocks follow the rows): a chunk occurs once per term, and ties break on the number.
-      terms.set(term, { chunks: Int32Array.from(list.chunks), tfs: Int32Array.from(list.tfs) });
+      terms.set(term, { chunks: Int32Array.from(list.chunks), tfs: Int32Array.from(list.tfs), length: list.chunks.length });
     }
     return {
       tenantId: scope.tenantId,
@@ -213,6 +242,7 @@ export class CachedBm25Index implements LexicalIndex {
       docCount: before.docCount,
       avgdl: before.totalLength / Math.max(before.docCount, 1),
       chunkIds: chunkRows.map((row) => row.chunk_id),
+      idOrdered: true,
       docLengths: Int32Array.from(chunkRows, (row) => Number(row.doc_length)),
       terms,
       size: postings,
@@ -235,10 +265,10 @@ function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, lim
   for (const [term, qtf] of frequencies) {
     const postings = snapshot.terms.get(term);
     if (!postings) continue;
-    const df = postings.chunks.length;
+    const df = postings.length;
     const weight = qtf * Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
     const { chunks, tfs } = postings;
-    for (let index = 0; index < chunks.length; index++) {
+    for (let index = 0; index < df; index++) {
       const chunk = chunks[index]!;
       const tf = tfs[index]!;
       if (seen[chunk] === 0) {
@@ -248,7 +278,8 @@ function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, lim
       scores[chunk]! += (weight * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * docLengths[chunk]!) / avgdl));
     }
   }
-  const top = topK(touched.subarray(0, touchedCount), scores, limit);
+  const { chunkIds } = snapshot;
+  const top = topK(touched.subarray(0, touchedCount), scores, limit, snapshot.idOrdered ? undefined : (left, right) => chunkIds[left]! > chunkIds[right]!);
   const results = top.map((chunk) => ({ chunkId: snapshot.chunkIds[chunk]!, score: scores[chunk]! }));
   for (let index = 0; index < touchedCount; index++) {
     const chunk = touched[index]!;
@@ -256,4 +287,75 @@ function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, lim
     seen[chunk] = 0;
   }
   return results;
+}
+
+/** A copy of a build that holds nothing yet, for the first write to fill. */
+export function emptySnapshot(scope: IndexScope): Snapshot {
+  return {
+    tenantId: scope.tenantId,
+    corpusId: scope.corpusId,
+    version: 0,
+    docCount: 0,
+    avgdl: 0,
+    chunkIds: [],
+    idOrdered: true,
+    docLengths: new Int32Array(0),
+    terms: new Map(),
+    size: 0,
+    scores: new Float64Array(0),
+    seen: new Uint8Array(0),
+    touched: new Int32Array(0),
+    lastUsed: performance.now(),
+  };
+}
+
+/**
+ * The copy with a committed slice's chunks and postings appended (in place: the arrays grow by doubling, so a
+ * document written in many slices copies each list a few times, not once per slice) and the build's statistics
+ * as the slice's transaction left them. The slice's chunks are new to the build (the caller checked nothing was
+ * replaced). The caller sets the version.
+ */
+export function appendSlice(snapshot: Snapshot, slice: Pick<CommittedSlice, 'after' | 'chunkIds' | 'lists'>): Snapshot {
+  const { lists } = slice;
+  const base = snapshot.chunkIds.length;
+  const count = base + slice.chunkIds.length;
+  if (count > snapshot.docLengths.length) {
+    const capacity = Math.max(count, 2 * snapshot.docLengths.length);
+    snapshot.docLengths = grown(snapshot.docLengths, capacity, base);
+    // Scratch: all zero between queries.
+    snapshot.scores = new Float64Array(capacity);
+    snapshot.seen = new Uint8Array(capacity);
+    snapshot.touched = new Int32Array(capacity);
+  }
+  const last = snapshot.chunkIds[base - 1];
+  for (const [index, chunkId] of slice.chunkIds.entries()) {
+    if ((index === 0 ? last !== undefined && chunkId < last : chunkId < slice.chunkIds[index - 1]!)) snapshot.idOrdered = false;
+    snapshot.chunkIds.push(chunkId);
+    snapshot.docLengths[base + index] = lists.docLengths[index]!;
+  }
+  for (const [index, term] of lists.terms.entries()) {
+    const [start, end] = [lists.offsets[index]!, lists.offsets[index + 1]!];
+    let list = snapshot.terms.get(term);
+    if (!list) snapshot.terms.set(term, (list = { chunks: new Int32Array(end - start), tfs: new Int32Array(end - start), length: 0 }));
+    const length = list.length + end - start;
+    if (length > list.chunks.length) {
+      const capacity = Math.max(length, 2 * list.chunks.length);
+      list.chunks = grown(list.chunks, capacity, list.length);
+      list.tfs = grown(list.tfs, capacity, list.length);
+    }
+    for (let at = start; at < end; at++) {
+      list.chunks[list.length] = base + lists.chunks[at]!;
+      list.tfs[list.length++] = lists.tfs[at]!;
+    }
+    snapshot.size += end - start;
+  }
+  snapshot.docCount = slice.after.docCount;
+  snapshot.avgdl = slice.after.totalLength / Math.max(slice.after.docCount, 1);
+  return snapshot;
+}
+
+function grown(array: Int32Array, capacity: number, keep: number): Int32Array {
+  const next = new Int32Array(capacity);
+  next.set(array.subarray(0, keep));
+  return next;
 }

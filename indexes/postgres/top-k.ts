@@ -1,10 +1,15 @@
 /**
- * The `limit` best chunk numbers by score (descending), ties to the lower number, via a bounded
- * min-heap. `candidates`: the numbers to consider, or a count n for all of 0..n-1.
+ * The `limit` best chunk numbers by score (descending), ties to the lower number (or to the one `after` does
+ * not put last), via a bounded min-heap. `candidates`: the numbers to consider, or a count n for all of 0..n-1.
  */
-export function topK(candidates: ArrayLike<number> | number, scores: Float64Array, limit: number): number[] {
-  // "worse" = lower score, or equal score and higher chunk number.
-  const worse = (left: number, right: number) => scores[left]! < scores[right]! || (scores[left] === scores[right] && left > right);
+export function topK(
+  candidates: ArrayLike<number> | number,
+  scores: Float64Array,
+  limit: number,
+  after: (left: number, right: number) => boolean = (left, right) => left > right,
+): number[] {
+  // "worse" = lower score, or equal score and later in the tie order.
+  const worse = (left: number, right: number) => scores[left]! < scores[right]! || (scores[left] === scores[right] && after(left, right));
   const heap: number[] = [];
   const siftDown = (start: number) => {
     let index = start;

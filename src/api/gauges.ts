@@ -40,6 +40,7 @@ export function registerGauges(
       gauge.set({ event: 'sql_fallback' }, counters.sqlFallbacks);
       gauge.set({ event: 'load' }, counters.loads);
       gauge.set({ event: 'load_failure' }, counters.loadFailures);
+      gauge.set({ event: 'write_applied' }, counters.advances);
     });
   }
   const { localModel } = sources;

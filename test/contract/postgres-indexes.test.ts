@@ -305,7 +305,8 @@ for (const target of targets) {
         const { tenantId, corpusId, buildId } = await seedCorpus(store, { dimensions: 8 });
         const scope = { tenantId, corpusId, buildId };
         const chunks = await seedChunks(store, scope, syntheticTexts(1_500, 3));
-        await cached.add(scope, chunks);
+        // Written past the cache: on PGlite a write through it would make the copy (see the next test).
+        await sqlIndex.add(scope, chunks);
         const queries = ['alpha tango', 'kilo kilo lima', 'bravo charlie delta echo foxtrot', 'november', 'zulu'];
 
         // Cold: answered from SQL while the snapshot loads in the background.
@@ -348,6 +349,69 @@ for (const target of targets) {
         const tiny = new CachedBm25Index(store, sqlIndex, { maxPostings: 100 });
         expect(await tiny.search(scope, 'alpha tango', 20)).toEqual(await sqlIndex.search(scope, 'alpha tango', 20));
         expect(tiny.counters()).toMatchObject({ loads: 0, memoryHits: 0 });
+      }, 120_000);
+
+      it('cached BM25 takes each committed slice of a write on PGlite (no reload), answering as SQL does, ties by chunk id', async () => {
+        // The postings by term cross from the text-stages worker, as the container's large documents' do.
+        const stages = new WorkerTextStages({ minChars: 0 });
+        onTestFinished(() => stages.close());
+        const sqlIndex = new PostgresBm25Index(store, { chunksPerTransaction: 40, prepareCopies: stages.bm25Copies });
+        const cached = new CachedBm25Index(store, sqlIndex, { minReloadIntervalMs: 0 });
+        const { tenantId, corpusId, buildId } = await seedCorpus(store, { dimensions: 8 });
+        const scope = { tenantId, corpusId, buildId };
+        // Each text three times, in different slices: every score is shared by chunks written apart, whose random
+        // ids interleave with the others' (ties must break on the id, not on the order they were appended in).
+        const base = syntheticTexts(60, 11);
+        const texts = [...base, ...base, ...base];
+        const first = await seedChunks(store, scope, texts.slice(0, 100));
+        const second = await seedChunks(store, scope, texts.slice(100));
+        const queries = ['alpha tango', 'kilo kilo lima', 'bravo charlie delta echo foxtrot', 'november', 'golf hotel'];
+        const agree = async (limit: number) => {
+          for (const query of queries) {
+            const [fromCache, fromSql] = [await cached.search(scope, query, limit), await sqlIndex.search(scope, query, limit)];
+            expect(fromCache.map((hit) => hit.chunkId), query).toEqual(fromSql.map((hit) => hit.chunkId));
+            fromCache.forEach((hit, position) => expect(hit.score).toBeCloseTo(fromSql[position]!.score, 9));
+            const terms = ['alpha', 'kilo', 'zulu'];
+            expect(await cached.termStatistics(scope, terms)).toEqual(await sqlIndex.termStatistics(scope, terms));
+          }
+        };
+
+        await cached.add(scope, first);
+        if (target.name !== 'pglite') {
+          // PostgreSQL has other writers: a write there leaves the copy to reload.
+          expect(cached.counters().advances).toBe(0);
+          return;
+        }
+        // Into an empty build: the copy is made from the write's three slices, never read back.
+        expect(cached.counters()).toMatchObject({ advances: 3, loads: 0 });
+        await agree(7);
+        expect(cached.counters()).toMatchObject({ sqlFallbacks: 0, loads: 0 });
+        // Another document into the build the copy holds: appended.
+        await cached.add(scope, second);
+        expect(cached.counters()).toMatchObject({ advances: 5, loads: 0 });
+        await agree(8);
+        expect(cached.counters()).toMatchObject({ sqlFallbacks: 0, loads: 0, memoryHits: 4 * queries.length });
+
+        // A re-add replaces postings the copy holds: it goes stale and SQL answers until it reloads.
+        const [again] = await seedChunks(store, scope, ['zulu zulu']);
+        await cached.add(scope, [again!]);
+        await cached.add(scope, [{ ...again!, text: 'quokka quokka' }]);
+        expect(cached.counters().advances).toBe(6);
+        const fallbacks = cached.counters().sqlFallbacks;
+        expect((await cached.search(scope, 'quokka', 3)).map((hit) => hit.chunkId)).toEqual([again!.chunkId]);
+        expect(await cached.search(scope, 'zulu', 3)).toEqual([]);
+        expect(cached.counters().sqlFallbacks).toBe(fallbacks + 2);
+        await cached.warm(scope);
+        await agree(9);
+
+        // A write into the build under another tenant's name leaves the copy alone (stale), never in it.
+        const other = await seedCorpus(store, { dimensions: 8 });
+        const foreign = { tenantId: other.tenantId, corpusId: other.corpusId, buildId };
+        const [planted] = await seedChunks(store, other, ['alpha alpha tango']);
+        const advances = cached.counters().advances;
+        await cached.add(foreign, [planted!]);
+        expect(cached.counters().advances).toBe(advances);
+        expect((await cached.search(scope, 'alpha tango', 200)).map((hit) => hit.chunkId)).not.toContain(planted!.chunkId);
       }, 120_000);
 
       it('cached vectors answer from memory as an exact scan in SQL does, never from a stale or foreign copy', async () => {

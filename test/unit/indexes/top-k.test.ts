@@ -21,4 +21,14 @@ describe('topK', () => {
     const sorted = [...random.keys()].sort((left, right) => random[right]! - random[left]! || left - right);
     expect(topK(random.length, random, 37)).toEqual(sorted.slice(0, 37));
   });
+
+  it('breaks ties by the order given instead of the number (chunks appended out of id order)', () => {
+    const ids = ['d', 'b', 'a', 'c', 'e', 'a0', 'f'];
+    const byId = (left: number, right: number) => ids[left]! > ids[right]!;
+    // Scores 2 at 1 ('b') and 3 ('c'); 1 at 2 ('a') and 6 ('f').
+    expect(topK(scores.length, scores, 4, byId)).toEqual([5, 1, 3, 2]);
+    const equal = new Float64Array(ids.length).fill(1);
+    expect(topK(equal.length, equal, 3, byId).map((index) => ids[index])).toEqual(['a', 'a0', 'b']);
+    expect(topK(equal.length, equal, 3).map((index) => ids[index])).toEqual(['d', 'b', 'a']);
+  });
 });
