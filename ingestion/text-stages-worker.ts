@@ -28,5 +28,6 @@ port.on('message', (request: TextStagesRequest) => {
 function payloadBuffers(copies: PreparedCopies): ArrayBuffer[] {
   const { lists } = copies;
   const payloads = [copies.buildChunks, copies.postings, copies.blocks, lists.docLengths, lists.offsets, lists.chunks, lists.tfs];
-  return payloads.flatMap((payload) => (payload ? [payload.buffer] : []));
+  // Each buffer once: a transfer list naming one twice is refused.
+  return [...new Set(payloads.flatMap((payload) => (payload ? [payload.buffer] : [])))];
 }

@@ -11,7 +11,8 @@
  *   ingesting  freeculture.pdf (352 pages) uploaded, and questions asked one after another until its job
  *              completes (latency p50/p95/max), the PDF's ingestion time (upload accepted → job completed);
  *              with --stream-rate R, R questions a second sent on time instead (open loop, the same work in
- *              every mode)
+ *              every mode); and how the in-memory BM25 and vector copies answered meanwhile (the service's
+ *              attest_*_cache_events: from memory, from SQL, reloads, writes applied to the copy)
  *   throughout the service's event-loop delay (prom-client's p99 and max per 2-s /metrics window, worst
  *              window; its figures include the 10 ms sampling interval, so an idle loop reads about 10 ms) and
  *              CPU by thread while the PDF ingests (/proc/<pid>/task/<tid>/stat; the main thread by tid, the
@@ -117,7 +118,6 @@ function summarizeLatencies(samples: { ms: number; atS: number }[], errors: numb
   return { count: samples.length, p50: round(percentile(times, 0.5)), p95: round(percentile(times, 0.95)), max: round(Math.max(...times)), errors, slowest };
 }
 
-/** The load averages, printed beside each figure (a shared machine). */
 /** The service's BM25 and vector copy counters (attest_*_cache_events), as `bm25 memory_hit` and so on. */
 async function cacheEvents(service: Service): Promise<Map<string, number>> {
   const response = await http(`${service.url}/metrics`, { timeoutMs: 10_000 });
@@ -128,6 +128,7 @@ async function cacheEvents(service: Service): Promise<Map<string, number>> {
   return events;
 }
 
+/** The load averages, printed beside each figure (a shared machine). */
 function uptime(): string {
   return `load ${loadAverage()}`;
 }

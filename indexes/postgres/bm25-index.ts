@@ -205,7 +205,14 @@ export class PostgresBm25Index implements LexicalIndex {
             return undefined;
           }),
         );
-        if (committed) options.onCommitted?.(committed);
+        // The slice is written whatever its observer does: the rest of the write must not stop on it.
+        if (committed) {
+          try {
+            options.onCommitted?.(committed);
+          } catch {
+            // The observer's copy is then stale, and reloads as any stale copy does.
+          }
+        }
       }
       return;
     }

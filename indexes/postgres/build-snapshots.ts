@@ -114,6 +114,8 @@ export class BuildSnapshots<S extends BuildSnapshot> {
     if (!this.enabled) return;
     const held = this.snapshots.get(scope.buildId);
     if (from !== undefined && !(held && held.version === from && owns(held, scope))) return;
+    // A copy already past this write (a load that finished first) stays.
+    if (from === undefined && held && owns(held, scope) && held.version >= to) return;
     this.snapshots.delete(scope.buildId);
     let next: S;
     try {

@@ -38,7 +38,7 @@ export interface CachedBm25Options {
    * tests (it makes the contract suite exercise the in-memory scorer).
    */
   waitForLoad?: boolean;
-  /** Called when a background load fails (the query path has already answered from SQL). */
+  /** Called when a background load fails (the query path has already answered from SQL), or a committed write could not be applied to the copy. */
   onError?: (error: unknown, buildId: string) => void;
   /** Reads the build's version through this batcher (shared with the other index's copies) instead of a statement of its own. */
   states?: BuildStateReader;
@@ -310,8 +310,9 @@ export function emptySnapshot(scope: IndexScope): Snapshot {
 }
 
 /**
- * The copy with a committed slice's chunks and postings appended (in place: the arrays grow by doubling, so a
- * document written in many slices copies each list a few times, not once per slice) and the build's statistics
+ * The copy with a committed slice's chunks and postings appended (in place: the arrays grow by half again, so a
+ * document written in many slices copies each list a few times, not once per slice, and a list holds at most half
+ * again the postings the budget counts) and the build's statistics
  * as the slice's transaction left them. The slice's chunks are new to the build (the caller checked nothing was
  * replaced). The caller sets the version.
  */
@@ -320,7 +321,7 @@ export function appendSlice(snapshot: Snapshot, slice: Pick<CommittedSlice, 'aft
   const base = snapshot.chunkIds.length;
   const count = base + slice.chunkIds.length;
   if (count > snapshot.docLengths.length) {
-    const capacity = Math.max(count, 2 * snapshot.docLengths.length);
+    const capacity = Math.max(count, Math.ceil(1.5 * snapshot.docLengths.length));
     snapshot.docLengths = grown(snapshot.docLengths, capacity, base);
     // Scratch: all zero between queries.
     snapshot.scores = new Float64Array(capacity);
@@ -339,7 +340,7 @@ export function appendSlice(snapshot: Snapshot, slice: Pick<CommittedSlice, 'aft
     if (!list) snapshot.terms.set(term, (list = { chunks: new Int32Array(end - start), tfs: new Int32Array(end - start), length: 0 }));
     const length = list.length + end - start;
     if (length > list.chunks.length) {
-      const capacity = Math.max(length, 2 * list.chunks.length);
+      const capacity = Math.max(length, Math.ceil(1.5 * list.chunks.length));
       list.chunks = grown(list.chunks, capacity, list.length);
       list.tfs = grown(list.tfs, capacity, list.length);
     }

@@ -16,7 +16,9 @@ export class BinaryCopyWriter {
   private length = 0;
 
   constructor(initialBytes = 64 * 1024) {
-    this.buffer = Buffer.allocUnsafe(Math.max(initialBytes, 32));
+    // Never from Node's shared pool (allocUnsafe's small buffers are views of it): a payload's buffer is
+    // transferred from the text-stages worker, and a pooled one is not the payload's to give (Node 21+ refuses).
+    this.buffer = Buffer.allocUnsafeSlow(Math.max(initialBytes, 32));
     this.bytes(SIGNATURE);
     this.int32(0); // flags: no OIDs
     this.int32(0); // header extension length
@@ -158,7 +160,7 @@ export class BinaryCopyWriter {
 
   private reserve(size: number): void {
     if (this.length + size <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + size));
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.length + size));
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }

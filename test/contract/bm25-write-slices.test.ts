@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Store } from '../../src/core/db/client';
-import { BLOCK_MIN_CHUNKS, PostgresBm25Index, prepareCopies, writeSlices, type PrepareCopies } from '../../indexes/postgres/bm25-index';
+import { BLOCK_MIN_CHUNKS, PostgresBm25Index, prepareCopies, writeSlices, type CommittedSlice, type PrepareCopies } from '../../indexes/postgres/bm25-index';
 import type { IndexScope } from '../../indexes/ports';
 import { seedChunks, seedCorpus } from '../helpers/seed';
 import { openStore } from '../../src/core/db/client';
@@ -97,6 +97,32 @@ describe('a PGlite BM25 write in slices', () => {
     const between = [...seen].filter((count) => count > 0 && count < chunks.length);
     expect(between.length).toBeGreaterThan(0);
     for (const count of between) expect(count % 10).toBe(0);
+  });
+
+  it('reports each committed slice with the statistics before and after it, and writes on whatever its observer does', async () => {
+    const { scope, chunks, index } = await indexed(20);
+    const seen: CommittedSlice[] = [];
+    await index.add(scope, chunks, {
+      onCommitted: (slice) => {
+        seen.push(slice);
+        throw new Error('observer failed');
+      },
+    });
+    const [row] = await queryRows<{ n: number }>(store.db, sql`SELECT count(*)::int AS n FROM build_chunks WHERE build_id = ${scope.buildId}::uuid`);
+    expect(row!.n).toBe(chunks.length);
+    expect(seen.map((slice) => slice.chunkIds.length)).toEqual([18, 18, 17, 17]);
+    expect(seen[0]!.before).toBeUndefined();
+    for (const [position, slice] of seen.entries()) {
+      if (position > 0) expect(slice.before).toEqual(seen[position - 1]!.after);
+      expect(slice.after.version).toBeGreaterThan(slice.before?.version ?? 0);
+      expect(slice.replaced).toBe(0);
+      expect(slice.lists.offsets.at(-1)).toBe(slice.lists.chunks.length);
+    }
+    expect(seen.at(-1)!.after.docCount).toBe(chunks.length);
+    // Written again: every slice replaces the rows it had.
+    const again: CommittedSlice[] = [];
+    await index.add(scope, chunks, { onCommitted: (slice) => again.push(slice) });
+    expect(again.map((slice) => slice.replaced)).toEqual([18, 18, 17, 17]);
   });
 
   it('fails with its slice when a slice cannot be prepared, and a retry writes each chunk once', async () => {

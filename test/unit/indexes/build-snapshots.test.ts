@@ -56,6 +56,9 @@ describe('BuildSnapshots.advance', () => {
     });
     await releaseLoads();
     expect((await snapshots.current(scope, { version: 2, size: 2 }))?.rows).toEqual(['x', 'y']);
+    // An empty-build write reported after the copy moved past it leaves the newer copy in place.
+    snapshots.advance(scope, undefined, 1, () => copy(0, ['stale']));
+    expect((await snapshots.current(scope, { version: 2, size: 2 }))?.rows).toEqual(['x', 'y']);
   });
 
   it('keeps an advanced copy only beside the others: a build being written never evicts one being asked', async () => {

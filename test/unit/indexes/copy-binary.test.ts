@@ -61,6 +61,20 @@ describe('BinaryCopyWriter', () => {
     expect(new BinaryCopyWriter().row(1).uuid(uuidBytes(id)).finish()).toEqual(new BinaryCopyWriter().row(1).uuid(id).finish());
   });
 
+  it("gives each payload a buffer of its own (never Node's shared pool), so that it can be transferred between threads", () => {
+    const [first, second] = [new BinaryCopyWriter(64).row(1).int4(1).finish(), new BinaryCopyWriter(64).row(1).int4(2).finish()];
+    expect(first.buffer).not.toBe(second.buffer);
+    expect(first.byteOffset).toBe(0);
+    const { port1, port2 } = new MessageChannel();
+    try {
+      expect(() => port1.postMessage(first, [first.buffer])).not.toThrow();
+      expect(first.buffer.byteLength).toBe(0); // detached: moved, not copied
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
   it('grows past its first buffer without losing bytes', () => {
     const writer = new BinaryCopyWriter(32);
     const words = Array.from({ length: 500 }, (_, index) => `term-${index}`);
