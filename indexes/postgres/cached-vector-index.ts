@@ -4,7 +4,7 @@ import { AdaptivePage } from '../../src/core/db/adaptive-page';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
 import type { BuildStateReader } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
-import { checkLength, type PgvectorIndex } from './pgvector-index';
+import { checkLength, type CommittedVectors, type PgvectorIndex } from './pgvector-index';
 import { topK } from './top-k';
 
 /**
@@ -12,7 +12,10 @@ import { topK } from './top-k';
  * `build_vector_stats.version` is unchanged, its unit-normalised vectors sit in
  * one Float32Array and a query is an exact cosine scan over them. Writes go
  * straight to pgvector; a stale or missing copy answers from SQL and reloads in
- * the background (see BuildSnapshots).
+ * the background (see BuildSnapshots). On PGlite, whose writes all pass through
+ * this process one transaction at a time, an upsert that commits is appended to
+ * the copy held at the version it started from (as CachedBm25Index does), so a
+ * document's vectors landing do not cost a reload of the whole build.
  *
  * Why: on PGlite (the embedded default) pgvector runs in WebAssembly on the API
  * process's own thread. At 11.5K chunks of 384 dimensions one HNSW search at
@@ -43,17 +46,24 @@ export interface CachedVectorOptions {
   pageTargetMs?: number;
 }
 
-interface Snapshot extends BuildSnapshot {
+export interface Snapshot extends BuildSnapshot {
   modelId: string;
   dimensions: number;
-  /** Chunk ids in uuid order; row r is chunkIds[r], so ties break by chunk id as the SQL path does. */
+  /** Row r is chunkIds[r]. */
   chunkIds: string[];
   /**
-   * Unit-normalised vectors stored by dimension: component d of row r is at `d * rows + r` (a zero
+   * Whether rows follow chunk id order (a loaded copy: ties break on the row, as the SQL path breaks them on the
+   * chunk id). Rows appended by writes may come before others in that order: ties then compare ids.
+   */
+  idOrdered: boolean;
+  /** Rows the columns have room for (at least chunkIds.length). */
+  capacity: number;
+  /**
+   * Unit-normalised vectors stored by dimension: component d of row r is at `d * capacity + r` (a zero
    * vector stays zero and scores 0). See `scan` for why not row by row.
    */
   columns: Float32Array;
-  /** Scratch for scoring (scoring is synchronous, so one per snapshot is safe). */
+  /** Scratch for scoring (scoring is synchronous, so one per snapshot is safe); `capacity` long. */
   scores: Float64Array;
 }
 
@@ -93,12 +103,24 @@ export class CachedVectorIndex implements VectorIndex {
   }
 
   async upsert(scope: IndexScope, modelId: string, records: readonly VectorRecord[]): Promise<void> {
-    await this.inner.upsert(scope, modelId, records);
+    await this.inner.upsert(scope, modelId, records, this.snapshots.enabled ? { onCommitted: (written) => this.advance(scope, written) } : {});
     if (this.deferIndexUpTo <= 0 || this.indexed.has(scope.buildId)) return;
     const state = await this.readState(scope.buildId);
     if (!state || state.size <= this.deferIndexUpTo) return;
     await this.inner.ensureIndex(scope);
     this.indexed.add(scope.buildId);
+  }
+
+  /**
+   * Brings the copy along with an upsert that committed: appended when it held the version the upsert started
+   * from, made from it when the build had no vectors. Vectors replaced in place make the copy stale instead.
+   */
+  private advance(scope: IndexScope, written: CommittedVectors): void {
+    if (written.replaced > 0) return;
+    const empty = !written.before || written.before.size === 0;
+    this.snapshots.advance(scope, empty ? undefined : written.before!.version, written.after.version, (held) =>
+      appendVectors(held ?? emptySnapshot(scope, written.model), written),
+    );
   }
 
   removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {
@@ -164,8 +186,14 @@ export class CachedVectorIndex implements VectorIndex {
           grown.set(vectors);
           vectors = grown;
         }
+        // pgvector's text form is the shortest decimal that reads back as its float4: rounded back to that float4,
+        // so that a copy read here equals one that writes appended (appendVectors), bit for bit.
         let norm = 0;
-        for (const value of values) norm += value * value;
+        for (let index = 0; index < dimensions; index++) {
+          const value = Math.fround(values[index]!);
+          values[index] = value;
+          norm += value * value;
+        }
         const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
         const offset = chunkIds.length * dimensions;
         for (let index = 0; index < dimensions; index++) vectors[offset + index] = values[index]! * scale;
@@ -183,6 +211,8 @@ export class CachedVectorIndex implements VectorIndex {
       modelId: model.modelId,
       dimensions,
       chunkIds,
+      idOrdered: true,
+      capacity: chunkIds.length,
       columns: byDimension(vectors, chunkIds.length, dimensions),
       scores: new Float64Array(chunkIds.length),
       lastUsed: performance.now(),
@@ -210,7 +240,7 @@ function byDimension(rowMajor: Float32Array, rows: number, dimensions: number): 
  * row-major with four accumulators 4.5 ms a query, this 1.15 ms; a dense random query 4.5 → 3.5 ms.
  */
 function scan(snapshot: Snapshot, query: readonly number[], limit: number): ScoredChunk[] {
-  const { dimensions, columns, scores, chunkIds } = snapshot;
+  const { dimensions, columns, scores, chunkIds, capacity } = snapshot;
   let norm = 0;
   for (const value of query) norm += value * value;
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
@@ -220,7 +250,7 @@ function scan(snapshot: Snapshot, query: readonly number[], limit: number): Scor
   for (let dimension = 0; dimension < dimensions; dimension++) {
     const weight = query[dimension]! * scale;
     if (weight === 0) continue;
-    offsets.push(dimension * rows);
+    offsets.push(dimension * capacity);
     weights.push(weight);
   }
   scores.fill(0);
@@ -243,5 +273,67 @@ function scan(snapshot: Snapshot, query: readonly number[], limit: number): Scor
     const weight = weights[next]!;
     for (let row = 0; row < rows; row++) scores[row] = scores[row]! + columns[offset + row]! * weight;
   }
-  return topK(rows, scores, limit).map((row) => ({ chunkId: chunkIds[row]!, score: scores[row]! }));
+  const byId = snapshot.idOrdered ? undefined : (left: number, right: number) => chunkIds[left]! > chunkIds[right]!;
+  return topK(rows, scores, limit, byId).map((row) => ({ chunkId: chunkIds[row]!, score: scores[row]! }));
+}
+
+/** A copy of a build that holds no vectors yet, for the first write to fill. */
+export function emptySnapshot(scope: IndexScope, model: { modelId: string; dimensions: number }): Snapshot {
+  return {
+    tenantId: scope.tenantId,
+    corpusId: scope.corpusId,
+    version: 0,
+    size: 0,
+    modelId: model.modelId,
+    dimensions: model.dimensions,
+    chunkIds: [],
+    idOrdered: true,
+    capacity: 0,
+    columns: new Float32Array(0),
+    scores: new Float64Array(0),
+    lastUsed: performance.now(),
+  };
+}
+
+/**
+ * The copy with a committed upsert's vectors appended (in place; the columns grow by half again when full), each
+ * normalised as a reload would read it: pgvector keeps float4, so each component is rounded to float4 first. The
+ * upsert's chunks are new to the copy (the caller checked none was replaced). The caller sets the version.
+ */
+export function appendVectors(snapshot: Snapshot, written: Pick<CommittedVectors, 'model' | 'records'>): Snapshot {
+  const { dimensions } = snapshot;
+  if (written.model.modelId !== snapshot.modelId || written.model.dimensions !== dimensions) {
+    throw new Error(`vectors of ${written.model.modelId} cannot join a copy of ${snapshot.modelId}`);
+  }
+  const base = snapshot.chunkIds.length;
+  const count = base + written.records.length;
+  if (count > snapshot.capacity) {
+    const capacity = Math.max(count, Math.ceil(1.5 * snapshot.capacity));
+    const columns = new Float32Array(capacity * dimensions);
+    for (let dimension = 0; dimension < dimensions; dimension++) {
+      const from = dimension * snapshot.capacity;
+      columns.set(snapshot.columns.subarray(from, from + base), dimension * capacity);
+    }
+    snapshot.columns = columns;
+    snapshot.capacity = capacity;
+    snapshot.scores = new Float64Array(capacity);
+  }
+  const { columns, capacity } = snapshot;
+  const stored = new Float64Array(dimensions);
+  for (const [index, record] of written.records.entries()) {
+    let norm = 0;
+    for (let dimension = 0; dimension < dimensions; dimension++) {
+      const value = Math.fround(record.vector[dimension]!);
+      stored[dimension] = value;
+      norm += value * value;
+    }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const row = base + index;
+    for (let dimension = 0; dimension < dimensions; dimension++) columns[dimension * capacity + row] = stored[dimension]! * scale;
+    const previous = snapshot.chunkIds[row - 1];
+    if (previous !== undefined && record.chunkId < previous) snapshot.idOrdered = false;
+    snapshot.chunkIds.push(record.chunkId);
+  }
+  snapshot.size = count;
+  return snapshot;
 }

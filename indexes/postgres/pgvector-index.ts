@@ -4,7 +4,8 @@ import { isUuid } from '../../src/core/corpora';
 import { AppError } from '../../src/core/errors';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
-import { inTransaction, sqlState } from './transaction';
+import { inTransaction, sqlState, type Executor } from './transaction';
+import type { VectorState } from './build-state-reader';
 
 /**
  * pgvector over the shared `chunk_vectors` table. The column is an untyped
@@ -36,6 +37,24 @@ export interface BuildModel {
   dimensions: number;
 }
 
+/**
+ * An upsert committed (PGlite): the build's vector statistics before and after its transaction (nothing else
+ * writes between the two: PGlite serialises transactions), how many of its chunks had a vector already, and the
+ * records written (one per chunk id, the last given).
+ */
+export interface CommittedVectors {
+  before: VectorState | undefined;
+  after: VectorState;
+  replaced: number;
+  model: BuildModel;
+  records: readonly VectorRecord[];
+}
+
+export interface UpsertOptions {
+  /** Called after the transaction commits (PGlite's COPY path only); whatever it does, the upsert has succeeded. */
+  onCommitted?: (written: CommittedVectors) => void;
+}
+
 /** pgvector's HNSW limit for `vector`. */
 const MAX_HNSW_DIMENSIONS = 2000;
 
@@ -55,6 +74,13 @@ function checkDimensions(dimensions: number): number {
 export function hnswIndexName(buildId: string): string {
   buildLiteral(buildId);
   return `chunk_vectors_hnsw_${buildId.toLowerCase().replaceAll('-', '')}`;
+}
+
+async function readVectorState(executor: Executor, buildId: string): Promise<VectorState | undefined> {
+  const [row] = await executor<{ version: string | number; vector_count: string | number }>(
+    sql`SELECT version, vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`,
+  );
+  return row ? { version: Number(row.version), size: Number(row.vector_count) } : undefined;
 }
 
 /** pgvector's text form; rejects NaN/Infinity, which pgvector would refuse less clearly. */
@@ -135,7 +161,7 @@ export class PgvectorIndex implements VectorIndex {
     this.models.delete(scope.buildId);
   }
 
-  async upsert(scope: IndexScope, modelId: string, records: readonly VectorRecord[]): Promise<void> {
+  async upsert(scope: IndexScope, modelId: string, records: readonly VectorRecord[], options: UpsertOptions = {}): Promise<void> {
     const model = await this.checkModel(scope, modelId);
     const latest = new Map<string, VectorRecord>();
     for (const record of records) {
@@ -145,19 +171,26 @@ export class PgvectorIndex implements VectorIndex {
     const rows = [...latest.values()];
     if (rows.length === 0) return;
     const build = buildLiteral(scope.buildId);
-    await inTransaction(this.store, async (executor, copyIn) => {
+    const observed = options.onCommitted !== undefined;
+    const committed = await inTransaction(this.store, async (executor, copyIn): Promise<CommittedVectors | undefined> => {
       if (copyIn) {
         // PGlite: replace by delete + binary COPY (copy-binary.ts says why). A build has one owner, checked above,
         // so the tenant condition of the ON CONFLICT below has nothing to guard here.
         const writer = new BinaryCopyWriter(rows.length * (120 + 4 * model.dimensions));
         const [buildId, tenant, corpus] = [uuidBytes(scope.buildId), uuidBytes(scope.tenantId), uuidBytes(scope.corpusId)];
         for (const record of rows) writer.row(6).uuid(buildId).uuid(record.chunkId).uuid(tenant).uuid(corpus).text(modelId).vector(record.vector);
-        await executor(sql`
-          DELETE FROM chunk_vectors
-          WHERE build_id = ${sql.raw(build)} AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
-            AND chunk_id = ANY(${sql.param(rows.map((record) => record.chunkId))}::uuid[])`);
+        const before = observed ? await readVectorState(executor, scope.buildId) : undefined;
+        const [gone] = await executor<{ n: number | string }>(sql`
+          WITH gone AS (
+            DELETE FROM chunk_vectors
+            WHERE build_id = ${sql.raw(build)} AND tenant_id = ${scope.tenantId}::uuid AND corpus_id = ${scope.corpusId}::uuid
+              AND chunk_id = ANY(${sql.param(rows.map((record) => record.chunkId))}::uuid[])
+            RETURNING 1
+          )
+          SELECT count(*) AS n FROM gone`);
         await copyIn('chunk_vectors (build_id, chunk_id, tenant_id, corpus_id, model_id, embedding)', writer.finish());
-        return;
+        const after = observed ? await readVectorState(executor, scope.buildId) : undefined;
+        return after ? { before, after, replaced: Number(gone?.n ?? 0), model, records: rows } : undefined;
       }
       for (let start = 0; start < rows.length; start += this.batchSize) {
         const batch = rows.slice(start, start + this.batchSize);
@@ -171,7 +204,15 @@ export class PgvectorIndex implements VectorIndex {
           SET embedding = EXCLUDED.embedding, model_id = EXCLUDED.model_id
           WHERE chunk_vectors.tenant_id = EXCLUDED.tenant_id AND chunk_vectors.corpus_id = EXCLUDED.corpus_id`);
       }
+      return undefined;
     });
+    if (committed) {
+      try {
+        options.onCommitted?.(committed);
+      } catch {
+        // The observer's copy is then stale, and reloads as any stale copy does.
+      }
+    }
   }
 
   async removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {

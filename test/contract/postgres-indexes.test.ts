@@ -390,7 +390,11 @@ for (const target of targets) {
         await cached.add(scope, second);
         expect(cached.counters()).toMatchObject({ advances: 5, loads: 0 });
         await agree(8);
-        expect(cached.counters()).toMatchObject({ sqlFallbacks: 0, loads: 0, memoryHits: 4 * queries.length });
+        // The same as a copy read back from the database, to the last bit.
+        const loaded = new CachedBm25Index(store, sqlIndex, { minReloadIntervalMs: 0 });
+        await loaded.warm(scope);
+        for (const query of queries) expect(await cached.search(scope, query, 30)).toEqual(await loaded.search(scope, query, 30));
+        expect(cached.counters()).toMatchObject({ sqlFallbacks: 0, loads: 0, memoryHits: 5 * queries.length });
 
         // A re-add replaces postings the copy holds: it goes stale and SQL answers until it reloads.
         const [again] = await seedChunks(store, scope, ['zulu zulu']);
@@ -422,7 +426,8 @@ for (const target of targets) {
         await exact.createBuild(scope, { id: modelId, dimensions: 16 });
         const chunks = await seedChunks(store, scope, Array.from({ length: 400 }, (_, position) => `chunk ${position}`));
         const vectors = randomUnitVectors(chunks.length + 5, 16, 23);
-        await cached.upsert(scope, modelId, chunks.map((chunk, position) => ({ ...chunk, vector: vectors[position]! })));
+        // Written past the cache: on PGlite a write through it would make the copy (see the next test).
+        await exact.upsert(scope, modelId, chunks.map((chunk, position) => ({ ...chunk, vector: vectors[position]! })));
         const queries = vectors.slice(chunks.length);
 
         // Cold: answered from SQL while the copy loads in the background.
@@ -467,6 +472,60 @@ for (const target of targets) {
         await store.query(sql`DELETE FROM chunks WHERE id = ${chunks[2]!.chunkId}::uuid`);
         const [after] = await store.query<{ vector_count: string | number }>(sql`SELECT vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`);
         expect(Number(after?.vector_count)).toBe(chunks.length - 2);
+      }, 120_000);
+
+      it('cached vectors take each committed upsert on PGlite (no reload), answering as an exact scan in SQL does, ties by chunk id', async () => {
+        const exact = new PgvectorIndex(store);
+        const cached = new CachedVectorIndex(store, exact, { minReloadIntervalMs: 0 });
+        const { tenantId, corpusId, buildId, modelId } = await seedCorpus(store, { dimensions: 16 });
+        const scope = { tenantId, corpusId, buildId };
+        await exact.createBuild(scope, { id: modelId, dimensions: 16 });
+        const chunks = await seedChunks(store, scope, Array.from({ length: 240 }, (_, position) => `chunk ${position}`));
+        // Each vector twice, in different upserts (not unit length, as a provider's need not be): every score is
+        // shared by two chunks written apart, whose random ids interleave with the others'.
+        const base = randomUnitVectors(120, 16, 31).map((vector, position) => vector.map((value) => value * (1 + (position % 7))));
+        const records = chunks.map((chunk, position) => ({ ...chunk, vector: base[position % 120]! }));
+        const queries = randomUnitVectors(4, 16, 37);
+        const agree = async () => {
+          for (const query of queries) {
+            // Every row, so that no tie group is cut (SQL orders ties by chunk id only after its LIMIT).
+            const [fromCache, fromSql] = [await cached.search(scope, modelId, query, chunks.length), await exact.search(scope, modelId, query, chunks.length)];
+            expect(fromCache.map((hit) => hit.chunkId)).toEqual(fromSql.map((hit) => hit.chunkId));
+            fromCache.forEach((hit, position) => expect(hit.score).toBeCloseTo(fromSql[position]!.score, 5));
+          }
+        };
+
+        // The same as a copy read back from the database, to the last bit.
+        const sameAsLoaded = async () => {
+          const loaded = new CachedVectorIndex(store, exact, { minReloadIntervalMs: 0 });
+          await loaded.warm(scope);
+          for (const query of queries) expect(await cached.search(scope, modelId, query, 50)).toEqual(await loaded.search(scope, modelId, query, 50));
+        };
+
+        await cached.upsert(scope, modelId, records.slice(0, 100));
+        if (target.name !== 'pglite') {
+          expect(cached.counters().advances).toBe(0);
+          return;
+        }
+        // Into a build without vectors: the copy is made from the upsert, never read back.
+        expect(cached.counters()).toMatchObject({ advances: 1, loads: 0 });
+        // Then with room to spare in its columns (110 rows of 150), then grown.
+        await cached.upsert(scope, modelId, records.slice(100, 110));
+        await sameAsLoaded();
+        await cached.upsert(scope, modelId, records.slice(110));
+        expect(cached.counters()).toMatchObject({ advances: 3, loads: 0 });
+        const hits = cached.counters().memoryHits;
+        await agree();
+        await sameAsLoaded();
+        expect(cached.counters()).toMatchObject({ sqlFallbacks: 0, loads: 0, memoryHits: hits + 2 * queries.length });
+
+        // A vector replaced in place: the copy goes stale and SQL answers until it reloads.
+        await cached.upsert(scope, modelId, [{ ...records[0]!, vector: queries[0]! }]);
+        expect(cached.counters().advances).toBe(3);
+        expect((await cached.search(scope, modelId, queries[0]!, 1))[0]?.chunkId).toBe(records[0]!.chunkId);
+        expect(cached.counters().sqlFallbacks).toBe(1);
+        await cached.warm(scope);
+        await agree();
       }, 120_000);
 
       it('a build the vector copy covers gets its HNSW index only once it outgrows the copy', async () => {
