@@ -7,7 +7,7 @@ import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, TermStatistic
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
 import { inTransaction, isRetryableConflict, type CopyIn, type Executor } from './transaction';
 import { TimeSlicer } from '../../src/core/threads/time-slicer';
-import type { TermState } from './build-state-reader';
+import { readTermState, type TermState } from './build-state-reader';
 
 /**
  * Okapi BM25 over the `postings` table, one posting per (build, term, chunk),
@@ -382,13 +382,6 @@ export class PostgresBm25Index implements LexicalIndex {
       SELECT count(*) AS count, sum(doc_length) AS length FROM gone`);
     return { count: Number(removed?.count ?? 0), length: Number(removed?.length ?? 0) };
   }
-}
-
-async function readTermState(executor: Executor, buildId: string): Promise<TermState | undefined> {
-  const [row] = await executor<{ version: string | number; doc_count: string | number; total_length: string | number }>(
-    sql`SELECT version, doc_count, total_length FROM build_term_stats WHERE build_id = ${buildId}::uuid`,
-  );
-  return row ? { version: Number(row.version), docCount: Number(row.doc_count), totalLength: Number(row.total_length) } : undefined;
 }
 
 /** Code-unit order (the same as the databases' byte order for uuids and most terms). */

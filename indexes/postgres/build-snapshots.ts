@@ -104,14 +104,18 @@ export class BuildSnapshots<S extends BuildSnapshot> {
   }
 
   /**
-   * A write the caller committed took the build from version `from` to `to` (`from` undefined: the build held
-   * nothing before it). `apply` brings the copy taken at `from` to `to`, in place or as a new object (given
-   * undefined when the build was empty: it makes the copy from the write alone). A copy at any other version is
-   * left alone: stale, it reloads as before. The copy advanced is kept only if it fits beside the others: a build
-   * being written does not evict one being asked (it loads when asked). Never throws (a write has committed).
+   * A write the caller committed took the build from `write.before` (undefined: no statistics row yet) to version
+   * `write.after`. `apply` brings the copy taken at the version before to the one after, in place or as a new
+   * object; when the build held nothing before (no row, or size 0) it is given undefined and makes the copy from
+   * the write alone. A write that replaced rows the copy may hold (`replaced` > 0), or one from a version the copy
+   * is not at, leaves it alone: stale, it reloads as before. The copy advanced is kept only if it fits beside the
+   * others: a build being written does not evict one being asked (it loads when asked). Never throws (a write has
+   * committed).
    */
-  advance(scope: IndexScope, from: number | undefined, to: number, apply: (held: S | undefined) => S): void {
-    if (!this.enabled) return;
+  advance(scope: IndexScope, write: { before: BuildState | undefined; after: number; replaced: number }, apply: (held: S | undefined) => S): void {
+    if (!this.enabled || write.replaced > 0) return;
+    const from = write.before && write.before.size > 0 ? write.before.version : undefined;
+    const to = write.after;
     const held = this.snapshots.get(scope.buildId);
     if (from !== undefined && !(held && held.version === from && owns(held, scope))) return;
     // A copy already past this write (a load that finished first) stays.

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import { isUuid } from '../../src/core/corpora';
 
@@ -13,6 +13,25 @@ export interface TermState {
 export interface VectorState {
   version: number;
   size: number;
+}
+
+/** Runs one statement and returns its rows: a store's `query`, or a transaction's executor. */
+type Query = <T>(statement: SQL) => Promise<T[]>;
+
+/** A build's build_term_stats row, read by one statement of `query` (in a transaction, as it sees it). */
+export async function readTermState(query: Query, buildId: string): Promise<TermState | undefined> {
+  const [row] = await query<{ version: string | number; doc_count: string | number; total_length: string | number }>(
+    sql`SELECT version, doc_count, total_length FROM build_term_stats WHERE build_id = ${buildId}::uuid`,
+  );
+  return row ? { version: Number(row.version), docCount: Number(row.doc_count), totalLength: Number(row.total_length) } : undefined;
+}
+
+/** A build's build_vector_stats row, read by one statement of `query`. */
+export async function readVectorState(query: Query, buildId: string): Promise<VectorState | undefined> {
+  const [row] = await query<{ version: string | number; vector_count: string | number }>(
+    sql`SELECT version, vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`,
+  );
+  return row ? { version: Number(row.version), size: Number(row.vector_count) } : undefined;
 }
 
 type Pending =

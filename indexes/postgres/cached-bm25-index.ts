@@ -3,7 +3,7 @@ import type { Store } from '../../src/core/db/client';
 import { analyzeQuery, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, TermStatistics } from '../ports';
 import type { CommittedSlice, PostgresBm25Index } from './bm25-index';
-import type { BuildStateReader } from './build-state-reader';
+import { readTermState, type BuildStateReader, type TermState } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
 import { topK } from './top-k';
 import { AdaptivePage } from '../../src/core/db/adaptive-page';
@@ -81,12 +81,6 @@ const CHUNK_PAGES = { initial: 5_000, min: 250, max: 20_000 };
 const POSTING_PAGES = { initial: 5_000, min: 500, max: 20_000 };
 const BLOCK_PAGES = { initial: 250, min: 25, max: 1_000 };
 
-interface BuildStats {
-  version: number;
-  docCount: number;
-  totalLength: number;
-}
-
 export class CachedBm25Index implements LexicalIndex {
   private readonly states: BuildStateReader | undefined;
   private readonly snapshots: BuildSnapshots<Snapshot>;
@@ -117,11 +111,8 @@ export class CachedBm25Index implements LexicalIndex {
    * made from the slice when the build was empty. A re-add replaced postings the copy holds: it goes stale instead.
    */
   private advance(scope: IndexScope, slice: CommittedSlice): void {
-    if (slice.replaced > 0) return;
-    const empty = !slice.before || slice.before.docCount === 0;
-    this.snapshots.advance(scope, empty ? undefined : slice.before!.version, slice.after.version, (held) =>
-      appendSlice(held ?? emptySnapshot(scope), slice),
-    );
+    const before = slice.before && { version: slice.before.version, size: slice.before.docCount };
+    this.snapshots.advance(scope, { before, after: slice.after.version, replaced: slice.replaced }, (held) => appendSlice(held ?? emptySnapshot(scope), slice));
   }
 
   removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {
@@ -158,12 +149,8 @@ export class CachedBm25Index implements LexicalIndex {
     return this.snapshots.warm(scope);
   }
 
-  private async readStats(buildId: string): Promise<BuildStats | undefined> {
-    if (this.states) return this.states.terms(buildId);
-    const [row] = await this.store.query<{ version: string | number; doc_count: string | number; total_length: string | number }>(
-      sql`SELECT version, doc_count, total_length FROM build_term_stats WHERE build_id = ${buildId}::uuid`,
-    );
-    return row ? { version: Number(row.version), docCount: Number(row.doc_count), totalLength: Number(row.total_length) } : undefined;
+  private readStats(buildId: string): Promise<TermState | undefined> {
+    return this.states ? this.states.terms(buildId) : readTermState((statement) => this.store.query(statement), buildId);
   }
 
   /**

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/core/db/client';
 import { AdaptivePage } from '../../src/core/db/adaptive-page';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
-import type { BuildStateReader } from './build-state-reader';
+import { readVectorState, type BuildStateReader, type VectorState } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
 import { checkLength, type CommittedVectors, type PgvectorIndex } from './pgvector-index';
 import { topK } from './top-k';
@@ -116,11 +116,8 @@ export class CachedVectorIndex implements VectorIndex {
    * from, made from it when the build had no vectors. Vectors replaced in place make the copy stale instead.
    */
   private advance(scope: IndexScope, written: CommittedVectors): void {
-    if (written.replaced > 0) return;
-    const empty = !written.before || written.before.size === 0;
-    this.snapshots.advance(scope, empty ? undefined : written.before!.version, written.after.version, (held) =>
-      appendVectors(held ?? emptySnapshot(scope, written.model), written),
-    );
+    const write = { before: written.before, after: written.after.version, replaced: written.replaced };
+    this.snapshots.advance(scope, write, (held) => appendVectors(held ?? emptySnapshot(scope, written.model), written));
   }
 
   removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {
@@ -145,12 +142,8 @@ export class CachedVectorIndex implements VectorIndex {
     return this.inner.search(scope, modelId, vector, limit);
   }
 
-  private async readState(buildId: string): Promise<{ version: number; size: number } | undefined> {
-    if (this.states) return this.states.vectors(buildId);
-    const [row] = await this.store.query<{ version: string | number; vector_count: string | number }>(
-      sql`SELECT version, vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`,
-    );
-    return row ? { version: Number(row.version), size: Number(row.vector_count) } : undefined;
+  private readState(buildId: string): Promise<VectorState | undefined> {
+    return this.states ? this.states.vectors(buildId) : readVectorState((statement) => this.store.query(statement), buildId);
   }
 
   /**

@@ -4,8 +4,8 @@ import { isUuid } from '../../src/core/corpora';
 import { AppError } from '../../src/core/errors';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
-import { inTransaction, sqlState, type Executor } from './transaction';
-import type { VectorState } from './build-state-reader';
+import { inTransaction, sqlState } from './transaction';
+import { readVectorState, type VectorState } from './build-state-reader';
 
 /**
  * pgvector over the shared `chunk_vectors` table. The column is an untyped
@@ -74,13 +74,6 @@ function checkDimensions(dimensions: number): number {
 export function hnswIndexName(buildId: string): string {
   buildLiteral(buildId);
   return `chunk_vectors_hnsw_${buildId.toLowerCase().replaceAll('-', '')}`;
-}
-
-async function readVectorState(executor: Executor, buildId: string): Promise<VectorState | undefined> {
-  const [row] = await executor<{ version: string | number; vector_count: string | number }>(
-    sql`SELECT version, vector_count FROM build_vector_stats WHERE build_id = ${buildId}::uuid`,
-  );
-  return row ? { version: Number(row.version), size: Number(row.vector_count) } : undefined;
 }
 
 /** pgvector's text form; rejects NaN/Infinity, which pgvector would refuse less clearly. */

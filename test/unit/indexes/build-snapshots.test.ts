@@ -7,6 +7,8 @@ interface Copy extends BuildSnapshot {
 }
 
 const scopeOf = (buildId: string): IndexScope => ({ tenantId: 't', corpusId: 'c', buildId });
+/** A committed write from version `from` (undefined: the build held nothing) to `to`, replacing nothing. */
+const write = (from: number | undefined, to: number) => ({ before: from === undefined ? undefined : { version: from, size: 1 }, after: to, replaced: 0 });
 const copy = (version: number, rows: string[]): Copy => ({ tenantId: 't', corpusId: 'c', version, size: rows.length, rows, lastUsed: performance.now() });
 
 /** Copies whose loads read `database` (version and rows by build), resolved when the test says so. */
@@ -37,10 +39,10 @@ describe('BuildSnapshots.advance', () => {
     const warming = snapshots.warm(scope);
     await releaseLoads();
     await warming;
-    snapshots.advance(scope, 1, 3, (held) => ({ ...held!, rows: [...held!.rows, 'b'], size: 2 }));
+    snapshots.advance(scope, write(1, 3), (held) => ({ ...held!, rows: [...held!.rows, 'b'], size: 2 }));
     expect((await snapshots.current(scope, { version: 3, size: 2 }))?.rows).toEqual(['a', 'b']);
     // A write that started from a version the copy does not hold: not applied, the copy stays at 3.
-    snapshots.advance(scope, 4, 5, () => copy(0, ['never']));
+    snapshots.advance(scope, write(4, 5), () => copy(0, ['never']));
     expect(await snapshots.current(scope, { version: 5, size: 3 })).toBeUndefined();
     expect(snapshots.counters()).toMatchObject({ advances: 1, memoryHits: 1, sqlFallbacks: 1 });
   });
@@ -50,14 +52,14 @@ describe('BuildSnapshots.advance', () => {
     const scope = scopeOf('b2');
     database.set('b2', { version: 1, rows: ['old'] });
     expect(await snapshots.current(scope, { version: 1, size: 1 })).toBeUndefined(); // a load starts, reading version 1
-    snapshots.advance(scope, undefined, 2, (held) => {
+    snapshots.advance(scope, write(undefined, 2), (held) => {
       expect(held).toBeUndefined();
       return copy(0, ['x', 'y']);
     });
     await releaseLoads();
     expect((await snapshots.current(scope, { version: 2, size: 2 }))?.rows).toEqual(['x', 'y']);
     // An empty-build write reported after the copy moved past it leaves the newer copy in place.
-    snapshots.advance(scope, undefined, 1, () => copy(0, ['stale']));
+    snapshots.advance(scope, write(undefined, 1), () => copy(0, ['stale']));
     expect((await snapshots.current(scope, { version: 2, size: 2 }))?.rows).toEqual(['x', 'y']);
   });
 
@@ -67,10 +69,10 @@ describe('BuildSnapshots.advance', () => {
     const warming = snapshots.warm(scopeOf('asked'));
     await releaseLoads();
     await warming;
-    snapshots.advance(scopeOf('written'), undefined, 1, () => copy(0, ['a', 'b', 'c']));
+    snapshots.advance(scopeOf('written'), write(undefined, 1), () => copy(0, ['a', 'b', 'c']));
     expect(await snapshots.current(scopeOf('written'), { version: 1, size: 3 })).toBeUndefined();
     expect((await snapshots.current(scopeOf('asked'), { version: 1, size: 3 }))?.rows).toEqual(['1', '2', '3']);
-    snapshots.advance(scopeOf('written'), undefined, 2, () => copy(0, ['a', 'b']));
+    snapshots.advance(scopeOf('written'), write(undefined, 2), () => copy(0, ['a', 'b']));
     expect((await snapshots.current(scopeOf('written'), { version: 2, size: 2 }))?.rows).toEqual(['a', 'b']);
   });
 
@@ -82,7 +84,7 @@ describe('BuildSnapshots.advance', () => {
     await releaseLoads();
     await warming;
     expect(() =>
-      snapshots.advance(scope, 1, 2, () => {
+      snapshots.advance(scope, write(1, 2), () => {
         throw new RangeError('Array buffer allocation failed');
       }),
     ).not.toThrow();
