@@ -5,7 +5,7 @@ import { AppError } from '../../src/core/errors';
 import { analyzeQuery, analyzeTitled, termFrequencies } from '../analyzer';
 import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, TermStatistics } from '../ports';
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
-import { inTransaction, isRetryableConflict, type CopyIn, type Executor } from './transaction';
+import { inTransaction, isRetryableConflict, tellCommitted, type CopyIn, type Executor } from './transaction';
 import { TimeSlicer } from '../../src/core/threads/time-slicer';
 import { readTermState, type TermState } from './build-state-reader';
 
@@ -205,14 +205,7 @@ export class PostgresBm25Index implements LexicalIndex {
             return undefined;
           }),
         );
-        // The slice is written whatever its observer does: the rest of the write must not stop on it.
-        if (committed) {
-          try {
-            options.onCommitted?.(committed);
-          } catch {
-            // The observer's copy is then stale, and reloads as any stale copy does.
-          }
-        }
+        tellCommitted(options.onCommitted, committed);
       }
       return;
     }

@@ -5,7 +5,7 @@ import type { IndexedChunk, IndexScope, LexicalIndex, ScoredChunk, TermStatistic
 import type { CommittedSlice, PostgresBm25Index } from './bm25-index';
 import { readTermState, type BuildStateReader, type TermState } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
-import { topK } from './top-k';
+import { byChunkId, topK } from './top-k';
 import { AdaptivePage } from '../../src/core/db/adaptive-page';
 
 /**
@@ -266,7 +266,7 @@ function score(snapshot: Snapshot, frequencies: ReadonlyMap<string, number>, lim
     }
   }
   const { chunkIds } = snapshot;
-  const top = topK(touched.subarray(0, touchedCount), scores, limit, snapshot.idOrdered ? undefined : (left, right) => chunkIds[left]! > chunkIds[right]!);
+  const top = topK(touched.subarray(0, touchedCount), scores, limit, snapshot.idOrdered ? undefined : byChunkId(chunkIds));
   const results = top.map((chunk) => ({ chunkId: snapshot.chunkIds[chunk]!, score: scores[chunk]! }));
   for (let index = 0; index < touchedCount; index++) {
     const chunk = touched[index]!;

@@ -5,7 +5,7 @@ import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../port
 import { readVectorState, type BuildStateReader, type VectorState } from './build-state-reader';
 import { BuildSnapshots, type BuildSnapshot, type SnapshotCounters } from './build-snapshots';
 import { checkLength, type CommittedVectors, type PgvectorIndex } from './pgvector-index';
-import { topK } from './top-k';
+import { byChunkId, topK } from './top-k';
 
 /**
  * A read cache in front of pgvector for small builds: while a build's
@@ -266,8 +266,7 @@ function scan(snapshot: Snapshot, query: readonly number[], limit: number): Scor
     const weight = weights[next]!;
     for (let row = 0; row < rows; row++) scores[row] = scores[row]! + columns[offset + row]! * weight;
   }
-  const byId = snapshot.idOrdered ? undefined : (left: number, right: number) => chunkIds[left]! > chunkIds[right]!;
-  return topK(rows, scores, limit, byId).map((row) => ({ chunkId: chunkIds[row]!, score: scores[row]! }));
+  return topK(rows, scores, limit, snapshot.idOrdered ? undefined : byChunkId(chunkIds)).map((row) => ({ chunkId: chunkIds[row]!, score: scores[row]! }));
 }
 
 /** A copy of a build that holds no vectors yet, for the first write to fill. */

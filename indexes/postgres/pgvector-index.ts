@@ -4,7 +4,7 @@ import { isUuid } from '../../src/core/corpora';
 import { AppError } from '../../src/core/errors';
 import type { IndexScope, ScoredChunk, VectorIndex, VectorRecord } from '../ports';
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
-import { inTransaction, sqlState } from './transaction';
+import { inTransaction, sqlState, tellCommitted } from './transaction';
 import { readVectorState, type VectorState } from './build-state-reader';
 
 /**
@@ -199,13 +199,7 @@ export class PgvectorIndex implements VectorIndex {
       }
       return undefined;
     });
-    if (committed) {
-      try {
-        options.onCommitted?.(committed);
-      } catch {
-        // The observer's copy is then stale, and reloads as any stale copy does.
-      }
-    }
+    tellCommitted(options.onCommitted, committed);
   }
 
   async removeChunks(scope: IndexScope, chunkIds: readonly string[]): Promise<void> {

@@ -48,3 +48,8 @@ function swap(heap: number[], left: number, right: number): void {
   heap[left] = heap[right]!;
   heap[right] = held;
 }
+
+/** The tie order of chunk ids, for numbers that do not follow it (a copy that writes appended to): `topK`'s `after`. */
+export function byChunkId(chunkIds: readonly string[]): (left: number, right: number) => boolean {
+  return (left, right) => chunkIds[left]! > chunkIds[right]!;
+}

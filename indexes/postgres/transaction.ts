@@ -77,3 +77,16 @@ export function isRetryableConflict(error: unknown): boolean {
   const state = sqlState(error);
   return state !== undefined && RETRYABLE_SQLSTATES.has(state);
 }
+
+/**
+ * Hands a committed write to its observer (an in-memory copy taking it). The write has committed whatever the
+ * observer does, so a throw stops nothing: the observer's copy is then stale, and reloads as any stale copy does.
+ */
+export function tellCommitted<T>(observer: ((written: T) => void) | undefined, written: T | undefined): void {
+  if (written === undefined || !observer) return;
+  try {
+    observer(written);
+  } catch {
+    // See above.
+  }
+}
