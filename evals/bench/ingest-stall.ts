@@ -14,7 +14,8 @@
  *              every mode); and how the in-memory BM25 and vector copies answered meanwhile (the service's
  *              attest_*_cache_events: from memory, from SQL, reloads, writes applied to the copy)
  *   throughout the service's event-loop delay (prom-client's p99 and max per 2-s /metrics window, worst
- *              window; its figures include the 10 ms sampling interval, so an idle loop reads about 10 ms) and
+ *              window, and the three worst windows while ingesting with when each ended; its figures include
+ *              the 10 ms sampling interval, so an idle loop reads about 10 ms) and
  *              CPU by thread while the PDF ingests (/proc/<pid>/task/<tid>/stat; the main thread by tid, the
  *              others by name: attest-pglite, attest-pdf, attest-onnx name themselves, V8's and libuv's are
  *              "node"/"libuv-worker").
@@ -310,6 +311,9 @@ async function runMode(mode: 'on' | 'off'): Promise<ModeResult> {
     console.log(`  ingesting: ${ingesting.count} questions p50 ${ingesting.p50} p95 ${ingesting.p95} max ${ingesting.max} ms (${ingesting.errors} errors); PDF ingested in ${ingestionSeconds} s; ${ingesting.uptime}`);
     console.log(`  slowest answers while ingesting (ms, at s after the upload was accepted): ${ingesting.slowest.map((sample) => `${sample.ms} at ${sample.atS}`).join(', ')}`);
     console.log(`  event-loop delay: idle worst-window p99 ${result.eventLoop.idleP99Ms} ms; ingesting worst-window p99 ${result.eventLoop.ingestingP99Ms} ms, max ${result.eventLoop.ingestingMaxMs} ms`);
+    // Where the stalls fall, as for the slowest answers: a window's figures are those of the 2 s before its end.
+    const worstWindows = [...ingestWindows].filter((window) => Number.isFinite(window.lagP99Ms)).sort((a, b) => b.lagP99Ms - a.lagP99Ms).slice(0, 3);
+    console.log(`  worst event-loop windows while ingesting (p99 / max ms, window ending at s after the upload was accepted): ${worstWindows.map((window) => `${round(window.lagP99Ms)} / ${round(window.lagMaxMs)} at ${round((scraper.startedAt + window.atMs - uploadedAt) / 1000)}`).join(', ')}`);
     console.log(`  peak RSS ${result.peakRssMb} MB`);
     console.log(`  in-memory copies while ingesting: ${Object.entries(cacheWhileIngesting).map(([event, count]) => `${event} ${count}`).join(', ')}`);
     console.log(`  CPU s by thread while ingesting: ${Object.entries(cpuByThreadSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}`);

@@ -470,7 +470,8 @@ export class MetricsScraper {
   }[] = [];
   failures = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly startedAt = performance.now();
+  /** performance.now() at construction: each window's atMs counts from here. */
+  readonly startedAt = performance.now();
   private inFlight: Promise<void> | undefined;
 
   constructor(private readonly url: string, intervalMs: number) {
