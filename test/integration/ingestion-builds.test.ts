@@ -29,7 +29,7 @@ async function count(t: TestApp, query: ReturnType<typeof sql>): Promise<number>
 describe.each(targets)('index builds on $name', (target) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ store: await target.open(), env: { PDF_TIMEOUT_MS: '10000' } });
+    t = await createTestApp({ store: await target.open(), env: { PDF_TIMEOUT_MS: '30000' } });
     await createCorpus(t, 'manuals');
     const uploads = [
       await upload(t, 'manuals', { name: 'TAMReview.pdf', bytes: readPdf('born-digital/TAMReview.pdf') }),

@@ -14,7 +14,10 @@ const targets = await storeTargets('ingestion of real PDFs');
 const manifest = pdfManifest();
 
 const ALLOWED_FAILURES = ['PDF_ENCRYPTED', 'PDF_CORRUPT', 'PDF_NO_TEXT', 'PDF_TIMEOUT', 'NO_TEXT'];
-const PDF_TIMEOUT_MS = 10_000;
+// The service's default (PDF_TIMEOUT_MS in config.ts). At a third of it, on 2 AVX2 cores under the suite's load,
+// freeculture.pdf and scan-bad.pdf ran out of time in CI; these suites check outcomes and codes, not speed
+// (the time limit itself is tested below with limits of its own).
+const PDF_TIMEOUT_MS = 30_000;
 
 interface ChunkRow {
   id: string;
