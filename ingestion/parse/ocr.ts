@@ -1,7 +1,10 @@
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { createWorker, OEM, type Worker as TesseractWorker } from 'tesseract.js';
 import { AppError } from '../../src/core/errors';
 import type { OcrOptions, ParsedBlock } from './types';
@@ -23,26 +26,47 @@ export interface OcrPage {
 
 const require = createRequire(import.meta.url);
 let languageDirectory: string | undefined;
+const inflated = new Map<string, Promise<void>>();
 
 /**
- * A directory holding `<lang>.traineddata.gz` for each language, linked from its npm package
+ * A directory holding `<lang>.traineddata` for each language, inflated once per process from its npm package
  * (@tesseract.js-data/<lang>, the 4.0.0_best_int LSTM model). tesseract.js reads a local langPath from disk
  * and fetches from a CDN only when given none or a URL, so this service never reaches out at run time.
+ *
+ * Inflated here, on the libuv pool, rather than by each tesseract worker (its gzip option): a worker thread
+ * terminated while it constructs a zlib handle aborts the whole process on Node 20 (node_zlib.cc "close before
+ * init"), and Node terminates workers that are still starting when the service shuts down.
  */
-function languagePath(codes: readonly string[]): string {
+async function languagePath(codes: readonly string[]): Promise<string> {
   languageDirectory ??= mkdtempSync(join(tmpdir(), 'attest-tessdata-'));
-  for (const code of codes) {
-    const target = join(languageDirectory, `${code}.traineddata.gz`);
-    if (existsSync(target)) continue;
-    let directory: string;
-    try {
-      directory = dirname(require.resolve(`@tesseract.js-data/${code}/package.json`));
-    } catch {
-      throw new AppError('CONFIG_INVALID', `OCR language "${code}" is not installed: add the npm package @tesseract.js-data/${code}`, { retryable: false });
-    }
-    copyFileSync(join(directory, '4.0.0_best_int', `${code}.traineddata.gz`), target);
+  const directory = languageDirectory;
+  await Promise.all(
+    codes.map((code) => {
+      let done = inflated.get(code);
+      if (!done) {
+        done = inflateLanguage(code, directory);
+        inflated.set(code, done);
+        // A failed inflation may be retried by the next page.
+        done.catch(() => inflated.delete(code));
+      }
+      return done;
+    }),
+  );
+  return directory;
+}
+
+async function inflateLanguage(code: string, directory: string): Promise<void> {
+  let packageDirectory: string;
+  try {
+    packageDirectory = dirname(require.resolve(`@tesseract.js-data/${code}/package.json`));
+  } catch {
+    throw new AppError('CONFIG_INVALID', `OCR language "${code}" is not installed: add the npm package @tesseract.js-data/${code}`, { retryable: false });
   }
-  return languageDirectory;
+  const target = join(directory, `${code}.traineddata`);
+  // Written beside and renamed, so a worker never reads half a file.
+  const partial = `${target}.${process.pid}.partial`;
+  await pipeline(createReadStream(join(packageDirectory, '4.0.0_best_int', `${code}.traineddata.gz`)), createGunzip(), createWriteStream(partial));
+  await rename(partial, target);
 }
 
 export function ocrLanguages(languages: string): string[] {
@@ -171,8 +195,9 @@ export class OcrEngine {
     this.starting += 1;
     try {
       const codes = ocrLanguages(this.languages);
-      // cacheMethod 'none': no cache is read or written; the local langPath is all it loads.
-      const worker = await createWorker(codes, OEM.LSTM_ONLY, { langPath: languagePath(codes), cacheMethod: 'none', gzip: true, logger: () => undefined, errorHandler: () => undefined });
+      const langPath = await languagePath(codes);
+      // cacheMethod 'none': no cache is read or written; the local langPath is all it loads, already inflated.
+      const worker = await createWorker(codes, OEM.LSTM_ONLY, { langPath, cacheMethod: 'none', gzip: false, logger: () => undefined, errorHandler: () => undefined });
       this.busy += 1;
       return { worker };
     } catch (error) {

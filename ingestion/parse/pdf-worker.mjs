@@ -11,6 +11,13 @@ nameThisThread('attest-pdf');
 // Extraction is background work: answers on the main thread get the CPU first (this-thread.mjs).
 lowerThisThreadPriority();
 
+// pdf.js inflates Flate and Brotli images through DecompressionStream when there is one, which in Node is a
+// zlib handle; without it pdf.js inflates in JavaScript. This worker is terminated at a document's time or memory
+// limit, and on Node 20 terminating a worker thread while it constructs a zlib handle aborts the whole process
+// (node_zlib.cc "close before init"). So no zlib here: a stopped PDF must cost its worker, not the service.
+delete globalThis.DecompressionStream;
+delete globalThis.CompressionStream;
+
 // pdf.js 6 calls Promise.withResolvers, which Node 20 lacks. unpdf's bundle
 // polyfills it too, but this must hold before any pdf.js code is evaluated.
 if (typeof Promise.withResolvers !== 'function') {

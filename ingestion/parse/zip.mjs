@@ -3,10 +3,14 @@
 //
 // Why our own and not the parsers' (JSZip inside mammoth and exceljs): a zip bomb has to be caught
 // before anything inflates it whole. Entry count and declared sizes are read from the central
-// directory; then every entry is inflated with a hard output limit (zlib's maxOutputLength), because a
-// declared size is only a claim.
+// directory; then every entry is inflated with a hard output limit, because a declared size is only a
+// claim.
+//
+// Why fflate and not node:zlib: this runs in parse workers that are terminated at their time limit, and on
+// Node 20 terminating a worker thread while it constructs a zlib handle aborts the whole process
+// (node_zlib.cc "close before init", seen in CI). fflate is plain JavaScript: there is no handle to tear down.
 import { TextDecoder } from 'node:util';
-import { inflateRawSync } from 'node:zlib';
+import { Inflate } from 'fflate';
 
 const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
@@ -122,12 +126,46 @@ export function inflateEntry(bytes, entry, maxBytes) {
     return raw;
   }
   if (entry.method !== 8) throw new ZipError('ZIP_CORRUPT', `the archive entry ${entry.name} uses an unsupported compression method (${entry.method})`);
+  return inflateRawLimited(raw, maxBytes, entry.name);
+}
+
+/** Input fed to the inflater at a time: DEFLATE expands at most about 1032:1, so one step yields at most ~8 MB before the limit is checked. */
+const INFLATE_STEP = 8 * 1024;
+
+/**
+ * Raw DEFLATE with a hard output limit: stops with ZIP_TOO_LARGE as soon as the output passes `maxBytes`,
+ * without inflating the rest; ZIP_CORRUPT when the data is not valid DEFLATE or ends early.
+ * @param {Uint8Array} raw @param {number} maxBytes @param {string} name
+ * @returns {Uint8Array}
+ */
+export function inflateRawLimited(raw, maxBytes, name) {
+  // zlib calls this an unexpected end of file; fflate accepts it as nothing.
+  if (raw.length === 0) throw new ZipError('ZIP_CORRUPT', `the archive entry ${name} could not be inflated`);
+  /** @type {Uint8Array[]} */
+  const chunks = [];
+  let total = 0;
+  let over = false;
+  const inflater = new Inflate((chunk) => {
+    total += chunk.length;
+    if (total > maxBytes) over = true;
+    else chunks.push(chunk);
+  });
   try {
-    return inflateRawSync(raw, { maxOutputLength: Math.max(1, maxBytes) });
-  } catch (error) {
-    if (error && (error.code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)) throw new ZipError('ZIP_TOO_LARGE', 'the archive expands beyond its size limit');
-    throw new ZipError('ZIP_CORRUPT', `the archive entry ${entry.name} could not be inflated`);
+    for (let offset = 0; offset < raw.length && !over; offset += INFLATE_STEP) {
+      inflater.push(raw.subarray(offset, offset + INFLATE_STEP), offset + INFLATE_STEP >= raw.length);
+    }
+  } catch {
+    if (!over) throw new ZipError('ZIP_CORRUPT', `the archive entry ${name} could not be inflated`);
   }
+  if (over) throw new ZipError('ZIP_TOO_LARGE', 'the archive expands beyond its size limit');
+  if (chunks.length === 1) return /** @type {Uint8Array} */ (chunks[0]);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /**

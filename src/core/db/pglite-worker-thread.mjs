@@ -16,6 +16,7 @@ import { Blob } from 'node:buffer';
 import { setImmediate } from 'node:timers';
 import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { useGunzipInJs } from '../threads/gunzip-in-js.mjs';
 import { nameThisThread } from '../threads/this-thread.mjs';
 
 /** @type {{ dataDir: string, startParams: string[], liftoffOnly: boolean, loadDataDir?: ArrayBuffer }} */
@@ -26,6 +27,9 @@ const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPor
 if (options.liftoffOnly) v8.setFlagsFromString('--liftoff-only');
 
 nameThisThread('attest-pglite');
+// PGlite inflates pgvector's bundle with zlib's createGunzip as it starts: no zlib handle on a thread that may be
+// terminated (gunzip-in-js.mjs says why).
+useGunzipInJs();
 
 /** A DatabaseError (or any error) as plain data: its own fields that survive structured cloning, none of the query's. */
 function serializeError(/** @type {unknown} */ error) {
