@@ -1,11 +1,13 @@
-import { createReadStream, createWriteStream, mkdtempSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { lstat, mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { createWorker, OEM, type Worker as TesseractWorker } from 'tesseract.js';
+import { z } from 'zod';
 import { AppError } from '../../src/core/errors';
 import type { OcrOptions, ParsedBlock } from './types';
 
@@ -25,48 +27,100 @@ export interface OcrPage {
 }
 
 const require = createRequire(import.meta.url);
-let languageDirectory: string | undefined;
-const inflated = new Map<string, Promise<void>>();
+const directories = new Map<string, Promise<string>>();
 
 /**
- * A directory holding `<lang>.traineddata` for each language, inflated once per process from its npm package
+ * A directory holding `<lang>.traineddata` for each of `codes`, inflated from its npm package
  * (@tesseract.js-data/<lang>, the 4.0.0_best_int LSTM model). tesseract.js reads a local langPath from disk
  * and fetches from a CDN only when given none or a URL, so this service never reaches out at run time.
  *
  * Inflated here, on the libuv pool, rather than by each tesseract worker (its gzip option): a worker thread
  * terminated while it constructs a zlib handle aborts the whole process on Node 20 (node_zlib.cc "close before
  * init"), and Node terminates workers that are still starting when the service shuts down.
+ *
+ * Kept between processes, per user and per set of package versions, so that restarts neither inflate again nor
+ * leave 5 MB per language behind in the temporary directory each time.
  */
-async function languagePath(codes: readonly string[]): Promise<string> {
-  languageDirectory ??= mkdtempSync(join(tmpdir(), 'attest-tessdata-'));
-  const directory = languageDirectory;
-  await Promise.all(
-    codes.map((code) => {
-      let done = inflated.get(code);
-      if (!done) {
-        done = inflateLanguage(code, directory);
-        inflated.set(code, done);
-        // A failed inflation may be retried by the next page.
-        done.catch(() => inflated.delete(code));
-      }
-      return done;
-    }),
-  );
+function languagePath(codes: readonly string[]): Promise<string> {
+  const packages = codes.map((code) => languagePackage(code));
+  const key = packages.map((entry) => `${entry.code}@${entry.version}`).join('+');
+  let directory = directories.get(key);
+  if (!directory) {
+    directory = prepareOcrLanguages(packages);
+    directories.set(key, directory);
+    // A failed inflation may be retried by the next page.
+    directory.catch(() => directories.delete(key));
+  }
   return directory;
 }
 
-async function inflateLanguage(code: string, directory: string): Promise<void> {
-  let packageDirectory: string;
+export interface LanguagePackage {
+  code: string;
+  version: string;
+  /** The gzipped traineddata inside the package. */
+  source: string;
+}
+
+export function languagePackage(code: string): LanguagePackage {
+  let manifest: string;
   try {
-    packageDirectory = dirname(require.resolve(`@tesseract.js-data/${code}/package.json`));
+    manifest = require.resolve(`@tesseract.js-data/${code}/package.json`);
   } catch {
     throw new AppError('CONFIG_INVALID', `OCR language "${code}" is not installed: add the npm package @tesseract.js-data/${code}`, { retryable: false });
   }
-  const target = join(directory, `${code}.traineddata`);
-  // Written beside and renamed, so a worker never reads half a file.
-  const partial = `${target}.${process.pid}.partial`;
-  await pipeline(createReadStream(join(packageDirectory, '4.0.0_best_int', `${code}.traineddata.gz`)), createGunzip(), createWriteStream(partial));
-  await rename(partial, target);
+  const version = z.object({ version: z.string().min(1) }).parse(JSON.parse(readFileSync(manifest, 'utf8'))).version;
+  return { code, version, source: join(dirname(manifest), '4.0.0_best_int', `${code}.traineddata.gz`) };
+}
+
+/**
+ * The language directory for `packages` under `base` (by default the user's cache directory), each file inflated
+ * unless one of the right size is already there.
+ */
+export async function prepareOcrLanguages(packages: readonly LanguagePackage[], base?: string): Promise<string> {
+  const key = packages.map((entry) => `${entry.code}@${entry.version}`).join('+');
+  const directory = join(base ?? (await userCacheDirectory()), createHash('sha256').update(key).digest('hex').slice(0, 16));
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  for (const entry of packages) {
+    const target = join(directory, `${entry.code}.traineddata`);
+    const expected = await gzipSize(entry.source);
+    const present = await stat(target).then((found) => found.size, () => -1);
+    if (present === expected) continue;
+    // Written beside and renamed, so a worker never reads half a file, and two processes never mix theirs.
+    const partial = `${target}.${process.pid}.${randomUUID()}.partial`;
+    try {
+      await pipeline(createReadStream(entry.source), createGunzip(), createWriteStream(partial, { mode: 0o600 }));
+      await rename(partial, target);
+    } finally {
+      await rm(partial, { force: true });
+    }
+  }
+  return directory;
+}
+
+/** The inflated size a gzip file's trailer states (ISIZE: the last 4 bytes, little-endian). */
+async function gzipSize(path: string): Promise<number> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const trailer = Buffer.alloc(4);
+    await file.read(trailer, 0, 4, size - 4);
+    return trailer.readUInt32LE(0);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * `<tmp>/attest-tessdata-<uid>`, when it is a real directory of this user's (not a link someone left there);
+ * otherwise a fresh private directory for this process, as before.
+ */
+async function userCacheDirectory(): Promise<string> {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const shared = join(tmpdir(), `attest-tessdata-${uid ?? 'user'}`);
+  await mkdir(shared, { mode: 0o700 }).catch(() => undefined);
+  const found = await lstat(shared).catch(() => undefined);
+  if (found?.isDirectory() && !found.isSymbolicLink() && (uid === undefined || found.uid === uid) && (found.mode & 0o077) === 0) return shared;
+  return mkdtemp(join(tmpdir(), 'attest-tessdata-'));
 }
 
 export function ocrLanguages(languages: string): string[] {
