@@ -42,11 +42,11 @@ const directories = new Map<string, Promise<string>>();
  * leave 5 MB per language behind in the temporary directory each time.
  */
 function languagePath(codes: readonly string[]): Promise<string> {
-  const packages = codes.map((code) => languagePackage(code));
-  const key = packages.map((entry) => `${entry.code}@${entry.version}`).join('+');
+  const key = codes.join('+');
   let directory = directories.get(key);
   if (!directory) {
-    directory = prepareOcrLanguages(packages);
+    // Once per language set and process: each package's manifest is read here, not at every worker start.
+    directory = Promise.resolve().then(() => prepareOcrLanguages(codes.map((code) => languagePackage(code))));
     directories.set(key, directory);
     // A failed inflation may be retried by the next page.
     directory.catch(() => directories.delete(key));

@@ -11,8 +11,8 @@ nameThisThread('attest-pdf');
 // Extraction is background work: answers on the main thread get the CPU first (this-thread.mjs).
 lowerThisThreadPriority();
 
-// pdf.js inflates Flate and Brotli images through DecompressionStream when there is one, which in Node is a
-// zlib handle; without it pdf.js inflates in JavaScript. This worker is terminated at a document's time or memory
+// pdf.js inflates Flate (and Brotli) streams, page content and images alike, through DecompressionStream when
+// there is one, which in Node is a zlib handle; without it pdf.js inflates in JavaScript. This worker is terminated at a document's time or memory
 // limit, and on Node 20 terminating a worker thread while it constructs a zlib handle aborts the whole process
 // (node_zlib.cc "close before init"). So no zlib here: a stopped PDF must cost its worker, not the service.
 delete globalThis.DecompressionStream;

@@ -2,7 +2,8 @@
 // node:zlib's createGunzip, in JavaScript, for worker threads that may be terminated.
 //
 // On Node 20, terminating a worker thread while it constructs a zlib handle aborts the whole process
-// (node_zlib.cc:285 "close before init", from the worker's FreeEnvironment): a vitest process died of it in CI.
+// (node_zlib.cc:285 "close before init", from the worker's FreeEnvironment; a parse worker took a vitest process
+// down that way in CI).
 // PGlite inflates each extension bundle (pgvector's vector.tar.gz) with createGunzip as it starts, on its own
 // thread, and Node terminates that thread if the process exits while it starts. fflate is plain JavaScript: there
 // is no handle to tear down.
