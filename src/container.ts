@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { corpora as corporaTable } from './core/db/schema';
 import type { Config } from './core/config';
 import { closeOcrEngines, setOcrWorkers } from '../ingestion/parse/ocr';
-import { migrateStore, openStore, type Store } from './core/db/client';
+import { migrateStore, openStoreFor, type Store } from './core/db/client';
 import { CorpusLookup, insertCorpus } from './core/corpora';
 import { LocalHashEmbedder } from './core/providers/local-hash-embedder';
 import { defaultEmbeddingModel, openLocalModels, type LocalModels } from './core/providers/onnx/local-models';
@@ -13,11 +13,9 @@ import type { EmbeddingProvider, RelevanceScorer } from './core/providers/ports'
 import { createAuthenticator } from './api/auth';
 import type { AppDeps, CorpusService } from './api/deps';
 import type { ReadinessCheck } from './api/routes/health';
-import { BullmqJobQueue, redisConnection } from './jobs/bullmq-queue';
 import { InlineJobQueue } from './jobs/inline-queue';
 import { JobRecords } from './jobs/job-records';
 import type { JobQueue, Scheduler } from './jobs/ports';
-import { BullmqScheduler } from './jobs/bullmq-scheduler';
 import { InlineScheduler } from './jobs/inline-scheduler';
 import { AlertDelivery } from '../evals/canaries/alert-delivery';
 import { CanaryService } from '../evals/canaries/canary-service';
@@ -27,7 +25,7 @@ import { ConversationStore } from './conversations/store';
 import { ProviderRewriter } from './conversations/provider-rewriter';
 import { localRewriter } from './conversations/rewriter';
 import { CURRENT_PROMPT_ID, loadPrompt } from './query/prompts';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createProviders, type Providers } from './core/providers/factory';
 import { IdempotencyStore } from './api/idempotency';
 import { OutboundGuard } from './core/net/outbound-guard';
@@ -59,8 +57,7 @@ import { removeOrphanOriginals, removeTemporaryOriginals } from '../ingestion/or
 import { RecoverySweep } from './jobs/recovery-sweep';
 import { ReindexService } from '../ingestion/reindex';
 import { SearchService } from './query/search-service';
-import { QdrantClient } from '@qdrant/js-client-rest';
-import { QdrantIndex } from '../indexes/qdrant/qdrant-index';
+import type { QdrantIndex } from '../indexes/qdrant/qdrant-index';
 import { sharedTextStages } from '../ingestion/text-stages';
 
 export interface Container extends AppDeps {
@@ -84,7 +81,7 @@ export interface Container extends AppDeps {
 }
 
 export interface ContainerOptions {
-  /** Pre-opened store (tests); otherwise opened from config. */
+  /** Pre-opened store (tests, or the server, which opens it while its modules load); otherwise opened from config. The container closes it. */
   store?: Store;
   /** Extra embedding providers (tests register fakes or provider adapters here). */
   embedders?: EmbeddingProvider[];
@@ -104,8 +101,15 @@ export function chunkerFromConfig(config: Config): ChunkerConfig {
   return { ...DEFAULT_CHUNKER, targetTokens: config.CHUNK_TARGET_TOKENS, overlapTokens: config.CHUNK_OVERLAP_TOKENS };
 }
 
-function createQueue(config: Config, records: JobRecords): JobQueue {
+/*
+ * The adapters of optional services (BullMQ and ioredis, Qdrant, the provider SDKs in factory.ts) are imported when
+ * the config names them: the embedded default never loads them. Loading them took about half of this module's
+ * import time (1.1 of 2.4 s under tsx; cohere-ai alone is 729 CommonJS files), which every start and every test
+ * file that builds a container paid.
+ */
+async function createQueue(config: Config, records: JobRecords): Promise<JobQueue> {
   if (config.REDIS_URL) {
+    const { BullmqJobQueue, redisConnection } = await import('./jobs/bullmq-queue');
     return new BullmqJobQueue(records, {
       connection: redisConnection(config.REDIS_URL),
       queue: config.JOB_QUEUE_NAME,
@@ -114,6 +118,17 @@ function createQueue(config: Config, records: JobRecords): JobQueue {
     });
   }
   return new InlineJobQueue(records, { queue: config.JOB_QUEUE_NAME, concurrency: config.JOBS_INLINE_CONCURRENCY });
+}
+
+async function createScheduler(jobs: JobQueue): Promise<Scheduler> {
+  if (jobs.kind !== 'bullmq') return new InlineScheduler(jobs);
+  const [{ BullmqJobQueue }, { BullmqScheduler }] = await Promise.all([import('./jobs/bullmq-queue'), import('./jobs/bullmq-scheduler')]);
+  return jobs instanceof BullmqJobQueue ? new BullmqScheduler(jobs.bullQueue) : new InlineScheduler(jobs);
+}
+
+async function openQdrant(config: Config, url: string): Promise<QdrantIndex> {
+  const [{ QdrantClient }, { QdrantIndex }] = await Promise.all([import('@qdrant/js-client-rest'), import('../indexes/qdrant/qdrant-index')]);
+  return new QdrantIndex(new QdrantClient({ url, ...(config.QDRANT_API_KEY ? { apiKey: config.QDRANT_API_KEY } : {}), timeout: config.QDRANT_TIMEOUT_MS, checkCompatibility: false }), { rrfK: config.RRF_K });
 }
 
 /** A model file that no longer matches what existing builds were made with: one line naming the file. */
@@ -128,9 +143,9 @@ function changedModelError(embedder: OnnxEmbedder, error: unknown): unknown {
 
 /** Wires adapters from config: the only place that knows which adapter is in use. */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
-  const store = options.store ?? (await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, poolSize: config.DATABASE_POOL_SIZE, liftoffOnly: config.PGLITE_LIFTOFF_ONLY, worker: config.PGLITE_WORKER }));
+  const store = options.store ?? (await openStoreFor(config));
   await migrateStore(store);
-  const built = createProviders(config, { breaker: { coolDownMs: config.PROVIDER_CIRCUIT_COOLDOWN_MS } });
+  const built = await createProviders(config, { breaker: { coolDownMs: config.PROVIDER_CIRCUIT_COOLDOWN_MS } });
   const providers: Providers = { ...built, ...options.providers };
   const registry = new EmbeddingRegistry(store.db);
   await registry.register(new LocalHashEmbedder());
@@ -151,9 +166,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
   // With QDRANT_URL the vectors (and with QDRANT_BM25 the BM25 leg) live in Qdrant. Nothing here calls it: the
   // server starts whether Qdrant is up or not, the adapter checks its version on first use, and /readyz asks it.
-  const qdrant = config.QDRANT_URL
-    ? new QdrantIndex(new QdrantClient({ url: config.QDRANT_URL, ...(config.QDRANT_API_KEY ? { apiKey: config.QDRANT_API_KEY } : {}), timeout: config.QDRANT_TIMEOUT_MS, checkCompatibility: false }), { rrfK: config.RRF_K })
-    : undefined;
+  const qdrant = config.QDRANT_URL ? await openQdrant(config, config.QDRANT_URL) : undefined;
   const maxVectors = qdrant ? 0 : (config.VECTOR_CACHE_MAX_VECTORS ?? (store.driver === 'pglite' ? 30_000 : 0));
   // With both in-memory copies on, a hybrid search checks both versions in one statement.
   const states = maxVectors > 0 && config.BM25_CACHE_MAX_POSTINGS > 0 ? new BuildStateReader(store) : undefined;
@@ -175,7 +188,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   });
   const builds = new BuildStore(store.db, vectors, registry);
   const jobRecords = new JobRecords(store.db);
-  const jobs = options.jobs ?? createQueue(config, jobRecords);
+  const jobs = options.jobs ?? (await createQueue(config, jobRecords));
   const pipelineDeps = { db: store.db, driver: store.driver, originalsDir: store.originalsDir, builds, registry, lexical, vectors, parse: parseOptionsOf(config), textStages };
   const ingestion = new IngestionService(pipelineDeps, jobs, {
     deleteSteps: options.deleteSteps,
@@ -215,7 +228,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
   });
   reindex.setGate((build) => canaries.gate(build));
-  const scheduler = jobs instanceof BullmqJobQueue ? new BullmqScheduler(jobs.bullQueue) : new InlineScheduler(jobs);
+  const scheduler = await createScheduler(jobs);
   const canarySchedules = new CanarySchedules(store.db, scheduler, canaries);
   canarySchedules.registerHandlers(jobs);
 
@@ -254,7 +267,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
   };
 
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true }) : undefined;
+  const redis = config.REDIS_URL ? new (await import('ioredis')).Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true }) : undefined;
   redis?.on('error', () => undefined);
   const answerCache = new MemoryFrontedAnswerCache(redis ? new RedisAnswerCache(redis) : new PostgresAnswerCache(store.db), {
     maxEntries: config.ANSWER_CACHE_MEMORY_ENTRIES,

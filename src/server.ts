@@ -1,11 +1,7 @@
-import { buildApp, loggerOptions } from './api/app';
 import { ConfigError, loadConfig } from './core/config';
+import { openStoreFor } from './core/db/client';
 import { DEFAULT_TENANT, ensureApiKey, ensureTenant, tenantHasKeys, createApiKey } from './core/tenancy';
-import { createContainer, type Container } from './container';
-import { countTokens } from './core/tokens';
-import { loadCommonWords } from './query/common-words';
-import { startTracing } from './core/otel';
-import { QdrantIndex } from '../indexes/qdrant/qdrant-index';
+import type { Container } from './container';
 import type { DeleteSteps } from '../ingestion/service';
 import { AppError } from './core/errors';
 import { ModelFileError } from './core/providers/onnx/model-files';
@@ -51,11 +47,22 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const stopTracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'attest-api' }) : undefined;
+  // The OpenTelemetry SDK and Qdrant's client are imported only when configured, as the container does the rest.
+  const stopTracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? (await import('./core/otel')).startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'attest-api' }) : undefined;
   const deleteSteps = deleteStepsForTests();
+  // The store opens (PGlite starts on its own thread: about a second, several on a new data directory) while this
+  // thread loads the rest of the service's modules, which takes about as long; one after the other, they did.
+  const opening = openStoreFor(config);
+  opening.catch(() => undefined); // awaited below; a failure is reported there, not as an unhandled rejection
+  const [{ createContainer }, { buildApp, loggerOptions }, { countTokens }, { loadCommonWords }] = await Promise.all([
+    import('./container'),
+    import('./api/app'),
+    import('./core/tokens'),
+    import('./query/common-words'),
+  ]);
   let container;
   try {
-    container = await createContainer(config, { defaultMetrics: true, ...(deleteSteps ? { deleteSteps } : {}) });
+    container = await createContainer(config, { store: await opening, defaultMetrics: true, ...(deleteSteps ? { deleteSteps } : {}) });
   } catch (error) {
     // A bad model file (or a model that no longer matches its builds) is one line naming the file, not a stack.
     if (error instanceof ModelFileError || (error instanceof AppError && error.code === 'EMBEDDING_MODEL_MISMATCH')) {
@@ -116,7 +123,8 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.PORT, host: config.HOST });
   // After listening, not before: a Qdrant that is down or too old is reported (log, /readyz), never a failed start.
-  if (container.vectors instanceof QdrantIndex) {
+  const qdrant = config.QDRANT_URL ? (await import('../indexes/qdrant/qdrant-index')).QdrantIndex : undefined;
+  if (qdrant && container.vectors instanceof qdrant) {
     container.vectors.checkServer().then(
       () => app.log.info('qdrant: server version supported'),
       (error: unknown) => app.log.warn({ err: error }, 'qdrant: not usable yet; /readyz answers 503 until it is'),

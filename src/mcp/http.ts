@@ -1,10 +1,19 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { Authenticator } from '../api/auth';
-import { createMcpServer, type ApiCall } from './tools';
+import type { ApiCall } from './tools';
+
+/**
+ * The MCP SDK and the tools are imported at the first /mcp request, not when the app is built: they took about
+ * 0.4 s of every start (and of every test file that builds the app) for an endpoint most deployments never call.
+ */
+let mcpModules: Promise<[typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'), typeof import('./tools')]> | undefined;
+function loadMcp() {
+  mcpModules ??= Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./tools')]);
+  return mcpModules;
+}
 
 /**
  * What a client sends a stateless MCP server: a JSON-RPC 2.0 request (with id) or notification. Checked here so
@@ -50,6 +59,7 @@ export function mcpRoutes(app: FastifyInstance, authenticate: Authenticator, ver
       }
       return { status: response.statusCode, body: parsed };
     };
+    const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await loadMcp();
     const server = createMcpServer(call, version);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();

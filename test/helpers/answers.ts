@@ -64,12 +64,12 @@ export async function sharedStore(): Promise<{ store: Store; close(): Promise<vo
 
 export async function startHarness(
   env: Record<string, string> = {},
-  options: { store?: Store; providers?: (config: Config) => Partial<Providers> } = {},
+  options: { store?: Store; providers?: (config: Config) => Partial<Providers> | Promise<Partial<Providers>> } = {},
 ): Promise<AnswerHarness> {
   const fake = await startFakeProviders();
   const store = options.store ?? (await memoryStore());
   const fullEnv = fakeProviderEnv(fake, env);
-  const providers = options.providers?.(loadConfig({ LOG_LEVEL: 'silent', ...fullEnv }));
+  const providers = await options.providers?.(loadConfig({ LOG_LEVEL: 'silent', ...fullEnv }));
   const t = await createTestApp({ store, env: fullEnv, ...(providers ? { providers } : {}) });
   return {
     t,

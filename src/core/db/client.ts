@@ -5,6 +5,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { PgliteClient } from './pglite-worker';
+import type { Config } from '../config';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
@@ -118,6 +119,11 @@ export interface StoreOptions {
    * initdb, which is most of an in-memory store's start-up (tests open one migrated dump many times).
    */
   loadDataDir?: Blob | undefined;
+}
+
+/** The store the config names: PostgreSQL with DATABASE_URL, else PGlite in DATA_DIR. */
+export function openStoreFor(config: Config): Promise<Store> {
+  return openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS, poolSize: config.DATABASE_POOL_SIZE, liftoffOnly: config.PGLITE_LIFTOFF_ONLY, worker: config.PGLITE_WORKER });
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {

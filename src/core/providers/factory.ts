@@ -8,15 +8,8 @@ import {
   type FallbackEntry,
   type RetryPolicy,
 } from '../resilience';
-import { AnthropicGenerator } from './anthropic-generator';
-import { CohereEmbedder } from './cohere-embedder';
-import { CohereReranker } from './cohere-reranker';
 import { LocalLexicalReranker } from './local-reranker';
-import { OpenAIEmbedder } from './openai-embedder';
-import { OpenAIGenerator } from './openai-generator';
 import type { EmbeddingProvider, Generator, QuestionRewriteModel, Reranker } from './ports';
-import { OpenAIRewriter } from './openai-rewriter';
-import { AnthropicRewriter } from './anthropic-rewriter';
 import { LocalExtractiveGenerator } from '../../query/local-generator';
 import { floorsFor, LexicalRelevanceScorer, RELEVANCE_FLOORS, RerankerRelevanceScorer, type RelevanceFloors, type RelevanceScorer } from '../../query/relevance';
 
@@ -52,7 +45,27 @@ export interface ProviderOverrides {
   breaker?: Omit<CircuitBreakerOptions, 'name'>;
 }
 
-export function createProviders(config: Config, overrides: ProviderOverrides = {}): Providers {
+/**
+ * The adapters of each provider whose key is set, and only those: the SDKs are large (cohere-ai is 729 CommonJS
+ * files; with @anthropic-ai/sdk and openai, about 1 s of every start), and the embedded default uses none.
+ */
+interface AdapterModules {
+  openai?: typeof import('./openai-embedder') & typeof import('./openai-generator') & typeof import('./openai-rewriter');
+  cohere?: typeof import('./cohere-embedder') & typeof import('./cohere-reranker');
+  anthropic?: typeof import('./anthropic-generator') & typeof import('./anthropic-rewriter');
+}
+
+async function loadAdapters(config: Config): Promise<AdapterModules> {
+  const [openai, cohere, anthropic] = await Promise.all([
+    config.OPENAI_API_KEY ? Promise.all([import('./openai-embedder'), import('./openai-generator'), import('./openai-rewriter')]).then((parts) => Object.assign({}, ...parts) as AdapterModules['openai']) : undefined,
+    config.COHERE_API_KEY ? Promise.all([import('./cohere-embedder'), import('./cohere-reranker')]).then((parts) => Object.assign({}, ...parts) as AdapterModules['cohere']) : undefined,
+    config.ANTHROPIC_API_KEY ? Promise.all([import('./anthropic-generator'), import('./anthropic-rewriter')]).then((parts) => Object.assign({}, ...parts) as AdapterModules['anthropic']) : undefined,
+  ]);
+  return { ...(openai ? { openai } : {}), ...(cohere ? { cohere } : {}), ...(anthropic ? { anthropic } : {}) };
+}
+
+export async function createProviders(config: Config, overrides: ProviderOverrides = {}): Promise<Providers> {
+  const { openai, cohere, anthropic } = await loadAdapters(config);
   const retry: RetryPolicy = { maxRetries: config.PROVIDER_MAX_RETRIES, ...overrides.retry };
   const breakers: CircuitBreaker[] = [];
   const breaker = (name: string) => {
@@ -63,35 +76,35 @@ export function createProviders(config: Config, overrides: ProviderOverrides = {
   const policy = (name: string) => ({ breaker: breaker(name), timeoutMs: config.PROVIDER_TIMEOUT_MS, retry });
 
   const embedders: EmbeddingProvider[] = [];
-  if (config.OPENAI_API_KEY) {
+  if (config.OPENAI_API_KEY && openai) {
     embedders.push(
       new ResilientEmbedder(
-        new OpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_EMBEDDING_MODEL, dimensions: config.OPENAI_EMBEDDING_DIMENSIONS }),
+        new openai.OpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_EMBEDDING_MODEL, dimensions: config.OPENAI_EMBEDDING_DIMENSIONS }),
         policy('openai-embeddings'),
       ),
     );
   }
-  if (config.COHERE_API_KEY) {
-    embedders.push(new ResilientEmbedder(new CohereEmbedder({ apiKey: config.COHERE_API_KEY, baseURL: config.COHERE_BASE_URL, model: config.COHERE_EMBEDDING_MODEL }), policy('cohere-embeddings')));
+  if (config.COHERE_API_KEY && cohere) {
+    embedders.push(new ResilientEmbedder(new cohere.CohereEmbedder({ apiKey: config.COHERE_API_KEY, baseURL: config.COHERE_BASE_URL, model: config.COHERE_EMBEDDING_MODEL }), policy('cohere-embeddings')));
   }
 
   let reranker: Reranker = new LocalLexicalReranker();
   if (config.RERANKER === 'cohere') {
-    if (!config.COHERE_API_KEY) throw missingKey('COHERE_API_KEY', 'RERANKER=cohere');
-    reranker = new ResilientReranker(new CohereReranker({ apiKey: config.COHERE_API_KEY, baseURL: config.COHERE_BASE_URL, model: config.COHERE_RERANK_MODEL }), policy('cohere-rerank'));
+    if (!config.COHERE_API_KEY || !cohere) throw missingKey('COHERE_API_KEY', 'RERANKER=cohere');
+    reranker = new ResilientReranker(new cohere.CohereReranker({ apiKey: config.COHERE_API_KEY, baseURL: config.COHERE_BASE_URL, model: config.COHERE_RERANK_MODEL }), policy('cohere-rerank'));
   }
 
   const relevance = relevanceFrom(config, reranker);
   const entries: FallbackEntry[] = config.GENERATORS.map((name): FallbackEntry => {
     switch (name) {
       case 'openai': {
-        if (!config.OPENAI_API_KEY) throw missingKey('OPENAI_API_KEY', 'GENERATORS includes openai');
-        const generator: Generator = new OpenAIGenerator({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL });
+        if (!config.OPENAI_API_KEY || !openai) throw missingKey('OPENAI_API_KEY', 'GENERATORS includes openai');
+        const generator: Generator = new openai.OpenAIGenerator({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL });
         return { generator, breaker: breaker('openai'), timeoutMs: config.PROVIDER_TIMEOUT_MS };
       }
       case 'anthropic': {
-        if (!config.ANTHROPIC_API_KEY) throw missingKey('ANTHROPIC_API_KEY', 'GENERATORS includes anthropic');
-        const generator: Generator = new AnthropicGenerator({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, model: config.ANTHROPIC_MODEL, citations: config.ANTHROPIC_CITATIONS });
+        if (!config.ANTHROPIC_API_KEY || !anthropic) throw missingKey('ANTHROPIC_API_KEY', 'GENERATORS includes anthropic');
+        const generator: Generator = new anthropic.AnthropicGenerator({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, model: config.ANTHROPIC_MODEL, citations: config.ANTHROPIC_CITATIONS });
         return { generator, breaker: breaker('anthropic'), timeoutMs: config.PROVIDER_TIMEOUT_MS };
       }
       case 'local':
@@ -103,24 +116,24 @@ export function createProviders(config: Config, overrides: ProviderOverrides = {
       }
     }
   });
-  const rewriteModel = rewriterFrom(config);
+  const rewriteModel = rewriterFrom(config, { openai, anthropic });
   const rewriter = rewriteModel ? { model: rewriteModel, breaker: breaker(`${rewriteModel.provider}-rewrite`), timeoutMs: config.REWRITE_TIMEOUT_MS, maxOutputTokens: config.REWRITE_MAX_OUTPUT_TOKENS } : undefined;
   return { embedders, reranker, relevance, chain: new FallbackChain(entries, { timeoutMs: config.PROVIDER_TIMEOUT_MS, retry }), breakers, ...(rewriter ? { rewriter } : {}) };
 }
 
 /** REWRITER: `auto` follows GENERATORS' first provider; the local rewrite needs no model. */
-function rewriterFrom(config: Config): QuestionRewriteModel | undefined {
+function rewriterFrom(config: Config, { openai, anthropic }: AdapterModules): QuestionRewriteModel | undefined {
   const name = config.REWRITER === 'auto' ? config.GENERATORS.find((generator) => generator !== 'local') : config.REWRITER;
   switch (name) {
     case undefined:
     case 'local':
       return undefined;
     case 'openai':
-      if (!config.OPENAI_API_KEY) throw missingKey('OPENAI_API_KEY', 'REWRITER is openai');
-      return new OpenAIRewriter({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.REWRITE_MODEL ?? DEFAULT_REWRITE_MODELS.openai, timeoutMs: config.REWRITE_TIMEOUT_MS });
+      if (!config.OPENAI_API_KEY || !openai) throw missingKey('OPENAI_API_KEY', 'REWRITER is openai');
+      return new openai.OpenAIRewriter({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.REWRITE_MODEL ?? DEFAULT_REWRITE_MODELS.openai, timeoutMs: config.REWRITE_TIMEOUT_MS });
     case 'anthropic':
-      if (!config.ANTHROPIC_API_KEY) throw missingKey('ANTHROPIC_API_KEY', 'REWRITER is anthropic');
-      return new AnthropicRewriter({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, model: config.REWRITE_MODEL ?? DEFAULT_REWRITE_MODELS.anthropic, timeoutMs: config.REWRITE_TIMEOUT_MS });
+      if (!config.ANTHROPIC_API_KEY || !anthropic) throw missingKey('ANTHROPIC_API_KEY', 'REWRITER is anthropic');
+      return new anthropic.AnthropicRewriter({ apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL, model: config.REWRITE_MODEL ?? DEFAULT_REWRITE_MODELS.anthropic, timeoutMs: config.REWRITE_TIMEOUT_MS });
     default: {
       const unknown: never = name;
       throw new Error(`unknown rewriter ${String(unknown)}`);
